@@ -1,0 +1,37 @@
+# keel: every set-up step on a fresh Debian 12 machine.
+#   make demo   install dependencies, build, run the drift demo on SQLite
+#   make test   install dependencies, build with ASan+UBSan, start a throwaway
+#               PostgreSQL on loopback, run every test
+JOBS ?= $(shell nproc)
+BUILD ?= build
+TEST_BUILD ?= build-test
+
+.PHONY: all deps build build-test test demo bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DKEEL_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-test: deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON >/dev/null
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+
+test: build-test
+	scripts/with-postgres.sh ctest --test-dir $(TEST_BUILD) --output-on-failure
+
+demo: build
+	examples/demo/run.sh $(BUILD)/keel
+
+bench: build
+	bench/baseline/run.sh $(BUILD)/keel
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,12 @@
+// PostgreSQL dialect: entry points used by src/dialects/connect.cc.
+#pragma once
+
+#include <memory>
+
+#include "keel/connection.h"
+
+namespace keel::pg {
+
+Result<std::unique_ptr<Connection>> connect(const ConnectionUrl& url);
+
+}  // namespace keel::pg
