@@ -19,4 +19,7 @@ Result<Database> from_canonical_json(const nlohmann::json& j);
 // "sha256:<64 hex>" of the compact canonical JSON.
 std::string schema_hash(const Database& db);
 
+// The same hash, of canonical JSON already built by to_canonical_json().
+std::string hash_canonical_json(const nlohmann::json& canonical);
+
 }  // namespace keel::model

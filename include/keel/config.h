@@ -1,0 +1,49 @@
+// keel: the project configuration file, keel.toml.
+//
+//   [environments.prod]
+//   url  = "postgresql://deploy:${PROD_DB_PASSWORD}@db.internal:5432/app"
+//   tier = "prod"                       # dev | staging | prod
+//
+//   [baseline]
+//   settings = ["TimeZone", "search_path"]   # server settings in the manifest
+//
+//   [drift]
+//   strict_server_version = false      # minor version differences are drift
+//   include_index_stats = false        # compare index statistics too
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "keel/error.h"
+
+namespace keel {
+
+struct EnvironmentConfig {
+  std::string name;
+  std::string url;   // ${VAR} already expanded; holds secrets: never print it unmasked
+  std::string tier;  // "dev", "staging" or "prod"
+};
+
+struct Config {
+  std::string path;  // the file read; empty when there was none
+  std::map<std::string, EnvironmentConfig> environments;
+  std::vector<std::string> settings;  // defaults to default_settings()
+  bool strict_server_version = false;
+  bool include_index_stats = false;
+};
+
+// Reads and validates keel.toml. Unknown keys and bad values are errors
+// naming file:line and the accepted choices; ${VAR} in urls is expanded from
+// the process environment. When `required` is false a missing file yields
+// the defaults.
+Result<Config> load_config(const std::string& path, bool required);
+
+// Parses config text; `source` names it in errors.
+Result<Config> parse_config(const std::string& text, const std::string& source);
+
+// Expands ${NAME} from the process environment. An unset variable is an error.
+Result<std::string> expand_env(const std::string& value);
+
+}  // namespace keel

@@ -1,0 +1,36 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cli.h"
+
+namespace keel::cli {
+
+Result<Config> load(const GlobalOptions& options) {
+  return load_config(options.config_path, options.config_given);
+}
+
+int report(const GlobalOptions& options, const Error& error) {
+  if (options.json()) {
+    nlohmann::json j = {{"error",
+                         {{"code", exit_status(error.code)},
+                          {"message", error.message},
+                          {"context", error.context},
+                          {"sqlstate", error.sqlstate}}}};
+    print_json(j);
+  } else {
+    std::cerr << "keel: error: " << error.to_string() << "\n";
+  }
+  return exit_status(error.code);
+}
+
+void note(const GlobalOptions& options, const std::string& text) {
+  if (options.quiet || options.json()) return;
+  std::cerr << text << "\n";
+}
+
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,50 @@
+// keel: zero-downtime schema changes and environment parity.
+#include <iostream>
+
+#include "cli/cli.h"
+
+int main(int argc, char** argv) {
+  using keel::cli::GlobalOptions;
+  CLI::App app{"keel: capture schema baselines, detect drift between environments"};
+  app.set_version_flag("--version", std::string("keel ") + KEEL_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  GlobalOptions options;
+  app.add_option("--config", options.config_path, "Config file (default ./keel.toml)")
+      ->each([&](const std::string&) { options.config_given = true; });
+  app.add_option("--env", options.env, "Environment name from keel.toml");
+  app.add_option("--url", options.url,
+                 "Connection URL (overrides the environment's url): postgresql://... or "
+                 "sqlite:path.db");
+  app.add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("--quiet,-q", options.quiet, "Print only results, no progress");
+
+  keel::cli::Runner runner;
+  keel::cli::add_baseline(app, options, runner);
+  keel::cli::add_drift(app, options, runner);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return keel::kExitUsage;
+  }
+  if (!runner) {
+    std::cerr << app.help();
+    return keel::kExitUsage;
+  }
+  try {
+    return runner();
+  } catch (const std::exception& e) {
+    return keel::cli::report(options, keel::Error{keel::ErrorCode::kInternal,
+                                                  std::string("unexpected: ") + e.what(), {}, {}});
+  }
+}

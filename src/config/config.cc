@@ -1,0 +1,218 @@
+// keel.toml: parsing and validation with toml++.
+#include "keel/config.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <toml++/toml.h>
+
+#include "keel/connection.h"
+
+namespace keel {
+namespace {
+
+std::string where(const std::string& source, const toml::node& node) {
+  const auto& begin = node.source().begin;
+  return fmt::format("{}:{}", source, begin.line);
+}
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// Rejects keys outside `allowed`, naming the line and the accepted keys.
+Result<void> check_keys(const toml::table& table, const std::set<std::string>& allowed,
+                        const std::string& section, const std::string& source) {
+  for (const auto& [key, node] : table) {
+    if (!allowed.contains(std::string(key.str()))) {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("unknown key '{}' in {}; accepted keys: {}", key.str(), section,
+                              join(allowed)),
+                  where(source, node));
+    }
+  }
+  return {};
+}
+
+Result<std::string> get_string(const toml::node& node, const std::string& key,
+                               const std::string& source) {
+  if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
+  return fail(ErrorCode::kConfig, fmt::format("'{}' must be a string", key), where(source, node));
+}
+
+Result<bool> get_bool(const toml::node& node, const std::string& key, const std::string& source) {
+  if (node.is_boolean()) return *node.value<bool>();
+  return fail(ErrorCode::kConfig, fmt::format("'{}' must be true or false", key),
+              where(source, node));
+}
+
+Result<EnvironmentConfig> parse_environment(const std::string& name, const toml::node& node,
+                                            const std::string& source) {
+  const std::string section = fmt::format("[environments.{}]", name);
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    return fail(ErrorCode::kConfig, fmt::format("{} must be a table", section),
+                where(source, node));
+  }
+  if (auto ok = check_keys(*table, {"url", "tier"}, section, source); !ok) {
+    return std::unexpected(ok.error());
+  }
+  EnvironmentConfig env;
+  env.name = name;
+  if (const toml::node* url = table->get("url")) {
+    auto raw = get_string(*url, "url", source);
+    if (!raw) return std::unexpected(raw.error());
+    auto expanded = expand_env(*raw);
+    if (!expanded) {
+      return fail(ErrorCode::kConfig, expanded.error().message, where(source, *url));
+    }
+    env.url = *expanded;
+    if (auto parsed = parse_connection_url(env.url); !parsed) {
+      return fail(ErrorCode::kConfig, parsed.error().message, where(source, *url));
+    }
+  } else {
+    return fail(ErrorCode::kConfig, fmt::format("{} has no 'url'", section), where(source, node));
+  }
+  if (const toml::node* tier = table->get("tier")) {
+    auto value = get_string(*tier, "tier", source);
+    if (!value) return std::unexpected(value.error());
+    static const std::set<std::string> kTiers = {"dev", "staging", "prod"};
+    if (!kTiers.contains(*value)) {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("tier '{}' is not one of: dev, staging, prod", *value),
+                  where(source, *tier));
+    }
+    env.tier = *value;
+  }
+  return env;
+}
+
+Result<void> parse_baseline(const toml::node& node, Config& config, const std::string& source) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return fail(ErrorCode::kConfig, "[baseline] must be a table", where(source, node));
+  if (auto ok = check_keys(*table, {"settings"}, "[baseline]", source); !ok) return ok;
+  if (const toml::node* settings = table->get("settings")) {
+    const toml::array* array = settings->as_array();
+    if (array == nullptr) {
+      return fail(ErrorCode::kConfig, "'settings' must be an array of setting names",
+                  where(source, *settings));
+    }
+    config.settings.clear();
+    for (const auto& item : *array) {
+      auto name = get_string(item, "settings", source);
+      if (!name) return std::unexpected(name.error());
+      config.settings.push_back(*name);
+    }
+  }
+  return {};
+}
+
+Result<void> parse_drift(const toml::node& node, Config& config, const std::string& source) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return fail(ErrorCode::kConfig, "[drift] must be a table", where(source, node));
+  if (auto ok = check_keys(*table, {"strict_server_version", "include_index_stats"}, "[drift]",
+                           source);
+      !ok) {
+    return ok;
+  }
+  if (const toml::node* n = table->get("strict_server_version")) {
+    auto v = get_bool(*n, "strict_server_version", source);
+    if (!v) return std::unexpected(v.error());
+    config.strict_server_version = *v;
+  }
+  if (const toml::node* n = table->get("include_index_stats")) {
+    auto v = get_bool(*n, "include_index_stats", source);
+    if (!v) return std::unexpected(v.error());
+    config.include_index_stats = *v;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> expand_env(const std::string& value) {
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '$' && i + 1 < value.size() && value[i + 1] == '{') {
+      size_t close = value.find('}', i + 2);
+      if (close == std::string::npos) {
+        return fail(ErrorCode::kConfig, "unterminated '${' in value; write ${NAME}");
+      }
+      std::string name = value.substr(i + 2, close - i - 2);
+      const char* env = std::getenv(name.c_str());
+      if (name.empty() || env == nullptr) {
+        return fail(ErrorCode::kConfig,
+                    fmt::format("environment variable '{}' is not set; export it before running "
+                                "keel",
+                                name));
+      }
+      out += env;
+      i = close;
+    } else {
+      out += value[i];
+    }
+  }
+  return out;
+}
+
+Result<Config> parse_config(const std::string& text, const std::string& source) {
+  Config config;
+  config.path = source;
+  config.settings = default_settings();
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::kConfig, std::string(e.description()),
+                fmt::format("{}:{}", source, e.source().begin.line));
+  }
+  if (auto ok = check_keys(root, {"environments", "baseline", "drift"}, "the top level", source);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (const toml::node* envs = root.get("environments")) {
+    const toml::table* table = envs->as_table();
+    if (table == nullptr) {
+      return fail(ErrorCode::kConfig, "'environments' must be a table of [environments.NAME]",
+                  where(source, *envs));
+    }
+    for (const auto& [name, node] : *table) {
+      auto env = parse_environment(std::string(name.str()), node, source);
+      if (!env) return std::unexpected(env.error());
+      config.environments.emplace(env->name, std::move(*env));
+    }
+  }
+  if (const toml::node* n = root.get("baseline")) {
+    if (auto ok = parse_baseline(*n, config, source); !ok) return std::unexpected(ok.error());
+  }
+  if (const toml::node* n = root.get("drift")) {
+    if (auto ok = parse_drift(*n, config, source); !ok) return std::unexpected(ok.error());
+  }
+  return config;
+}
+
+Result<Config> load_config(const std::string& path, bool required) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (required) {
+      return fail(ErrorCode::kConfig,
+                  "config file not found; pass --config FILE, or --url URL to skip the config",
+                  path);
+    }
+    Config config;
+    config.settings = default_settings();
+    return config;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kIo, "cannot read the config file", path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_config(text, path);
+}
+
+}  // namespace keel

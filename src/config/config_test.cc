@@ -1,0 +1,82 @@
+#include "keel/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace keel {
+namespace {
+
+TEST(ConfigTest, ReadsEnvironmentsAndExpandsVariables) {
+  setenv("KEEL_TEST_PASSWORD", "s3cret", 1);
+  auto config = parse_config(R"(
+[environments.prod]
+url = "postgresql://deploy:${KEEL_TEST_PASSWORD}@db:5432/app"
+tier = "prod"
+
+[environments.dev]
+url = "sqlite:dev.db"
+tier = "dev"
+
+[drift]
+strict_server_version = true
+)",
+                             "keel.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().to_string();
+  EXPECT_EQ(config->environments.at("prod").url, "postgresql://deploy:s3cret@db:5432/app");
+  EXPECT_EQ(config->environments.at("dev").tier, "dev");
+  EXPECT_TRUE(config->strict_server_version);
+  EXPECT_FALSE(config->settings.empty());
+}
+
+TEST(ConfigTest, UnknownKeyNamesFileLineAndChoices) {
+  auto config = parse_config("[environments.dev]\nurl = \"sqlite:a.db\"\ntire = \"dev\"\n",
+                             "keel.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().context, "keel.toml:3");
+  EXPECT_NE(config.error().message.find("unknown key 'tire'"), std::string::npos);
+  EXPECT_NE(config.error().message.find("tier, url"), std::string::npos);
+}
+
+TEST(ConfigTest, BadTierNamesTheChoices) {
+  auto config =
+      parse_config("[environments.dev]\nurl = \"sqlite:a.db\"\ntier = \"qa\"\n", "keel.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().context, "keel.toml:3");
+  EXPECT_NE(config.error().message.find("dev, staging, prod"), std::string::npos);
+}
+
+TEST(ConfigTest, UnsetVariableIsAnError) {
+  unsetenv("KEEL_TEST_UNSET_VARIABLE");
+  auto config = parse_config(
+      "[environments.dev]\nurl = \"postgresql://u:${KEEL_TEST_UNSET_VARIABLE}@h/db\"\n",
+      "keel.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().context, "keel.toml:2");
+  EXPECT_NE(config.error().message.find("KEEL_TEST_UNSET_VARIABLE"), std::string::npos);
+}
+
+TEST(ConfigTest, SyntaxErrorNamesTheLine) {
+  auto config = parse_config("[environments.dev\nurl = 1\n", "keel.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().context.substr(0, 10), "keel.toml:");
+}
+
+TEST(ConfigTest, SettingsListAndWrongTypes) {
+  auto config = parse_config("[baseline]\nsettings = [\"TimeZone\"]\n", "keel.toml");
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->settings, std::vector<std::string>{"TimeZone"});
+  auto bad = parse_config("[drift]\nstrict_server_version = \"yes\"\n", "keel.toml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("true or false"), std::string::npos);
+}
+
+TEST(ConfigTest, MissingFileIsFineUnlessRequired) {
+  EXPECT_TRUE(load_config("/nonexistent/keel.toml", false).has_value());
+  auto required = load_config("/nonexistent/keel.toml", true);
+  ASSERT_FALSE(required.has_value());
+  EXPECT_EQ(required.error().code, ErrorCode::kConfig);
+}
+
+}  // namespace
+}  // namespace keel

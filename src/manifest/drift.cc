@@ -1,0 +1,215 @@
+// Comparing two manifests: every difference named by category, object,
+// property, expected and actual value.
+//
+// The schema part is compared on its canonical JSON, walked generically: keys
+// that hold collections ("tables", "columns", ...) contribute to object names
+// ("public.users.email"), every other key is a property. A new field in the
+// model is therefore compared without any change here.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "keel/canonical.h"
+#include "keel/drift.h"
+
+namespace keel {
+namespace {
+
+using nlohmann::json;
+
+// Collection key -> the kind of object its members are.
+const std::map<std::string, std::string>& collections() {
+  static const std::map<std::string, std::string> kCollections = {
+      {"schemas", "schema"},       {"tables", "table"},         {"columns", "column"},
+      {"constraints", "constraint"}, {"indexes", "index"},      {"triggers", "trigger"},
+      {"policies", "policy"},      {"views", "view"},           {"sequences", "sequence"},
+      {"functions", "function"},   {"types", "type"},           {"extensions", "extension"},
+      {"checks", "domain constraint"},
+  };
+  return kCollections;
+}
+
+std::string render(const json* value) {
+  if (value == nullptr || value->is_null()) return "(none)";
+  if (value->is_string()) return value->get<std::string>();
+  return value->dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::set<std::string> key_union(const json& a, const json& b) {
+  std::set<std::string> keys;
+  if (a.is_object())
+    for (const auto& [k, v] : a.items()) keys.insert(k);
+  if (b.is_object())
+    for (const auto& [k, v] : b.items()) keys.insert(k);
+  return keys;
+}
+
+const json* member(const json& j, const std::string& key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+struct SchemaWalker {
+  std::vector<Difference>& out;
+
+  void object(const json& expected, const json& actual, const std::string& name,
+              const std::string& kind, const std::string& category, const std::string& prefix) {
+    for (const auto& key : key_union(expected, actual)) {
+      const json* e = member(expected, key);
+      const json* a = member(actual, key);
+      auto coll = collections().find(key);
+      bool is_collection = coll != collections().end() && prefix.empty() &&
+                           ((e && e->is_object()) || (a && a->is_object()));
+      if (is_collection) {
+        std::string member_category = key == "extensions" ? "extensions" : category;
+        collection(e ? *e : json::object(), a ? *a : json::object(), name, coll->second,
+                   member_category);
+      } else if (e && a && e->is_object() && a->is_object()) {
+        object(*e, *a, name, kind, category, prefix + key + ".");
+      } else if (!e || !a || *e != *a) {
+        out.push_back({category, name, kind, prefix + key, render(e), render(a), false});
+      }
+    }
+  }
+
+  void collection(const json& expected, const json& actual, const std::string& owner,
+                  const std::string& kind, const std::string& category) {
+    for (const auto& key : key_union(expected, actual)) {
+      const json* e = member(expected, key);
+      const json* a = member(actual, key);
+      std::string name = owner.empty() ? key : owner + "." + key;
+      if (!a) {
+        out.push_back({category, name, kind, "presence", "present", "missing", false});
+      } else if (!e) {
+        out.push_back({category, name, kind, "presence", "absent", "present", false});
+      } else if (e->is_object() && a->is_object()) {
+        object(*e, *a, name, kind, category, "");
+      } else if (*e != *a) {
+        out.push_back({category, name, kind, "definition", render(e), render(a), false});
+      }
+    }
+  }
+};
+
+void compare_values(std::vector<Difference>& out, const std::string& category,
+                    const std::string& object, const std::string& kind,
+                    const std::string& property, const std::string& expected,
+                    const std::string& actual, bool info = false) {
+  if (expected != actual) out.push_back({category, object, kind, property, expected, actual, info});
+}
+
+void compare_server(const Manifest& e, const Manifest& a, const DriftOptions& options,
+                    std::vector<Difference>& out) {
+  const std::string category = "server version";
+  compare_values(out, category, "server", "server", "product", e.server.product, a.server.product);
+  compare_values(out, category, "server", "server", "major version",
+                 std::to_string(e.server.major), std::to_string(a.server.major));
+  if (e.server.major == a.server.major && e.server.version != a.server.version) {
+    compare_values(out, category, "server", "server", "version", e.server.version,
+                   a.server.version, !options.strict_server_version);
+  }
+}
+
+void compare_encoding(const Manifest& e, const Manifest& a, std::vector<Difference>& out) {
+  const std::string category = "encoding/collation";
+  const auto& ee = e.encoding;
+  const auto& ae = a.encoding;
+  compare_values(out, category, "database", "database", "encoding", ee.encoding, ae.encoding);
+  compare_values(out, category, "database", "database", "lc_collate", ee.collate, ae.collate);
+  compare_values(out, category, "database", "database", "lc_ctype", ee.ctype, ae.ctype);
+  compare_values(out, category, "database", "database", "locale_provider", ee.locale_provider,
+                 ae.locale_provider);
+  std::set<std::string> names;
+  for (const auto& [n, c] : ee.collations) names.insert(n);
+  for (const auto& [n, c] : ae.collations) names.insert(n);
+  for (const auto& name : names) {
+    auto ei = ee.collations.find(name);
+    auto ai = ae.collations.find(name);
+    if (ai == ae.collations.end()) {
+      out.push_back({category, name, "collation", "in use", "yes", "no", false});
+      continue;
+    }
+    if (ei == ee.collations.end()) {
+      out.push_back({category, name, "collation", "in use", "no", "yes", false});
+      continue;
+    }
+    compare_values(out, category, name, "collation", "provider", ei->second.provider,
+                   ai->second.provider);
+    compare_values(out, category, name, "collation", "collate", ei->second.collate,
+                   ai->second.collate);
+    compare_values(out, category, name, "collation", "ctype", ei->second.ctype,
+                   ai->second.ctype);
+    compare_values(out, category, name, "collation", "library version",
+                   ei->second.actual_version, ai->second.actual_version);
+  }
+  // Within the checked environment: an index built under another collation
+  // library version may be corrupt. Not drift between environments, but said.
+  for (const auto& [name, c] : ae.collations) {
+    if (c.recorded_version != c.actual_version) {
+      out.push_back({category, name, "collation", "recorded version (REINDEX needed)",
+                     c.actual_version, c.recorded_version, true});
+    }
+  }
+}
+
+void compare_settings(const Manifest& e, const Manifest& a, std::vector<Difference>& out) {
+  std::set<std::string> scopes;
+  for (const auto& [s, m] : e.settings) scopes.insert(s);
+  for (const auto& [s, m] : a.settings) scopes.insert(s);
+  static const std::map<std::string, std::string> kEmpty;
+  for (const auto& scope : scopes) {
+    auto ei = e.settings.find(scope);
+    auto ai = a.settings.find(scope);
+    const auto& em = ei == e.settings.end() ? kEmpty : ei->second;
+    const auto& am = ai == a.settings.end() ? kEmpty : ai->second;
+    std::set<std::string> names;
+    for (const auto& [n, v] : em) names.insert(n);
+    for (const auto& [n, v] : am) names.insert(n);
+    for (const auto& name : names) {
+      auto ev = em.find(name);
+      auto av = am.find(name);
+      std::string expected = ev == em.end() ? "(not set)" : ev->second;
+      std::string actual = av == am.end() ? "(not set)" : av->second;
+      std::string object = scope == "server" ? name : fmt::format("{} {}", scope, name);
+      compare_values(out, "settings", object, "setting", "value", expected, actual);
+    }
+  }
+}
+
+void compare_index_stats(const Manifest& e, const Manifest& a, std::vector<Difference>& out) {
+  for (const auto& [name, es] : e.index_statistics) {
+    auto it = a.index_statistics.find(name);
+    if (it == a.index_statistics.end()) continue;  // the schema comparison names it
+    const auto& as = it->second;
+    compare_values(out, "statistics", name, "index", "size_bytes", std::to_string(es.size_bytes),
+                   std::to_string(as.size_bytes));
+    compare_values(out, "statistics", name, "index", "reltuples", fmt::format("{}", es.reltuples),
+                   fmt::format("{}", as.reltuples));
+    compare_values(out, "statistics", name, "index", "idx_scan", std::to_string(es.idx_scan),
+                   std::to_string(as.idx_scan));
+  }
+}
+
+}  // namespace
+
+std::vector<Difference> compare_manifests(const Manifest& expected, const Manifest& actual,
+                                          const DriftOptions& options) {
+  std::vector<Difference> out;
+  compare_server(expected, actual, options, out);
+  compare_encoding(expected, actual, out);
+  compare_settings(expected, actual, out);
+  json e = model::to_canonical_json(expected.schema);
+  json a = model::to_canonical_json(actual.schema);
+  SchemaWalker{out}.object(e["schema"], a["schema"], "", "database", "schema", "");
+  if (options.include_index_stats) compare_index_stats(expected, actual, out);
+  return out;
+}
+
+size_t drift_count(const std::vector<Difference>& differences) {
+  size_t n = 0;
+  for (const auto& d : differences) n += d.info ? 0 : 1;
+  return n;
+}
+
+}  // namespace keel

@@ -1,0 +1,103 @@
+#include "keel/canonical.h"
+
+#include <gtest/gtest.h>
+
+namespace keel::model {
+namespace {
+
+Database sample() {
+  Database db;
+  Schema& s = db.schemas["public"];
+  Table& t = s.tables["users"];
+  t.kind = "table";
+  t.persistence = "permanent";
+  t.columns["id"] = Column{.position = 1, .type = "bigint", .not_null = true};
+  t.columns["email"] = Column{.position = 2, .type = "text"};
+  t.constraints["users_pkey"] = Constraint{.type = "primary key",
+                                           .definition = "PRIMARY KEY (id)",
+                                           .columns = {"id"}};
+  t.indexes["users_email_idx"] =
+      Index{.definition = "CREATE INDEX users_email_idx ON public.users USING btree (email)",
+            .method = "btree",
+            .columns = {"email"}};
+  db.extensions["citext"] = Extension{.version = "1.6", .schema = "public"};
+  return db;
+}
+
+TEST(CanonicalTest, HashHasPrefixAndHexDigest) {
+  std::string hash = schema_hash(sample());
+  ASSERT_EQ(hash.size(), 7u + 64u);
+  EXPECT_EQ(hash.substr(0, 7), "sha256:");
+  EXPECT_EQ(hash.find_first_not_of("0123456789abcdef", 7), std::string::npos);
+}
+
+TEST(CanonicalTest, InsertionOrderDoesNotMatter) {
+  Database a = sample();
+  Database b;
+  // Same objects inserted in the opposite order.
+  b.extensions["citext"] = a.extensions["citext"];
+  Table& t = b.schemas["public"].tables["users"];
+  t = a.schemas["public"].tables["users"];
+  t.columns.clear();
+  t.columns["email"] = a.schemas["public"].tables["users"].columns["email"];
+  t.columns["id"] = a.schemas["public"].tables["users"].columns["id"];
+  EXPECT_EQ(schema_hash(a), schema_hash(b));
+}
+
+TEST(CanonicalTest, EveryPropertyChangesTheHash) {
+  const std::string base = schema_hash(sample());
+  auto changed = [&](auto mutate) {
+    Database db = sample();
+    mutate(db);
+    return schema_hash(db);
+  };
+  auto users = [](Database& db) -> Table& { return db.schemas["public"].tables["users"]; };
+  EXPECT_NE(base, changed([&](Database& db) { users(db).columns["email"].not_null = true; }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).columns["email"].type = "varchar(10)"; }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).columns["email"].position = 3; }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).columns["email"].default_expr = "''"; }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).columns["email"].collation = "C"; }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).rls_enabled = true; }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).persistence = "unlogged"; }));
+  EXPECT_NE(base, changed([&](Database& db) {
+    users(db).constraints["users_pkey"].validated = false;
+  }));
+  EXPECT_NE(base, changed([&](Database& db) { users(db).indexes["users_email_idx"].valid = false; }));
+  EXPECT_NE(base, changed([&](Database& db) { db.extensions["citext"].version = "1.4"; }));
+  EXPECT_NE(base, changed([&](Database& db) { db.schemas["public"].comment = "app"; }));
+  EXPECT_NE(base, changed([&](Database& db) { db.schemas["public"].sequences["s"] = Sequence{}; }));
+}
+
+TEST(CanonicalTest, DefaultsAreLeftOut) {
+  nlohmann::json j = to_canonical_json(sample());
+  const auto& email = j["schema"]["schemas"]["public"]["tables"]["users"]["columns"]["email"];
+  EXPECT_FALSE(email.contains("not_null"));
+  EXPECT_FALSE(email.contains("default"));
+  EXPECT_EQ(j["canonical_version"], kCanonicalVersion);
+}
+
+TEST(CanonicalTest, RoundTripsThroughJson) {
+  Database db = sample();
+  db.schemas["public"].types["mood"] = Type{.kind = "enum", .labels = {"sad", "ok", "happy"}};
+  db.schemas["public"].types["pair"] =
+      Type{.kind = "composite", .attributes = {{"a", "integer", ""}, {"b", "text", "\"C\""}}};
+  db.schemas["public"].functions["f(integer)"] =
+      Function{.kind = "function", .arguments = "x integer", .body = "select 1"};
+  db.schemas["public"].sequences["s"] = Sequence{.type = "bigint", .start = 10, .cycle = true};
+  auto back = from_canonical_json(to_canonical_json(db));
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(schema_hash(*back), schema_hash(db));
+  EXPECT_EQ(to_canonical_json(*back), to_canonical_json(db));
+}
+
+TEST(CanonicalTest, RejectsAnotherCanonicalVersion) {
+  nlohmann::json j = to_canonical_json(sample());
+  j["canonical_version"] = kCanonicalVersion + 1;
+  auto back = from_canonical_json(j);
+  ASSERT_FALSE(back.has_value());
+  EXPECT_EQ(back.error().code, ErrorCode::kConfig);
+  EXPECT_NE(back.error().message.find("not supported"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace keel::model

@@ -1,0 +1,50 @@
+#include <gtest/gtest.h>
+
+#include "keel/connection.h"
+
+namespace keel {
+namespace {
+
+TEST(UrlTest, PostgresPasswordIsMasked) {
+  auto url = parse_connection_url("postgresql://deploy:hunter2@db.internal:5432/app?sslmode=require");
+  ASSERT_TRUE(url.has_value());
+  EXPECT_EQ(url->dialect, Dialect::kPostgres);
+  EXPECT_EQ(url->password, "hunter2");
+  EXPECT_EQ(url->masked, "postgresql://deploy:***@db.internal:5432/app?sslmode=require");
+}
+
+TEST(UrlTest, PercentEncodedPasswordIsMaskedInBothForms) {
+  auto url = parse_connection_url("postgres://u:p%40ss@h/db");
+  ASSERT_TRUE(url.has_value());
+  EXPECT_EQ(url->password, "p@ss");
+  EXPECT_EQ(url->masked, "postgres://u:***@h/db");
+  EXPECT_EQ(mask_secrets("failed for p@ss and p%40ss", {url->password, "p%40ss"}),
+            "failed for *** and ***");
+}
+
+TEST(UrlTest, SqlitePaths) {
+  auto abs = parse_connection_url("sqlite:///var/lib/app.db");
+  ASSERT_TRUE(abs.has_value());
+  EXPECT_EQ(abs->dialect, Dialect::kSqlite);
+  EXPECT_EQ(abs->path, "/var/lib/app.db");
+  auto rel = parse_connection_url("sqlite:data/app.db");
+  ASSERT_TRUE(rel.has_value());
+  EXPECT_EQ(rel->path, "data/app.db");
+  EXPECT_FALSE(parse_connection_url("sqlite://host/x.db").has_value());
+  EXPECT_FALSE(parse_connection_url("sqlite:").has_value());
+}
+
+TEST(UrlTest, UnknownSchemeIsAUsageErrorWithoutThePassword) {
+  auto url = parse_connection_url("mysql://root:topsecret@h/db");
+  ASSERT_FALSE(url.has_value());
+  EXPECT_EQ(url.error().code, ErrorCode::kUsage);
+  EXPECT_EQ(url.error().to_string().find("topsecret"), std::string::npos);
+}
+
+TEST(UrlTest, MaskUrlLeavesOtherTextAlone) {
+  EXPECT_EQ(mask_url("baselines/prod.json"), "baselines/prod.json");
+  EXPECT_EQ(mask_url("postgresql://u@h/db"), "postgresql://u@h/db");
+}
+
+}  // namespace
+}  // namespace keel
