@@ -1,0 +1,56 @@
+// SQLite dialect: one open, read-only database file.
+//
+// Session is the thin layer over the libsqlite3 C API; connection.cc is the
+// only file that includes <sqlite3.h>. The catalog queries themselves live in
+// inspect.cc: there is no general-purpose query function outside this folder.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keel/error.h"
+
+namespace keel::sqlite {
+
+// One result row; std::nullopt is SQL NULL. Numbers come back as their text.
+using Row = std::vector<std::optional<std::string>>;
+
+struct ColumnMetadata {
+  std::string collation;  // "BINARY", "NOCASE", ...
+  bool autoincrement = false;
+};
+
+class Session {
+ public:
+  // Opens `path` read-only; never creates it. Errors carry `path` as context.
+  // REQUIRES: the file exists.
+  static Result<std::unique_ptr<Session>> open(const std::string& path);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs one statement with its parameters bound as text (?1, ?2 ...) and
+  // returns every row. Failures become kSql (kConnection when the file is not
+  // a database or cannot be read).
+  Result<std::vector<Row>> rows(std::string_view sql, const std::vector<std::string>& params = {});
+  // Runs a statement that returns no rows we need (BEGIN, COMMIT).
+  Result<void> exec(std::string_view sql);
+
+  Result<ColumnMetadata> column_metadata(const std::string& table, const std::string& column);
+
+  const std::string& path() const { return path_; }
+
+  // sqlite3_libversion(): "3.40.1".
+  static std::string library_version();
+
+ private:
+  struct Handle;
+  Session(std::string path, std::unique_ptr<Handle> handle);
+  std::string path_;
+  std::unique_ptr<Handle> handle_;
+};
+
+}  // namespace keel::sqlite

@@ -1,0 +1,82 @@
+#include "dialects/sqlite/sql_text.h"
+
+#include <gtest/gtest.h>
+
+namespace keel::sqlite {
+namespace {
+
+TEST(SqliteSqlTextTest, NormalizesWhitespaceAndComments) {
+  EXPECT_EQ(normalize_sql("SELECT a,b\n  FROM   t -- note\n WHERE a>1 /* x */"),
+            normalize_sql("SELECT a , b FROM t WHERE a > 1"));
+  EXPECT_EQ(normalize_sql("SELECT count( * ) FROM t"), "SELECT count(*) FROM t");
+  EXPECT_EQ(normalize_sql("CHECK(a IN(1,2))"), "CHECK (a IN (1, 2))");
+}
+
+TEST(SqliteSqlTextTest, KeepsStringLiteralsAndQuotedNamesByteForByte) {
+  EXPECT_EQ(normalize_sql("SELECT 'a  --  b', \"x  y\" FROM t"),
+            "SELECT 'a  --  b', \"x  y\" FROM t");
+  EXPECT_EQ(normalize_sql("SELECT 'it''s   ok'"), "SELECT 'it''s   ok'");
+  EXPECT_NE(normalize_sql("SELECT 'a b'"), normalize_sql("SELECT 'a  b'"));
+}
+
+TEST(SqliteSqlTextTest, MultiCharacterOperatorsStayWhole) {
+  EXPECT_EQ(normalize_sql("a<=b AND c<>d OR e||f"), "a <= b AND c <> d OR e || f");
+  EXPECT_EQ(normalize_sql("j->>'$.x'"), "j ->> '$.x'");
+}
+
+TEST(SqliteSqlTextTest, IdentifierNameUnquotes) {
+  auto tokens = tokenize("\"a\"\"b\" [c d] `e` f");
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(identifier_name(tokens[0]), "a\"b");
+  EXPECT_EQ(identifier_name(tokens[1]), "c d");
+  EXPECT_EQ(identifier_name(tokens[2]), "e");
+  EXPECT_EQ(identifier_name(tokens[3]), "f");
+}
+
+TEST(SqliteSqlTextTest, ParsesChecksGeneratedColumnsAndForeignKeys) {
+  TableDef def = parse_create_table(
+      "CREATE TABLE t (\n"
+      "  id INTEGER PRIMARY KEY,\n"
+      "  amount NUMERIC(10, 2) DEFAULT (0) CONSTRAINT amount_ok CHECK (amount >= 0),\n"
+      "  note TEXT CHECK (note <> 'CHECK (x)'), -- CHECK (comment)\n"
+      "  total AS (amount * 2) STORED,\n"
+      "  owner INT REFERENCES users(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED NOT "
+      "NULL,\n"
+      "  CONSTRAINT pos CHECK (id > 0),\n"
+      "  CHECK (amount < 100),\n"
+      "  FOREIGN KEY (owner, note) REFERENCES other (a, b) NOT DEFERRABLE\n"
+      ")");
+  ASSERT_EQ(def.columns.size(), 5u);
+  EXPECT_EQ(def.columns[1].name, "amount");
+  ASSERT_EQ(def.columns[1].checks.size(), 1u);
+  EXPECT_EQ(def.columns[1].checks[0].name, "amount_ok");
+  EXPECT_EQ(def.columns[1].checks[0].expression, "amount >= 0");
+  ASSERT_EQ(def.columns[2].checks.size(), 1u);
+  EXPECT_EQ(def.columns[2].checks[0].name, "");
+  EXPECT_EQ(def.columns[2].checks[0].expression, "note <> 'CHECK (x)'");
+  EXPECT_EQ(def.columns[3].generated, "amount * 2");
+  ASSERT_EQ(def.checks.size(), 2u);
+  EXPECT_EQ(def.checks[0].name, "pos");
+  EXPECT_EQ(def.checks[1].expression, "amount < 100");
+  ASSERT_EQ(def.foreign_keys.size(), 2u);
+  EXPECT_EQ(def.foreign_keys[0].ref_table, "users");
+  EXPECT_TRUE(def.foreign_keys[0].initially_deferred);
+  EXPECT_EQ(def.foreign_keys[1].columns, (std::vector<std::string>{"owner", "note"}));
+  EXPECT_FALSE(def.foreign_keys[1].initially_deferred);
+}
+
+TEST(SqliteSqlTextTest, ParsesVirtualTables) {
+  TableDef def = parse_create_table("CREATE VIRTUAL TABLE docs USING fts5(title,  body)");
+  EXPECT_EQ(def.virtual_module, "USING fts5(title, body)");
+}
+
+TEST(SqliteSqlTextTest, ParsesIndexItemsAndPredicate) {
+  IndexDef def = parse_create_index(
+      "CREATE INDEX i ON t (a DESC, lower(b) COLLATE nocase ASC, c)\n  WHERE  a > 0 AND c IS NOT "
+      "NULL");
+  EXPECT_EQ(def.items, (std::vector<std::string>{"a", "lower(b)", "c"}));
+  EXPECT_EQ(def.predicate, "a > 0 AND c IS NOT NULL");
+}
+
+}  // namespace
+}  // namespace keel::sqlite
