@@ -16,6 +16,13 @@ struct DriftArgs {
   bool include_index_stats = false;
 };
 
+// Continuation lines of a multi-line value, indented under its label.
+std::string indent(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\n' ? std::string("\n                ") : std::string(1, c);
+  return out;
+}
+
 void print_text(const std::vector<Difference>& differences, const std::string& actual_label,
                 const std::string& expected_label) {
   std::cout << fmt::format("comparing {} against {}\n", actual_label, expected_label);
@@ -25,8 +32,18 @@ void print_text(const std::vector<Difference>& differences, const std::string& a
       category = d.category;
       std::cout << "\n" << category << ":\n";
     }
-    std::cout << fmt::format("  {}{} {} {}: {} -> {}\n", d.info ? "(info) " : "", d.kind,
-                             d.object, d.property, d.expected, d.actual);
+    std::string prefix = fmt::format("  {}{} {}", d.info ? "(info) " : "", d.kind, d.object);
+    if (d.property == "presence") {
+      std::cout << fmt::format("{}: {}\n", prefix,
+                               d.actual == "missing" ? "missing (present in the reference)"
+                                                     : "unexpected (not in the reference)");
+    } else if (d.expected.find('\n') != std::string::npos ||
+               d.actual.find('\n') != std::string::npos) {
+      std::cout << fmt::format("{}: {}:\n      expected: {}\n      actual:   {}\n", prefix,
+                               d.property, indent(d.expected), indent(d.actual));
+    } else {
+      std::cout << fmt::format("{}: {}: {} -> {}\n", prefix, d.property, d.expected, d.actual);
+    }
   }
   size_t n = drift_count(differences);
   if (!differences.empty()) std::cout << "\n";

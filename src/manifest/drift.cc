@@ -29,8 +29,16 @@ const std::map<std::string, std::string>& collections() {
   return kCollections;
 }
 
-std::string render(const json* value) {
-  if (value == nullptr || value->is_null()) return "(none)";
+// `other` is the value on the other side: the canonical form leaves defaults
+// out, so an absent boolean is the negation of a present one, an absent list
+// is empty, and an absent text is none.
+std::string render(const json* value, const json* other = nullptr) {
+  if (value == nullptr || value->is_null()) {
+    if (other != nullptr && other->is_boolean()) return other->get<bool>() ? "false" : "true";
+    if (other != nullptr && other->is_array()) return "[]";
+    if (other != nullptr && other->is_number()) return "(default)";
+    return "(none)";
+  }
   if (value->is_string()) return value->get<std::string>();
   return value->dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -68,7 +76,7 @@ struct SchemaWalker {
       } else if (e && a && e->is_object() && a->is_object()) {
         object(*e, *a, name, kind, category, prefix + key + ".");
       } else if (!e || !a || *e != *a) {
-        out.push_back({category, name, kind, prefix + key, render(e), render(a), false});
+        out.push_back({category, name, kind, prefix + key, render(e, a), render(a, e), false});
       }
     }
   }

@@ -44,7 +44,7 @@ TEST(DriftTest, NamesAColumnPropertyWithExpectedAndActual) {
   EXPECT_EQ(diffs[0].object, "public.users.email");
   EXPECT_EQ(diffs[0].kind, "column");
   EXPECT_EQ(diffs[0].property, "not_null");
-  EXPECT_EQ(diffs[0].expected, "(none)");
+  EXPECT_EQ(diffs[0].expected, "false");
   EXPECT_EQ(diffs[0].actual, "true");
 }
 
