@@ -1,0 +1,347 @@
+// PostgreSQL inspector: the order of the capture, and the catalog reads for
+// schemas, collations, relations and columns.
+#include <algorithm>
+#include <string>
+
+#include "dialects/postgres/catalog.h"
+
+namespace keel::pg {
+namespace {
+
+const std::string kEmpty;
+
+constexpr std::string_view kNamespaces = R"sql(
+SELECT n.oid, n.nspname, d.description
+FROM pg_namespace n
+LEFT JOIN pg_description d
+  ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid AND d.objsubid = 0
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                  WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid
+                    AND e.deptype = 'e'))sql";
+
+// Objects that belong to an extension are left out.
+constexpr std::string_view kExtensionMembers = R"sql(
+SELECT CASE e.classid WHEN 'pg_class'::regclass THEN 'c' WHEN 'pg_proc'::regclass THEN 'p'
+                      WHEN 'pg_type'::regclass THEN 't' ELSE 'o' END, e.objid
+FROM pg_depend e
+WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e')sql";
+
+constexpr std::string_view kCollations = R"sql(
+SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.collname), c.collprovider,
+       c.collcollate, c.collctype, c.colliculocale, c.collversion
+FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace)sql";
+
+// Partition bounds hold no column references, so they are deparsed without
+// opening the table (relid 0).
+constexpr std::string_view kRelations = R"sql(
+SELECT c.oid, c.relnamespace, n.nspname, c.relname,
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, c.relpersistence,
+       c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, 0) END,
+       array_to_string(c.reloptions, E'\x1f'),
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,
+       d.description
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description d
+  ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = 0
+WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c'))sql";
+
+constexpr std::string_view kInherits = R"sql(
+SELECT i.inhrelid, i.inhparent FROM pg_inherits i
+WHERE i.inhrelid >= 16384 ORDER BY i.inhrelid, i.inhseqno)sql";
+
+// Defaults cannot reference columns, so they are deparsed without opening
+// the table; generated expressions can, and are rare.
+constexpr std::string_view kColumns = R"sql(
+SELECT a.attrelid, a.attnum, a.attname, quote_ident(a.attname), a.atttypid, a.atttypmod,
+       a.attnotnull, a.attidentity, a.attgenerated,
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)
+            ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
+       a.attcollation, t.typcollation, d.description
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_description d
+  ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
+WHERE a.attrelid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped
+  AND c.relkind IN ('r', 'p', 'f', 'c', 'm'))sql";
+
+std::string table_kind(char relkind) {
+  switch (relkind) {
+    case 'p':
+      return "partitioned table";
+    case 'f':
+      return "foreign table";
+    default:
+      return "table";
+  }
+}
+
+template <typename T>
+void put(std::vector<T>& v, int index, T value) {
+  if (index < 0) return;
+  if (static_cast<size_t>(index) >= v.size()) v.resize(index + 1);
+  v[index] = std::move(value);
+}
+
+}  // namespace
+
+const std::string& Rel::attname(int attnum) const {
+  return attnum > 0 && static_cast<size_t>(attnum) < attnames.size() ? attnames[attnum] : kEmpty;
+}
+
+const std::string& Rel::attquote(int attnum) const {
+  return attnum > 0 && static_cast<size_t>(attnum) < attquoted.size() ? attquoted[attnum] : kEmpty;
+}
+
+model::Schema* Catalog::schema(uint32_t nsp_oid) {
+  auto it = schemas.find(nsp_oid);
+  return it == schemas.end() ? nullptr : &db.schemas[it->second];
+}
+
+Rel* Catalog::rel(uint32_t oid) {
+  auto it = rels.find(oid);
+  return it == rels.end() || !it->second.kept ? nullptr : &it->second;
+}
+
+Rel* Catalog::any_rel(uint32_t oid) {
+  auto it = rels.find(oid);
+  return it == rels.end() ? nullptr : &it->second;
+}
+
+void Catalog::request_type(uint32_t oid, int32_t typmod, std::string* out) {
+  type_requests[{oid, typmod}].push_back(out);
+}
+
+std::vector<int> parse_int_list(std::string_view text) {
+  std::vector<int> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '-' || (text[i] >= '0' && text[i] <= '9')) {
+      int value = 0;
+      auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), value);
+      out.push_back(value);
+      i = end - text.data();
+      if (ec != std::errc()) ++i;
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = text.find(sep, start);
+    out.emplace_back(text.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string sorted_options(std::string_view joined) {
+  std::vector<std::string> parts = split(joined, '\x1f');
+  std::sort(parts.begin(), parts.end());
+  return join(parts, ", ");
+}
+
+Result<void> load_namespaces(Catalog& cat) {
+  if (auto r = cat.snap.each_row(kExtensionMembers,
+                                 [&](const Row& row) {
+                                   switch (row.ch(0)) {
+                                     case 'c':
+                                       cat.ext_rels.insert(row.oid(1));
+                                       break;
+                                     case 'p':
+                                       cat.ext_procs.insert(row.oid(1));
+                                       break;
+                                     case 't':
+                                       cat.ext_types.insert(row.oid(1));
+                                       break;
+                                     default:
+                                       break;
+                                   }
+                                 });
+      !r) {
+    return r;
+  }
+  return cat.snap.each_row(kNamespaces, [&](const Row& row) {
+    std::string name = row.str(1);
+    cat.db.schemas[name].comment = row.str(2);
+    cat.schemas.emplace(row.oid(0), std::move(name));
+  });
+}
+
+Result<void> load_collations(Catalog& cat) {
+  return cat.snap.each_row(kCollations, [&](const Row& row) {
+    cat.collations.emplace(row.oid(0), CollationName{row.str(1), row.ch(2), row.str(3), row.str(4),
+                                                     row.str(5), row.str(6)});
+  });
+}
+
+Result<void> load_relations(Catalog& cat) {
+  if (auto r = cat.snap.each_row(kRelations,
+                                 [&](const Row& row) {
+                                   uint32_t oid = row.oid(0);
+                                   Rel& rel = cat.rels[oid];
+                                   rel.schema = row.str(2);
+                                   rel.name = row.str(3);
+                                   rel.quoted = row.str(4);
+                                   rel.kind = row.ch(5);
+                                   rel.is_partition = row.boolean(9);
+                                   model::Schema* schema = cat.schema(row.oid(1));
+                                   rel.kept = schema != nullptr && !cat.ext_rels.contains(oid);
+                                   if (!rel.kept) return;
+                                   rel.comment = row.str(14);
+                                   switch (rel.kind) {
+                                     case 'r':
+                                     case 'p':
+                                     case 'f': {
+                                       model::Table& t = schema->tables[rel.name];
+                                       t.kind = table_kind(rel.kind);
+                                       t.persistence = row.ch(6) == 'u' ? "unlogged" : "permanent";
+                                       t.rls_enabled = row.boolean(7);
+                                       t.rls_forced = row.boolean(8);
+                                       t.partition_key = row.str(10);
+                                       t.partition_bound = row.str(11);
+                                       t.options = sorted_options(row.view(12));
+                                       t.comment = rel.comment;
+                                       rel.table = &t;
+                                       break;
+                                     }
+                                     case 'v':
+                                     case 'm': {
+                                       model::View& v = schema->views[rel.name];
+                                       v.materialized = rel.kind == 'm';
+                                       v.definition = row.str(13);
+                                       v.options = sorted_options(row.view(12));
+                                       v.comment = rel.comment;
+                                       rel.view = &v;
+                                       break;
+                                     }
+                                     default:
+                                       break;  // sequences and composite types: objects.cc
+                                   }
+                                 });
+      !r) {
+    return r;
+  }
+  return cat.snap.each_row(kInherits, [&](const Row& row) {
+    Rel* child = cat.rel(row.oid(0));
+    Rel* parent = cat.any_rel(row.oid(1));
+    if (child == nullptr || child->table == nullptr || parent == nullptr) return;
+    std::string name = parent->schema + "." + parent->name;
+    if (child->is_partition) {
+      child->table->parent = std::move(name);
+    } else {
+      child->table->inherits.push_back(std::move(name));
+    }
+  });
+}
+
+Result<void> load_columns(Catalog& cat) {
+  if (auto r = cat.snap.each_row(
+          kColumns,
+          [&](const Row& row) {
+            Rel* rel = cat.any_rel(row.oid(0));
+            if (rel == nullptr) return;
+            int attnum = static_cast<int>(row.int64(1));
+            put(rel->attnames, attnum, row.str(2));
+            put(rel->attquoted, attnum, row.str(3));
+            uint32_t collation = row.oid(10);
+            put(rel->attcollation, attnum, collation);
+            if (!rel->kept) return;
+            bool own_collation = collation != 0 && collation != row.oid(11);
+            if (collation != 0) cat.collations_in_use.insert(collation);
+            auto collation_name = [&]() -> std::string {
+              if (!own_collation) return {};
+              auto it = cat.collations.find(collation);
+              return it == cat.collations.end() ? std::to_string(collation) : it->second.qualified;
+            };
+            auto typmod = static_cast<int32_t>(row.int64(5));
+            if (rel->table != nullptr) {
+              model::Column& c = rel->table->columns[row.str(2)];
+              c.position = attnum;  // renumbered among live columns below
+              cat.request_type(row.oid(4), typmod, &c.type);
+              c.not_null = row.boolean(6);
+              char identity = row.ch(7);
+              c.identity = identity == 'a' ? "always" : identity == 'd' ? "by default" : "";
+              if (row.ch(8) == '\0') {
+                c.default_expr = row.str(9);
+              } else {
+                c.generated = row.str(9);
+              }
+              c.collation = collation_name();
+              c.comment = row.str(12);
+            } else if (rel->composite != nullptr) {
+              rel->attributes.push_back(
+                  {attnum, model::CompositeAttribute{row.str(2), {}, collation_name()}, row.oid(4),
+                   typmod});
+            }
+          });
+      !r) {
+    return r;
+  }
+  // Positions count live columns only, so holes left by dropped ones vanish;
+  // composite attributes are put in attnum order.
+  for (auto& [oid, rel] : cat.rels) {
+    if (rel.table != nullptr) {
+      std::vector<model::Column*> columns;
+      for (auto& [name, column] : rel.table->columns) columns.push_back(&column);
+      std::sort(columns.begin(), columns.end(),
+                [](auto* a, auto* b) { return a->position < b->position; });
+      for (size_t i = 0; i < columns.size(); ++i) columns[i]->position = static_cast<int>(i + 1);
+    } else if (rel.composite != nullptr) {
+      std::sort(rel.attributes.begin(), rel.attributes.end(),
+                [](const auto& a, const auto& b) { return a.attnum < b.attnum; });
+      auto& out = rel.composite->attributes;
+      out.clear();
+      for (auto& pending : rel.attributes) out.push_back(std::move(pending.attribute));
+      for (size_t i = 0; i < out.size(); ++i) {
+        cat.request_type(rel.attributes[i].type, rel.attributes[i].typmod, &out[i].type);
+      }
+    }
+  }
+  return {};
+}
+
+Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& manifest) {
+  manifest.dialect = "postgresql";
+  if (auto r = load_server_and_settings(snap, options, manifest); !r) return r;
+  if (manifest.server.major < 15) {
+    return fail(ErrorCode::kUnsupported,
+                "keel reads PostgreSQL 15 and later; this server is " + manifest.server.version);
+  }
+  // From here on every name the server renders is schema-qualified,
+  // whatever the environment's search_path is.
+  if (auto r = snap.each_row("SET LOCAL search_path = pg_catalog", [](const Row&) {}); !r) {
+    return r;
+  }
+  Catalog cat(snap, manifest);
+  for (auto* step : {load_namespaces, load_collations, load_relations, load_types, load_columns,
+                     load_indexes, load_constraints, load_triggers_and_policies, load_sequences,
+                     load_functions, load_extensions, resolve_types, load_collation_versions}) {
+    if (auto r = step(cat); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace keel::pg

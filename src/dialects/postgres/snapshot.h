@@ -1,0 +1,62 @@
+// PostgreSQL dialect, internal: the read-only catalog snapshot that inspect.cc
+// and settings.cc read from. connection.cc implements it on top of libpqxx;
+// nothing outside src/dialects/postgres/ sees it.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "keel/error.h"
+
+namespace keel::pg {
+
+// One row of a result, valid only inside the callback that receives it.
+class Row {
+ public:
+  virtual ~Row() = default;
+  // The field's text; empty when NULL.
+  virtual std::string_view view(int column) const = 0;
+  virtual bool is_null(int column) const = 0;
+
+  std::string str(int column) const { return std::string(view(column)); }
+  bool boolean(int column) const { return view(column) == "t"; }
+  char ch(int column) const {
+    std::string_view v = view(column);
+    return v.empty() ? '\0' : v.front();
+  }
+  int64_t int64(int column) const {
+    std::string_view v = view(column);
+    int64_t out = 0;
+    std::from_chars(v.data(), v.data() + v.size(), out);
+    return out;
+  }
+  uint32_t oid(int column) const {
+    std::string_view v = view(column);
+    uint32_t out = 0;
+    std::from_chars(v.data(), v.data() + v.size(), out);
+    return out;
+  }
+  double real(int column) const {
+    std::string_view v = view(column);
+    double out = 0;
+    std::from_chars(v.data(), v.data() + v.size(), out);
+    return out;
+  }
+};
+
+using RowFn = std::function<void(const Row&)>;
+
+// The catalog queries of one capture, all inside one REPEATABLE READ, READ
+// ONLY transaction. Only inspect.cc and settings.cc call it, with their own
+// fixed statements: it is not a general query API.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+  // Runs `sql` and calls `fn` for every row, in the server's order.
+  virtual Result<void> each_row(std::string_view sql, const RowFn& fn) = 0;
+};
+
+}  // namespace keel::pg
