@@ -10,6 +10,8 @@ TEST(SqliteSqlTextTest, NormalizesWhitespaceAndComments) {
             normalize_sql("SELECT a , b FROM t WHERE a > 1"));
   EXPECT_EQ(normalize_sql("SELECT count( * ) FROM t"), "SELECT count(*) FROM t");
   EXPECT_EQ(normalize_sql("CHECK(a IN(1,2))"), "CHECK (a IN (1, 2))");
+  EXPECT_EQ(normalize_sql("create index Idx on T(a desc) where a is not null"),
+            "CREATE INDEX Idx ON T(a DESC) WHERE a IS NOT NULL");
 }
 
 TEST(SqliteSqlTextTest, KeepsStringLiteralsAndQuotedNamesByteForByte) {
