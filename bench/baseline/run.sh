@@ -96,7 +96,7 @@ trap cleanup EXIT
 
 server_version=$(q -d postgres -c "SHOW server_version") || die "cannot connect to $pg_host:$pg_port as $pg_user"
 echo "bench: server PostgreSQL ${server_version%% *} at $pg_host:$pg_port; $(pg_dump --version | sed 's/ (Debian.*//'); $(nproc) cores"
-echo "bench: keel $keel"
+echo "bench: $("$keel" --version 2>/dev/null | head -n 1 || echo keel) at $keel"
 read -r load1 _ </proc/loadavg
 if awk -v l="$load1" -v c="$(nproc)" 'BEGIN { exit !(l > c / 2) }'; then
   echo "bench: warning: load average $load1 on $(nproc) cores; other work on this machine makes the figures noisy"
