@@ -88,6 +88,10 @@ struct Catalog {
   std::unordered_map<uint32_t, CollationName> collations;
   std::unordered_map<uint32_t, IndexFacts> index_facts;
   std::set<uint32_t> collations_in_use;
+  // pg_class's column names by attnum, standing in for a table's columns
+  // when CHECK expressions are deparsed (constraints.cc).
+  std::unordered_map<std::string, int> stand_in;
+  std::string checks_sql;
   // Pending format_type() calls: (type oid, typmod) -> where to write.
   std::map<std::pair<uint32_t, int32_t>, std::vector<std::string*>> type_requests;
 
@@ -97,6 +101,14 @@ struct Catalog {
   // Asks for format_type(oid, typmod) to be written to *out by resolve_types().
   void request_type(uint32_t oid, int32_t typmod, std::string* out);
 };
+
+// The statements that the parts below run in bulk, for Snapshot::prefetch().
+// The CHECK query needs the stand-in columns (load_stand_in) first.
+std::vector<std::string> index_queries();
+std::vector<std::string> constraint_queries(const Catalog& cat);
+std::vector<std::string> object_queries();
+std::vector<std::string> type_queries();
+Result<void> load_stand_in(Catalog& cat);
 
 // Reads each part of the catalog; each runs one or two bulk queries.
 Result<void> load_namespaces(Catalog& cat);

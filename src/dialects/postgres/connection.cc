@@ -1,13 +1,22 @@
 // PostgreSQL connections: the only file that includes libpqxx. Every pqxx or
 // standard exception is caught here and becomes a keel::Error whose message
 // has the password masked, even when libpq itself quotes it.
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "dialects/postgres/catalog.h"
 #include "dialects/postgres/postgres.h"
@@ -31,16 +40,10 @@ class PqxxRow final : public Row {
   const pqxx::row& row_;
 };
 
-class PqxxSnapshot final : public Snapshot {
- public:
-  PqxxSnapshot(pqxx::nontransaction& tx, const ConnectionUrl& url) : tx_(tx), url_(url) {}
-
-  Result<void> each_row(std::string_view sql, const RowFn& fn) override;
-
- private:
-  pqxx::nontransaction& tx_;
-  const ConnectionUrl& url_;
-};
+std::string with_timeout(const std::string& url) {
+  if (url.find("connect_timeout=") != std::string::npos) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(kConnectTimeout);
+}
 
 Error make_error(ErrorCode code, const std::string& message, const ConnectionUrl& url,
                  std::string sqlstate = {}) {
@@ -63,22 +66,113 @@ auto guarded(const ConnectionUrl& url, ErrorCode code, Fn&& body) -> decltype(bo
   }
 }
 
-Result<void> PqxxSnapshot::each_row(std::string_view sql, const RowFn& fn) {
-  return guarded(url_, ErrorCode::kSql, [&]() -> Result<void> {
-    auto t0 = std::chrono::steady_clock::now();
-    pqxx::result result = tx_.exec(std::string(sql));
-    auto t1 = std::chrono::steady_clock::now();
-    for (const pqxx::row& row : result) fn(PqxxRow(row));
-    auto t2 = std::chrono::steady_clock::now();
-    if (std::getenv("KEEL_TRACE_SQL") != nullptr) {
-      std::fprintf(stderr, "%7.1f ms server %7.1f ms client %6zu rows  %.60s\n",
-                   std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                   std::chrono::duration<double, std::milli>(t2 - t1).count(), result.size(),
-                   std::string(sql.substr(0, 200)).c_str() + (sql.starts_with("\n") ? 1 : 0));
+// A second session that runs prefetched queries in the same snapshot
+// (pg_export_snapshot), so the server works on two catalogs reads at once
+// while this process turns earlier results into the model.
+class Helper {
+ public:
+  Helper(const ConnectionUrl& url, std::string snapshot_id, std::string setup,
+         std::vector<std::string> queries)
+      : url_(url), queries_(std::move(queries)) {
+    thread_ = std::thread(
+        [this, id = std::move(snapshot_id), setup = std::move(setup)] { run(id, setup); });
+  }
+  ~Helper() {
+    stop_ = true;
+    thread_.join();
+  }
+  bool has(std::string_view sql) const {
+    return std::find(queries_.begin(), queries_.end(), sql) != queries_.end();
+  }
+  // Waits for the result of a prefetched query; nullopt when the helper
+  // failed, and the caller runs the query itself (so a real error in the
+  // statement is reported from the main session).
+  std::optional<pqxx::result> take(std::string_view sql) {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return failed_ || results_.contains(sql); });
+    if (auto it = results_.find(sql); it != results_.end()) return it->second;
+    return std::nullopt;
+  }
+
+ private:
+  void run(const std::string& id, const std::string& setup) {
+    Result<void> done = guarded(url_, ErrorCode::kSql, [&]() -> Result<void> {
+      pqxx::connection conn(with_timeout(url_.url));
+      pqxx::nontransaction tx(conn, "keel capture helper");
+      tx.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      // The id is the server's own ("00000003-0000001B-1"): no quoting needed.
+      tx.exec(fmt::format("SET TRANSACTION SNAPSHOT '{}'", id));
+      tx.exec(setup);
+      for (const std::string& sql : queries_) {
+        if (stop_) break;
+        pqxx::result result = tx.exec(sql);
+        std::lock_guard lock(mutex_);
+        results_.emplace(sql, std::move(result));
+        ready_.notify_all();
+      }
+      tx.exec("COMMIT");
+      return {};
+    });
+    std::lock_guard lock(mutex_);
+    failed_ = !done.has_value();
+    ready_.notify_all();
+  }
+
+  const ConnectionUrl& url_;
+  std::vector<std::string> queries_;
+  std::thread thread_;
+  std::atomic<bool> stop_ = false;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::map<std::string, pqxx::result, std::less<>> results_;
+  bool failed_ = false;
+};
+
+class PqxxSnapshot final : public Snapshot {
+ public:
+  PqxxSnapshot(pqxx::nontransaction& tx, const ConnectionUrl& url) : tx_(tx), url_(url) {}
+
+  Result<void> each_row(std::string_view sql, const RowFn& fn) override {
+    return guarded(url_, ErrorCode::kSql, [&]() -> Result<void> {
+      auto t0 = std::chrono::steady_clock::now();
+      pqxx::result result;
+      std::optional<pqxx::result> fetched;
+      if (helper_ != nullptr && helper_->has(sql)) fetched = helper_->take(sql);
+      result = fetched ? std::move(*fetched) : tx_.exec(std::string(sql));
+      auto t1 = std::chrono::steady_clock::now();
+      for (const pqxx::row& row : result) fn(PqxxRow(row));
+      trace(sql, result.size(), t0, t1);
+      return {};
+    });
+  }
+
+  void prefetch(std::string_view setup, const std::vector<std::string>& queries) override {
+    if (helper_ != nullptr) return;
+    // Without a helper (the server refuses a second session, say) every
+    // query simply runs here.
+    try {
+      pqxx::result r = tx_.exec("SELECT pg_export_snapshot()");
+      helper_ = std::make_unique<Helper>(url_, r[0][0].c_str(), std::string(setup), queries);
+    } catch (const std::exception&) {
+      helper_.reset();
     }
-    return {};
-  });
-}
+  }
+
+ private:
+  static void trace(std::string_view sql, size_t rows, std::chrono::steady_clock::time_point t0,
+                    std::chrono::steady_clock::time_point t1) {
+    if (std::getenv("KEEL_TRACE_SQL") == nullptr) return;
+    auto t2 = std::chrono::steady_clock::now();
+    std::string head(sql.substr(sql.starts_with('\n') ? 1 : 0, 60));
+    std::fprintf(stderr, "%7.1f ms wait %7.1f ms build %7zu rows  %s\n",
+                 std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                 std::chrono::duration<double, std::milli>(t2 - t1).count(), rows, head.c_str());
+  }
+
+  pqxx::nontransaction& tx_;
+  const ConnectionUrl& url_;
+  std::unique_ptr<Helper> helper_;
+};
 
 class PgConnection final : public Connection {
  public:
@@ -102,11 +196,6 @@ class PgConnection final : public Connection {
   std::unique_ptr<pqxx::connection> conn_;
   ConnectionUrl url_;
 };
-
-std::string with_timeout(const std::string& url) {
-  if (url.find("connect_timeout=") != std::string::npos) return url;
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(kConnectTimeout);
-}
 
 }  // namespace
 

@@ -35,19 +35,16 @@ WHERE co.conrelid >= 16384 AND co.contype IN ('p', 'u', 'f', 'x'))sql";
 constexpr std::string_view kChecks = R"sql(
 WITH c AS MATERIALIZED (
   SELECT co.oid, co.conrelid, co.conname, co.condeferrable, co.condeferred, co.convalidated,
-         co.connoinherit, co.conkey <@ '{N}'::int2[] AS simple, co.conbin
+         co.connoinherit,
+         CASE WHEN co.conkey <@ '{N}'::int2[] THEN hashtextextended(co.conbin::text, 0) END AS h
   FROM pg_constraint co WHERE co.contype = 'c' AND co.conrelid >= 16384),
-h AS (SELECT oid, md5(conbin::text) AS h FROM c WHERE simple),
-g AS (SELECT h, min(oid) AS rep FROM h GROUP BY h)
+g AS (SELECT h, min(oid) AS rep FROM c WHERE h IS NOT NULL GROUP BY h)
 SELECT c.oid, c.conrelid, c.conname, c.condeferrable, c.condeferred, c.convalidated,
-       c.connoinherit, h.h,
-       CASE WHEN g.rep IS NOT NULL THEN pg_get_expr(c.conbin, 'pg_class'::regclass) END,
-       CASE WHEN g.rep IS NOT NULL THEN c.conbin::text END,
-       CASE WHEN NOT c.simple THEN pg_get_constraintdef(c.oid) END,
-       d.description
+       c.connoinherit, c.h, pg_get_expr(r.conbin, 'pg_class'::regclass), r.conbin::text,
+       CASE WHEN c.h IS NULL THEN pg_get_constraintdef(c.oid) END, d.description
 FROM c
-LEFT JOIN h ON h.oid = c.oid
 LEFT JOIN g ON g.rep = c.oid
+LEFT JOIN pg_constraint r ON r.oid = g.rep
 LEFT JOIN pg_description d
   ON d.classoid = 'pg_constraint'::regclass AND d.objoid = c.oid AND d.objsubid = 0)sql";
 
@@ -160,6 +157,26 @@ struct PendingCheck {
 
 }  // namespace
 
+Result<void> load_stand_in(Catalog& cat) {
+  std::string list;
+  if (auto r = cat.snap.each_row(kStandInColumns,
+                                 [&](const Row& row) {
+                                   cat.stand_in.emplace(row.str(1), row.int64(0));
+                                   if (!list.empty()) list += ',';
+                                   list += row.view(0);
+                                 });
+      !r) {
+    return r;
+  }
+  cat.checks_sql = kChecks;
+  cat.checks_sql.replace(cat.checks_sql.find("{N}"), 3, "{" + list + "}");
+  return {};
+}
+
+std::vector<std::string> constraint_queries(const Catalog& cat) {
+  return {std::string(kKeys), cat.checks_sql};
+}
+
 Result<void> load_constraints(Catalog& cat) {
   // Keys and foreign keys.
   struct Origin {
@@ -239,21 +256,9 @@ Result<void> load_constraints(Catalog& cat) {
   }
 
   // CHECK constraints.
-  std::unordered_map<std::string, int> stand_in_names;
-  std::string stand_in_list;
-  if (auto r = cat.snap.each_row(kStandInColumns,
-                                 [&](const Row& row) {
-                                   stand_in_names.emplace(row.str(1), row.int64(0));
-                                   if (!stand_in_list.empty()) stand_in_list += ',';
-                                   stand_in_list += row.view(0);
-                                 });
-      !r) {
-    return r;
-  }
   std::unordered_map<std::string_view, int> stand_in;
-  for (const auto& [name, attnum] : stand_in_names) stand_in.emplace(name, attnum);
-  std::string sql(kChecks);
-  sql.replace(sql.find("{N}"), 3, "{" + stand_in_list + "}");
+  for (const auto& [name, attnum] : cat.stand_in) stand_in.emplace(name, attnum);
+  const std::string& sql = cat.checks_sql;
 
   std::unordered_map<std::string, Template> templates;
   std::vector<PendingCheck> pending;
@@ -267,7 +272,7 @@ Result<void> load_constraints(Catalog& cat) {
                                    c.initially_deferred = row.boolean(4);
                                    c.validated = row.boolean(5);
                                    c.comment = row.str(11);
-                                   if (!row.is_null(10)) {
+                                   if (row.is_null(7)) {
                                      c.definition = row.str(10);
                                      return;
                                    }

@@ -50,6 +50,8 @@ constexpr int kIndoptionNullsFirst = 2;
 
 }  // namespace
 
+std::vector<std::string> index_queries() { return {std::string(kIndexes)}; }
+
 Result<void> load_indexes(Catalog& cat) {
   std::unordered_map<uint32_t, Opclass> opclasses;
   if (auto r =

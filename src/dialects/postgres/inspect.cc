@@ -2,6 +2,7 @@
 // schemas, collations, relations and columns.
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "dialects/postgres/catalog.h"
 
@@ -48,19 +49,23 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
   ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = 0
-WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'c'))sql";
+WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c'))sql";
 
 constexpr std::string_view kInherits = R"sql(
 SELECT i.inhrelid, i.inhparent FROM pg_inherits i
 WHERE i.inhrelid >= 16384 ORDER BY i.inhrelid, i.inhseqno)sql";
 
-// Defaults cannot reference columns, so they are deparsed without opening
-// the table; generated expressions can, and are rare.
+// Defaults cannot reference columns, so each distinct default (by the hash
+// of its tree) is deparsed once, without opening a table: columns carry the
+// hash and the pg_attrdef row to deparse. Generated expressions do reference
+// columns, and are rare.
+
+// Quoted names are sent only when they differ from the name.
 constexpr std::string_view kColumns = R"sql(
-SELECT a.attrelid, a.attnum, a.attname, quote_ident(a.attname), a.atttypid, a.atttypmod,
-       a.attnotnull, a.attidentity, a.attgenerated,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)
-            ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
+SELECT a.attrelid, a.attnum, a.attname, NULLIF(quote_ident(a.attname), a.attname),
+       a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
+       CASE WHEN a.attgenerated = '' THEN hashtextextended(ad.adbin::text, 0) END, ad.oid,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
        a.attcollation, t.typcollation, d.description
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -238,7 +243,7 @@ Result<void> load_relations(Catalog& cat) {
                                        break;
                                      }
                                      default:
-                                       break;  // sequences and composite types: objects.cc
+                                       break;  // composite types: objects.cc
                                    }
                                  });
       !r) {
@@ -258,6 +263,8 @@ Result<void> load_relations(Catalog& cat) {
 }
 
 Result<void> load_columns(Catalog& cat) {
+  std::unordered_map<std::string, uint32_t> default_rows;  // tree hash -> one pg_attrdef row
+  std::vector<std::pair<model::Column*, std::string>> pending_defaults;
   if (auto r = cat.snap.each_row(
           kColumns,
           [&](const Row& row) {
@@ -265,11 +272,11 @@ Result<void> load_columns(Catalog& cat) {
             if (rel == nullptr) return;
             int attnum = static_cast<int>(row.int64(1));
             put(rel->attnames, attnum, row.str(2));
-            put(rel->attquoted, attnum, row.str(3));
-            uint32_t collation = row.oid(10);
+            put(rel->attquoted, attnum, row.is_null(3) ? row.str(2) : row.str(3));
+            uint32_t collation = row.oid(12);
             put(rel->attcollation, attnum, collation);
             if (!rel->kept) return;
-            bool own_collation = collation != 0 && collation != row.oid(11);
+            bool own_collation = collation != 0 && collation != row.oid(13);
             if (collation != 0) cat.collations_in_use.insert(collation);
             auto collation_name = [&]() -> std::string {
               if (!own_collation) return {};
@@ -284,13 +291,13 @@ Result<void> load_columns(Catalog& cat) {
               c.not_null = row.boolean(6);
               char identity = row.ch(7);
               c.identity = identity == 'a' ? "always" : identity == 'd' ? "by default" : "";
-              if (row.ch(8) == '\0') {
-                c.default_expr = row.str(9);
-              } else {
-                c.generated = row.str(9);
+              if (!row.is_null(9)) {
+                default_rows.try_emplace(row.str(9), row.oid(10));
+                pending_defaults.emplace_back(&c, row.str(9));
               }
+              c.generated = row.str(11);
               c.collation = collation_name();
-              c.comment = row.str(12);
+              c.comment = row.str(14);
             } else if (rel->composite != nullptr) {
               rel->attributes.push_back(
                   {attnum, model::CompositeAttribute{row.str(2), {}, collation_name()}, row.oid(4),
@@ -299,6 +306,24 @@ Result<void> load_columns(Catalog& cat) {
           });
       !r) {
     return r;
+  }
+  if (!default_rows.empty()) {
+    std::string oids;
+    std::unordered_map<uint32_t, std::string> hash_of;
+    for (const auto& [hash, oid] : default_rows) {
+      if (!oids.empty()) oids += ',';
+      oids += std::to_string(oid);
+      hash_of.emplace(oid, hash);
+    }
+    std::unordered_map<std::string, std::string> exprs;
+    if (auto r = cat.snap.each_row(
+            "SELECT oid, pg_get_expr(adbin, 0) FROM pg_attrdef WHERE oid = ANY('{" + oids +
+                "}'::oid[])",
+            [&](const Row& row) { exprs.emplace(hash_of[row.oid(0)], row.str(1)); });
+        !r) {
+      return r;
+    }
+    for (auto& [column, hash] : pending_defaults) column->default_expr = exprs[hash];
   }
   // Positions count live columns only, so holes left by dropped ones vanish;
   // composite attributes are put in attnum order.
@@ -331,11 +356,21 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
                 "keel reads PostgreSQL 15 and later; this server is " + manifest.server.version);
   }
   // From here on every name the server renders is schema-qualified,
-  // whatever the environment's search_path is.
-  if (auto r = snap.each_row("SET LOCAL search_path = pg_catalog", [](const Row&) {}); !r) {
-    return r;
-  }
+  // whatever the environment's search_path is. Parallel workers would each
+  // start with cold catalog caches and cost more than they save.
+  static constexpr std::string_view kSetup =
+      "SET LOCAL search_path = pg_catalog; SET LOCAL max_parallel_workers_per_gather = 0; "
+      "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'";
+  if (auto r = snap.each_row(kSetup, [](const Row&) {}); !r) return r;
   Catalog cat(snap, manifest);
+  if (auto r = load_stand_in(cat); !r) return r;
+  // A second session reads these while this one reads relations and columns.
+  std::vector<std::string> ahead = type_queries();
+  for (auto* part : {index_queries, object_queries}) {
+    for (std::string& sql : part()) ahead.push_back(std::move(sql));
+  }
+  for (std::string& sql : constraint_queries(cat)) ahead.insert(ahead.end() - 5, std::move(sql));
+  snap.prefetch(kSetup, ahead);
   for (auto* step : {load_namespaces, load_collations, load_relations, load_types, load_columns,
                      load_indexes, load_constraints, load_triggers_and_policies, load_sequences,
                      load_functions, load_extensions, resolve_types, load_collation_versions}) {

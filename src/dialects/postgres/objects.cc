@@ -30,11 +30,15 @@ WHERE p.polrelid >= 16384)sql";
 // is never read.
 constexpr std::string_view kSequences = R"sql(
 SELECT s.seqrelid, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
-       s.seqcycle, dep.deptype, dep.refobjid, dep.refobjsubid
+       s.seqcycle, dep.deptype, dep.refobjid, dep.refobjsubid, c.relnamespace,
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN c.relname END, d.description
 FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
 LEFT JOIN pg_depend dep
   ON dep.classid = 'pg_class'::regclass AND dep.objid = s.seqrelid AND dep.objsubid = 0
  AND dep.refclassid = 'pg_class'::regclass AND dep.deptype IN ('a', 'i')
+LEFT JOIN pg_description d
+  ON d.classoid = 'pg_class'::regclass AND d.objoid = s.seqrelid AND d.objsubid = 0
 WHERE s.seqrelid >= 16384)sql";
 
 constexpr std::string_view kFunctions = R"sql(
@@ -138,6 +142,15 @@ std::string collation_name(const Catalog& cat, uint32_t oid) {
 
 }  // namespace
 
+std::vector<std::string> object_queries() {
+  return {std::string(kTriggers), std::string(kPolicies), std::string(kSequences),
+          std::string(kFunctions), std::string(kExtensions)};
+}
+
+std::vector<std::string> type_queries() {
+  return {std::string(kTypes), std::string(kEnumLabels), std::string(kDomainChecks)};
+}
+
 Result<void> load_triggers_and_policies(Catalog& cat) {
   if (auto r = cat.snap.each_row(kTriggers,
                                  [&](const Row& row) {
@@ -171,8 +184,8 @@ Result<void> load_triggers_and_policies(Catalog& cat) {
 
 Result<void> load_sequences(Catalog& cat) {
   return cat.snap.each_row(kSequences, [&](const Row& row) {
-    Rel* rel = cat.rel(row.oid(0));
-    if (rel == nullptr) return;
+    model::Schema* schema = cat.schema(row.oid(11));
+    if (schema == nullptr || cat.ext_rels.contains(row.oid(0))) return;
     char deptype = row.ch(8);
     Rel* owner = cat.rel(row.oid(9));
     auto attnum = static_cast<int>(row.int64(10));
@@ -186,7 +199,7 @@ Result<void> load_sequences(Catalog& cat) {
       it->second.identity_sequence = std::move(params);
       return;
     }
-    model::Sequence& s = cat.db.schemas[rel->schema].sequences[rel->name];
+    model::Sequence& s = schema->sequences[row.str(12)];
     cat.request_type(row.oid(1), -1, &s.type);
     s.start = row.int64(2);
     s.increment = row.int64(3);
@@ -197,7 +210,7 @@ Result<void> load_sequences(Catalog& cat) {
     if (deptype == 'a' && owner != nullptr) {
       s.owned_by = owner->schema + "." + owner->name + "." + owner->attname(attnum);
     }
-    s.comment = rel->comment;
+    s.comment = row.str(13);
   });
 }
 
