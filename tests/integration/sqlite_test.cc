@@ -193,6 +193,8 @@ struct Change {
   const char* object;  // what drift must name
 };
 
+void PrintTo(const Change& c, std::ostream* os) { *os << c.label; }
+
 class SqliteDifferenceTest : public SqliteTest, public ::testing::WithParamInterface<Change> {};
 
 TEST_P(SqliteDifferenceTest, ChangesHashAndIsNamed) {
@@ -246,9 +248,52 @@ INSTANTIATE_TEST_SUITE_P(
                "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
                "main.orders.orders_user_id_fkey"},
         Change{"check", "CHECK (age >= 0)", "CHECK (age > 0)", "main.users.users_check"},
+        Change{"autoincrement", "id INTEGER PRIMARY KEY,\n  email",
+               "id INTEGER PRIMARY KEY AUTOINCREMENT,\n  email", "main.users.id"},
+        Change{"without_rowid", "total NUMERIC NOT NULL DEFAULT 0\n);",
+               "total NUMERIC NOT NULL DEFAULT 0\n) WITHOUT ROWID;", "main.orders"},
+        Change{"strict", "age INTEGER CHECK (age >= 0)\n);",
+               "age INTEGER CHECK (age >= 0)\n) STRICT;", "main.users"},
+        Change{"fk_target_columns", "REFERENCES users (id)", "REFERENCES users (age)",
+               "main.orders.orders_user_id_fkey"},
+        Change{"view_added", "CREATE VIEW big_orders",
+               "CREATE VIEW v2 AS SELECT 1;\nCREATE VIEW big_orders", "main.v2"},
         Change{"primary_key", "id INTEGER PRIMARY KEY,\n  email", "id INTEGER,\n  email",
                "main.users.users_pkey"}),
     [](const ::testing::TestParamInfo<Change>& info) { return std::string(info.param.label); });
+
+TEST_F(SqliteTest, GeneratedExpressionIsCompared) {
+  auto [a, b] = pair("CREATE TABLE t (a INT, b INT AS (a * 2) STORED);",
+                     "CREATE TABLE t (a INT, b INT AS (a * 3) STORED);");
+  EXPECT_EQ(a.schema.schemas["main"].tables["t"].columns["b"].generated, "(a * 2) STORED");
+  auto diffs = compare_manifests(a, b, {});
+  ASSERT_EQ(drift_count(diffs), 1u) << describe(diffs);
+  EXPECT_EQ(diffs[0].object, "main.t.b");
+}
+
+TEST_F(SqliteTest, VirtualTablesKeepTheirModuleAndHideTheirShadowTables) {
+  auto [a, b] = pair("CREATE VIRTUAL TABLE docs USING fts5(title, body);",
+                     "CREATE VIRTUAL TABLE docs USING fts5(title, body, tags);");
+  const auto& tables = a.schema.schemas["main"].tables;
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables.begin()->second.kind, "virtual table");
+  EXPECT_EQ(tables.begin()->second.options, "USING fts5(title, body)");
+  auto diffs = compare_manifests(a, b, {});
+  bool named = std::any_of(diffs.begin(), diffs.end(),
+                           [](const Difference& d) { return d.object == "main.docs"; });
+  EXPECT_TRUE(named) << describe(diffs);
+}
+
+TEST_F(SqliteTest, InsteadOfTriggersBelongToTheirView) {
+  make_db(dir_.file("a.db"),
+          "CREATE TABLE t (a INT); CREATE VIEW v AS SELECT a FROM t;"
+          "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN INSERT INTO t VALUES (NEW.a); END;");
+  Manifest m = capture_ok(dir_.file("a.db"));
+  const auto& view = m.schema.schemas["main"].views["v"];
+  ASSERT_EQ(view.triggers.count("v_ins"), 1u);
+  EXPECT_EQ(view.triggers.at("v_ins").definition,
+            "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN INSERT INTO t VALUES (NEW.a); END");
+}
 
 // ---------------------------------------------------------------------------
 // Pragmas, manifest round trip, errors.

@@ -429,10 +429,27 @@ std::vector<Token> tokenize(std::string_view sql) {
   return out;
 }
 
+// A "-", "+" or "~" that applies to what follows rather than to two
+// operands: rendered without a space after it ("DEFAULT -1", "x = -1").
+bool is_unary_sign(const std::vector<Token>& tokens, size_t i) {
+  const Token& t = tokens[i];
+  if (!is_symbol(t, "-") && !is_symbol(t, "+") && !is_symbol(t, "~")) return false;
+  if (i == 0) return true;
+  const Token& prev = tokens[i - 1];
+  if (prev.kind == TokenKind::kSymbol) return prev.text != ")";
+  if (prev.kind != TokenKind::kWord || !is_sqlite_keyword(prev.text)) return false;
+  // Keywords that are values themselves take a binary operator.
+  static constexpr std::array<std::string_view, 5> kValues = {"current_date", "current_time",
+                                                              "current_timestamp", "end", "null"};
+  return std::find(kValues.begin(), kValues.end(), ascii_lower(prev.text)) == kValues.end();
+}
+
 std::string render(const std::vector<Token>& tokens) {
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (i > 0 && space_between(tokens[i - 1], tokens[i])) out += ' ';
+    if (i > 0 && !is_unary_sign(tokens, i - 1) && space_between(tokens[i - 1], tokens[i])) {
+      out += ' ';
+    }
     if (tokens[i].kind == TokenKind::kWord && is_sqlite_keyword(tokens[i].text)) {
       for (char c : tokens[i].text)
         out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

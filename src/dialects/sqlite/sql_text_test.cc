@@ -26,6 +26,14 @@ TEST(SqliteSqlTextTest, MultiCharacterOperatorsStayWhole) {
   EXPECT_EQ(normalize_sql("j->>'$.x'"), "j ->> '$.x'");
 }
 
+TEST(SqliteSqlTextTest, UnarySignsStickToTheirOperand) {
+  EXPECT_EQ(normalize_sql("-1"), "-1");
+  EXPECT_EQ(normalize_sql("x = - 1 AND y IN (-2, +3)"), "x = -1 AND y IN (-2, +3)");
+  EXPECT_EQ(normalize_sql("a-1"), "a - 1");
+  EXPECT_EQ(normalize_sql("(a)-1"), "(a) - 1");
+  EXPECT_EQ(normalize_sql("CASE WHEN a THEN -1 END-1"), "CASE WHEN a THEN -1 END - 1");
+}
+
 TEST(SqliteSqlTextTest, IdentifierNameUnquotes) {
   auto tokens = tokenize("\"a\"\"b\" [c d] `e` f");
   ASSERT_EQ(tokens.size(), 4u);
