@@ -178,6 +178,11 @@ TEST_F(SqliteTest, ConstraintOrderAndReferenceSpellingDoNotMatter) {
       " UNIQUE (b), UNIQUE (a), CHECK (b > 0), CHECK (a > 0));");
 }
 
+TEST_F(SqliteTest, DeclaredTypeSpacingDoesNotMatter) {
+  expect_same("CREATE TABLE t (a VARCHAR(10), b DOUBLE PRECISION);",
+              "CREATE TABLE t (a VARCHAR ( 10 ), b DOUBLE   PRECISION);");
+}
+
 TEST_F(SqliteTest, StringLiteralsKeepTheirSpaces) {
   auto [a, b] = pair("CREATE VIEW v AS SELECT 'a  b' AS x;", "CREATE VIEW v AS SELECT 'a b' AS x;");
   EXPECT_NE(model::schema_hash(a.schema), model::schema_hash(b.schema));

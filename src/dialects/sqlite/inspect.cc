@@ -251,7 +251,8 @@ class Inspector {
       if (row.hidden == 1) continue;  // hidden columns of virtual tables
       model::Column column;
       column.position = ++position;
-      column.type = row.type;
+      // The declared type as written, in canonical spacing; its case is kept.
+      column.type = normalize_sql(row.type);
       column.not_null = row.not_null;
       if (row.default_value) column.default_expr = normalize_sql(*row.default_value);
       if (row.hidden == 2 || row.hidden == 3) {
