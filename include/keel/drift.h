@@ -9,9 +9,10 @@
 namespace keel {
 
 struct Difference {
-  std::string category;  // "schema", "settings", "extensions", "encoding/collation", "server version"
-  std::string object;    // qualified name: "public.users.email"
-  std::string kind;      // "column", "table", "setting" ...
+  std::string
+      category;        // "schema", "settings", "extensions", "encoding/collation", "server version"
+  std::string object;  // qualified name: "public.users.email"
+  std::string kind;    // "column", "table", "setting" ...
   std::string property;  // "not_null", "presence", ...
   std::string expected;  // from the reference ("against")
   std::string actual;    // from the environment being checked

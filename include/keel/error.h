@@ -60,8 +60,7 @@ struct Error {
 template <typename T>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> fail(ErrorCode code, std::string message,
-                                   std::string context = {}) {
+inline std::unexpected<Error> fail(ErrorCode code, std::string message, std::string context = {}) {
   return std::unexpected(Error{code, std::move(message), std::move(context), {}});
 }
 

@@ -17,14 +17,14 @@ namespace keel {
 inline constexpr int kManifestVersion = 1;
 
 struct ServerInfo {
-  std::string product;         // "postgresql", "sqlite"
-  std::string version;         // "15.18"
+  std::string product;  // "postgresql", "sqlite"
+  std::string version;  // "15.18"
   int major = 0;
   int minor = 0;
 };
 
 struct CollationInfo {
-  std::string provider;        // "libc", "icu", "default"
+  std::string provider;  // "libc", "icu", "default"
   std::string collate;
   std::string ctype;
   std::string recorded_version;  // what the catalog recorded when it was created
@@ -32,10 +32,10 @@ struct CollationInfo {
 };
 
 struct EncodingInfo {
-  std::string encoding;        // "UTF8"
-  std::string collate;         // database LC_COLLATE
-  std::string ctype;           // database LC_CTYPE
-  std::string locale_provider; // "libc", "icu"
+  std::string encoding;         // "UTF8"
+  std::string collate;          // database LC_COLLATE
+  std::string ctype;            // database LC_CTYPE
+  std::string locale_provider;  // "libc", "icu"
   // Collations in use: the database default ("default") and each collation a
   // column or index uses, by qualified name.
   std::map<std::string, CollationInfo> collations;
@@ -48,7 +48,7 @@ struct IndexStats {
 };
 
 struct Manifest {
-  std::string dialect;         // "postgresql", "sqlite"
+  std::string dialect;  // "postgresql", "sqlite"
   ServerInfo server;
   EncodingInfo encoding;
   // Settings by scope: "server" (the values in force for a new session),
@@ -64,7 +64,7 @@ struct Manifest {
 
 struct ManifestDocument {
   Manifest manifest;
-  std::string schema_hash;     // "sha256:..." as read from the file
+  std::string schema_hash;  // "sha256:..." as read from the file
 };
 
 // Pretty, deterministic JSON with a top-level "schema_hash".

@@ -28,54 +28,54 @@ namespace keel::model {
 inline constexpr int kCanonicalVersion = 1;
 
 struct Column {
-  int position = 0;            // 1-based order among live columns
-  std::string type;            // with modifiers: "character varying(120)", "numeric(12,2)"
+  int position = 0;  // 1-based order among live columns
+  std::string type;  // with modifiers: "character varying(120)", "numeric(12,2)"
   bool not_null = false;
-  std::string default_expr;    // normalised default expression; empty if none
-  std::string identity;        // "", "always" or "by default"
+  std::string default_expr;       // normalised default expression; empty if none
+  std::string identity;           // "", "always" or "by default"
   std::string identity_sequence;  // identity sequence parameters, "start 1 increment 1 ..."
-  std::string generated;       // generated column expression ("stored"); empty if none
-  std::string collation;       // only when it differs from the type's default collation
+  std::string generated;          // generated column expression ("stored"); empty if none
+  std::string collation;          // only when it differs from the type's default collation
   std::string comment;
 };
 
 struct Constraint {
-  std::string type;            // "primary key", "unique", "check", "foreign key", "exclusion"
-  std::string definition;      // server-normalised, e.g. "CHECK ((amount >= (0)::numeric))"
+  std::string type;        // "primary key", "unique", "check", "foreign key", "exclusion"
+  std::string definition;  // server-normalised, e.g. "CHECK ((amount >= (0)::numeric))"
   std::vector<std::string> columns;
   // Foreign keys only.
-  std::string ref_table;       // "schema.table"
+  std::string ref_table;  // "schema.table"
   std::vector<std::string> ref_columns;
-  std::string on_update;       // "no action", "restrict", "cascade", "set null", "set default"
+  std::string on_update;  // "no action", "restrict", "cascade", "set null", "set default"
   std::string on_delete;
-  std::string match;           // "simple", "full", "partial"
+  std::string match;  // "simple", "full", "partial"
   bool deferrable = false;
   bool initially_deferred = false;
-  bool validated = true;       // false: added NOT VALID and not validated yet
+  bool validated = true;  // false: added NOT VALID and not validated yet
   std::string comment;
 };
 
 struct Index {
-  std::string definition;      // full normalised CREATE INDEX statement
-  std::string method;          // "btree", "gin", ...
+  std::string definition;  // full normalised CREATE INDEX statement
+  std::string method;      // "btree", "gin", ...
   bool unique = false;
   bool primary = false;
   std::vector<std::string> columns;  // key columns or expressions, in order
   std::vector<std::string> include;  // INCLUDE columns
-  std::string predicate;       // partial index WHERE clause
-  bool valid = true;           // false: a failed CREATE INDEX CONCURRENTLY left it
-  std::string options;         // storage parameters
+  std::string predicate;             // partial index WHERE clause
+  bool valid = true;                 // false: a failed CREATE INDEX CONCURRENTLY left it
+  std::string options;               // storage parameters
   std::string comment;
 };
 
 struct Trigger {
-  std::string definition;      // full normalised CREATE TRIGGER statement
-  std::string enabled;         // "origin" (default), "disabled", "replica", "always"
+  std::string definition;  // full normalised CREATE TRIGGER statement
+  std::string enabled;     // "origin" (default), "disabled", "replica", "always"
   std::string comment;
 };
 
 struct Policy {
-  std::string command;         // "all", "select", "insert", "update", "delete"
+  std::string command;  // "all", "select", "insert", "update", "delete"
   bool permissive = true;
   std::vector<std::string> roles;
   std::string using_expr;
@@ -84,15 +84,15 @@ struct Policy {
 };
 
 struct Table {
-  std::string kind;            // "table", "partitioned table", "foreign table"
-  std::string persistence;     // "permanent", "unlogged"
+  std::string kind;         // "table", "partitioned table", "foreign table"
+  std::string persistence;  // "permanent", "unlogged"
   bool rls_enabled = false;
   bool rls_forced = false;
-  std::string partition_key;   // "RANGE (created_at)" for partitioned tables
-  std::string partition_bound; // "FOR VALUES FROM (...) TO (...)" for partitions
-  std::string parent;          // "schema.table" of the partitioned parent
+  std::string partition_key;          // "RANGE (created_at)" for partitioned tables
+  std::string partition_bound;        // "FOR VALUES FROM (...) TO (...)" for partitions
+  std::string parent;                 // "schema.table" of the partitioned parent
   std::vector<std::string> inherits;  // plain inheritance parents
-  std::string options;         // storage parameters
+  std::string options;                // storage parameters
   std::string comment;
   std::map<std::string, Column> columns;
   std::map<std::string, Constraint> constraints;
@@ -103,7 +103,7 @@ struct Table {
 
 struct View {
   bool materialized = false;
-  std::string definition;      // server-normalised SELECT
+  std::string definition;  // server-normalised SELECT
   std::string options;
   std::string comment;
   std::map<std::string, Index> indexes;     // materialized views only
@@ -111,28 +111,28 @@ struct View {
 };
 
 struct Sequence {
-  std::string type;            // "bigint"
+  std::string type;  // "bigint"
   int64_t start = 1;
   int64_t increment = 1;
   int64_t min_value = 1;
   int64_t max_value = 0;
   int64_t cache = 1;
   bool cycle = false;
-  std::string owned_by;        // "schema.table.column" or empty
+  std::string owned_by;  // "schema.table.column" or empty
   std::string comment;
 };
 
 // Functions, procedures and aggregates; keyed by "name(identity arguments)".
 struct Function {
-  std::string kind;            // "function", "procedure", "aggregate", "window"
-  std::string arguments;       // full argument list with names and defaults
-  std::string result;          // result type; empty for procedures
+  std::string kind;       // "function", "procedure", "aggregate", "window"
+  std::string arguments;  // full argument list with names and defaults
+  std::string result;     // result type; empty for procedures
   std::string language;
-  std::string volatility;      // "immutable", "stable", "volatile"
+  std::string volatility;  // "immutable", "stable", "volatile"
   bool strict = false;
   bool security_definer = false;
   bool leakproof = false;
-  std::string parallel;        // "safe", "restricted", "unsafe"
+  std::string parallel;             // "safe", "restricted", "unsafe"
   std::vector<std::string> config;  // SET clauses: "search_path=public"
   std::string body;
   std::string comment;
@@ -145,14 +145,14 @@ struct CompositeAttribute {
 };
 
 struct Type {
-  std::string kind;            // "enum", "domain", "composite", "range"
-  std::vector<std::string> labels;            // enum values in sort order
-  std::string base_type;                      // domains; subtype for ranges
-  bool not_null = false;                      // domains
-  std::string default_expr;                   // domains
-  std::string collation;                      // domains
-  std::map<std::string, std::string> checks;  // domain constraint name -> definition
-  std::vector<CompositeAttribute> attributes; // composite types, in order
+  std::string kind;                            // "enum", "domain", "composite", "range"
+  std::vector<std::string> labels;             // enum values in sort order
+  std::string base_type;                       // domains; subtype for ranges
+  bool not_null = false;                       // domains
+  std::string default_expr;                    // domains
+  std::string collation;                       // domains
+  std::map<std::string, std::string> checks;   // domain constraint name -> definition
+  std::vector<CompositeAttribute> attributes;  // composite types, in order
   std::string comment;
 };
 

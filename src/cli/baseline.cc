@@ -100,7 +100,8 @@ void add_baseline(CLI::App& app, GlobalOptions& options, Runner& runner) {
   CLI::App* capture = baseline->add_subcommand(
       "capture", "Write the environment manifest (JSON) to -o FILE, or to stdout");
   capture->add_option("-o,--output", *output, "Manifest file to write (atomically)");
-  capture->callback([&, output] { runner = [&, output] { return run_capture(options, *output); }; });
+  capture->callback(
+      [&, output] { runner = [&, output] { return run_capture(options, *output); }; });
 }
 
 }  // namespace keel::cli

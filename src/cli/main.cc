@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   try {
     return runner();
   } catch (const std::exception& e) {
-    return keel::cli::report(options, keel::Error{keel::ErrorCode::kInternal,
-                                                  std::string("unexpected: ") + e.what(), {}, {}});
+    return keel::cli::report(
+        options,
+        keel::Error{keel::ErrorCode::kInternal, std::string("unexpected: ") + e.what(), {}, {}});
   }
 }

@@ -3,12 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
-#include <toml++/toml.h>
 
 #include "keel/connection.h"
 
@@ -95,7 +95,8 @@ Result<EnvironmentConfig> parse_environment(const std::string& name, const toml:
 
 Result<void> parse_baseline(const toml::node& node, Config& config, const std::string& source) {
   const toml::table* table = node.as_table();
-  if (table == nullptr) return fail(ErrorCode::kConfig, "[baseline] must be a table", where(source, node));
+  if (table == nullptr)
+    return fail(ErrorCode::kConfig, "[baseline] must be a table", where(source, node));
   if (auto ok = check_keys(*table, {"settings"}, "[baseline]", source); !ok) return ok;
   if (const toml::node* settings = table->get("settings")) {
     const toml::array* array = settings->as_array();
@@ -115,9 +116,10 @@ Result<void> parse_baseline(const toml::node& node, Config& config, const std::s
 
 Result<void> parse_drift(const toml::node& node, Config& config, const std::string& source) {
   const toml::table* table = node.as_table();
-  if (table == nullptr) return fail(ErrorCode::kConfig, "[drift] must be a table", where(source, node));
-  if (auto ok = check_keys(*table, {"strict_server_version", "include_index_stats"}, "[drift]",
-                           source);
+  if (table == nullptr)
+    return fail(ErrorCode::kConfig, "[drift] must be a table", where(source, node));
+  if (auto ok =
+          check_keys(*table, {"strict_server_version", "include_index_stats"}, "[drift]", source);
       !ok) {
     return ok;
   }

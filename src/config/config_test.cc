@@ -30,8 +30,8 @@ strict_server_version = true
 }
 
 TEST(ConfigTest, UnknownKeyNamesFileLineAndChoices) {
-  auto config = parse_config("[environments.dev]\nurl = \"sqlite:a.db\"\ntire = \"dev\"\n",
-                             "keel.toml");
+  auto config =
+      parse_config("[environments.dev]\nurl = \"sqlite:a.db\"\ntire = \"dev\"\n", "keel.toml");
   ASSERT_FALSE(config.has_value());
   EXPECT_EQ(config.error().context, "keel.toml:3");
   EXPECT_NE(config.error().message.find("unknown key 'tire'"), std::string::npos);

@@ -20,10 +20,10 @@ using nlohmann::json;
 // Collection key -> the kind of object its members are.
 const std::map<std::string, std::string>& collections() {
   static const std::map<std::string, std::string> kCollections = {
-      {"schemas", "schema"},       {"tables", "table"},         {"columns", "column"},
-      {"constraints", "constraint"}, {"indexes", "index"},      {"triggers", "trigger"},
-      {"policies", "policy"},      {"views", "view"},           {"sequences", "sequence"},
-      {"functions", "function"},   {"types", "type"},           {"extensions", "extension"},
+      {"schemas", "schema"},           {"tables", "table"},  {"columns", "column"},
+      {"constraints", "constraint"},   {"indexes", "index"}, {"triggers", "trigger"},
+      {"policies", "policy"},          {"views", "view"},    {"sequences", "sequence"},
+      {"functions", "function"},       {"types", "type"},    {"extensions", "extension"},
       {"checks", "domain constraint"},
   };
   return kCollections;
@@ -101,9 +101,8 @@ struct SchemaWalker {
 };
 
 void compare_values(std::vector<Difference>& out, const std::string& category,
-                    const std::string& object, const std::string& kind,
-                    const std::string& property, const std::string& expected,
-                    const std::string& actual, bool info = false) {
+                    const std::string& object, const std::string& kind, const std::string& property,
+                    const std::string& expected, const std::string& actual, bool info = false) {
   if (expected != actual) out.push_back({category, object, kind, property, expected, actual, info});
 }
 
@@ -111,11 +110,11 @@ void compare_server(const Manifest& e, const Manifest& a, const DriftOptions& op
                     std::vector<Difference>& out) {
   const std::string category = "server version";
   compare_values(out, category, "server", "server", "product", e.server.product, a.server.product);
-  compare_values(out, category, "server", "server", "major version",
-                 std::to_string(e.server.major), std::to_string(a.server.major));
+  compare_values(out, category, "server", "server", "major version", std::to_string(e.server.major),
+                 std::to_string(a.server.major));
   if (e.server.major == a.server.major && e.server.version != a.server.version) {
-    compare_values(out, category, "server", "server", "version", e.server.version,
-                   a.server.version, !options.strict_server_version);
+    compare_values(out, category, "server", "server", "version", e.server.version, a.server.version,
+                   !options.strict_server_version);
   }
 }
 
@@ -146,10 +145,9 @@ void compare_encoding(const Manifest& e, const Manifest& a, std::vector<Differen
                    ai->second.provider);
     compare_values(out, category, name, "collation", "collate", ei->second.collate,
                    ai->second.collate);
-    compare_values(out, category, name, "collation", "ctype", ei->second.ctype,
-                   ai->second.ctype);
-    compare_values(out, category, name, "collation", "library version",
-                   ei->second.actual_version, ai->second.actual_version);
+    compare_values(out, category, name, "collation", "ctype", ei->second.ctype, ai->second.ctype);
+    compare_values(out, category, name, "collation", "library version", ei->second.actual_version,
+                   ai->second.actual_version);
   }
   // Within the checked environment: an index built under another collation
   // library version may be corrupt. Not drift between environments, but said.

@@ -50,8 +50,7 @@ Result<Manifest> capture_manifest(const ConnectionUrl& url, const Config& config
   return (*connection)->capture(options);
 }
 
-Result<Manifest> load_reference(const std::string& spec, const Config& config,
-                                std::string& label) {
+Result<Manifest> load_reference(const std::string& spec, const Config& config, std::string& label) {
   if (spec.starts_with("env:")) {
     std::string name = spec.substr(4);
     auto found = find_environment(config, name);

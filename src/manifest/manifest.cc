@@ -73,7 +73,8 @@ std::string manifest_to_json(const Manifest& m) {
   j["partitions"] = partition_layouts(m.schema);
   json stats = json::object();
   for (const auto& [name, s] : m.index_statistics) {
-    stats[name] = {{"size_bytes", s.size_bytes}, {"reltuples", s.reltuples}, {"idx_scan", s.idx_scan}};
+    stats[name] = {
+        {"size_bytes", s.size_bytes}, {"reltuples", s.reltuples}, {"idx_scan", s.idx_scan}};
   }
   j["index_statistics"] = std::move(stats);
   j["schema"] = std::move(canonical);

@@ -13,9 +13,8 @@ Database sample() {
   t.persistence = "permanent";
   t.columns["id"] = Column{.position = 1, .type = "bigint", .not_null = true};
   t.columns["email"] = Column{.position = 2, .type = "text"};
-  t.constraints["users_pkey"] = Constraint{.type = "primary key",
-                                           .definition = "PRIMARY KEY (id)",
-                                           .columns = {"id"}};
+  t.constraints["users_pkey"] =
+      Constraint{.type = "primary key", .definition = "PRIMARY KEY (id)", .columns = {"id"}};
   t.indexes["users_email_idx"] =
       Index{.definition = "CREATE INDEX users_email_idx ON public.users USING btree (email)",
             .method = "btree",
@@ -59,10 +58,10 @@ TEST(CanonicalTest, EveryPropertyChangesTheHash) {
   EXPECT_NE(base, changed([&](Database& db) { users(db).columns["email"].collation = "C"; }));
   EXPECT_NE(base, changed([&](Database& db) { users(db).rls_enabled = true; }));
   EXPECT_NE(base, changed([&](Database& db) { users(db).persistence = "unlogged"; }));
-  EXPECT_NE(base, changed([&](Database& db) {
-    users(db).constraints["users_pkey"].validated = false;
-  }));
-  EXPECT_NE(base, changed([&](Database& db) { users(db).indexes["users_email_idx"].valid = false; }));
+  EXPECT_NE(base,
+            changed([&](Database& db) { users(db).constraints["users_pkey"].validated = false; }));
+  EXPECT_NE(base,
+            changed([&](Database& db) { users(db).indexes["users_email_idx"].valid = false; }));
   EXPECT_NE(base, changed([&](Database& db) { db.extensions["citext"].version = "1.4"; }));
   EXPECT_NE(base, changed([&](Database& db) { db.schemas["public"].comment = "app"; }));
   EXPECT_NE(base, changed([&](Database& db) { db.schemas["public"].sequences["s"] = Sequence{}; }));

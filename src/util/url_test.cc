@@ -6,7 +6,8 @@ namespace keel {
 namespace {
 
 TEST(UrlTest, PostgresPasswordIsMasked) {
-  auto url = parse_connection_url("postgresql://deploy:hunter2@db.internal:5432/app?sslmode=require");
+  auto url =
+      parse_connection_url("postgresql://deploy:hunter2@db.internal:5432/app?sslmode=require");
   ASSERT_TRUE(url.has_value());
   EXPECT_EQ(url->dialect, Dialect::kPostgres);
   EXPECT_EQ(url->password, "hunter2");

@@ -54,8 +54,8 @@ TEST(CliTest, BadConfigNamesFileAndLine) {
 }
 
 TEST(CliTest, JsonErrorsAreJson) {
-  RunResult r = run_keel({"--format", "json", "--url", "mysql://root:pw123456@h/db", "baseline",
-                          "hash"});
+  RunResult r =
+      run_keel({"--format", "json", "--url", "mysql://root:pw123456@h/db", "baseline", "hash"});
   EXPECT_EQ(r.status, 2);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["error"]["code"], 2);

@@ -1,9 +1,9 @@
 // Test helpers: run the keel binary, make temporary directories.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -54,11 +54,14 @@ struct TempDir {
 };
 
 // Runs the keel binary with `args` in directory `cwd` (the current one if
-// empty); captures stdout, stderr and the exit status.
-inline RunResult run_keel(const std::vector<std::string>& args, const std::string& cwd = "") {
+// empty), with extra environment assignments `env` ("NAME=value");
+// captures stdout, stderr and the exit status.
+inline RunResult run_keel(const std::vector<std::string>& args, const std::string& cwd = "",
+                          const std::string& env = "") {
   TempDir io;
   std::string cmd;
   if (!cwd.empty()) cmd += "cd " + shell_quote(cwd) + " && ";
+  if (!env.empty()) cmd += "env " + shell_quote(env) + " ";
   cmd += shell_quote(KEEL_BINARY);
   for (const auto& a : args) cmd += " " + shell_quote(a);
   cmd += " >" + shell_quote(io.file("out")) + " 2>" + shell_quote(io.file("err"));
