@@ -71,7 +71,7 @@ struct CollationName {
 // Index facts that constraint definitions reuse.
 struct IndexFacts {
   std::vector<std::string> include_quoted;
-  std::string options;
+  std::string options;  // as in a WITH (...) clause, quoted like the server does
   bool nulls_not_distinct = false;
 };
 
@@ -138,5 +138,7 @@ std::vector<std::string> split(std::string_view text, char sep);  // "" -> {}
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // A sorted "k=v, k=v" from a text[] literal's elements joined by \x1f.
 std::string sorted_options(std::string_view joined);
+// The same, with values quoted as in pg_get_indexdef()'s WITH clause.
+std::string with_clause(std::string_view joined);
 
 }  // namespace keel::pg

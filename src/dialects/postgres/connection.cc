@@ -49,7 +49,10 @@ Error make_error(ErrorCode code, const std::string& message, const ConnectionUrl
                  std::string sqlstate = {}) {
   std::string text = mask_secrets(message, {url.password});
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return Error{code, std::move(text), url.masked, std::move(sqlstate)};
+  // The masked URL hides the userinfo password; the password may also sit
+  // elsewhere in the URL (a query parameter libpq complained about).
+  return Error{code, std::move(text), mask_secrets(url.masked, {url.password}),
+               std::move(sqlstate)};
 }
 
 // Runs `body`, turning every exception into an Error.

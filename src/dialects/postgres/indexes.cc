@@ -5,6 +5,9 @@
 // table's relcache entry, which costs more than the whole capture at 10,000
 // tables. Indexes with expressions or a predicate are still deparsed by the
 // server.
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -50,6 +53,30 @@ constexpr int kIndoptionNullsFirst = 2;
 
 }  // namespace
 
+std::string with_clause(std::string_view joined) {
+  std::vector<std::string> options = split(joined, '\x1f');
+  std::sort(options.begin(), options.end());
+  std::string out;
+  for (const std::string& option : options) {
+    size_t eq = option.find('=');
+    std::string name = option.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : option.substr(eq + 1);
+    // As flatten_reloptions(): a value that is not a plain identifier is quoted.
+    bool plain =
+        !value.empty() && (std::islower(static_cast<unsigned char>(value[0])) || value[0] == '_');
+    for (char c : value) {
+      plain = plain && (std::islower(static_cast<unsigned char>(c)) ||
+                        std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+    }
+    static const std::set<std::string> kReserved = {"on", "true", "false", "null", "default"};
+    plain = plain && !kReserved.contains(value);
+    std::string quoted;
+    for (char c : value) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    out += (out.empty() ? "" : ", ") + name + "=" + (plain ? value : "'" + quoted + "'");
+  }
+  return out;
+}
+
 std::vector<std::string> index_queries() { return {std::string(kIndexes)}; }
 
 Result<void> load_indexes(Catalog& cat) {
@@ -82,7 +109,7 @@ Result<void> load_indexes(Catalog& cat) {
     std::vector<int> options = parse_int_list(row.view(11));
     std::vector<int> collations = parse_int_list(row.view(12));
     IndexFacts& facts = cat.index_facts[row.oid(0)];
-    facts.options = index.options;
+    facts.options = with_clause(row.view(15));
     facts.nulls_not_distinct = row.boolean(7);
     for (int c : collations) {
       if (c != 0) cat.collations_in_use.insert(static_cast<uint32_t>(c));
@@ -134,7 +161,7 @@ Result<void> load_indexes(Catalog& cat) {
       if (!facts.include_quoted.empty())
         def += " INCLUDE (" + join(facts.include_quoted, ", ") + ")";
       if (row.boolean(7)) def += " NULLS NOT DISTINCT";
-      if (!index.options.empty()) def += " WITH (" + index.options + ")";
+      if (!facts.options.empty()) def += " WITH (" + facts.options + ")";
       index.definition = std::move(def);
     }
 
