@@ -3,203 +3,172 @@
 // Every field is written only when it differs from its default, so adding a
 // field to the model with a default does not change the hash of schemas that
 // don't use it. Maps are std::map and nlohmann::json objects are sorted, so
-// the output is independent of the order in which objects were read.
+// the output is independent of the order in which objects were read. What is
+// written is defined once, in canonical_emit.h.
 #include "keel/canonical.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
+#include <array>
+#include <cassert>
+
+#include "model/canonical_emit.h"
 #include "util/sha256.h"
+#include "util/utf8.h"
 
 namespace keel::model {
 namespace {
 
 using nlohmann::json;
 
-template <typename T>
-void put(json& j, const char* key, const T& value) {
-  if (value != T{}) j[key] = value;
-}
+// Builds the nlohmann::json tree.
+class JsonSink {
+ public:
+  json take() { return std::move(root_); }
+  void key(std::string_view k) { key_ = k; }
+  void string(const std::string& v) { place(v); }
+  void boolean(bool v) { place(v); }
+  void number(int64_t v) { place(v); }
+  void begin_object() { stack_.push_back(&place(json::object())); }
+  void begin_array() { stack_.push_back(&place(json::array())); }
+  void end_object() { stack_.pop_back(); }
+  void end_array() { stack_.pop_back(); }
 
-void put_number(json& j, const char* key, int64_t value, int64_t default_value) {
-  if (value != default_value) j[key] = value;
-}
-
-template <typename T, typename F>
-void put_map(json& j, const char* key, const std::map<std::string, T>& items, F&& convert) {
-  if (items.empty()) return;
-  json& out = j[key];
-  out = json::object();
-  for (const auto& [name, item] : items) out[name] = convert(item);
-}
-
-json column_json(const Column& c) {
-  json j = json::object();
-  j["position"] = c.position;
-  j["type"] = c.type;
-  put(j, "not_null", c.not_null);
-  put(j, "default", c.default_expr);
-  put(j, "identity", c.identity);
-  put(j, "identity_sequence", c.identity_sequence);
-  put(j, "generated", c.generated);
-  put(j, "collation", c.collation);
-  put(j, "comment", c.comment);
-  return j;
-}
-
-json constraint_json(const Constraint& c) {
-  json j = json::object();
-  j["type"] = c.type;
-  put(j, "definition", c.definition);
-  put(j, "columns", c.columns);
-  put(j, "ref_table", c.ref_table);
-  put(j, "ref_columns", c.ref_columns);
-  put(j, "on_update", c.on_update);
-  put(j, "on_delete", c.on_delete);
-  put(j, "match", c.match);
-  put(j, "deferrable", c.deferrable);
-  put(j, "initially_deferred", c.initially_deferred);
-  if (!c.validated) j["validated"] = false;
-  put(j, "comment", c.comment);
-  return j;
-}
-
-json index_json(const Index& i) {
-  json j = json::object();
-  put(j, "definition", i.definition);
-  put(j, "method", i.method);
-  put(j, "unique", i.unique);
-  put(j, "primary", i.primary);
-  put(j, "columns", i.columns);
-  put(j, "include", i.include);
-  put(j, "predicate", i.predicate);
-  if (!i.valid) j["valid"] = false;
-  put(j, "options", i.options);
-  put(j, "comment", i.comment);
-  return j;
-}
-
-json trigger_json(const Trigger& t) {
-  json j = json::object();
-  put(j, "definition", t.definition);
-  put(j, "enabled", t.enabled);
-  put(j, "comment", t.comment);
-  return j;
-}
-
-json policy_json(const Policy& p) {
-  json j = json::object();
-  put(j, "command", p.command);
-  if (!p.permissive) j["permissive"] = false;
-  put(j, "roles", p.roles);
-  put(j, "using", p.using_expr);
-  put(j, "check", p.check_expr);
-  put(j, "comment", p.comment);
-  return j;
-}
-
-json table_json(const Table& t) {
-  json j = json::object();
-  put(j, "kind", t.kind);
-  put(j, "persistence", t.persistence);
-  put(j, "rls_enabled", t.rls_enabled);
-  put(j, "rls_forced", t.rls_forced);
-  put(j, "partition_key", t.partition_key);
-  put(j, "partition_bound", t.partition_bound);
-  put(j, "parent", t.parent);
-  put(j, "inherits", t.inherits);
-  put(j, "options", t.options);
-  put(j, "comment", t.comment);
-  put_map(j, "columns", t.columns, column_json);
-  put_map(j, "constraints", t.constraints, constraint_json);
-  put_map(j, "indexes", t.indexes, index_json);
-  put_map(j, "triggers", t.triggers, trigger_json);
-  put_map(j, "policies", t.policies, policy_json);
-  return j;
-}
-
-json view_json(const View& v) {
-  json j = json::object();
-  put(j, "materialized", v.materialized);
-  put(j, "definition", v.definition);
-  put(j, "options", v.options);
-  put(j, "comment", v.comment);
-  put_map(j, "indexes", v.indexes, index_json);
-  put_map(j, "triggers", v.triggers, trigger_json);
-  return j;
-}
-
-json sequence_json(const Sequence& s) {
-  json j = json::object();
-  put(j, "type", s.type);
-  put_number(j, "start", s.start, 1);
-  put_number(j, "increment", s.increment, 1);
-  put_number(j, "min_value", s.min_value, 1);
-  put_number(j, "max_value", s.max_value, 0);
-  put_number(j, "cache", s.cache, 1);
-  put(j, "cycle", s.cycle);
-  put(j, "owned_by", s.owned_by);
-  put(j, "comment", s.comment);
-  return j;
-}
-
-json function_json(const Function& f) {
-  json j = json::object();
-  put(j, "kind", f.kind);
-  put(j, "arguments", f.arguments);
-  put(j, "result", f.result);
-  put(j, "language", f.language);
-  put(j, "volatility", f.volatility);
-  put(j, "strict", f.strict);
-  put(j, "security_definer", f.security_definer);
-  put(j, "leakproof", f.leakproof);
-  put(j, "parallel", f.parallel);
-  put(j, "config", f.config);
-  put(j, "body", f.body);
-  put(j, "comment", f.comment);
-  return j;
-}
-
-json type_json(const Type& t) {
-  json j = json::object();
-  put(j, "kind", t.kind);
-  put(j, "labels", t.labels);
-  put(j, "base_type", t.base_type);
-  put(j, "not_null", t.not_null);
-  put(j, "default", t.default_expr);
-  put(j, "collation", t.collation);
-  if (!t.checks.empty()) j["checks"] = t.checks;
-  if (!t.attributes.empty()) {
-    json& attrs = j["attributes"] = json::array();
-    for (const auto& a : t.attributes) {
-      json aj = json::object();
-      aj["name"] = a.name;
-      aj["type"] = a.type;
-      put(aj, "collation", a.collation);
-      attrs.push_back(std::move(aj));
+ private:
+  json& place(json value) {
+    if (stack_.empty()) return root_ = std::move(value);
+    json& top = *stack_.back();
+    if (top.is_array()) {
+      top.push_back(std::move(value));
+      return top.back();
     }
+    return top[key_] = std::move(value);
   }
-  put(j, "comment", t.comment);
-  return j;
-}
+  json root_;
+  std::vector<json*> stack_;
+  std::string key_;
+};
 
-json extension_json(const Extension& e) {
-  json j = json::object();
-  put(j, "version", e.version);
-  put(j, "schema", e.schema);
-  put(j, "comment", e.comment);
-  return j;
-}
+// Streams the compact JSON text (as nlohmann's dump(-1) writes it) into
+// SHA-256, a buffer at a time.
+class HashSink {
+ public:
+  HashSink() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~HashSink() { EVP_MD_CTX_free(ctx_); }
+  HashSink(const HashSink&) = delete;
+  HashSink& operator=(const HashSink&) = delete;
 
-json schema_json(const Schema& s) {
-  json j = json::object();
-  put(j, "comment", s.comment);
-  put_map(j, "tables", s.tables, table_json);
-  put_map(j, "views", s.views, view_json);
-  put_map(j, "sequences", s.sequences, sequence_json);
-  put_map(j, "functions", s.functions, function_json);
-  put_map(j, "types", s.types, type_json);
-  return j;
-}
+  void key(std::string_view k) {
+    separate();
+    assert(last_key_.back().empty() || k > last_key_.back());  // byte order, see emit.h
+    last_key_.back() = std::string(k);
+    escaped(k);
+    buffer_ += ':';
+    after_key_ = true;
+  }
+  void string(const std::string& v) {
+    value();
+    escaped(v);
+  }
+  void boolean(bool v) {
+    value();
+    buffer_ += v ? "true" : "false";
+  }
+  void number(int64_t v) {
+    value();
+    buffer_ += std::to_string(v);
+  }
+  void begin_object() { open('{'); }
+  void begin_array() { open('['); }
+  void end_object() { close('}'); }
+  void end_array() { close(']'); }
+
+  std::string finish() {
+    flush();
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx_, digest.data(), &length);
+    return "sha256:" +
+           util::hex(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
+  }
+
+ private:
+  void separate() {
+    if (!first_.back()) buffer_ += ',';
+    first_.back() = false;
+  }
+  void value() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!first_.empty()) {
+      separate();
+    }
+    if (buffer_.size() > (1 << 16)) flush();
+  }
+  void open(char c) {
+    value();
+    buffer_ += c;
+    first_.push_back(true);
+    last_key_.emplace_back();
+  }
+  void close(char c) {
+    buffer_ += c;
+    first_.pop_back();
+    last_key_.pop_back();
+  }
+  void flush() {
+    EVP_DigestUpdate(ctx_, buffer_.data(), buffer_.size());
+    buffer_.clear();
+  }
+  // As nlohmann::json's dump(-1, ' ', false, replace) escapes a string.
+  void escaped(std::string_view s) {
+    if (!util::is_valid_utf8(s)) {
+      buffer_ += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+    }
+    buffer_ += '"';
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"':
+          buffer_ += "\\\"";
+          break;
+        case '\\':
+          buffer_ += "\\\\";
+          break;
+        case '\b':
+          buffer_ += "\\b";
+          break;
+        case '\f':
+          buffer_ += "\\f";
+          break;
+        case '\n':
+          buffer_ += "\\n";
+          break;
+        case '\r':
+          buffer_ += "\\r";
+          break;
+        case '\t':
+          buffer_ += "\\t";
+          break;
+        default:
+          if (c < 0x20) {
+            buffer_ += fmt::format("\\u{:04x}", c);
+          } else {
+            buffer_ += ch;
+          }
+      }
+    }
+    buffer_ += '"';
+  }
+
+  EVP_MD_CTX* ctx_;
+  std::string buffer_;
+  std::vector<bool> first_;
+  std::vector<std::string> last_key_;
+  bool after_key_ = false;
+};
 
 // ---- reading back -------------------------------------------------------
 
@@ -388,13 +357,9 @@ Schema schema_from(const json& j) {
 }  // namespace
 
 nlohmann::json to_canonical_json(const Database& db) {
-  json schema = json::object();
-  put_map(schema, "schemas", db.schemas, schema_json);
-  put_map(schema, "extensions", db.extensions, extension_json);
-  json j = json::object();
-  j["canonical_version"] = kCanonicalVersion;
-  j["schema"] = std::move(schema);
-  return j;
+  JsonSink sink;
+  emit::database(sink, db);
+  return sink.take();
 }
 
 Result<Database> from_canonical_json(const nlohmann::json& j) {
@@ -422,6 +387,10 @@ std::string hash_canonical_json(const nlohmann::json& canonical) {
   return "sha256:" + util::sha256_hex(text);
 }
 
-std::string schema_hash(const Database& db) { return hash_canonical_json(to_canonical_json(db)); }
+std::string schema_hash(const Database& db) {
+  HashSink sink;
+  emit::database(sink, db);
+  return sink.finish();
+}
 
 }  // namespace keel::model
