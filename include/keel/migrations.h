@@ -1,0 +1,87 @@
+// keel: migration files on disk (no database code).
+//
+// A migrations folder may mix the formats below; each file's format is
+// detected from its name (and, for dbmate, its "-- migrate:up" marker):
+//   native / golang-migrate   <version>_<name>.up.sql  [+ <version>_<name>.down.sql]
+//   Flyway                    V<version>__<name>.sql   [+ U<version>__<name>.sql]
+//   dbmate                    <version>_<name>.sql with "-- migrate:up" / "-- migrate:down"
+// <version> is digits. Versions compare as numbers ("0002" < "10").
+//
+// Directives, in comment lines at the top of a script (before any SQL):
+//   -- keel:no-transaction
+//   -- keel:lock-timeout 2s
+//   -- keel:statement-timeout 30s
+//   -- keel:retries 5
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keel/connection.h"
+#include "keel/error.h"
+
+namespace keel::migrate {
+
+enum class Format { kNative, kFlyway, kDbmate };
+
+struct Directives {
+  bool no_transaction = false;
+  std::optional<std::chrono::milliseconds> lock_timeout;
+  std::optional<std::chrono::milliseconds> statement_timeout;
+  std::optional<int> retries;
+};
+
+// One direction (up or down) of a migration.
+struct Script {
+  std::string path;     // the file, as found under the folder (for error messages)
+  std::string sql;      // this direction's SQL (for dbmate: its section only)
+  int first_line = 1;   // line of `path` on which `sql` starts
+  Directives directives;
+};
+
+struct Migration {
+  std::string version;   // as written in the file name, e.g. "0004"
+  std::string name;      // "add_users_email"
+  Format format = Format::kNative;
+  std::string checksum;  // "sha256:<hex>" of the up file's bytes, CRLF -> LF, BOM removed
+  Script up;
+  std::optional<Script> down;
+};
+
+// One statement of a script, with the line of the file it starts on.
+struct Statement {
+  std::string sql;
+  int line = 1;
+};
+
+// Splits a script into statements with the dialect's own parser: libpg_query's
+// splitter for PostgreSQL (dollar quotes, comments, BEGIN ATOMIC bodies),
+// sqlite3_complete() for SQLite. Empty statements and comment-only tails are
+// dropped. A syntax error the splitter finds is an Error whose context is
+// "path:line".
+Result<std::vector<Statement>> split_statements(Dialect dialect, const Script& script);
+
+// Numeric comparison of versions: -1, 0 or 1.
+int compare_versions(const std::string& a, const std::string& b);
+
+// Reads every migration under `dir`, sorted by version. Errors name the file:
+// duplicate versions, an unreadable file, a down without an up, a dbmate file
+// without "-- migrate:up", an unknown or malformed directive (with its line).
+Result<std::vector<Migration>> load_migrations(const std::string& dir);
+
+// The checksum of a file's text: "sha256:<hex>" after removing a UTF-8 BOM
+// and turning CRLF and lone CR into LF.
+std::string checksum(std::string_view text);
+
+// Parses "2s", "500ms", "1m", "1h" (a bare number is milliseconds).
+Result<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// Writes the next native pair <next version>_<name>.up.sql / .down.sql under
+// `dir` (created if missing); the version continues the folder's numbering
+// width (0001, 0002 ...; 4 digits in an empty folder). Returns both paths.
+Result<std::pair<std::string, std::string>> new_migration(const std::string& dir,
+                                                         const std::string& name);
+
+}  // namespace keel::migrate
