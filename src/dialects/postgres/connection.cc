@@ -69,9 +69,9 @@ auto guarded(const ConnectionUrl& url, ErrorCode code, Fn&& body) -> decltype(bo
   }
 }
 
-// A second session that runs prefetched queries in the same snapshot
-// (pg_export_snapshot), so the server works on two catalogs reads at once
-// while this process turns earlier results into the model.
+// Another session that runs prefetched queries, in order, in the same
+// snapshot (pg_export_snapshot), so the server works on several catalog reads
+// at once while this process turns earlier results into the model.
 class Helper {
  public:
   Helper(const ConnectionUrl& url, std::string snapshot_id, std::string setup,
@@ -140,7 +140,9 @@ class PqxxSnapshot final : public Snapshot {
       auto t0 = std::chrono::steady_clock::now();
       pqxx::result result;
       std::optional<pqxx::result> fetched;
-      if (helper_ != nullptr && helper_->has(sql)) fetched = helper_->take(sql);
+      for (auto& helper : helpers_) {
+        if (helper->has(sql)) fetched = helper->take(sql);
+      }
       result = fetched ? std::move(*fetched) : tx_.exec(std::string(sql));
       auto t1 = std::chrono::steady_clock::now();
       for (const pqxx::row& row : result) fn(PqxxRow(row));
@@ -149,15 +151,19 @@ class PqxxSnapshot final : public Snapshot {
     });
   }
 
-  void prefetch(std::string_view setup, const std::vector<std::string>& queries) override {
-    if (helper_ != nullptr) return;
-    // Without a helper (the server refuses a second session, say) every
-    // query simply runs here.
+  void prefetch(std::string_view setup,
+                const std::vector<std::vector<std::string>>& lanes) override {
+    if (!helpers_.empty()) return;
+    // Without helpers (the server refuses more sessions, say) every query
+    // simply runs here.
     try {
       pqxx::result r = tx_.exec("SELECT pg_export_snapshot()");
-      helper_ = std::make_unique<Helper>(url_, r[0][0].c_str(), std::string(setup), queries);
+      for (const auto& queries : lanes) {
+        helpers_.push_back(
+            std::make_unique<Helper>(url_, r[0][0].c_str(), std::string(setup), queries));
+      }
     } catch (const std::exception&) {
-      helper_.reset();
+      helpers_.clear();
     }
   }
 
@@ -174,7 +180,7 @@ class PqxxSnapshot final : public Snapshot {
 
   pqxx::nontransaction& tx_;
   const ConnectionUrl& url_;
-  std::unique_ptr<Helper> helper_;
+  std::vector<std::unique_ptr<Helper>> helpers_;
 };
 
 class PgConnection final : public Connection {

@@ -364,13 +364,16 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
   if (auto r = snap.each_row(kSetup, [](const Row&) {}); !r) return r;
   Catalog cat(snap, manifest);
   if (auto r = load_stand_in(cat); !r) return r;
-  // A second session reads these while this one reads relations and columns.
-  std::vector<std::string> ahead = type_queries();
-  for (auto* part : {index_queries, object_queries}) {
-    for (std::string& sql : part()) ahead.push_back(std::move(sql));
+  // The bulk reads run in two more sessions, balanced by their cost at
+  // 10,000 tables, while this thread builds the model from finished ones.
+  std::vector<std::string> columns = {std::string(kColumns)};
+  std::vector<std::string> rest = {std::string(kRelations), std::string(kInherits)};
+  for (auto* part : {type_queries, index_queries}) {
+    for (std::string& sql : part()) rest.push_back(std::move(sql));
   }
-  for (std::string& sql : constraint_queries(cat)) ahead.insert(ahead.end() - 5, std::move(sql));
-  snap.prefetch(kSetup, ahead);
+  for (std::string& sql : constraint_queries(cat)) rest.push_back(std::move(sql));
+  for (std::string& sql : object_queries()) rest.push_back(std::move(sql));
+  snap.prefetch(kSetup, {columns, rest});
   for (auto* step : {load_namespaces, load_collations, load_relations, load_types, load_columns,
                      load_indexes, load_constraints, load_triggers_and_policies, load_sequences,
                      load_functions, load_extensions, resolve_types, load_collation_versions}) {

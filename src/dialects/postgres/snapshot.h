@@ -58,10 +58,12 @@ class Snapshot {
   virtual ~Snapshot() = default;
   // Runs `sql` and calls `fn` for every row, in the server's order.
   virtual Result<void> each_row(std::string_view sql, const RowFn& fn) = 0;
-  // May start running `queries` (after `setup`) elsewhere in the same
-  // snapshot, so that a later each_row() with the same text finds its result
-  // ready. A hint: without it every query still runs in each_row().
-  virtual void prefetch(std::string_view /*setup*/, const std::vector<std::string>& /*queries*/) {}
+  // May start running each lane of queries (after `setup`), in order, in
+  // another session sharing this snapshot, so that a later each_row() with
+  // the same text finds its result ready. A hint: without it every query
+  // still runs in each_row().
+  virtual void prefetch(std::string_view /*setup*/,
+                        const std::vector<std::vector<std::string>>& /*lanes*/) {}
 };
 
 }  // namespace keel::pg
