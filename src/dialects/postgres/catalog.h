@@ -118,6 +118,7 @@ Result<void> load_columns(Catalog& cat);
 Result<void> load_indexes(Catalog& cat);
 Result<void> load_constraints(Catalog& cat);
 Result<void> load_triggers_and_policies(Catalog& cat);
+Result<void> load_view_definitions(Catalog& cat);
 Result<void> load_sequences(Catalog& cat);
 Result<void> load_functions(Catalog& cat);
 Result<void> load_types(Catalog& cat);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -26,6 +27,18 @@ namespace {
 
 // Gives up on an unreachable host instead of waiting for the OS timeout.
 constexpr std::string_view kConnectTimeout = "connect_timeout=10";
+
+// "cannot connect: <libpq's reason>; <what to do>".
+std::string connect_message(const char* what) {
+  std::string reason = what;
+  while (!reason.empty() && std::isspace(static_cast<unsigned char>(reason.back()))) {
+    reason.pop_back();
+  }
+  return fmt::format(
+      "cannot connect: {}; check the URL's host, port, database, user and password, and that "
+      "the server accepts connections from here",
+      reason);
+}
 
 class PqxxRow final : public Row {
  public:
@@ -215,11 +228,10 @@ Result<std::unique_ptr<Connection>> connect(const ConnectionUrl& url) {
       return std::make_unique<PgConnection>(std::move(conn), url);
     } catch (const pqxx::sql_error& e) {
       // Errors before a session exists are connection errors.
-      return std::unexpected(make_error(
-          ErrorCode::kConnection, "cannot connect: " + std::string(e.what()), url, e.sqlstate()));
-    } catch (const std::exception& e) {
       return std::unexpected(
-          make_error(ErrorCode::kConnection, "cannot connect: " + std::string(e.what()), url));
+          make_error(ErrorCode::kConnection, connect_message(e.what()), url, e.sqlstate()));
+    } catch (const std::exception& e) {
+      return std::unexpected(make_error(ErrorCode::kConnection, connect_message(e.what()), url));
     }
   });
 }

@@ -43,13 +43,19 @@ SELECT c.oid, c.relnamespace, n.nspname, c.relname,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, 0) END,
        array_to_string(c.reloptions, E'\x1f'),
-       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,
+       NULL, -- view definitions: kViews
        d.description
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
   ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = 0
 WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c'))sql";
+
+// Deparsing a view opens the tables it reads: a separate, later read, so
+// the relation list arrives first.
+constexpr std::string_view kViews = R"sql(
+SELECT c.oid, pg_get_viewdef(c.oid, true) FROM pg_class c
+WHERE c.oid >= 16384 AND c.relkind IN ('v', 'm'))sql";
 
 constexpr std::string_view kInherits = R"sql(
 SELECT i.inhrelid, i.inhparent FROM pg_inherits i
@@ -236,7 +242,6 @@ Result<void> load_relations(Catalog& cat) {
                                      case 'm': {
                                        model::View& v = schema->views[rel.name];
                                        v.materialized = rel.kind == 'm';
-                                       v.definition = row.str(13);
                                        v.options = sorted_options(row.view(12));
                                        v.comment = rel.comment;
                                        rel.view = &v;
@@ -348,6 +353,13 @@ Result<void> load_columns(Catalog& cat) {
   return {};
 }
 
+Result<void> load_view_definitions(Catalog& cat) {
+  return cat.snap.each_row(kViews, [&](const Row& row) {
+    Rel* rel = cat.rel(row.oid(0));
+    if (rel != nullptr && rel->view != nullptr) rel->view->definition = row.str(1);
+  });
+}
+
 Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& manifest) {
   manifest.dialect = "postgresql";
   if (auto r = load_server_and_settings(snap, options, manifest); !r) return r;
@@ -373,10 +385,12 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
   }
   for (std::string& sql : constraint_queries(cat)) rest.push_back(std::move(sql));
   for (std::string& sql : object_queries()) rest.push_back(std::move(sql));
+  rest.emplace_back(kViews);
   snap.prefetch(kSetup, {columns, rest});
-  for (auto* step : {load_namespaces, load_collations, load_relations, load_types, load_columns,
-                     load_indexes, load_constraints, load_triggers_and_policies, load_sequences,
-                     load_functions, load_extensions, resolve_types, load_collation_versions}) {
+  for (auto* step :
+       {load_namespaces, load_collations, load_relations, load_types, load_columns, load_indexes,
+        load_constraints, load_triggers_and_policies, load_view_definitions, load_sequences,
+        load_functions, load_extensions, resolve_types, load_collation_versions}) {
     if (auto r = step(cat); !r) return r;
   }
   return {};
