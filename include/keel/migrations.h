@@ -5,9 +5,18 @@
 //   native / golang-migrate   <version>_<name>.up.sql  [+ <version>_<name>.down.sql]
 //   Flyway                    V<version>__<name>.sql   [+ U<version>__<name>.sql]
 //   dbmate                    <version>_<name>.sql with "-- migrate:up" / "-- migrate:down"
-// <version> is digits. Versions compare as numbers ("0002" < "10").
+// <version> is digits. Flyway versions may also have groups separated by dots
+// or underscores (V1.1, V1_1 -- the same version), compared group by group as
+// numbers, trailing zero groups ignored (1.0 == 1). Versions compare as
+// numbers ("0002" < "10"); numerically equal versions in two files are an
+// error. Only the folder itself is read (not subfolders); hidden files and
+// files not ending in .sql are ignored, and every other .sql file must be a
+// migration in one of the formats. A dbmate file's "-- migrate:up
+// transaction:false" is -- keel:no-transaction; its empty (or comment-only)
+// down section counts as no down. Flyway's repeatable R__ files are refused.
 //
-// Directives, in comment lines at the top of a script (before any SQL):
+// Directives, in comment lines at the top of a script (before any SQL; for
+// dbmate, at the top of each section; a "-- keel:" line below SQL is an error):
 //   -- keel:no-transaction
 //   -- keel:lock-timeout 2s
 //   -- keel:statement-timeout 30s

@@ -1,0 +1,51 @@
+// Splitting a PostgreSQL script with libpg_query's parser-based splitter:
+// the server's own grammar decides where statements end (dollar quotes,
+// nested comments, BEGIN ATOMIC bodies).
+#include <fmt/format.h>
+#include <pg_query.h>
+
+#include "dialects/split.h"
+
+namespace keel::pg {
+namespace {
+
+// libpg_query reports an error position as a 1-based character (not byte)
+// index; the byte offset of that character in UTF-8 text.
+size_t byte_offset(std::string_view sql, int cursorpos) {
+  if (cursorpos <= 1) return 0;
+  int chars = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    bool starts_char = (static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == cursorpos - 1) return i;
+  }
+  return sql.size();
+}
+
+}  // namespace
+
+Result<std::vector<migrate::Statement>> split_statements(const migrate::Script& script) {
+  PgQuerySplitResult result = pg_query_split_with_parser(script.sql.c_str());
+  if (result.error != nullptr) {
+    size_t offset = byte_offset(script.sql, result.error->cursorpos);
+    Error error{
+        ErrorCode::kSql,
+        fmt::format("{} (the statement does not parse: fix it and run again)",
+                    result.error->message != nullptr ? result.error->message : "syntax error"),
+        fmt::format("{}:{}", script.path, dialects::line_at(script, offset)),
+        {}};
+    pg_query_free_split_result(result);
+    return std::unexpected(error);
+  }
+  std::vector<migrate::Statement> out;
+  for (int i = 0; i < result.n_stmts; ++i) {
+    size_t begin = static_cast<size_t>(result.stmts[i]->stmt_location);
+    size_t length = static_cast<size_t>(result.stmts[i]->stmt_len);
+    // A zero length means "to the end of the input".
+    size_t end = length == 0 ? script.sql.size() : begin + length;
+    dialects::add_statement(script, begin, end, /*nested_comments=*/true, out);
+  }
+  pg_query_free_split_result(result);
+  return out;
+}
+
+}  // namespace keel::pg

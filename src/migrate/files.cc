@@ -1,0 +1,464 @@
+// Reading a migrations folder: file names, formats, dbmate sections,
+// pairing ups with downs, checksums and version order.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "keel/migrations.h"
+#include "migrate/directives.h"
+#include "util/sha256.h"
+
+namespace keel::migrate {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+enum class Kind { kNativeUp, kNativeDown, kFlywayUp, kFlywayDown, kDbmate };
+
+struct FileName {
+  Kind kind;
+  std::string version;
+  std::string name;
+};
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Flyway versions: digits, with single '.' or '_' between groups (1, 1.1, 1_2_3).
+bool is_flyway_version(std::string_view s) {
+  size_t start = 0;
+  while (true) {
+    size_t end = s.find_first_of("._", start);
+    if (!all_digits(s.substr(start, end == std::string_view::npos ? end : end - start))) {
+      return false;
+    }
+    if (end == std::string_view::npos) return true;
+    start = end + 1;
+  }
+}
+
+bool ends_with_sql(std::string_view name) {
+  if (name.size() < 4) return false;
+  std::string ext(name.substr(name.size() - 4));
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return ext == ".sql";
+}
+
+Error name_error(const std::string& path, std::string_view expected) {
+  return Error{ErrorCode::kConfig,
+               fmt::format("not a valid migration file name: expected {}, or move the file out "
+                           "of the migrations folder",
+                           expected),
+               path,
+               {}};
+}
+
+// "<digits>_<name>" split into version and name.
+std::optional<std::pair<std::string, std::string>> split_native(std::string_view stem) {
+  size_t underscore = stem.find('_');
+  if (underscore == std::string_view::npos) return std::nullopt;
+  std::string_view version = stem.substr(0, underscore);
+  std::string_view name = stem.substr(underscore + 1);
+  if (!all_digits(version) || name.empty()) return std::nullopt;
+  return std::pair{std::string(version), std::string(name)};
+}
+
+// The format a .sql file name announces, or an error naming the expected shape.
+Result<FileName> classify(std::string_view file, const std::string& path) {
+  for (auto [suffix, kind] : {std::pair{std::string_view(".up.sql"), Kind::kNativeUp},
+                              std::pair{std::string_view(".down.sql"), Kind::kNativeDown}}) {
+    if (!file.ends_with(suffix)) continue;
+    auto parts = split_native(file.substr(0, file.size() - suffix.size()));
+    if (!parts) {
+      return std::unexpected(
+          name_error(path, fmt::format("<version>_<name>{} with a version of digits, e.g. "
+                                       "0001_create_users{}",
+                                       suffix, suffix)));
+    }
+    return FileName{kind, parts->first, parts->second};
+  }
+  if (file.starts_with("R__")) {
+    return fail(ErrorCode::kUnsupported,
+                "Flyway repeatable migrations (R__) are not supported: turn it into a versioned "
+                "migration or move it out of the migrations folder",
+                path);
+  }
+  if (file.size() > 1 && (file[0] == 'V' || file[0] == 'U') && file[1] >= '0' && file[1] <= '9') {
+    size_t separator = file.find("__");
+    std::string_view version =
+        file.substr(1, separator == std::string_view::npos ? 0 : separator - 1);
+    std::string_view name = separator == std::string_view::npos
+                                ? ""
+                                : file.substr(separator + 2, file.size() - 4 - separator - 2);
+    if (separator == std::string_view::npos || !file.ends_with(".sql") ||
+        !is_flyway_version(version) || name.empty()) {
+      return std::unexpected(name_error(
+          path, fmt::format("Flyway's {}<version>__<name>.sql with a version of digits, dots or "
+                            "underscores, e.g. {}1.1__create_users.sql",
+                            file[0], file[0])));
+    }
+    return FileName{file[0] == 'V' ? Kind::kFlywayUp : Kind::kFlywayDown, std::string(version),
+                    std::string(name)};
+  }
+  if (file[0] >= '0' && file[0] <= '9' && file.ends_with(".sql")) {
+    if (auto parts = split_native(file.substr(0, file.size() - 4))) {
+      return FileName{Kind::kDbmate, parts->first, parts->second};
+    }
+  }
+  return std::unexpected(
+      name_error(path,
+                 "<version>_<name>.up.sql (+ .down.sql), V<version>__<name>.sql (Flyway) or "
+                 "<version>_<name>.sql with -- migrate:up (dbmate)"));
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (!in || in.bad()) {
+    return fail(ErrorCode::kIo,
+                "cannot read the migration file: check that it exists and is "
+                "readable",
+                path);
+  }
+  return buffer.str();
+}
+
+std::string without_bom(std::string text) {
+  if (std::string_view(text).starts_with(kBom)) text.erase(0, kBom.size());
+  return text;
+}
+
+Result<Script> make_script(const std::string& path, std::string sql, int first_line) {
+  auto directives = parse_directives(sql, path, first_line);
+  if (!directives) return std::unexpected(directives.error());
+  return Script{
+      .path = path, .sql = std::move(sql), .first_line = first_line, .directives = *directives};
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// True when every line is blank or a "--" comment.
+bool only_comments(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line = trim(text.substr(pos, end - pos));
+    if (!line.empty() && !line.starts_with("--")) return false;
+    pos = end + 1;
+  }
+  return true;
+}
+
+// A "-- keel:..." comment line.
+bool is_directive(std::string_view line) {
+  line = trim(line);
+  return line.starts_with("--") && trim(line.substr(2)).starts_with("keel:");
+}
+
+// A dbmate marker line ("-- migrate:up transaction:false"): its kind and options.
+struct Marker {
+  bool up = false;
+  std::string_view options;
+  int line = 0;
+  size_t begin = 0;  // offset of the marker line
+  size_t end = 0;    // offset just after the marker line
+};
+
+std::optional<Marker> parse_marker(std::string_view line) {
+  std::string_view text = trim(line);
+  if (!text.starts_with("--")) return std::nullopt;
+  text = trim(text.substr(2));
+  for (auto [word, up] : {std::pair{std::string_view("migrate:up"), true},
+                          std::pair{std::string_view("migrate:down"), false}}) {
+    if (text.starts_with(word) && (text.size() == word.size() ||
+                                   std::isspace(static_cast<unsigned char>(text[word.size()])))) {
+      return Marker{.up = up, .options = trim(text.substr(word.size()))};
+    }
+  }
+  return std::nullopt;
+}
+
+// dbmate's marker options: only "transaction:false|true".
+Result<bool> no_transaction_option(const Marker& marker, const std::string& path) {
+  bool no_transaction = false;
+  std::string_view rest = marker.options;
+  while (!rest.empty()) {
+    size_t end = std::min(rest.find_first_of(" \t"), rest.size());
+    std::string_view option = rest.substr(0, end);
+    if (option == "transaction:false") {
+      no_transaction = true;
+    } else if (option != "transaction:true") {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("unknown dbmate option '{}': accepted: transaction:false, "
+                              "transaction:true",
+                              option),
+                  fmt::format("{}:{}", path, marker.line));
+    }
+    rest = trim(rest.substr(end));
+  }
+  return no_transaction;
+}
+
+// Splits a dbmate file into its up and (non-empty) down sections.
+Result<std::pair<Script, std::optional<Script>>> dbmate_sections(const std::string& path,
+                                                                 const std::string& text) {
+  std::optional<Marker> up;
+  std::optional<Marker> down;
+  std::optional<Error> preamble_error;
+  int line = 1;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    if (auto marker = parse_marker(std::string_view(text).substr(pos, end - pos))) {
+      marker->line = line;
+      marker->begin = pos;
+      marker->end = std::min(end + 1, text.size());
+      std::string context = fmt::format("{}:{}", path, line);
+      if (marker->up && up) {
+        return fail(ErrorCode::kConfig, "a second '-- migrate:up': keep one per file", context);
+      }
+      if (!marker->up && down) {
+        return fail(ErrorCode::kConfig, "a second '-- migrate:down': keep one per file", context);
+      }
+      if (!marker->up && !up) {
+        return fail(ErrorCode::kConfig,
+                    "'-- migrate:down' before '-- migrate:up': put the up section first", context);
+      }
+      (marker->up ? up : down) = marker;
+    } else if (!up && !preamble_error) {
+      // Reported after the loop, so that a file with no marker at all gets
+      // the message about the missing marker.
+      std::string_view text_line = std::string_view(text).substr(pos, end - pos);
+      std::string context = fmt::format("{}:{}", path, line);
+      if (!only_comments(text_line)) {
+        preamble_error =
+            Error{ErrorCode::kConfig,
+                  "SQL before '-- migrate:up': dbmate files start with a '-- migrate:up' line",
+                  context,
+                  {}};
+      } else if (is_directive(text_line)) {
+        preamble_error = Error{ErrorCode::kConfig,
+                               "a keel directive before '-- migrate:up': move it below the "
+                               "'-- migrate:up' (or '-- migrate:down') line it applies to",
+                               context,
+                               {}};
+      }
+    }
+    pos = end + 1;
+    ++line;
+  }
+  if (!up) {
+    return fail(ErrorCode::kConfig,
+                "no '-- migrate:up' line: a <version>_<name>.sql file is read as dbmate's format; "
+                "add '-- migrate:up' (and '-- migrate:down') or rename it to "
+                "<version>_<name>.up.sql",
+                path);
+  }
+  if (preamble_error) return std::unexpected(*preamble_error);
+  size_t up_end = down ? down->begin : text.size();
+  auto up_script = make_script(path, text.substr(up->end, up_end - up->end), up->line + 1);
+  if (!up_script) return std::unexpected(up_script.error());
+  auto up_no_tx = no_transaction_option(*up, path);
+  if (!up_no_tx) return std::unexpected(up_no_tx.error());
+  up_script->directives.no_transaction |= *up_no_tx;
+  std::optional<Script> down_script;
+  if (down && !only_comments(std::string_view(text).substr(down->end))) {
+    auto script = make_script(path, text.substr(down->end), down->line + 1);
+    if (!script) return std::unexpected(script.error());
+    auto down_no_tx = no_transaction_option(*down, path);
+    if (!down_no_tx) return std::unexpected(down_no_tx.error());
+    script->directives.no_transaction |= *down_no_tx;
+    down_script = std::move(*script);
+  }
+  return std::pair{std::move(*up_script), std::move(down_script)};
+}
+
+struct VersionLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    return compare_versions(a, b) < 0;
+  }
+};
+
+struct Found {
+  std::string up_path;
+  std::string down_path;
+  Kind up_kind = Kind::kNativeUp;
+  Kind down_kind = Kind::kNativeDown;
+  Migration migration;
+};
+
+Format format_of(Kind kind) {
+  switch (kind) {
+    case Kind::kFlywayUp:
+    case Kind::kFlywayDown:
+      return Format::kFlyway;
+    case Kind::kDbmate:
+      return Format::kDbmate;
+    case Kind::kNativeUp:
+    case Kind::kNativeDown:
+      return Format::kNative;
+  }
+  return Format::kNative;
+}
+
+Error duplicate(const std::string& version, const std::string& first, const std::string& second) {
+  return Error{ErrorCode::kConfig,
+               fmt::format("duplicate version {}: {} and {}; give one of them a new version",
+                           version, first, second),
+               second,
+               {}};
+}
+
+// Adds one file to its version's entry.
+Result<void> add_file(std::map<std::string, Found, VersionLess>& found, const FileName& file,
+                      const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  Found& entry = found[file.version];
+  bool is_down = file.kind == Kind::kNativeDown || file.kind == Kind::kFlywayDown;
+  if (!is_down) {
+    if (!entry.up_path.empty())
+      return std::unexpected(duplicate(file.version, entry.up_path, path));
+    if (file.kind == Kind::kDbmate && !entry.down_path.empty()) {
+      return std::unexpected(duplicate(file.version, entry.down_path, path));
+    }
+    entry.up_path = path;
+    entry.up_kind = file.kind;
+    Migration& m = entry.migration;
+    m.version = file.version;
+    m.name = file.name;
+    m.format = format_of(file.kind);
+    m.checksum = checksum(*text);
+    if (file.kind == Kind::kDbmate) {
+      auto sections = dbmate_sections(path, without_bom(std::move(*text)));
+      if (!sections) return std::unexpected(sections.error());
+      m.up = std::move(sections->first);
+      m.down = std::move(sections->second);
+      entry.down_path = path;
+      entry.down_kind = Kind::kDbmate;
+      return {};
+    }
+    auto up = make_script(path, without_bom(std::move(*text)), 1);
+    if (!up) return std::unexpected(up.error());
+    m.up = std::move(*up);
+    return {};
+  }
+  if (!entry.down_path.empty()) {
+    return std::unexpected(duplicate(file.version, entry.down_path, path));
+  }
+  auto down = make_script(path, without_bom(std::move(*text)), 1);
+  if (!down) return std::unexpected(down.error());
+  entry.down_path = path;
+  entry.down_kind = file.kind;
+  entry.migration.down = std::move(*down);
+  return {};
+}
+
+}  // namespace
+
+int compare_versions(const std::string& a, const std::string& b) {
+  auto parts = [](std::string_view v) {
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    while (true) {
+      size_t end = v.find_first_of("._", start);
+      std::string_view part = v.substr(start, end == std::string_view::npos ? end : end - start);
+      while (part.size() > 1 && part.front() == '0') part.remove_prefix(1);
+      out.push_back(part);
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+    // "1.0" is "1": trailing zero groups do not count.
+    while (out.size() > 1 && out.back() == "0") out.pop_back();
+    return out;
+  };
+  auto pa = parts(a);
+  auto pb = parts(b);
+  for (size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
+    std::string_view x = i < pa.size() ? pa[i] : "0";
+    std::string_view y = i < pb.size() ? pb[i] : "0";
+    if (all_digits(x) && all_digits(y) && x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+std::string checksum(std::string_view text) {
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
+  std::string normalized;
+  normalized.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      normalized += '\n';
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else {
+      normalized += text[i];
+    }
+  }
+  return "sha256:" + util::sha256_hex(normalized);
+}
+
+Result<std::vector<Migration>> load_migrations(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return fail(ErrorCode::kIo,
+                "the migrations folder does not exist: create it (keel new NAME does) or pass "
+                "--dir",
+                dir);
+  }
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string file = it->path().filename().string();
+    // Subfolders, hidden files and anything but .sql are not migrations.
+    if (file.starts_with('.') || !ends_with_sql(file) || it->is_directory(ec)) continue;
+    files.push_back(it->path());
+  }
+  if (ec) return fail(ErrorCode::kIo, fmt::format("cannot list the folder: {}", ec.message()), dir);
+  std::sort(files.begin(), files.end());
+
+  std::map<std::string, Found, VersionLess> found;
+  for (const auto& file : files) {
+    std::string path = file.string();
+    auto name = classify(file.filename().string(), path);
+    if (!name) return std::unexpected(name.error());
+    auto added = add_file(found, *name, path);
+    if (!added) return std::unexpected(added.error());
+  }
+
+  std::vector<Migration> out;
+  for (auto& [version, entry] : found) {
+    if (entry.up_path.empty()) {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("a down migration without its up: add the up file for version {} "
+                              "or remove this one",
+                              version),
+                  entry.down_path);
+    }
+    if (entry.migration.down && format_of(entry.up_kind) != format_of(entry.down_kind)) {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("the down migration is not in the format of its up {}: name it "
+                              "{}",
+                              entry.up_path,
+                              entry.up_kind == Kind::kFlywayUp ? "U<version>__<name>.sql"
+                                                               : "<version>_<name>.down.sql"),
+                  entry.down_path);
+    }
+    out.push_back(std::move(entry.migration));
+  }
+  return out;
+}
+
+}  // namespace keel::migrate
