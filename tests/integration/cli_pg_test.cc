@@ -90,6 +90,30 @@ TEST_F(CliPgTest, EnvironmentAgainstEnvironmentAsJson) {
   EXPECT_EQ(same.status, 0) << same.out << same.err;
 }
 
+TEST_F(CliPgTest, DifferentEncodingIsDriftNamingIt) {
+  PgDatabase utf8;
+  const std::string latin1 = "keel_t_latin1_" + std::to_string(getpid());
+  PgDatabase::admin("DROP DATABASE IF EXISTS " + latin1);
+  PgDatabase::admin("CREATE DATABASE " + latin1 +
+                    " TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'");
+  RunResult r =
+      run_keel({"--url", pg_url_for(latin1), "--format", "json", "drift", "--against", utf8.url()});
+  PgDatabase::admin("DROP DATABASE IF EXISTS " + latin1);
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  bool encoding = false;
+  for (const auto& d : j["differences"]) {
+    if (d["category"] == "encoding/collation" && d["property"] == "encoding") {
+      encoding = true;
+      EXPECT_EQ(d["expected"], "UTF8");
+      EXPECT_EQ(d["actual"], "LATIN1");
+    }
+  }
+  EXPECT_TRUE(encoding) << r.out;
+  // The schemas are alike: only the encoding, collation and settings categories differ.
+  for (const auto& d : j["differences"]) EXPECT_NE(d["category"], "schema") << d.dump();
+}
+
 TEST_F(CliPgTest, WrongPasswordExitsOneWithoutThePassword) {
   PgDatabase::admin(
       "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'keel_auth_test') THEN "
