@@ -10,8 +10,16 @@
 //   [drift]
 //   strict_server_version = false      # minor version differences are drift
 //   include_index_stats = false        # compare index statistics too
+//
+//   [migrations]
+//   dir = "migrations"                 # the migrations folder
+//   lock_timeout = "5s"                # SET LOCAL lock_timeout per migration
+//   statement_timeout = "30s"          # SET LOCAL statement_timeout per migration
+//   retries = 3                        # attempts after a lock_timeout
+//   applied_by = "deploy-bot"          # history's applied_by; default user@host
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,12 +34,21 @@ struct EnvironmentConfig {
   std::string tier;  // "dev", "staging" or "prod"
 };
 
+struct MigrationsConfig {
+  std::string dir = "migrations";
+  std::chrono::milliseconds lock_timeout{5000};
+  std::chrono::milliseconds statement_timeout{30000};
+  int retries = 3;
+  std::string applied_by;  // empty: user@host
+};
+
 struct Config {
   std::string path;  // the file read; empty when there was none
   std::map<std::string, EnvironmentConfig> environments;
   std::vector<std::string> settings;  // defaults to default_settings()
   bool strict_server_version = false;
   bool include_index_stats = false;
+  MigrationsConfig migrations;
 };
 
 // Reads and validates keel.toml. Unknown keys and bad values are errors

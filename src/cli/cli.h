@@ -43,5 +43,9 @@ void print_json(const nlohmann::json& j);
 // Subcommand registration; each returns the runner for its subcommand.
 void add_baseline(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_drift(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_validate(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_status(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner);
 
 }  // namespace keel::cli

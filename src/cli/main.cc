@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   keel::cli::Runner runner;
   keel::cli::add_baseline(app, options, runner);
   keel::cli::add_drift(app, options, runner);
+  keel::cli::add_apply(app, options, runner);
+  keel::cli::add_validate(app, options, runner);
+  keel::cli::add_status(app, options, runner);
+  keel::cli::add_rollback(app, options, runner);
 
   try {
     app.parse(argc, argv);

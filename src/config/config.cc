@@ -11,6 +11,7 @@
 #include <set>
 
 #include "keel/connection.h"
+#include "keel/migrations.h"
 
 namespace keel {
 namespace {
@@ -136,6 +137,61 @@ Result<void> parse_drift(const toml::node& node, Config& config, const std::stri
   return {};
 }
 
+Result<std::chrono::milliseconds> get_duration(const toml::node& node, const std::string& key,
+                                               const std::string& source) {
+  auto text = get_string(node, key, source);
+  if (!text) return std::unexpected(text.error());
+  auto duration = migrate::parse_duration(*text);
+  if (!duration) {
+    return fail(ErrorCode::kConfig,
+                fmt::format("'{}' must be a duration such as \"5s\" or \"500ms\"", key),
+                where(source, node));
+  }
+  return *duration;
+}
+
+Result<void> parse_migrations(const toml::node& node, Config& config, const std::string& source) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr)
+    return fail(ErrorCode::kConfig, "[migrations] must be a table", where(source, node));
+  if (auto ok =
+          check_keys(*table, {"dir", "lock_timeout", "statement_timeout", "retries", "applied_by"},
+                     "[migrations]", source);
+      !ok) {
+    return ok;
+  }
+  MigrationsConfig& m = config.migrations;
+  if (const toml::node* n = table->get("dir")) {
+    auto v = get_string(*n, "dir", source);
+    if (!v) return std::unexpected(v.error());
+    m.dir = *v;
+  }
+  if (const toml::node* n = table->get("applied_by")) {
+    auto v = get_string(*n, "applied_by", source);
+    if (!v) return std::unexpected(v.error());
+    m.applied_by = *v;
+  }
+  if (const toml::node* n = table->get("lock_timeout")) {
+    auto v = get_duration(*n, "lock_timeout", source);
+    if (!v) return std::unexpected(v.error());
+    m.lock_timeout = *v;
+  }
+  if (const toml::node* n = table->get("statement_timeout")) {
+    auto v = get_duration(*n, "statement_timeout", source);
+    if (!v) return std::unexpected(v.error());
+    m.statement_timeout = *v;
+  }
+  if (const toml::node* n = table->get("retries")) {
+    auto v = n->value<int64_t>();
+    if (!n->is_integer() || !v || *v < 0 || *v > 100) {
+      return fail(ErrorCode::kConfig, "'retries' must be a whole number from 0 to 100",
+                  where(source, *n));
+    }
+    m.retries = static_cast<int>(*v);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> expand_env(const std::string& value) {
@@ -174,7 +230,8 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
     return fail(ErrorCode::kConfig, std::string(e.description()),
                 fmt::format("{}:{}", source, e.source().begin.line));
   }
-  if (auto ok = check_keys(root, {"environments", "baseline", "drift"}, "the top level", source);
+  if (auto ok = check_keys(root, {"environments", "baseline", "drift", "migrations"},
+                           "the top level", source);
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -195,6 +252,9 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
   }
   if (const toml::node* n = root.get("drift")) {
     if (auto ok = parse_drift(*n, config, source); !ok) return std::unexpected(ok.error());
+  }
+  if (const toml::node* n = root.get("migrations")) {
+    if (auto ok = parse_migrations(*n, config, source); !ok) return std::unexpected(ok.error());
   }
   return config;
 }

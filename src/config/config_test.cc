@@ -80,3 +80,42 @@ TEST(ConfigTest, MissingFileIsFineUnlessRequired) {
 
 }  // namespace
 }  // namespace keel
+
+namespace keel {
+namespace {
+
+TEST(ConfigTest, ReadsTheMigrationsTable) {
+  auto config = parse_config(R"([migrations]
+dir = "db/migrations"
+lock_timeout = "2s"
+statement_timeout = "1m"
+retries = 5
+applied_by = "deploy-bot"
+)",
+                             "keel.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().to_string();
+  EXPECT_EQ(config->migrations.dir, "db/migrations");
+  EXPECT_EQ(config->migrations.lock_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(config->migrations.statement_timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(config->migrations.retries, 5);
+  EXPECT_EQ(config->migrations.applied_by, "deploy-bot");
+}
+
+TEST(ConfigTest, MigrationsDefaultsAndBadValues) {
+  auto defaults = parse_config("", "keel.toml");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->migrations.dir, "migrations");
+  EXPECT_EQ(defaults->migrations.lock_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(defaults->migrations.statement_timeout, std::chrono::milliseconds(30000));
+  EXPECT_EQ(defaults->migrations.retries, 3);
+
+  auto bad = parse_config("[migrations]\nlock_timeout = \"soon\"\n", "keel.toml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().context, "keel.toml:2");
+  auto unknown = parse_config("[migrations]\nretry = 2\n", "keel.toml");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message.find("unknown key 'retry'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace keel

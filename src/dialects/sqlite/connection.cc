@@ -59,10 +59,11 @@ Session::~Session() = default;
 
 std::string Session::library_version() { return sqlite3_libversion(); }
 
-Result<std::unique_ptr<Session>> Session::open(const std::string& path) {
+Result<std::unique_ptr<Session>> Session::open(const std::string& path, Access access) {
   auto handle = std::make_unique<Handle>();
   // No SQLITE_OPEN_URI: a '?' or '#' in a path is part of the file name.
-  int rc = sqlite3_open_v2(path.c_str(), &handle->db, SQLITE_OPEN_READONLY, nullptr);
+  int flags = access == Access::kReadWrite ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+  int rc = sqlite3_open_v2(path.c_str(), &handle->db, flags, nullptr);
   if (rc != SQLITE_OK) {
     return sqlite_error(handle->db, rc, "cannot open the SQLite database", path);
   }
@@ -87,6 +88,7 @@ Result<std::vector<Row>> Session::rows(std::string_view sql,
     }
   }
   std::vector<Row> out;
+  if (stmt == nullptr) return out;  // only whitespace or comments
   int columns = sqlite3_column_count(stmt.get());
   while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
     Row row;
@@ -112,6 +114,19 @@ Result<void> Session::exec(std::string_view sql) {
   auto result = rows(sql);
   if (!result) return std::unexpected(result.error());
   return {};
+}
+
+void Session::set_busy_timeout(std::chrono::milliseconds timeout) {
+  sqlite3_busy_timeout(handle_->db, static_cast<int>(timeout.count()));
+}
+
+std::string Session::last_error_message() const { return sqlite3_errmsg(handle_->db); }
+
+int Session::last_error_code() const { return sqlite3_extended_errcode(handle_->db); }
+
+bool Session::last_error_was_busy() const {
+  int code = sqlite3_errcode(handle_->db) & 0xff;
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
 Result<ColumnMetadata> Session::column_metadata(const std::string& table,

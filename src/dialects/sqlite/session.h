@@ -1,10 +1,12 @@
-// SQLite dialect: one open, read-only database file.
+// SQLite dialect: one open database file (read-only for inspection,
+// read-write for migrations).
 //
 // Session is the thin layer over the libsqlite3 C API; connection.cc is the
 // only file that includes <sqlite3.h>. The catalog queries themselves live in
 // inspect.cc: there is no general-purpose query function outside this folder.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,11 +25,15 @@ struct ColumnMetadata {
   bool autoincrement = false;
 };
 
+enum class Access { kReadOnly, kReadWrite };
+
 class Session {
  public:
-  // Opens `path` read-only; never creates it. Errors carry `path` as context.
+  // Opens `path` (read-only unless `access` says otherwise); never creates
+  // it. Errors carry `path` as context.
   // REQUIRES: the file exists.
-  static Result<std::unique_ptr<Session>> open(const std::string& path);
+  static Result<std::unique_ptr<Session>> open(const std::string& path,
+                                               Access access = Access::kReadOnly);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -38,6 +44,14 @@ class Session {
   Result<std::vector<Row>> rows(std::string_view sql, const std::vector<std::string>& params = {});
   // Runs a statement that returns no rows we need (BEGIN, COMMIT).
   Result<void> exec(std::string_view sql);
+
+  // How long a statement waits for another connection's lock (SQLITE_BUSY).
+  void set_busy_timeout(std::chrono::milliseconds timeout);
+  // The library's message and primary result code of the last failure, and
+  // whether it was a lock another connection held (SQLITE_BUSY / LOCKED).
+  std::string last_error_message() const;
+  int last_error_code() const;
+  bool last_error_was_busy() const;
 
   Result<ColumnMetadata> column_metadata(const std::string& table, const std::string& column);
 

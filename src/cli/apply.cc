@@ -1,0 +1,51 @@
+// keel apply [--to VERSION] [--dir DIR] [--lock-wait 60s] [--allow-out-of-order]
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/migrate_cli.h"
+
+namespace keel::cli {
+namespace {
+
+struct ApplyArgs {
+  MigrateArgs common;
+  std::string to;
+  bool allow_out_of_order = false;
+};
+
+int run(const GlobalOptions& options, const ApplyArgs& args) {
+  auto ctx = open_migrate(options, args.common);
+  if (!ctx) return report(options, ctx.error());
+  migrate::ApplyOptions apply_options;
+  apply_options.run = ctx->run;
+  if (!args.to.empty()) apply_options.to = args.to;
+  apply_options.allow_out_of_order = args.allow_out_of_order;
+  note(options, fmt::format("applying migrations to {} ...", ctx->url.masked));
+  auto applied = migrate::apply(*ctx->target, ctx->files, apply_options);
+  if (!applied) return report(options, applied.error());
+  if (options.json()) {
+    print_json({{"url", ctx->url.masked}, {"applied", applied_json(*applied)}});
+  } else if (applied->empty()) {
+    std::cout << fmt::format("{} is up to date: nothing to apply\n", ctx->url.masked);
+  } else {
+    std::cout << fmt::format("applied {} migration{} to {}\n", applied->size(),
+                             applied->size() == 1 ? "" : "s", ctx->url.masked);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner) {
+  auto args = std::make_shared<ApplyArgs>();
+  CLI::App* apply = app.add_subcommand(
+      "apply", "Apply pending migrations, each in its own transaction, under a deploy lock");
+  add_migrate_options(*apply, args->common, true);
+  apply->add_option("--to", args->to, "Apply up to and including this version");
+  apply->add_flag("--allow-out-of-order", args->allow_out_of_order,
+                  "Apply pending migrations older than the newest applied one");
+  apply->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,61 @@
+#include "cli/migrate_cli.h"
+
+#include <fmt/format.h>
+
+#include "keel/environment.h"
+
+namespace keel::cli {
+
+void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks) {
+  command.add_option(
+      "--dir", args.dir,
+      "Migrations folder (default: [migrations] dir in keel.toml, else ./migrations)");
+  if (locks) {
+    command.add_option("--lock-wait", args.lock_wait,
+                       "How long to wait for another deploy's lock (default 60s)");
+  }
+}
+
+Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args) {
+  MigrateContext ctx;
+  auto config = load(options);
+  if (!config) return std::unexpected(config.error());
+  ctx.config = std::move(*config);
+  auto url = resolve_target(ctx.config, options.env, options.url);
+  if (!url) return std::unexpected(url.error());
+  ctx.url = std::move(*url);
+  auto lock_wait = migrate::parse_duration(args.lock_wait);
+  if (!lock_wait) {
+    return fail(
+        ErrorCode::kUsage,
+        fmt::format("--lock-wait {}: not a duration; write e.g. 60s or 500ms", args.lock_wait));
+  }
+  auto files = migrate::load_migrations(args.dir.empty() ? ctx.config.migrations.dir : args.dir);
+  if (!files) return std::unexpected(files.error());
+  ctx.files = std::move(*files);
+  auto target = migrate::open_migration_target(ctx.url);
+  if (!target) return std::unexpected(target.error());
+  ctx.target = std::move(*target);
+
+  const MigrationsConfig& m = ctx.config.migrations;
+  ctx.run.timeouts = {m.lock_timeout, m.statement_timeout};
+  ctx.run.retry.retries = m.retries;
+  ctx.run.applied_by = m.applied_by;
+  ctx.run.lock_wait = *lock_wait;
+  ctx.run.progress = [&options](const std::string& line) { note(options, line); };
+  return ctx;
+}
+
+nlohmann::json applied_json(const std::vector<migrate::Applied>& applied) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : applied) {
+    list.push_back({{"version", a.version},
+                    {"name", a.name},
+                    {"execution_ms", a.execution_ms},
+                    {"statements", a.statements},
+                    {"attempts", a.attempts}});
+  }
+  return list;
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,36 @@
+// What apply, validate, status and rollback share: the target, the
+// migrations folder and the run options from keel.toml and flags.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+#include "keel/migrate.h"
+
+namespace keel::cli {
+
+struct MigrateArgs {
+  std::string dir;  // --dir; empty: [migrations] dir from keel.toml
+  std::string lock_wait = "60s";
+};
+
+struct MigrateContext {
+  Config config;
+  ConnectionUrl url;
+  std::vector<migrate::Migration> files;
+  std::unique_ptr<migrate::MigrationTarget> target;
+  migrate::RunOptions run;
+};
+
+// Registers --dir (and --lock-wait when `locks`) on a subcommand.
+void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks);
+
+// Loads keel.toml, resolves the target, reads the folder and opens the
+// migration session.
+Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args);
+
+nlohmann::json applied_json(const std::vector<migrate::Applied>& applied);
+
+}  // namespace keel::cli

@@ -1,0 +1,393 @@
+// PostgreSQL migrations: the deploy lock, the history table and running the
+// statements of migration files. With connection.cc, the only file that
+// includes libpqxx; every exception is caught here and becomes a keel::Error
+// with the password masked.
+#include "dialects/postgres/migrator.h"
+
+#include <fmt/format.h>
+#include <pg_query.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "util/quote.h"
+
+namespace keel::pg {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The key of the session-level advisory lock every keel apply/rollback on a
+// database takes ("keel" and 1). Advisory locks are per database.
+constexpr int64_t kDeployLockKey = 0x6b65656c00000001;
+constexpr milliseconds kLockPoll{200};
+constexpr std::string_view kHistorySchema = "keel";
+constexpr std::string_view kHistoryTable = "schema_migrations";
+
+std::string history_table() { return quote_qualified(kHistorySchema, kHistoryTable); }
+
+std::string duration_text(milliseconds ms) {
+  if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
+  return fmt::format("{}ms", ms.count());
+}
+
+// The first line of a libpq message without its "ERROR:  " prefix.
+std::string server_message(std::string_view text) {
+  text = text.substr(0, text.find('\n'));
+  for (std::string_view prefix : {"ERROR:  ", "FATAL:  "}) {
+    if (text.starts_with(prefix)) text.remove_prefix(prefix.size());
+  }
+  return std::string(text);
+}
+
+// Lines before the 1-based character `position` of `sql`.
+int lines_before(std::string_view sql, int position) {
+  int lines = 0;
+  int chars = 0;
+  for (char c : sql) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++chars >= position) break;
+    if (c == '\n') ++lines;
+  }
+  return lines;
+}
+
+// The parse tree of one statement (libpg_query's JSON), null when it does
+// not parse: then the server reports the error when the statement runs.
+nlohmann::json parse_statement(const std::string& sql) {
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  nlohmann::json tree;
+  if (result.error == nullptr && result.parse_tree != nullptr) {
+    tree = nlohmann::json::parse(result.parse_tree, nullptr, false);
+  }
+  pg_query_free_parse_result(result);
+  if (tree.is_discarded()) return nullptr;
+  return tree;
+}
+
+// Each top-level statement node: {"IndexStmt": {...}}.
+std::vector<std::pair<std::string, nlohmann::json>> statement_nodes(const std::string& sql) {
+  std::vector<std::pair<std::string, nlohmann::json>> out;
+  nlohmann::json tree = parse_statement(sql);
+  if (!tree.is_object() || !tree.contains("stmts")) return out;
+  for (const auto& stmt : tree["stmts"]) {
+    if (!stmt.contains("stmt") || !stmt["stmt"].is_object() || stmt["stmt"].empty()) continue;
+    auto it = stmt["stmt"].begin();
+    out.emplace_back(it.key(), it.value());
+  }
+  return out;
+}
+
+bool refuses_transaction_block(const std::string& kind, const nlohmann::json& body) {
+  if (kind == "IndexStmt" || kind == "DropStmt") return body.value("concurrent", false);
+  if (kind == "ReindexStmt" && body.contains("params")) {
+    for (const auto& param : body["params"]) {
+      if (param.contains("DefElem") && param["DefElem"].value("defname", "") == "concurrently") {
+        return true;
+      }
+    }
+    return false;
+  }
+  return kind == "VacuumStmt" || kind == "CreatedbStmt" || kind == "DropdbStmt" ||
+         kind == "CreateTableSpaceStmt" || kind == "DropTableSpaceStmt" ||
+         kind == "AlterSystemStmt";
+}
+
+std::string with_timeout(const std::string& url) {
+  if (url.find("connect_timeout=") != std::string::npos) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+}
+
+class PgMigrationTarget final : public migrate::MigrationTarget {
+ public:
+  PgMigrationTarget(std::unique_ptr<pqxx::connection> conn, ConnectionUrl url)
+      : conn_(std::move(conn)),
+        tx_(std::make_unique<pqxx::nontransaction>(*conn_, "keel")),
+        url_(std::move(url)) {}
+
+  ~PgMigrationTarget() override {
+    rollback();
+    unlock();
+  }
+
+  // Session settings: notices are not printed by libpqxx, and (PostgreSQL
+  // 14+) a backend whose client died stops within seconds, releasing the
+  // deploy lock instead of finishing a long statement for nobody.
+  Result<void> setup() {
+    return guarded([&]() -> Result<void> {
+      tx_->exec_params(
+          "SELECT set_config('client_min_messages', 'warning', false), "
+          "set_config('application_name', $1, false)",
+          "keel");
+      if (conn_->server_version() >= 140000) {
+        tx_->exec("SELECT set_config('client_connection_check_interval', '2s', false)");
+      }
+      return {};
+    });
+  }
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  const std::string& label() const override { return url_.masked; }
+
+  Result<void> lock(milliseconds wait) override {
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      auto got = guarded([&]() -> Result<bool> {
+        return tx_->exec_params("SELECT pg_try_advisory_lock($1)", kDeployLockKey)[0][0].as<bool>();
+      });
+      if (!got) return std::unexpected(got.error());
+      if (*got) {
+        locked_ = true;
+        return {};
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) {
+        return fail(ErrorCode::kConnection,
+                    fmt::format("another keel apply holds the deploy lock on {}; waited {}; run "
+                                "again when it finishes, or wait longer with --lock-wait",
+                                url_.masked, duration_text(wait)),
+                    url_.masked);
+      }
+      std::this_thread::sleep_for(
+          std::min<milliseconds>(kLockPoll, std::chrono::ceil<milliseconds>(deadline - now)));
+    }
+  }
+
+  void unlock() override {
+    if (!locked_) return;
+    locked_ = false;
+    try {
+      tx_->exec_params("SELECT pg_advisory_unlock($1)", kDeployLockKey);
+    } catch (const std::exception&) {
+      // The lock goes with the session when the connection closes.
+    }
+  }
+
+  Result<void> ensure_history() override {
+    return guarded([&]() -> Result<void> {
+      tx_->exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kHistorySchema));
+      tx_->exec("CREATE TABLE IF NOT EXISTS " + history_table() + R"( (
+  version text PRIMARY KEY,
+  name text NOT NULL,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  applied_by text NOT NULL,
+  status text NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK')),
+  execution_ms bigint NOT NULL DEFAULT 0,
+  statements_applied integer NOT NULL DEFAULT 0,
+  statements_total integer NOT NULL DEFAULT 0,
+  error text,
+  keel_version text NOT NULL,
+  schema_hash_before text,
+  schema_hash_after text
+))");
+      return {};
+    });
+  }
+
+  Result<std::vector<migrate::HistoryRow>> history() override {
+    return guarded([&]() -> Result<std::vector<migrate::HistoryRow>> {
+      std::vector<migrate::HistoryRow> rows;
+      if (tx_->exec_params("SELECT to_regclass($1) IS NULL", history_table())[0][0].as<bool>()) {
+        return rows;
+      }
+      pqxx::result r = tx_->exec(
+          "SELECT version, name, checksum, "
+          "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+          "applied_by, status, execution_ms, statements_applied, statements_total, "
+          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after FROM " +
+          history_table());
+      for (const pqxx::row& row : r) {
+        migrate::HistoryRow h;
+        h.version = row[0].c_str();
+        h.name = row[1].c_str();
+        h.checksum = row[2].c_str();
+        h.applied_at = row[3].c_str();
+        h.applied_by = row[4].c_str();
+        h.status = migrate::parse_row_status(row[5].c_str()).value_or(migrate::RowStatus::kFailed);
+        h.execution_ms = row[6].as<int64_t>();
+        h.statements_applied = row[7].as<int>();
+        h.statements_total = row[8].as<int>();
+        h.error = row[9].c_str();
+        h.keel_version = row[10].c_str();
+        if (!row[11].is_null()) h.schema_hash_before = row[11].c_str();
+        if (!row[12].is_null()) h.schema_hash_after = row[12].c_str();
+        rows.push_back(std::move(h));
+      }
+      return rows;
+    });
+  }
+
+  Result<void> begin(const migrate::Timeouts& timeouts) override {
+    return guarded([&]() -> Result<void> {
+      tx_->exec("BEGIN");
+      in_transaction_ = true;
+      set_timeouts(timeouts, true);
+      return {};
+    });
+  }
+
+  Result<void> commit() override {
+    return guarded([&]() -> Result<void> {
+      in_transaction_ = false;
+      tx_->exec("COMMIT");
+      return {};
+    });
+  }
+
+  void rollback() override {
+    if (!in_transaction_) return;
+    in_transaction_ = false;
+    try {
+      tx_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+      // A broken connection has no transaction left to end.
+    }
+  }
+
+  Result<void> set_session_timeouts(const migrate::Timeouts& timeouts) override {
+    return guarded([&]() -> Result<void> {
+      set_timeouts(timeouts, false);
+      return {};
+    });
+  }
+
+  Result<void> execute(const migrate::Statement& statement, const std::string& path) override {
+    auto where = [&](int line) { return fmt::format("{}:{}", path, line); };
+    try {
+      tx_->exec(statement.sql);
+      return {};
+    } catch (const pqxx::syntax_error& e) {
+      int line = statement.line +
+                 (e.error_position > 0 ? lines_before(statement.sql, e.error_position) : 0);
+      return std::unexpected(
+          Error{ErrorCode::kSql, masked(server_message(e.what())), where(line), e.sqlstate()});
+    } catch (const pqxx::sql_error& e) {
+      return std::unexpected(Error{ErrorCode::kSql, masked(server_message(e.what())),
+                                   where(statement.line), e.sqlstate()});
+    } catch (const pqxx::broken_connection& e) {
+      return std::unexpected(Error{ErrorCode::kConnection,
+                                   masked("lost the connection: " + server_message(e.what())),
+                                   where(statement.line),
+                                   {}});
+    } catch (const std::exception& e) {
+      return std::unexpected(
+          Error{ErrorCode::kSql, masked(server_message(e.what())), where(statement.line), {}});
+    }
+  }
+
+  Result<void> record(const migrate::HistoryRow& row) override {
+    return guarded([&]() -> Result<void> {
+      tx_->exec_params(
+          "INSERT INTO " + history_table() +
+              " (version, name, checksum, applied_at, applied_by, status, execution_ms,"
+              " statements_applied, statements_total, error, keel_version,"
+              " schema_hash_before, schema_hash_after)"
+              " VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, NULLIF($9, ''), $10,"
+              " NULLIF($11, ''), NULLIF($12, ''))"
+              " ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name,"
+              " checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at,"
+              " applied_by = EXCLUDED.applied_by, status = EXCLUDED.status,"
+              " execution_ms = EXCLUDED.execution_ms,"
+              " statements_applied = EXCLUDED.statements_applied,"
+              " statements_total = EXCLUDED.statements_total, error = EXCLUDED.error,"
+              " keel_version = EXCLUDED.keel_version,"
+              " schema_hash_before = EXCLUDED.schema_hash_before,"
+              " schema_hash_after = EXCLUDED.schema_hash_after",
+          row.version, row.name, row.checksum, row.applied_by,
+          std::string(migrate::row_status_name(row.status)), row.execution_ms,
+          row.statements_applied, row.statements_total, row.error, row.keel_version,
+          row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""));
+      return {};
+    });
+  }
+
+  bool refuses_transaction(const migrate::Statement& statement) const override {
+    for (const auto& [kind, body] : statement_nodes(statement.sql)) {
+      if (refuses_transaction_block(kind, body)) return true;
+    }
+    return false;
+  }
+
+  bool is_lock_timeout(const Error& error) const override { return error.sqlstate == "55P03"; }
+
+  Result<std::string> drop_invalid_index(const migrate::Statement& statement) override {
+    for (const auto& [kind, body] : statement_nodes(statement.sql)) {
+      if (kind != "IndexStmt" || !body.value("concurrent", false)) continue;
+      std::string index = body.value("idxname", "");
+      if (index.empty() || !body.contains("relation")) continue;  // unnamed: cannot tell
+      const auto& relation = body["relation"];
+      std::string table =
+          quote_qualified(relation.value("schemaname", ""), relation.value("relname", ""));
+      auto dropped = guarded([&]() -> Result<std::string> {
+        pqxx::result r = tx_->exec_params(
+            "SELECT n.nspname, c.relname FROM pg_catalog.pg_index i"
+            " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE NOT i.indisvalid AND c.relname = $1 AND i.indrelid = to_regclass($2)",
+            index, table);
+        if (r.empty()) return std::string();
+        std::string name = quote_qualified(r[0][0].c_str(), r[0][1].c_str());
+        tx_->exec("DROP INDEX CONCURRENTLY IF EXISTS " + name);
+        return name;
+      });
+      if (!dropped || !dropped->empty()) return dropped;
+    }
+    return std::string();
+  }
+
+ private:
+  // REQUIRES: called inside guarded().
+  void set_timeouts(const migrate::Timeouts& timeouts, bool local) {
+    tx_->exec_params(
+        "SELECT set_config('lock_timeout', $1, $3), set_config('statement_timeout', $2, $3)",
+        fmt::format("{}ms", timeouts.lock_timeout.count()),
+        fmt::format("{}ms", timeouts.statement_timeout.count()), local);
+  }
+
+  std::string masked(const std::string& text) const { return mask_secrets(text, {url_.password}); }
+
+  template <typename Fn>
+  auto guarded(Fn&& body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (const pqxx::sql_error& e) {
+      return std::unexpected(
+          Error{ErrorCode::kSql, masked(server_message(e.what())), url_.masked, e.sqlstate()});
+    } catch (const pqxx::broken_connection& e) {
+      return std::unexpected(Error{ErrorCode::kConnection,
+                                   masked("lost the connection: " + server_message(e.what())),
+                                   url_.masked,
+                                   {}});
+    } catch (const std::exception& e) {
+      return std::unexpected(
+          Error{ErrorCode::kSql, masked(server_message(e.what())), url_.masked, {}});
+    }
+  }
+
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::nontransaction> tx_;
+  ConnectionUrl url_;
+  bool locked_ = false;
+  bool in_transaction_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+  std::unique_ptr<pqxx::connection> conn;
+  try {
+    conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kConnection,
+                mask_secrets("cannot connect: " + server_message(e.what()), {url.password}),
+                url.masked);
+  }
+  auto target = std::make_unique<PgMigrationTarget>(std::move(conn), url);
+  if (auto ok = target->setup(); !ok) return std::unexpected(ok.error());
+  return std::unique_ptr<migrate::MigrationTarget>(std::move(target));
+}
+
+}  // namespace keel::pg

@@ -1,0 +1,262 @@
+// SQLite migrations: the deploy lock (an exclusive flock on a sidecar file,
+// since SQLite has no advisory locks), the history table, and running the
+// statements of migration files through Session. SQLite's DDL is
+// transactional, so every migration but VACUUM runs in one transaction.
+#include "dialects/sqlite/migrator.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "dialects/sqlite/session.h"
+#include "util/quote.h"
+
+namespace keel::sqlite {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::string_view kHistoryTable = "keel_schema_migrations";
+constexpr milliseconds kLockPoll{100};
+
+std::string duration_text(milliseconds ms) {
+  if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
+  return fmt::format("{}ms", ms.count());
+}
+
+// The first keyword of a statement, upper-cased, after comments.
+std::string first_keyword(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) return {};
+    } else if (sql.substr(i, 2) == "/*") {
+      i = sql.find("*/", i + 2);
+      if (i == std::string_view::npos) return {};
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  std::string word;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  }
+  return word;
+}
+
+class SqliteMigrationTarget final : public migrate::MigrationTarget {
+ public:
+  SqliteMigrationTarget(std::unique_ptr<Session> session, ConnectionUrl url)
+      : session_(std::move(session)), url_(std::move(url)) {}
+
+  ~SqliteMigrationTarget() override {
+    rollback();
+    unlock();
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  const std::string& label() const override { return url_.masked; }
+
+  Result<void> lock(milliseconds wait) override {
+    std::string path = url_.path + ".keel-lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return fail(ErrorCode::kIo,
+                  fmt::format("cannot open the deploy lock file: {}; check that its directory is "
+                              "writable",
+                              std::strerror(errno)),
+                  path);
+    }
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      auto now = std::chrono::steady_clock::now();
+      if (errno != EWOULDBLOCK || now >= deadline) {
+        int err = errno;
+        ::close(fd);
+        if (err != EWOULDBLOCK) {
+          return fail(ErrorCode::kIo, fmt::format("cannot lock: {}", std::strerror(err)), path);
+        }
+        return fail(ErrorCode::kConnection,
+                    fmt::format("another keel apply holds the deploy lock on {}; waited {}; run "
+                                "again when it finishes, or wait longer with --lock-wait",
+                                url_.masked, duration_text(wait)),
+                    path);
+      }
+      std::this_thread::sleep_for(
+          std::min<milliseconds>(kLockPoll, std::chrono::ceil<milliseconds>(deadline - now)));
+    }
+    lock_fd_ = fd;
+    return {};
+  }
+
+  void unlock() override {
+    if (lock_fd_ < 0) return;
+    ::flock(lock_fd_, LOCK_UN);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+  }
+
+  Result<void> ensure_history() override {
+    return session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kHistoryTable) + R"( (
+  version TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  applied_at TEXT NOT NULL,
+  applied_by TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK')),
+  execution_ms INTEGER NOT NULL DEFAULT 0,
+  statements_applied INTEGER NOT NULL DEFAULT 0,
+  statements_total INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  keel_version TEXT NOT NULL,
+  schema_hash_before TEXT,
+  schema_hash_after TEXT
+))");
+  }
+
+  Result<std::vector<migrate::HistoryRow>> history() override {
+    std::vector<migrate::HistoryRow> out;
+    auto exists =
+        session_->rows("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
+                       {std::string(kHistoryTable)});
+    if (!exists) return std::unexpected(exists.error());
+    if (exists->empty()) return out;
+    auto rows = session_->rows(
+        "SELECT version, name, checksum, applied_at, applied_by, status, execution_ms, "
+        "statements_applied, statements_total, coalesce(error, ''), keel_version, "
+        "schema_hash_before, schema_hash_after FROM " +
+        quote_identifier(kHistoryTable));
+    if (!rows) return std::unexpected(rows.error());
+    for (const Row& row : *rows) {
+      auto text = [&](size_t i) { return row[i].value_or(""); };
+      migrate::HistoryRow h;
+      h.version = text(0);
+      h.name = text(1);
+      h.checksum = text(2);
+      h.applied_at = text(3);
+      h.applied_by = text(4);
+      h.status = migrate::parse_row_status(text(5)).value_or(migrate::RowStatus::kFailed);
+      h.execution_ms = std::stoll("0" + text(6));
+      h.statements_applied = std::stoi("0" + text(7));
+      h.statements_total = std::stoi("0" + text(8));
+      h.error = text(9);
+      h.keel_version = text(10);
+      h.schema_hash_before = row[11];
+      h.schema_hash_after = row[12];
+      out.push_back(std::move(h));
+    }
+    return out;
+  }
+
+  // SQLite has no statement timeout; the lock timeout is the busy timeout.
+  Result<void> begin(const migrate::Timeouts& timeouts) override {
+    session_->set_busy_timeout(timeouts.lock_timeout);
+    if (auto ok = run("BEGIN IMMEDIATE", url_.path); !ok) return ok;
+    in_transaction_ = true;
+    return {};
+  }
+
+  Result<void> commit() override {
+    in_transaction_ = false;
+    return run("COMMIT", url_.path);
+  }
+
+  void rollback() override {
+    if (!in_transaction_) return;
+    in_transaction_ = false;
+    (void)session_->exec("ROLLBACK");
+  }
+
+  Result<void> set_session_timeouts(const migrate::Timeouts& timeouts) override {
+    session_->set_busy_timeout(timeouts.lock_timeout);
+    return {};
+  }
+
+  Result<void> execute(const migrate::Statement& statement, const std::string& path) override {
+    return run(statement.sql, fmt::format("{}:{}", path, statement.line));
+  }
+
+  Result<void> record(const migrate::HistoryRow& row) override {
+    auto done = session_->rows(
+        "INSERT INTO " + quote_identifier(kHistoryTable) +
+            " (version, name, checksum, applied_at, applied_by, status, execution_ms,"
+            " statements_applied, statements_total, error, keel_version,"
+            " schema_hash_before, schema_hash_after)"
+            " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, ?5,"
+            " CAST(?6 AS INTEGER), CAST(?7 AS INTEGER), CAST(?8 AS INTEGER), NULLIF(?9, ''),"
+            " ?10, NULLIF(?11, ''), NULLIF(?12, ''))"
+            " ON CONFLICT (version) DO UPDATE SET name = excluded.name,"
+            " checksum = excluded.checksum, applied_at = excluded.applied_at,"
+            " applied_by = excluded.applied_by, status = excluded.status,"
+            " execution_ms = excluded.execution_ms,"
+            " statements_applied = excluded.statements_applied,"
+            " statements_total = excluded.statements_total, error = excluded.error,"
+            " keel_version = excluded.keel_version,"
+            " schema_hash_before = excluded.schema_hash_before,"
+            " schema_hash_after = excluded.schema_hash_after",
+        {row.version, row.name, row.checksum, row.applied_by, migrate::row_status_name(row.status),
+         std::to_string(row.execution_ms), std::to_string(row.statements_applied),
+         std::to_string(row.statements_total), row.error, row.keel_version,
+         row.schema_hash_before.value_or(""), row.schema_hash_after.value_or("")});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  bool refuses_transaction(const migrate::Statement& statement) const override {
+    return first_keyword(statement.sql) == "VACUUM";
+  }
+
+  bool is_lock_timeout(const Error& /*error*/) const override { return last_busy_; }
+
+  Result<std::string> drop_invalid_index(const migrate::Statement& /*statement*/) override {
+    return std::string();  // SQLite builds indexes inside a transaction: none is left half-built
+  }
+
+ private:
+  // Runs a statement; failures carry SQLite's own message and `context`.
+  Result<void> run(std::string_view sql, const std::string& context) {
+    auto done = session_->rows(sql);
+    last_busy_ = !done && session_->last_error_was_busy();
+    if (done) return {};
+    return fail(ErrorCode::kSql,
+                fmt::format("{} (sqlite error {})", session_->last_error_message(),
+                            session_->last_error_code()),
+                context);
+  }
+
+  std::unique_ptr<Session> session_;
+  ConnectionUrl url_;
+  int lock_fd_ = -1;
+  bool in_transaction_ = false;
+  bool last_busy_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(url.path, ec)) {
+    return fail(ErrorCode::kConnection,
+                "the SQLite database file does not exist; check the path in the URL, or create "
+                "it first (keel never creates it)",
+                url.path);
+  }
+  auto session = Session::open(url.path, Access::kReadWrite);
+  if (!session) return std::unexpected(session.error());
+  return std::unique_ptr<migrate::MigrationTarget>(
+      new SqliteMigrationTarget(std::move(*session), url));
+}
+
+}  // namespace keel::sqlite

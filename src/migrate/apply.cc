@@ -1,0 +1,47 @@
+// keel apply: pending migrations, in version order, under the deploy lock.
+#include <fmt/format.h>
+
+#include "keel/migrate.h"
+#include "migrate/runner.h"
+
+namespace keel::migrate {
+
+Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Migration>& files,
+                                   const ApplyOptions& options) {
+  if (options.to) {
+    bool known = false;
+    for (const Migration& m : files) known = known || compare_versions(m.version, *options.to) == 0;
+    if (!known) {
+      return fail(ErrorCode::kUsage,
+                  fmt::format("--to {}: no migration has this version; run `keel status` to "
+                              "list them",
+                              *options.to));
+    }
+  }
+  LockGuard guard(target);
+  // Read the history only under the lock: a concurrent run that held it
+  // has finished, and what it applied is no longer pending.
+  auto history = lock_and_read(target, options.run);
+  if (!history) return std::unexpected(history.error());
+  if (auto problems = validate(files, *history, options.allow_out_of_order); !problems.empty()) {
+    return std::unexpected(problems_error(problems));
+  }
+  std::vector<Applied> applied;
+  for (const Migration& m : files) {
+    if (options.to && compare_versions(m.version, *options.to) > 0) break;
+    std::optional<HistoryRow> row = row_for(*history, m.version);
+    if (row && row->status == RowStatus::kSuccess) continue;
+    auto done = run_script(target, m, Direction::kUp, row, options.run);
+    if (!done) return std::unexpected(done.error());
+    if (options.run.progress) {
+      options.run.progress(
+          fmt::format("applied {}_{} in {} ms ({} statement{}{})", m.version, m.name,
+                      done->execution_ms, done->statements, done->statements == 1 ? "" : "s",
+                      done->attempts > 1 ? fmt::format(", {} attempts", done->attempts) : ""));
+    }
+    applied.push_back(*done);
+  }
+  return applied;
+}
+
+}  // namespace keel::migrate

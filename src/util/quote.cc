@@ -1,0 +1,25 @@
+#include "util/quote.h"
+
+namespace keel {
+namespace {
+
+std::string quote_with(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    if (c == quote) out += quote;
+    out += c;
+  }
+  out += quote;
+  return out;
+}
+
+}  // namespace
+
+std::string quote_identifier(std::string_view name) { return quote_with(name, '"'); }
+
+std::string quote_qualified(std::string_view schema, std::string_view name) {
+  if (schema.empty()) return quote_identifier(name);
+  return quote_identifier(schema) + "." + quote_identifier(name);
+}
+
+}  // namespace keel

@@ -1,0 +1,108 @@
+// keel apply / status / rollback / validate on SQLite files in temp dirs.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "integration/migrate_helpers.h"
+
+namespace keel::test {
+namespace {
+
+// One value from the database (empty for NULL or no row).
+std::string scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+struct SqliteFolder : MigrationFolder {
+  std::string db;
+  SqliteFolder() : MigrationFolder("") {
+    db = dir.file("app.db");
+    sqlite3* handle = nullptr;
+    sqlite3_open(db.c_str(), &handle);
+    sqlite3_close(handle);
+    url = "sqlite:" + db;
+  }
+  bool has_table(const std::string& name) const {
+    return scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
+                          name + "'") == "1";
+  }
+  std::string status_of(const std::string& version) const {
+    return scalar(db,
+                  "SELECT status FROM keel_schema_migrations WHERE version = '" + version + "'");
+  }
+};
+
+TEST(MigrateSqlite, ApplyStatusRollback) {
+  SqliteFolder f;
+  f.write("0001_users.up.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+  f.write("0001_users.down.sql", "DROP TABLE users;\n");
+  f.write("0002_email.up.sql",
+          "ALTER TABLE users ADD COLUMN email TEXT;\n"
+          "CREATE INDEX users_email ON users (email);\n");
+  f.write("0002_email.down.sql", "DROP INDEX users_email;\nALTER TABLE users DROP COLUMN email;\n");
+
+  RunResult apply = f.keel("apply");
+  ASSERT_EQ(apply.status, 0) << apply.err;
+  EXPECT_EQ(f.status_of("0001"), "SUCCESS");
+  EXPECT_EQ(f.status_of("0002"), "SUCCESS");
+  EXPECT_EQ(scalar(f.db,
+                   "SELECT count(*) FROM keel_schema_migrations WHERE checksum LIKE "
+                   "'sha256:%' AND applied_at <> '' AND applied_by <> ''"),
+            "2");
+  RunResult again = f.keel("apply");
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("nothing to apply"), std::string::npos);
+
+  RunResult status = run_keel({"--url", f.url, "--format", "json", "status"}, f.dir.path);
+  ASSERT_EQ(status.status, 0) << status.err;
+  auto j = nlohmann::json::parse(status.out);
+  EXPECT_EQ(j["migrations"].size(), 2u);
+  EXPECT_EQ(j["migrations"][1]["state"], "applied");
+  EXPECT_TRUE(j["schema_hash"].get<std::string>().starts_with("sha256:"));
+
+  RunResult rollback = f.keel("rollback");
+  ASSERT_EQ(rollback.status, 0) << rollback.err;
+  EXPECT_EQ(f.status_of("0002"), "ROLLED_BACK");
+  EXPECT_EQ(scalar(f.db, "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'email'"),
+            "0");
+
+  f.remove("0001_users.down.sql");
+  RunResult refused = f.keel("rollback");
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_TRUE(f.has_table("users"));
+
+  RunResult reapply = f.keel("apply");
+  ASSERT_EQ(reapply.status, 0) << reapply.err;
+  EXPECT_EQ(f.status_of("0002"), "SUCCESS");
+}
+
+TEST(MigrateSqlite, FailureIsAtomicAndTamperingFailsTheGate) {
+  SqliteFolder f;
+  f.write("0001_a.up.sql", "CREATE TABLE a (id INTEGER);\n");
+  f.write("0002_b.up.sql", "CREATE TABLE b (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n");
+  RunResult failed = f.keel("apply");
+  EXPECT_EQ(failed.status, 1);
+  EXPECT_NE(failed.err.find("migrations/0002_b.up.sql:2: no such table: nowhere"),
+            std::string::npos)
+      << failed.err;
+  EXPECT_FALSE(f.has_table("b"));
+  EXPECT_EQ(f.status_of("0002"), "FAILED");
+
+  f.write("0001_a.up.sql", "CREATE TABLE a (id TEXT);\n");
+  RunResult validate = f.keel("validate");
+  EXPECT_EQ(validate.status, 3);
+  EXPECT_NE(validate.out.find("0001_a.up.sql"), std::string::npos) << validate.out;
+  EXPECT_EQ(f.keel("apply").status, 3);
+}
+
+}  // namespace
+}  // namespace keel::test
