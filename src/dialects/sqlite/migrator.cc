@@ -6,8 +6,10 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+
 #include <sys/file.h>
 #include <unistd.h>
+#include <charconv>
 
 #include <cctype>
 #include <cerrno>
@@ -141,6 +143,12 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
     if (!rows) return std::unexpected(rows.error());
     for (const Row& row : *rows) {
       auto text = [&](size_t i) { return row[i].value_or(""); };
+      auto number = [&](size_t i) {
+        int64_t value = 0;
+        std::string s = text(i);
+        std::from_chars(s.data(), s.data() + s.size(), value);
+        return value;
+      };
       migrate::HistoryRow h;
       h.version = text(0);
       h.name = text(1);
@@ -148,9 +156,9 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
       h.applied_at = text(3);
       h.applied_by = text(4);
       h.status = migrate::parse_row_status(text(5)).value_or(migrate::RowStatus::kFailed);
-      h.execution_ms = std::stoll("0" + text(6));
-      h.statements_applied = std::stoi("0" + text(7));
-      h.statements_total = std::stoi("0" + text(8));
+      h.execution_ms = number(6);
+      h.statements_applied = static_cast<int>(number(7));
+      h.statements_total = static_cast<int>(number(8));
       h.error = text(9);
       h.keel_version = text(10);
       h.schema_hash_before = row[11];
