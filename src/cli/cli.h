@@ -43,6 +43,7 @@ void print_json(const nlohmann::json& j);
 // Subcommand registration; each returns the runner for its subcommand.
 void add_baseline(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_drift(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_new(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_validate(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_status(CLI::App& app, GlobalOptions& options, Runner& runner);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   keel::cli::Runner runner;
   keel::cli::add_baseline(app, options, runner);
   keel::cli::add_drift(app, options, runner);
+  keel::cli::add_new(app, options, runner);
   keel::cli::add_apply(app, options, runner);
   keel::cli::add_validate(app, options, runner);
   keel::cli::add_status(app, options, runner);
