@@ -143,4 +143,11 @@ Result<Directives> parse_directives(std::string_view sql, const std::string& pat
   return out;
 }
 
+Result<Script> make_script(const std::string& path, std::string sql, int first_line) {
+  auto directives = parse_directives(sql, path, first_line);
+  if (!directives) return std::unexpected(directives.error());
+  return Script{
+      .path = path, .sql = std::move(sql), .first_line = first_line, .directives = *directives};
+}
+
 }  // namespace keel::migrate

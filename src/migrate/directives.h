@@ -15,4 +15,8 @@ namespace keel::migrate {
 // directives.
 Result<Directives> parse_directives(std::string_view sql, const std::string& path, int first_line);
 
+// A Script of `sql`, which starts on line `first_line` of `path`, with its
+// directives read.
+Result<Script> make_script(const std::string& path, std::string sql, int first_line);
+
 }  // namespace keel::migrate
