@@ -27,8 +27,14 @@ test: build-test
 demo: build
 	examples/demo/run.sh $(BUILD)/keel
 
+# make bench runs every benchmark; BENCH=apply (or baseline) runs one.
+BENCH ?= baseline apply
+
 bench: build
-	bench/baseline/run.sh $(BUILD)/keel
+	@for b in $(BENCH); do \
+	  [ -x bench/$$b/run.sh ] || { echo "make bench: no benchmark bench/$$b/run.sh" >&2; exit 2; }; \
+	  bench/$$b/run.sh $(BUILD)/keel || exit $$?; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -51,7 +51,7 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;   // what failed and what to do; never holds a password
   std::string context;   // "file:line", an object name or a masked URL; may be empty
-  std::string sqlstate;  // five-character SQLSTATE when the server reported one
+  std::string sqlstate;  // five-character SQLSTATE when the server (or its parser) gave one
 
   // "context: message (SQLSTATE xxxxx)"
   std::string to_string() const;

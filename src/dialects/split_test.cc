@@ -106,6 +106,7 @@ TEST(PostgresSplitTest, SyntaxErrorNamesItsLine) {
   EXPECT_EQ(e.code, ErrorCode::kSql);
   EXPECT_EQ(e.context, "m/0001_x.up.sql:7");
   EXPECT_NE(e.message.find("syntax error"), std::string::npos) << e.message;
+  EXPECT_EQ(e.sqlstate, "42601");
 }
 
 TEST(PostgresSplitTest, SyntaxErrorLineCountsCharactersNotBytes) {

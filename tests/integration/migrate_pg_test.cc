@@ -204,7 +204,8 @@ TEST_F(MigratePg, SyntaxErrorRunsNothingAndNamesTheLine) {
                "SELEC 1;\nCREATE TABLE after (id int);\n");
   RunResult r = folder.keel("apply");
   EXPECT_EQ(r.status, 1) << r.err;
-  EXPECT_NE(r.err.find("migrations/0001_bad.up.sql:4: syntax error at or near \"SELEC\""),
+  EXPECT_NE(r.err.find("migrations/0001_bad.up.sql:4: syntax error at or near \"SELEC\" "
+                       "(SQLSTATE 42601)"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(db.scalar("SELECT to_regclass('half')"), "");
@@ -271,7 +272,10 @@ TEST_F(MigratePg, RollbackBySteps_ToVersion_AndRefusesWithoutDown) {
   EXPECT_EQ(db.scalar("SELECT to_regclass('t0003')"), "");
   EXPECT_EQ(db.scalar("SELECT to_regclass('t0002')"), "t0002");
 
-  RunResult status = folder.keel("status", {});
+  RunResult status = folder.keel("status");
+  ASSERT_EQ(status.status, 0) << status.err;
+  EXPECT_NE(status.out.find("rolled back"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find(db.hash()), std::string::npos) << status.out;
   RunResult json = run_keel({"--url", db.url(), "--format", "json", "status"}, folder.dir.path);
   ASSERT_EQ(json.status, 0) << json.err;
   auto j = nlohmann::json::parse(json.out);
@@ -284,6 +288,42 @@ TEST_F(MigratePg, RollbackBySteps_ToVersion_AndRefusesWithoutDown) {
   RunResult reapply = folder.keel("apply");
   ASSERT_EQ(reapply.status, 0) << reapply.err;
   EXPECT_EQ(db.scalar("SELECT count(*) FROM keel.schema_migrations WHERE status = 'SUCCESS'"), "4");
+}
+
+// One folder mixing every format keel reads, applied and rolled back through
+// the executor: Flyway V/U files, golang-migrate up/down pairs, and a dbmate
+// single file whose up runs outside a transaction (transaction:false).
+TEST_F(MigratePg, EveryFileFormatAppliesAndRollsBack) {
+  PgDatabase db;
+  MigrationFolder folder(db.url());
+  folder.write("V1__flyway.sql", "CREATE TABLE flyway_t (id int);\n");
+  folder.write("U1__flyway.sql", "DROP TABLE flyway_t;\n");
+  folder.write("000002_golang.up.sql", "CREATE TABLE golang_t (id int);\n");
+  folder.write("000002_golang.down.sql", "DROP TABLE golang_t;\n");
+  folder.write("20240101000003_dbmate.sql",
+               "-- migrate:up transaction:false\n"
+               "CREATE TABLE dbmate_t (id int, v text);\n"
+               "CREATE INDEX CONCURRENTLY dbmate_t_v ON dbmate_t (v);\n"
+               "\n"
+               "-- migrate:down\n"
+               "DROP TABLE dbmate_t;\n");
+
+  RunResult applied = folder.keel("apply");
+  ASSERT_EQ(applied.status, 0) << applied.err;
+  EXPECT_EQ(db.scalar("SELECT string_agg(version || ':' || name || ':' || status || ':' || "
+                      "statements_applied, ',' ORDER BY version::numeric) "
+                      "FROM keel.schema_migrations"),
+            "1:flyway:SUCCESS:1,000002:golang:SUCCESS:1,20240101000003:dbmate:SUCCESS:2");
+  EXPECT_EQ(db.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'dbmate_t_v'::regclass"),
+            "t");
+
+  RunResult back = folder.keel("rollback", {"--steps", "3"});
+  ASSERT_EQ(back.status, 0) << back.err;
+  for (std::string table : {"flyway_t", "golang_t", "dbmate_t"}) {
+    EXPECT_EQ(db.scalar("SELECT to_regclass('" + table + "')"), "") << table;
+  }
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM keel.schema_migrations WHERE status = 'ROLLED_BACK'"),
+            "3");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include "integration/migrate_helpers.h"
 
 namespace keel::test {
@@ -102,6 +104,28 @@ TEST(MigrateSqlite, FailureIsAtomicAndTamperingFailsTheGate) {
   EXPECT_EQ(validate.status, 3);
   EXPECT_NE(validate.out.find("0001_a.up.sql"), std::string::npos) << validate.out;
   EXPECT_EQ(f.keel("apply").status, 3);
+}
+
+// SQLite has no statement timeout of its own; keel interrupts a statement
+// that runs past "-- keel:statement-timeout" and rolls the migration back.
+TEST(MigrateSqlite, StatementTimeoutInterruptsARunawayStatement) {
+  SqliteFolder f;
+  f.write("0001_slow.up.sql",
+          "-- keel:statement-timeout 1s\n"
+          "CREATE TABLE before_slow (id INTEGER);\n"
+          "CREATE TABLE slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
+          "  SELECT x FROM c WHERE x < 1000000000000;\n");
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = f.keel("apply");
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("migrations/0001_slow.up.sql:3: canceling statement due to statement "
+                       "timeout (1s)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_LT(took, std::chrono::seconds(20));
+  EXPECT_FALSE(f.has_table("before_slow"));
+  EXPECT_EQ(f.status_of("0001"), "FAILED");
 }
 
 }  // namespace

@@ -60,7 +60,11 @@ inline RunResult run_keel(const std::vector<std::string>& args, const std::strin
                           const std::string& env = "") {
   TempDir io;
   std::string cmd;
-  if (!cwd.empty()) cmd += "cd " + shell_quote(cwd) + " && ";
+  if (!cwd.empty()) {
+    cmd += "cd ";
+    cmd += shell_quote(cwd);
+    cmd += " && ";
+  }
   if (!env.empty()) cmd += "env " + shell_quote(env) + " ";
   cmd += shell_quote(KEEL_BINARY);
   for (const auto& a : args) cmd += " " + shell_quote(a);

@@ -27,12 +27,14 @@ Result<std::vector<migrate::Statement>> split_statements(const migrate::Script& 
   PgQuerySplitResult result = pg_query_split_with_parser(script.sql.c_str());
   if (result.error != nullptr) {
     size_t offset = byte_offset(script.sql, result.error->cursorpos);
-    Error error{
-        ErrorCode::kSql,
-        fmt::format("{} (the statement does not parse: fix it and run again)",
-                    result.error->message != nullptr ? result.error->message : "syntax error"),
-        fmt::format("{}:{}", script.path, dialects::line_at(script, offset)),
-        {}};
+    std::string message = result.error->message != nullptr ? result.error->message : "syntax error";
+    // libpg_query does not report the SQLSTATE; the scanner's and grammar's
+    // "syntax error ..." and "unterminated ..." errors are syntax_error, as
+    // the server would report them.
+    bool syntax = message.starts_with("syntax error") || message.starts_with("unterminated");
+    Error error{ErrorCode::kSql, std::move(message),
+                fmt::format("{}:{}", script.path, dialects::line_at(script, offset)),
+                syntax ? "42601" : ""};
     pg_query_free_split_result(result);
     return std::unexpected(error);
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
@@ -47,8 +48,30 @@ using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementCloser>;
 
 }  // namespace
 
+namespace {
+
+// The statement timeout of a session.
+struct StatementClock {
+  std::chrono::milliseconds timeout{0};  // 0: none
+  std::chrono::steady_clock::time_point deadline;
+  bool timed_out = false;  // the last statement was interrupted by the timeout
+};
+
+// Called by SQLite every kProgressSteps virtual-machine instructions: a
+// non-zero return interrupts the running statement (SQLITE_INTERRUPT).
+constexpr int kProgressSteps = 10000;
+int past_deadline(void* data) {
+  auto* clock = static_cast<StatementClock*>(data);
+  if (std::chrono::steady_clock::now() < clock->deadline) return 0;
+  clock->timed_out = true;
+  return 1;
+}
+
+}  // namespace
+
 struct Session::Handle {
   sqlite3* db = nullptr;
+  StatementClock clock;
   ~Handle() { sqlite3_close_v2(db); }
 };
 
@@ -74,6 +97,8 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& path, Access a
 
 Result<std::vector<Row>> Session::rows(std::string_view sql,
                                        const std::vector<std::string>& params) {
+  handle_->clock.timed_out = false;
+  handle_->clock.deadline = std::chrono::steady_clock::now() + handle_->clock.timeout;
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(handle_->db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   StatementPtr stmt(raw);
@@ -118,6 +143,19 @@ Result<void> Session::exec(std::string_view sql) {
 
 void Session::set_busy_timeout(std::chrono::milliseconds timeout) {
   sqlite3_busy_timeout(handle_->db, static_cast<int>(timeout.count()));
+}
+
+void Session::set_statement_timeout(std::chrono::milliseconds timeout) {
+  handle_->clock.timeout = timeout;
+  if (timeout.count() > 0) {
+    sqlite3_progress_handler(handle_->db, kProgressSteps, past_deadline, &handle_->clock);
+  } else {
+    sqlite3_progress_handler(handle_->db, 0, nullptr, nullptr);
+  }
+}
+
+bool Session::last_error_was_timeout() const {
+  return handle_->clock.timed_out && (sqlite3_errcode(handle_->db) & 0xff) == SQLITE_INTERRUPT;
 }
 
 std::string Session::last_error_message() const { return sqlite3_errmsg(handle_->db); }

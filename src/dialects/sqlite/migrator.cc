@@ -168,9 +168,10 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
     return out;
   }
 
-  // SQLite has no statement timeout; the lock timeout is the busy timeout.
+  // The lock timeout is SQLite's busy timeout; the statement timeout is
+  // Session's progress-handler deadline.
   Result<void> begin(const migrate::Timeouts& timeouts) override {
-    session_->set_busy_timeout(timeouts.lock_timeout);
+    set_session_timeouts(timeouts);
     if (auto ok = run("BEGIN IMMEDIATE", url_.path); !ok) return ok;
     in_transaction_ = true;
     return {};
@@ -189,6 +190,8 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
 
   Result<void> set_session_timeouts(const migrate::Timeouts& timeouts) override {
     session_->set_busy_timeout(timeouts.lock_timeout);
+    session_->set_statement_timeout(timeouts.statement_timeout);
+    statement_timeout_ = timeouts.statement_timeout;
     return {};
   }
 
@@ -238,6 +241,13 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
     auto done = session_->rows(sql);
     last_busy_ = !done && session_->last_error_was_busy();
     if (done) return {};
+    if (session_->last_error_was_timeout()) {
+      return fail(ErrorCode::kSql,
+                  fmt::format("canceling statement due to statement timeout ({}); raise it with "
+                              "-- keel:statement-timeout or [migrations] statement_timeout",
+                              duration_text(statement_timeout_)),
+                  context);
+    }
     return fail(ErrorCode::kSql,
                 fmt::format("{} (sqlite error {})", session_->last_error_message(),
                             session_->last_error_code()),
@@ -249,6 +259,7 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
   int lock_fd_ = -1;
   bool in_transaction_ = false;
   bool last_busy_ = false;
+  milliseconds statement_timeout_{0};
 };
 
 }  // namespace

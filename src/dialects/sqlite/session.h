@@ -47,11 +47,16 @@ class Session {
 
   // How long a statement waits for another connection's lock (SQLITE_BUSY).
   void set_busy_timeout(std::chrono::milliseconds timeout);
+  // How long one statement may run (0: no limit). SQLite has no statement
+  // timeout of its own: a progress handler interrupts the statement once the
+  // time is up, and last_error_was_timeout() then says so.
+  void set_statement_timeout(std::chrono::milliseconds timeout);
   // The library's message and primary result code of the last failure, and
   // whether it was a lock another connection held (SQLITE_BUSY / LOCKED).
   std::string last_error_message() const;
   int last_error_code() const;
   bool last_error_was_busy() const;
+  bool last_error_was_timeout() const;
 
   Result<ColumnMetadata> column_metadata(const std::string& table, const std::string& column);
 
