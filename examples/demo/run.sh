@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# keel demo: three SQLite environments, baselines, and a drift caught.
+# keel demo: three SQLite environments, baselines, a drift caught, and
+# versioned migrations applied, checked and rolled back.
 #
 #   examples/demo/run.sh KEEL_BINARY      (what `make demo` runs)
 #
 # Builds dev, staging and prod from schema.sql in examples/demo/.work,
 # captures a baseline of each, applies a hand-made hotfix to prod, and shows
-# keel reporting it. Exits 0 when keel behaved as expected (including exit 3
-# where drift is expected), non-zero otherwise.
+# keel reporting it. Then applies examples/demo/migrations to every
+# environment, shows `keel status`, catches an edited migration file, and
+# rolls dev back one step and forward again. Exits 0 when keel behaved as
+# expected (including exit 3 where drift is expected), non-zero otherwise.
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -80,8 +83,13 @@ tier = "staging"
 [environments.prod]
 url = "sqlite:prod.db"
 tier = "prod"
+
+[migrations]
+dir = "migrations"
 TOML
-note "dev.db (empty), staging.db and prod.db (with rows), keel.toml"
+# A copy, so that the tampering step below leaves examples/demo/migrations alone.
+cp -r "$demo_dir/migrations" "$work/migrations"
+note "dev.db (empty), staging.db and prod.db (with rows), keel.toml, migrations/"
 
 step "The same schema gives the same hash in every environment, whatever the data"
 declare -A hashes
@@ -134,9 +142,60 @@ step "Environments without the hotfix still agree: staging against dev"
 keel_expect 0 --config keel.toml --env staging drift --against env:dev
 expect_output "no drift"
 
+step "Versioned migrations: two are pending everywhere"
+ls "$work/migrations" | sed 's/^/      migrations\//'
+keel_expect 0 --config keel.toml --env dev status
+expect_output "0001"
+expect_output "pending"
+
+step "Applying them to dev: each migration in its own transaction, under a deploy lock"
+keel_expect 0 --config keel.toml --env dev apply
+expect_output "applied 2 migrations"
+
+step "Applying again changes nothing"
+keel_expect 0 --config keel.toml --env dev apply
+expect_output "nothing to apply"
+
+step "status: who applied each migration and when, and the schema hash it left"
+keel_expect 0 --config keel.toml --env dev status
+expect_output "applied"
+
+step "Staging and prod follow; staging and dev agree again"
+keel_expect 0 --config keel.toml --env staging apply
+keel_expect 0 --config keel.toml --env prod apply
+keel_expect 0 --config keel.toml --env staging drift --against env:dev
+expect_output "no drift"
+note "prod's hand-made hotfix is still there: migrations do not hide drift, and the"
+note "hotfix's column now also sits before last_login_at, so the column order differs too"
+keel_expect 3 --config keel.toml --env prod drift --against env:staging
+expect_output "main.users.last_login_at: position"
+expect_output "DRIFT DETECTED: 3 differences"
+
+step "Someone edits a migration that already ran: validate and apply refuse (exit 3)"
+printf -- '-- an afterthought\n' >>"$work/migrations/0002_users_last_login.up.sql"
+keel_expect 3 --config keel.toml --env dev validate
+expect_output "0002_users_last_login.up.sql"
+keel_expect 3 --config keel.toml --env dev apply
+cp "$demo_dir/migrations/0002_users_last_login.up.sql" "$work/migrations/"
+keel_expect 0 --config keel.toml --env dev validate
+note "(file restored)"
+
+step "Rolling dev back one step runs 0002's down script; dev now differs from staging"
+keel_expect 0 --config keel.toml --env dev rollback --steps 1
+keel_expect 0 --config keel.toml --env dev --format json status
+expect_output '"rolled back"'
+keel_expect 3 --config keel.toml --env dev drift --against env:staging
+expect_output "main.users.last_login_at"
+
+step "And forward again: dev and staging agree"
+keel_expect 0 --config keel.toml --env dev apply
+expect_output "applied 1 migration"
+keel_expect 0 --config keel.toml --env dev drift --against env:staging
+expect_output "no drift"
+
 echo
 if [ "$failures" -eq 0 ]; then
-  echo "demo: keel behaved as expected (drift caught in prod, none elsewhere)"
+  echo "demo: keel behaved as expected (drift caught in prod, none elsewhere; migrations applied, checked and rolled back)"
   exit 0
 fi
 echo "demo: $failures unexpected result(s); see UNEXPECTED above" >&2
