@@ -16,6 +16,8 @@
 //   lock_timeout = "5s"                # SET LOCAL lock_timeout per migration
 //   statement_timeout = "30s"          # SET LOCAL statement_timeout per migration
 //   retries = 3                        # attempts after a lock_timeout
+//   retry_base = "200ms"               # first backoff; doubles per attempt, with jitter
+//   retry_cap = "10s"                  # longest backoff
 //   applied_by = "deploy-bot"          # history's applied_by; default user@host
 #pragma once
 
@@ -39,6 +41,8 @@ struct MigrationsConfig {
   std::chrono::milliseconds lock_timeout{5000};
   std::chrono::milliseconds statement_timeout{30000};
   int retries = 3;
+  std::chrono::milliseconds retry_base{200};
+  std::chrono::milliseconds retry_cap{10000};
   std::string applied_by;  // empty: user@host
 };
 

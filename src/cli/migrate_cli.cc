@@ -40,6 +40,8 @@ Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateA
   const MigrationsConfig& m = ctx.config.migrations;
   ctx.run.timeouts = {m.lock_timeout, m.statement_timeout};
   ctx.run.retry.retries = m.retries;
+  ctx.run.retry.base = m.retry_base;
+  ctx.run.retry.cap = m.retry_cap;
   ctx.run.applied_by = m.applied_by;
   ctx.run.lock_wait = *lock_wait;
   ctx.run.progress = [&options](const std::string& line) { note(options, line); };

@@ -154,9 +154,10 @@ Result<void> parse_migrations(const toml::node& node, Config& config, const std:
   const toml::table* table = node.as_table();
   if (table == nullptr)
     return fail(ErrorCode::kConfig, "[migrations] must be a table", where(source, node));
-  if (auto ok =
-          check_keys(*table, {"dir", "lock_timeout", "statement_timeout", "retries", "applied_by"},
-                     "[migrations]", source);
+  if (auto ok = check_keys(*table,
+                           {"dir", "lock_timeout", "statement_timeout", "retries", "retry_base",
+                            "retry_cap", "applied_by"},
+                           "[migrations]", source);
       !ok) {
     return ok;
   }
@@ -188,6 +189,21 @@ Result<void> parse_migrations(const toml::node& node, Config& config, const std:
                   where(source, *n));
     }
     m.retries = static_cast<int>(*v);
+  }
+  if (const toml::node* n = table->get("retry_base")) {
+    auto v = get_duration(*n, "retry_base", source);
+    if (!v) return std::unexpected(v.error());
+    m.retry_base = *v;
+  }
+  if (const toml::node* n = table->get("retry_cap")) {
+    auto v = get_duration(*n, "retry_cap", source);
+    if (!v) return std::unexpected(v.error());
+    m.retry_cap = *v;
+  }
+  if (m.retry_cap < m.retry_base) {
+    return fail(ErrorCode::kConfig,
+                "'retry_cap' must be at least 'retry_base' (the backoff grows from base to cap)",
+                where(source, *table));
   }
   return {};
 }

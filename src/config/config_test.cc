@@ -90,6 +90,8 @@ dir = "db/migrations"
 lock_timeout = "2s"
 statement_timeout = "1m"
 retries = 5
+retry_base = "50ms"
+retry_cap = "2s"
 applied_by = "deploy-bot"
 )",
                              "keel.toml");
@@ -98,6 +100,8 @@ applied_by = "deploy-bot"
   EXPECT_EQ(config->migrations.lock_timeout, std::chrono::milliseconds(2000));
   EXPECT_EQ(config->migrations.statement_timeout, std::chrono::milliseconds(60000));
   EXPECT_EQ(config->migrations.retries, 5);
+  EXPECT_EQ(config->migrations.retry_base, std::chrono::milliseconds(50));
+  EXPECT_EQ(config->migrations.retry_cap, std::chrono::milliseconds(2000));
   EXPECT_EQ(config->migrations.applied_by, "deploy-bot");
 }
 
@@ -115,6 +119,12 @@ TEST(ConfigTest, MigrationsDefaultsAndBadValues) {
   auto unknown = parse_config("[migrations]\nretry = 2\n", "keel.toml");
   ASSERT_FALSE(unknown.has_value());
   EXPECT_NE(unknown.error().message.find("unknown key 'retry'"), std::string::npos);
+  auto inverted =
+      parse_config("[migrations]\nretry_base = \"5s\"\nretry_cap = \"1s\"\n", "keel.toml");
+  ASSERT_FALSE(inverted.has_value());
+  EXPECT_NE(inverted.error().message.find("'retry_cap' must be at least 'retry_base'"),
+            std::string::npos)
+      << inverted.error().message;
 }
 
 }  // namespace
