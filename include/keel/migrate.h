@@ -165,7 +165,8 @@ const char* state_name(State state);
 struct VersionStatus {
   std::string version;
   std::string name;
-  std::string path;  // empty when the file is missing
+  std::string path;      // empty when the file is missing
+  std::string checksum;  // the file's; empty when it is missing
   State state = State::kPending;
   bool out_of_order = false;  // pending, older than the newest applied
   std::optional<HistoryRow> row;

@@ -21,6 +21,7 @@
 //   -- keel:lock-timeout 2s
 //   -- keel:statement-timeout 30s
 //   -- keel:retries 5
+// "-- keel:ignore <rule>" lines (keel lint's, see lint.h) may stand anywhere.
 #pragma once
 
 #include <chrono>
@@ -44,15 +45,15 @@ struct Directives {
 
 // One direction (up or down) of a migration.
 struct Script {
-  std::string path;     // the file, as found under the folder (for error messages)
-  std::string sql;      // this direction's SQL (for dbmate: its section only)
-  int first_line = 1;   // line of `path` on which `sql` starts
+  std::string path;    // the file, as found under the folder (for error messages)
+  std::string sql;     // this direction's SQL (for dbmate: its section only)
+  int first_line = 1;  // line of `path` on which `sql` starts
   Directives directives;
 };
 
 struct Migration {
-  std::string version;   // as written in the file name, e.g. "0004"
-  std::string name;      // "add_users_email"
+  std::string version;  // as written in the file name, e.g. "0004"
+  std::string name;     // "add_users_email"
   Format format = Format::kNative;
   std::string checksum;  // "sha256:<hex>" of the up file's bytes, CRLF -> LF, BOM removed
   Script up;
@@ -74,6 +75,9 @@ Result<std::vector<Statement>> split_statements(Dialect dialect, const Script& s
 
 // Numeric comparison of versions: -1, 0 or 1.
 int compare_versions(const std::string& a, const std::string& b);
+// The version in a normal form: equal keys for versions compare_versions
+// calls equal ("0001" and "1" give "1", "1.0" gives "1").
+std::string version_key(const std::string& version);
 
 // Reads every migration under `dir`, sorted by version. Errors name the file:
 // duplicate versions, an unreadable file, a down without an up, a dbmate file
@@ -91,6 +95,6 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 // `dir` (created if missing); the version continues the folder's numbering
 // width (0001, 0002 ...; 4 digits in an empty folder). Returns both paths.
 Result<std::pair<std::string, std::string>> new_migration(const std::string& dir,
-                                                         const std::string& name);
+                                                          const std::string& name);
 
 }  // namespace keel::migrate

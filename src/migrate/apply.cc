@@ -1,6 +1,8 @@
 // keel apply: pending migrations, in version order, under the deploy lock.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "keel/migrate.h"
 #include "migrate/runner.h"
 
@@ -26,10 +28,13 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   if (auto problems = validate(files, *history, options.allow_out_of_order); !problems.empty()) {
     return std::unexpected(problems_error(problems));
   }
+  std::map<std::string, const HistoryRow*> rows;
+  for (const HistoryRow& row : *history) rows[version_key(row.version)] = &row;
   std::vector<Applied> applied;
   for (const Migration& m : files) {
     if (options.to && compare_versions(m.version, *options.to) > 0) break;
-    std::optional<HistoryRow> row = row_for(*history, m.version);
+    std::optional<HistoryRow> row;
+    if (auto it = rows.find(version_key(m.version)); it != rows.end()) row = *it->second;
     if (row && row->status == RowStatus::kSuccess) continue;
     auto done = run_script(target, m, Direction::kUp, row, options.run);
     if (!done) return std::unexpected(done.error());

@@ -221,24 +221,39 @@ Result<void> add_file(std::map<std::string, Found, VersionLess>& found, const Fi
 
 }  // namespace
 
+namespace {
+
+// A version's numeric groups: leading zeros and trailing zero groups dropped.
+std::vector<std::string_view> version_parts(std::string_view v) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t end = v.find_first_of("._", start);
+    std::string_view part = v.substr(start, end == std::string_view::npos ? end : end - start);
+    while (part.size() > 1 && part.front() == '0') part.remove_prefix(1);
+    out.push_back(part);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  // "1.0" is "1": trailing zero groups do not count.
+  while (out.size() > 1 && out.back() == "0") out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+std::string version_key(const std::string& version) {
+  std::string key;
+  for (std::string_view part : version_parts(version)) {
+    if (!key.empty()) key += '.';
+    key += part;
+  }
+  return key;
+}
+
 int compare_versions(const std::string& a, const std::string& b) {
-  auto parts = [](std::string_view v) {
-    std::vector<std::string_view> out;
-    size_t start = 0;
-    while (true) {
-      size_t end = v.find_first_of("._", start);
-      std::string_view part = v.substr(start, end == std::string_view::npos ? end : end - start);
-      while (part.size() > 1 && part.front() == '0') part.remove_prefix(1);
-      out.push_back(part);
-      if (end == std::string_view::npos) break;
-      start = end + 1;
-    }
-    // "1.0" is "1": trailing zero groups do not count.
-    while (out.size() > 1 && out.back() == "0") out.pop_back();
-    return out;
-  };
-  auto pa = parts(a);
-  auto pb = parts(b);
+  auto pa = version_parts(a);
+  auto pb = version_parts(b);
   for (size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
     std::string_view x = i < pa.size() ? pa[i] : "0";
     std::string_view y = i < pb.size() ? pb[i] : "0";

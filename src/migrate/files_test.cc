@@ -297,5 +297,14 @@ TEST(CompareVersionsTest, Numeric) {
   EXPECT_EQ(compare_versions("2", "1.9.9"), 1);
 }
 
+TEST(VersionKeyTest, EqualExactlyWhenVersionsCompareEqual) {
+  EXPECT_EQ(version_key("0001"), "1");
+  EXPECT_EQ(version_key("1_2"), version_key("1.2"));
+  EXPECT_EQ(version_key("1.0"), version_key("1"));
+  EXPECT_EQ(version_key("000"), "0");
+  EXPECT_NE(version_key("1.1"), version_key("1.10"));
+  EXPECT_NE(version_key("10"), version_key("1"));
+}
+
 }  // namespace
 }  // namespace keel::migrate

@@ -28,10 +28,10 @@ const char* state_name(State state) {
 
 namespace {
 
+// Orders normalised versions (version_key) numerically.
 struct VersionLess {
   bool operator()(const std::string& a, const std::string& b) const {
-    int c = compare_versions(a, b);
-    return c != 0 ? c < 0 : a < b;
+    return compare_versions(a, b) < 0;
   }
 };
 
@@ -39,32 +39,30 @@ struct VersionLess {
 
 std::vector<VersionStatus> status(const std::vector<Migration>& files,
                                   const std::vector<HistoryRow>& history) {
+  // Keyed by version_key: a history row matches a file of the same numeric
+  // version ("1" == "0001").
   std::map<std::string, VersionStatus, VersionLess> by_version;
-  // A history row matches a file of the same numeric version ("1" == "0001").
-  auto find = [&](const std::string& version) {
-    for (auto it = by_version.begin(); it != by_version.end(); ++it) {
-      if (compare_versions(it->first, version) == 0) return it;
-    }
-    return by_version.end();
-  };
+  std::map<std::string, const Migration*> file_of;
   for (const Migration& m : files) {
-    VersionStatus& v = by_version[m.version];
+    std::string key = version_key(m.version);
+    file_of[key] = &m;
+    VersionStatus& v = by_version[key];
     v.version = m.version;
     v.name = m.name;
     v.path = m.up.path;
+    v.checksum = m.checksum;
   }
   std::string newest_applied;
   for (const HistoryRow& row : history) {
-    auto it = find(row.version);
+    std::string key = version_key(row.version);
+    auto it = by_version.find(key);
     const Migration* file = nullptr;
     if (it == by_version.end()) {
-      it = by_version.emplace(row.version, VersionStatus{}).first;
+      it = by_version.emplace(key, VersionStatus{}).first;
       it->second.version = row.version;
       it->second.name = row.name;
-    } else {
-      for (const Migration& m : files) {
-        if (compare_versions(m.version, row.version) == 0) file = &m;
-      }
+    } else if (auto f = file_of.find(key); f != file_of.end()) {
+      file = f->second;
     }
     VersionStatus& v = it->second;
     v.row = row;

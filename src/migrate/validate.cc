@@ -17,16 +17,12 @@ std::vector<Problem> validate(const std::vector<Migration>& files,
       problems.push_back({ProblemKind::kChanged, v.version, v.path,
                           fmt::format("changed since it was applied (applied {}, file {}); "
                                       "restore the file, or write a new migration instead",
-                                      v.row->checksum, [&] {
-                                        for (const Migration& m : files) {
-                                          if (m.version == v.version) return m.checksum;
-                                        }
-                                        return std::string();
-                                      }())});
+                                      v.row->checksum, v.checksum)});
     } else if (v.state == State::kMissing) {
       problems.push_back(
-          {ProblemKind::kMissing, v.version, fmt::format("{}_{}.up.sql", v.version, v.name),
-           fmt::format("applied {} by {} but its file is missing; restore it from version control",
+          {ProblemKind::kMissing, v.version, fmt::format("version {} ({})", v.version, v.name),
+           fmt::format("applied {} by {} but no migration file has this version any more; "
+                       "restore it from version control",
                        v.row->applied_at, v.row->applied_by)});
     } else if (v.out_of_order && !allow_out_of_order) {
       problems.push_back(
