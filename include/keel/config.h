@@ -19,10 +19,18 @@
 //   retry_base = "200ms"               # first backoff; doubles per attempt, with jitter
 //   retry_cap = "10s"                  # longest backoff
 //   applied_by = "deploy-bot"          # history's applied_by; default user@host
+//
+//   [plan]
+//   max_lock_ms = 2000                 # longest ACCESS EXCLUSIVE hold on an existing relation
+//   max_rewrite_rows = 100000          # biggest table a migration may rewrite
+//   require_idempotent = true          # default: false for tier "dev", true otherwise
+//   require_reversible = true
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +54,13 @@ struct MigrationsConfig {
   std::string applied_by;  // empty: user@host
 };
 
+struct PlanConfig {
+  int64_t max_lock_ms = 2000;
+  int64_t max_rewrite_rows = 100000;
+  std::optional<bool> require_idempotent;  // unset: by the environment's tier
+  bool require_reversible = true;
+};
+
 struct Config {
   std::string path;  // the file read; empty when there was none
   std::map<std::string, EnvironmentConfig> environments;
@@ -53,6 +68,7 @@ struct Config {
   bool strict_server_version = false;
   bool include_index_stats = false;
   MigrationsConfig migrations;
+  PlanConfig plan;
 };
 
 // Reads and validates keel.toml. Unknown keys and bad values are errors

@@ -48,5 +48,6 @@ void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_validate(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_status(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_plan(CLI::App& app, GlobalOptions& options, Runner& runner);
 
 }  // namespace keel::cli

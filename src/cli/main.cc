@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   keel::cli::add_validate(app, options, runner);
   keel::cli::add_status(app, options, runner);
   keel::cli::add_rollback(app, options, runner);
+  keel::cli::add_plan(app, options, runner);
 
   try {
     app.parse(argc, argv);

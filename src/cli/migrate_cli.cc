@@ -16,7 +16,8 @@ void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks) {
   }
 }
 
-Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args) {
+Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args,
+                                    bool session) {
   MigrateContext ctx;
   auto config = load(options);
   if (!config) return std::unexpected(config.error());
@@ -33,9 +34,11 @@ Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateA
   auto files = migrate::load_migrations(args.dir.empty() ? ctx.config.migrations.dir : args.dir);
   if (!files) return std::unexpected(files.error());
   ctx.files = std::move(*files);
-  auto target = migrate::open_migration_target(ctx.url);
-  if (!target) return std::unexpected(target.error());
-  ctx.target = std::move(*target);
+  if (session) {
+    auto target = migrate::open_migration_target(ctx.url);
+    if (!target) return std::unexpected(target.error());
+    ctx.target = std::move(*target);
+  }
 
   const MigrationsConfig& m = ctx.config.migrations;
   ctx.run.timeouts = {m.lock_timeout, m.statement_timeout};

@@ -27,9 +27,10 @@ struct MigrateContext {
 // Registers --dir (and --lock-wait when `locks`) on a subcommand.
 void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks);
 
-// Loads keel.toml, resolves the target, reads the folder and opens the
-// migration session.
-Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args);
+// Loads keel.toml, resolves the target, reads the folder and (unless
+// `session` is false) opens the migration session.
+Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args,
+                                    bool session = true);
 
 nlohmann::json applied_json(const std::vector<migrate::Applied>& applied);
 

@@ -208,6 +208,40 @@ Result<void> parse_migrations(const toml::node& node, Config& config, const std:
   return {};
 }
 
+Result<void> parse_plan(const toml::node& node, Config& config, const std::string& source) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr)
+    return fail(ErrorCode::kConfig, "[plan] must be a table", where(source, node));
+  if (auto ok = check_keys(
+          *table, {"max_lock_ms", "max_rewrite_rows", "require_idempotent", "require_reversible"},
+          "[plan]", source);
+      !ok) {
+    return ok;
+  }
+  PlanConfig& p = config.plan;
+  for (const char* key : {"max_lock_ms", "max_rewrite_rows"}) {
+    const toml::node* n = table->get(key);
+    if (n == nullptr) continue;
+    auto v = n->value<int64_t>();
+    if (!n->is_integer() || !v || *v < 0) {
+      return fail(ErrorCode::kConfig, fmt::format("'{}' must be a whole number, 0 or more", key),
+                  where(source, *n));
+    }
+    (std::string_view(key) == "max_lock_ms" ? p.max_lock_ms : p.max_rewrite_rows) = *v;
+  }
+  if (const toml::node* n = table->get("require_idempotent")) {
+    auto v = get_bool(*n, "require_idempotent", source);
+    if (!v) return std::unexpected(v.error());
+    p.require_idempotent = *v;
+  }
+  if (const toml::node* n = table->get("require_reversible")) {
+    auto v = get_bool(*n, "require_reversible", source);
+    if (!v) return std::unexpected(v.error());
+    p.require_reversible = *v;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> expand_env(const std::string& value) {
@@ -246,7 +280,7 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
     return fail(ErrorCode::kConfig, std::string(e.description()),
                 fmt::format("{}:{}", source, e.source().begin.line));
   }
-  if (auto ok = check_keys(root, {"environments", "baseline", "drift", "migrations"},
+  if (auto ok = check_keys(root, {"environments", "baseline", "drift", "migrations", "plan"},
                            "the top level", source);
       !ok) {
     return std::unexpected(ok.error());
@@ -271,6 +305,9 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
   }
   if (const toml::node* n = root.get("migrations")) {
     if (auto ok = parse_migrations(*n, config, source); !ok) return std::unexpected(ok.error());
+  }
+  if (const toml::node* n = root.get("plan")) {
+    if (auto ok = parse_plan(*n, config, source); !ok) return std::unexpected(ok.error());
   }
   return config;
 }

@@ -16,3 +16,18 @@ Result<std::unique_ptr<MigrationTarget>> open_migration_target(const ConnectionU
 }
 
 }  // namespace keel::migrate
+
+namespace keel::plan {
+
+Result<std::unique_ptr<PlanTarget>> open_plan_target(const ConnectionUrl& url) {
+  switch (url.dialect) {
+    case Dialect::kPostgres:
+      return pg::open_plan_target(url);
+    case Dialect::kSqlite:
+      return fail(ErrorCode::kUnsupported,
+                  "keel plan does not support SQLite yet; run it against PostgreSQL", url.masked);
+  }
+  return fail(ErrorCode::kInternal, "unknown dialect");
+}
+
+}  // namespace keel::plan

@@ -65,10 +65,22 @@ inline RunResult run_keel(const std::vector<std::string>& args, const std::strin
     cmd += shell_quote(cwd);
     cmd += " && ";
   }
-  if (!env.empty()) cmd += "env " + shell_quote(env) + " ";
+  // Appended piece by piece: GCC 12's -Wrestrict misfires on "literal" +
+  // std::string in Release builds.
+  if (!env.empty()) {
+    cmd += "env ";
+    cmd += shell_quote(env);
+    cmd += ' ';
+  }
   cmd += shell_quote(KEEL_BINARY);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " >" + shell_quote(io.file("out")) + " 2>" + shell_quote(io.file("err"));
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
+  cmd += " >";
+  cmd += shell_quote(io.file("out"));
+  cmd += " 2>";
+  cmd += shell_quote(io.file("err"));
   int raw = std::system(cmd.c_str());
   RunResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

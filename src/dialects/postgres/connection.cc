@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dialects/postgres/catalog.h"
+#include "dialects/postgres/in_session.h"
 #include "dialects/postgres/postgres.h"
 
 namespace keel::pg {
@@ -146,7 +147,11 @@ class Helper {
 
 class PqxxSnapshot final : public Snapshot {
  public:
-  PqxxSnapshot(pqxx::nontransaction& tx, const ConnectionUrl& url) : tx_(tx), url_(url) {}
+  // `helpers`: other sessions may share the snapshot (pg_export_snapshot).
+  // Not when the transaction has uncommitted changes of its own, which no
+  // other session can see.
+  PqxxSnapshot(pqxx::nontransaction& tx, const ConnectionUrl& url, bool helpers = true)
+      : tx_(tx), url_(url), allow_helpers_(helpers) {}
 
   Result<void> each_row(std::string_view sql, const RowFn& fn) override {
     return guarded(url_, ErrorCode::kSql, [&]() -> Result<void> {
@@ -166,7 +171,7 @@ class PqxxSnapshot final : public Snapshot {
 
   void prefetch(std::string_view setup,
                 const std::vector<std::vector<std::string>>& lanes) override {
-    if (!helpers_.empty()) return;
+    if (!allow_helpers_ || !helpers_.empty()) return;
     // Without helpers (the server refuses more sessions, say) every query
     // simply runs here.
     try {
@@ -193,6 +198,7 @@ class PqxxSnapshot final : public Snapshot {
 
   pqxx::nontransaction& tx_;
   const ConnectionUrl& url_;
+  bool allow_helpers_ = true;
   std::vector<std::unique_ptr<Helper>> helpers_;
 };
 
@@ -220,6 +226,16 @@ class PgConnection final : public Connection {
 };
 
 }  // namespace
+
+Result<Manifest> inspect_session(pqxx::nontransaction& tx, const ConnectionUrl& url,
+                                 const CaptureOptions& options) {
+  return guarded(url, ErrorCode::kSql, [&]() -> Result<Manifest> {
+    PqxxSnapshot snap(tx, url, /*helpers=*/false);
+    Manifest manifest;
+    if (auto done = inspect(snap, options, manifest); !done) return std::unexpected(done.error());
+    return manifest;
+  });
+}
 
 Result<std::unique_ptr<Connection>> connect(const ConnectionUrl& url) {
   return guarded(url, ErrorCode::kConnection, [&]() -> Result<std::unique_ptr<Connection>> {

@@ -9,10 +9,15 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <atomic>
+#include <cctype>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 
+#include "dialects/postgres/in_session.h"
+#include "keel/plan.h"
 #include "util/quote.h"
 
 namespace keel::pg {
@@ -95,17 +100,130 @@ bool refuses_transaction_block(const std::string& kind, const nlohmann::json& bo
          kind == "AlterSystemStmt";
 }
 
+// `sql` without its CONCURRENTLY keyword (outside quotes and comments), and
+// an option list "( )" left empty by removing it; empty when there is none.
+std::string without_concurrently(const std::string& sql) {
+  static constexpr std::string_view kWord = "concurrently";
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      size_t end = sql.find(c, i + 1);
+      if (end == std::string::npos) return {};
+      i = end;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      i = sql.find('\n', i);
+      if (i == std::string::npos) return {};
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      i = sql.find("*/", i + 2);
+      if (i == std::string::npos) return {};
+      ++i;
+    } else if ((i == 0 || !word_char(sql[i - 1])) && i + kWord.size() <= sql.size()) {
+      bool match = i + kWord.size() == sql.size() || !word_char(sql[i + kWord.size()]);
+      for (size_t k = 0; match && k < kWord.size(); ++k) {
+        match = std::tolower(static_cast<unsigned char>(sql[i + k])) == kWord[k];
+      }
+      if (!match) continue;
+      std::string out = sql.substr(0, i);
+      out += sql.substr(i + kWord.size());
+      // "INDEX CONCURRENTLY ON" -> "INDEX ON", not "INDEX  ON".
+      if (i > 0 && i < out.size() && out[i - 1] == ' ' && out[i] == ' ') out.erase(i, 1);
+      // "REINDEX (CONCURRENTLY) TABLE t" -> "REINDEX () TABLE t" -> "REINDEX  TABLE t"
+      size_t open = out.rfind('(', i);
+      if (open != std::string::npos) {
+        size_t close = out.find_first_not_of(" \t\n", open + 1);
+        if (close != std::string::npos && out[close] == ')' &&
+            out.find_first_not_of(" \t\n", open + 1) == close) {
+          out.erase(open, close - open + 1);
+        }
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
 std::string with_timeout(const std::string& url) {
   if (url.find("connect_timeout=") != std::string::npos) return url;
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
 }
 
-class PgMigrationTarget final : public migrate::MigrationTarget {
+// While a statement of a dry run waits, another session polls for the
+// sessions blocking it (pg_blocking_pids), so that a lock_timeout can name
+// them: once the statement is cancelled, pg_locks no longer shows who it
+// waited for.
+class BlockerWatch {
+ public:
+  BlockerWatch(const ConnectionUrl& url, int pid) : url_(url), pid_(pid) {}
+  ~BlockerWatch() { stop(); }
+
+  void start() {
+    stop();
+    {
+      std::lock_guard lock(mutex_);
+      seen_.clear();
+    }
+    running_ = true;
+    thread_ = std::thread([this] { poll(); });
+  }
+  // Stops polling; the blockers seen while it ran.
+  std::vector<plan::Blocker> stop() {
+    running_ = false;
+    if (thread_.joinable()) thread_.join();
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  void poll() {
+    try {
+      if (!conn_) conn_ = std::make_unique<pqxx::connection>(with_timeout(url_.url));
+      pqxx::nontransaction tx(*conn_, "keel blockers");
+      while (running_) {
+        pqxx::result r = tx.exec_params(
+            "SELECT a.pid, coalesce(a.state, ''), coalesce(a.query, ''),"
+            " coalesce(a.application_name, ''),"
+            " coalesce((extract(epoch FROM now() - a.xact_start) * 1000)::bigint, 0)"
+            " FROM pg_catalog.pg_stat_activity a"
+            " WHERE a.pid = ANY (pg_catalog.pg_blocking_pids($1)) ORDER BY a.pid",
+            pid_);
+        if (!r.empty()) {
+          std::vector<plan::Blocker> now;
+          for (const auto& row : r) {
+            now.push_back({row[0].as<int>(), row[1].c_str(), row[2].c_str(), row[3].c_str(),
+                           row[4].as<int64_t>()});
+          }
+          std::lock_guard lock(mutex_);
+          seen_ = std::move(now);
+        }
+        std::this_thread::sleep_for(milliseconds(50));
+      }
+    } catch (const std::exception&) {
+      // Without a second session the report just names no blockers.
+    }
+  }
+
+  const ConnectionUrl& url_;
+  int pid_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<plan::Blocker> seen_;
+};
+
+// Both the migration session (apply, rollback) and the dry-run session
+// (plan): the dry run adds savepoints and observation to the same
+// statement runner.
+class PgMigrationTarget final : public plan::PlanTarget {
  public:
   PgMigrationTarget(std::unique_ptr<pqxx::connection> conn, ConnectionUrl url)
       : conn_(std::move(conn)),
         tx_(std::make_unique<pqxx::nontransaction>(*conn_, "keel")),
         url_(std::move(url)) {}
+
+  // Dry runs watch for blocking sessions while each statement runs.
+  void watch_blockers() { watch_ = std::make_unique<BlockerWatch>(url_, conn_->backendpid()); }
 
   ~PgMigrationTarget() override {
     rollback();
@@ -256,8 +374,21 @@ class PgMigrationTarget final : public migrate::MigrationTarget {
 
   Result<void> execute(const migrate::Statement& statement, const std::string& path) override {
     auto where = [&](int line) { return fmt::format("{}:{}", path, line); };
+    last_rows_ = 0;
+    last_blockers_.clear();
+    struct Watching {
+      BlockerWatch* watch;
+      std::vector<plan::Blocker>& out;
+      explicit Watching(BlockerWatch* w, std::vector<plan::Blocker>& o) : watch(w), out(o) {
+        if (watch != nullptr) watch->start();
+      }
+      ~Watching() {
+        if (watch != nullptr) out = watch->stop();
+      }
+    } watching(watch_.get(), last_blockers_);
     try {
-      tx_->exec(statement.sql);
+      pqxx::result r = tx_->exec(statement.sql);
+      last_rows_ = r.affected_rows();
       return {};
     } catch (const pqxx::syntax_error& e) {
       int line = statement.line +
@@ -313,6 +444,85 @@ class PgMigrationTarget final : public migrate::MigrationTarget {
 
   bool is_lock_timeout(const Error& error) const override { return error.sqlstate == "55P03"; }
 
+  // --- the dry run (keel plan) ---
+
+  Result<void> savepoint(const std::string& name) override {
+    return simple("SAVEPOINT " + quote_identifier(name));
+  }
+  Result<void> rollback_to(const std::string& name) override {
+    return simple("ROLLBACK TO SAVEPOINT " + quote_identifier(name));
+  }
+  Result<void> release(const std::string& name) override {
+    return simple("RELEASE SAVEPOINT " + quote_identifier(name));
+  }
+
+  int64_t last_rows() const override { return last_rows_; }
+  bool observes_locks() const override { return true; }
+  std::vector<plan::Blocker> last_blockers() const override { return last_blockers_; }
+
+  Result<std::vector<plan::RelationLock>> relation_locks() override {
+    return guarded([&]() -> Result<std::vector<plan::RelationLock>> {
+      pqxx::result r = tx_->exec(
+          "SELECT n.nspname || '.' || c.relname, l.mode FROM pg_catalog.pg_locks l"
+          " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
+          " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          " WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
+          " AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+          " ORDER BY 1, 2");
+      std::vector<plan::RelationLock> out;
+      for (const auto& row : r) out.push_back({row[0].c_str(), row[1].c_str()});
+      return out;
+    });
+  }
+
+  Result<std::map<std::string, plan::Storage>> storage() override {
+    return guarded([&]() -> Result<std::map<std::string, plan::Storage>> {
+      pqxx::result r = tx_->exec(
+          "SELECT n.nspname || '.' || c.relname, c.relfilenode::text, c.reltuples::bigint,"
+          " c.relkind = 'r' FROM pg_catalog.pg_class c"
+          " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          " WHERE c.relkind IN ('r', 'i', 'm') AND n.nspname <> 'information_schema'"
+          " AND n.nspname !~ '^pg_'");
+      std::map<std::string, plan::Storage> out;
+      for (const auto& row : r) {
+        // Rows of indexes do not count; a table never analyzed is -1 (unknown).
+        out[row[0].c_str()] = {row[1].c_str(), row[3].as<bool>() ? row[2].as<int64_t>() : 0};
+      }
+      return out;
+    });
+  }
+
+  Result<int64_t> count_rows(const std::string& relation) override {
+    size_t dot = relation.find('.');
+    if (dot == std::string::npos) return int64_t{0};
+    return guarded([&]() -> Result<int64_t> {
+      return tx_
+          ->exec("SELECT count(*) FROM " +
+                 quote_qualified(relation.substr(0, dot), relation.substr(dot + 1)))[0][0]
+          .as<int64_t>();
+    });
+  }
+
+  Result<Manifest> schema() override {
+    if (auto ok = savepoint("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
+    auto manifest = inspect_session(*tx_, url_, CaptureOptions{default_settings()});
+    if (auto ok = rollback_to("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
+    if (auto ok = release("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
+    return manifest;
+  }
+
+  std::optional<std::string> in_transaction_equivalent(
+      const migrate::Statement& statement) const override {
+    std::string sql = without_concurrently(statement.sql);
+    if (sql.empty()) return std::nullopt;
+    auto nodes = statement_nodes(sql);
+    if (nodes.empty()) return std::nullopt;
+    for (const auto& [kind, body] : nodes) {
+      if (refuses_transaction_block(kind, body)) return std::nullopt;
+    }
+    return sql;
+  }
+
   Result<std::string> drop_invalid_index(const migrate::Statement& statement) override {
     for (const auto& [kind, body] : statement_nodes(statement.sql)) {
       if (kind != "IndexStmt" || !body.value("concurrent", false)) continue;
@@ -339,6 +549,13 @@ class PgMigrationTarget final : public migrate::MigrationTarget {
   }
 
  private:
+  Result<void> simple(const std::string& sql) {
+    return guarded([&]() -> Result<void> {
+      tx_->exec(sql);
+      return {};
+    });
+  }
+
   // REQUIRES: called inside guarded().
   void set_timeouts(const migrate::Timeouts& timeouts, bool local) {
     tx_->exec_params(
@@ -372,11 +589,12 @@ class PgMigrationTarget final : public migrate::MigrationTarget {
   ConnectionUrl url_;
   bool locked_ = false;
   bool in_transaction_ = false;
+  int64_t last_rows_ = 0;
+  std::vector<plan::Blocker> last_blockers_;
+  std::unique_ptr<BlockerWatch> watch_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+Result<std::unique_ptr<PgMigrationTarget>> open_target(const ConnectionUrl& url) {
   std::unique_ptr<pqxx::connection> conn;
   try {
     conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
@@ -387,7 +605,22 @@ Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const Co
   }
   auto target = std::make_unique<PgMigrationTarget>(std::move(conn), url);
   if (auto ok = target->setup(); !ok) return std::unexpected(ok.error());
-  return std::unique_ptr<migrate::MigrationTarget>(std::move(target));
+  return target;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+  auto target = open_target(url);
+  if (!target) return std::unexpected(target.error());
+  return std::unique_ptr<migrate::MigrationTarget>(std::move(*target));
+}
+
+Result<std::unique_ptr<plan::PlanTarget>> open_plan_target(const ConnectionUrl& url) {
+  auto target = open_target(url);
+  if (!target) return std::unexpected(target.error());
+  (*target)->watch_blockers();
+  return std::unique_ptr<plan::PlanTarget>(std::move(*target));
 }
 
 }  // namespace keel::pg

@@ -1,0 +1,139 @@
+// keel plan: a dry run of the pending migrations on a live environment,
+// inside one transaction that is always rolled back. Each statement's locks,
+// rewrites, time and rows are observed; savepoints prove each migration
+// idempotent (applied twice, same schema) and reversible (up then down
+// restores the schema); gates turn what was seen into a verdict.
+//
+// The orchestration (src/plan/) is dialect-neutral; it reaches the database
+// only through PlanTarget, which a dialect implements next to its
+// MigrationTarget.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keel/manifest.h"
+#include "keel/migrate.h"
+
+namespace keel::plan {
+
+// One relation lock this session holds: "public.users", "AccessExclusiveLock".
+struct RelationLock {
+  std::string relation;
+  std::string mode;
+  bool operator==(const RelationLock&) const = default;
+};
+
+// A session that blocked one of ours (from pg_blocking_pids).
+struct Blocker {
+  int pid = 0;
+  std::string state;  // "idle in transaction", "active", ...
+  std::string query;  // its last statement
+  std::string application;
+  int64_t transaction_ms = 0;  // how long its transaction has been open
+};
+
+// A relation's storage, to tell rewrites: relfilenode and estimated rows.
+struct Storage {
+  std::string id;
+  int64_t rows = 0;  // -1 when unknown
+};
+
+// What the dry run sees of a database. It runs migration statements through
+// the MigrationTarget half, inside one transaction it never commits.
+class PlanTarget : public migrate::MigrationTarget {
+ public:
+  // Savepoints inside the open transaction; names are plain identifiers.
+  virtual Result<void> savepoint(const std::string& name) = 0;
+  // Undoes everything since savepoint(name), which stays defined.
+  virtual Result<void> rollback_to(const std::string& name) = 0;
+  virtual Result<void> release(const std::string& name) = 0;
+
+  // Rows the last successful execute() affected (0 when not a DML).
+  virtual int64_t last_rows() const = 0;
+  // False when the dialect has no lock or storage report (SQLite).
+  virtual bool observes_locks() const = 0;
+  // Relation locks this session holds now, sorted.
+  virtual Result<std::vector<RelationLock>> relation_locks() = 0;
+  // Storage of every user table, index and materialized view, by
+  // schema-qualified name.
+  virtual Result<std::map<std::string, Storage>> storage() = 0;
+  // Exact row count of a table (for rewrites of tables never analyzed).
+  virtual Result<int64_t> count_rows(const std::string& relation) = 0;
+  // The schema as this transaction sees it (its own uncommitted changes
+  // included); the session's settings are left as they were.
+  virtual Result<Manifest> schema() = 0;
+  // The sessions that blocked the last failed execute(), if the dialect can
+  // tell; empty otherwise.
+  virtual std::vector<Blocker> last_blockers() const = 0;
+  // A statement the dialect refuses inside a transaction (CREATE INDEX
+  // CONCURRENTLY) rewritten as its in-transaction equivalent; nullopt when
+  // there is none (VACUUM).
+  virtual std::optional<std::string> in_transaction_equivalent(
+      const migrate::Statement& statement) const = 0;
+};
+
+// Opens a session for a dry run. SQLite: the file must exist.
+Result<std::unique_ptr<PlanTarget>> open_plan_target(const ConnectionUrl& url);
+
+struct Gates {
+  std::chrono::milliseconds max_lock{2000};  // ACCESS EXCLUSIVE on an existing relation
+  int64_t max_rewrite_rows = 100000;
+  bool require_idempotent = true;
+  bool require_reversible = true;
+};
+
+struct Options {
+  migrate::Timeouts timeouts;
+  Gates gates;
+  migrate::Progress progress;
+};
+
+struct StatementReport {
+  int line = 0;
+  std::string sql;
+  std::string ran;   // the SQL actually run when it differs (CONCURRENTLY dropped); else empty
+  std::string note;  // e.g. "not run: VACUUM cannot run inside a transaction"
+  int64_t elapsed_ms = 0;
+  int64_t rows = 0;
+  std::vector<RelationLock> locks;
+  std::vector<std::string> rewrites;
+  std::string error;  // the statement failed: the plan of this migration stops here
+  std::vector<Blocker> blockers;
+};
+
+struct MigrationReport {
+  std::string version;
+  std::string name;
+  std::string path;
+  std::string checksum;
+  bool validated = false;
+  std::vector<std::string> reasons;  // why it was rejected, one line each
+  std::optional<bool> idempotent;    // nullopt: not proven (the up failed)
+  std::optional<bool> reversible;
+  std::string hash_before;
+  std::string hash_after;
+  std::vector<std::string> changed;  // objects the up changed, as drift names them
+  std::vector<StatementReport> statements;
+};
+
+struct Report {
+  bool validated = false;
+  std::string hash_before;  // the environment before and after the dry run
+  std::string hash_after;
+  std::vector<MigrationReport> migrations;
+};
+
+// Dry-runs every pending migration (per the history) in version order, each
+// seeing the ones before it, inside one transaction that is rolled back; then
+// checks the environment's schema hash is unchanged. Errors are operational
+// (cannot connect, a broken session); a rejected migration is a Report.
+Result<Report> run(PlanTarget& target, const std::vector<migrate::Migration>& files,
+                   const Options& options);
+
+}  // namespace keel::plan

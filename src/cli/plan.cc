@@ -1,0 +1,142 @@
+// keel plan [--dir DIR]: the dry run of the pending migrations (BEGIN ...
+// ROLLBACK), with locks, rewrites, timings, proofs and a verdict.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/migrate_cli.h"
+#include "keel/plan.h"
+
+namespace keel::cli {
+namespace {
+
+nlohmann::json statement_json(const plan::StatementReport& s) {
+  nlohmann::json locks = nlohmann::json::array();
+  for (const auto& l : s.locks) locks.push_back({{"relation", l.relation}, {"mode", l.mode}});
+  nlohmann::json j = {{"line", s.line}, {"sql", s.sql},   {"elapsed_ms", s.elapsed_ms},
+                      {"rows", s.rows}, {"locks", locks}, {"rewrites", s.rewrites}};
+  if (!s.ran.empty()) j["ran"] = s.ran;
+  if (!s.note.empty()) j["note"] = s.note;
+  if (!s.error.empty()) {
+    j["error"] = s.error;
+    nlohmann::json blockers = nlohmann::json::array();
+    for (const auto& b : s.blockers) {
+      blockers.push_back({{"pid", b.pid},
+                          {"state", b.state},
+                          {"query", b.query},
+                          {"application", b.application},
+                          {"transaction_ms", b.transaction_ms}});
+    }
+    j["blockers"] = blockers;
+  }
+  return j;
+}
+
+nlohmann::json report_json(const plan::Report& report, const std::string& url) {
+  nlohmann::json migrations = nlohmann::json::array();
+  for (const auto& m : report.migrations) {
+    nlohmann::json statements = nlohmann::json::array();
+    for (const auto& s : m.statements) statements.push_back(statement_json(s));
+    nlohmann::json j = {{"version", m.version},
+                        {"name", m.name},
+                        {"path", m.path},
+                        {"checksum", m.checksum},
+                        {"verdict", m.validated ? "VALIDATED" : "REJECTED"},
+                        {"reasons", m.reasons},
+                        {"changed", m.changed},
+                        {"statements", statements}};
+    j["idempotent"] = m.idempotent ? nlohmann::json(*m.idempotent) : nlohmann::json(nullptr);
+    j["reversible"] = m.reversible ? nlohmann::json(*m.reversible) : nlohmann::json(nullptr);
+    migrations.push_back(std::move(j));
+  }
+  return {{"url", url},
+          {"verdict", report.validated ? "VALIDATED" : "REJECTED"},
+          {"schema_hash_before", report.hash_before},
+          {"schema_hash_after", report.hash_after},
+          {"migrations", migrations}};
+}
+
+std::string yes_no(const std::optional<bool>& v) { return v ? (*v ? "yes" : "NO") : "-"; }
+
+void print_text(const plan::Report& report, const std::string& url) {
+  if (report.migrations.empty()) {
+    std::cout << fmt::format("{}: nothing pending to plan\n", url);
+  }
+  for (const auto& m : report.migrations) {
+    std::cout << fmt::format("{}_{}  {}  idempotent: {}  reversible: {}\n", m.version, m.name,
+                             m.validated ? "VALIDATED" : "REJECTED", yes_no(m.idempotent),
+                             yes_no(m.reversible));
+    for (const auto& s : m.statements) {
+      std::string first_line = s.sql.substr(0, s.sql.find('\n'));
+      if (first_line.size() > 60) first_line = first_line.substr(0, 57) + "...";
+      std::cout << fmt::format("  {}:{}  {} ms  {} rows  {}\n", m.path, s.line, s.elapsed_ms,
+                               s.rows, first_line);
+      if (!s.note.empty()) std::cout << fmt::format("      note: {}\n", s.note);
+      for (const auto& l : s.locks) {
+        std::cout << fmt::format("      lock {} {}\n", l.mode, l.relation);
+      }
+      for (const auto& r : s.rewrites) std::cout << fmt::format("      REWRITES {}\n", r);
+      if (!s.error.empty()) std::cout << fmt::format("      error: {}\n", s.error);
+    }
+    if (!m.changed.empty()) {
+      std::cout << "  changes:";
+      for (const auto& c : m.changed) std::cout << fmt::format(" {};", c);
+      std::cout << "\n";
+    }
+    for (const auto& r : m.reasons) std::cout << fmt::format("  REJECTED: {}\n", r);
+  }
+  if (report.hash_after != report.hash_before) {
+    std::cout << fmt::format("the dry run changed the environment: schema hash {} -> {}\n",
+                             report.hash_before, report.hash_after);
+  }
+  std::cout << fmt::format("{} ({} migration{}; schema unchanged: {})\n",
+                           report.validated ? "VALIDATED" : "REJECTED", report.migrations.size(),
+                           report.migrations.size() == 1 ? "" : "s",
+                           report.hash_after == report.hash_before ? "yes" : "NO");
+}
+
+int run(const GlobalOptions& options, const MigrateArgs& args) {
+  auto ctx = open_migrate(options, args, /*session=*/false);
+  if (!ctx) return report(options, ctx.error());
+  auto target = plan::open_plan_target(ctx->url);
+  if (!target) return report(options, target.error());
+
+  const PlanConfig& pc = ctx->config.plan;
+  plan::Options plan_options;
+  plan_options.timeouts = ctx->run.timeouts;
+  plan_options.gates.max_lock = std::chrono::milliseconds(pc.max_lock_ms);
+  plan_options.gates.max_rewrite_rows = pc.max_rewrite_rows;
+  plan_options.gates.require_reversible = pc.require_reversible;
+  // Idempotency is required but on dev environments, unless keel.toml says.
+  std::string tier;
+  if (auto it = ctx->config.environments.find(options.env); it != ctx->config.environments.end()) {
+    tier = it->second.tier;
+  }
+  plan_options.gates.require_idempotent = pc.require_idempotent.value_or(tier != "dev");
+  plan_options.progress = ctx->run.progress;
+
+  note(options, fmt::format("dry-running pending migrations on {} (BEGIN ... ROLLBACK) ...",
+                            ctx->url.masked));
+  auto done = plan::run(**target, ctx->files, plan_options);
+  if (!done) return report(options, done.error());
+  if (options.json()) {
+    print_json(report_json(*done, ctx->url.masked));
+  } else {
+    print_text(*done, ctx->url.masked);
+  }
+  return done->validated ? kExitOk : kExitGate;
+}
+
+}  // namespace
+
+void add_plan(CLI::App& app, GlobalOptions& options, Runner& runner) {
+  auto args = std::make_shared<MigrateArgs>();
+  CLI::App* command = app.add_subcommand(
+      "plan",
+      "Dry-run pending migrations inside BEGIN ... ROLLBACK: locks, rewrites, timings, "
+      "idempotency and reversibility; exit 3 when one is rejected");
+  add_migrate_options(*command, *args, false);
+  command->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,358 @@
+// The dry run: every pending migration inside one transaction, observed
+// statement by statement, proven with savepoints, judged by the gates, and
+// rolled back.
+#include "keel/plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "keel/canonical.h"
+#include "keel/drift.h"
+
+namespace keel::plan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using migrate::Migration;
+using migrate::Statement;
+
+constexpr const char* kUpSavepoint = "keel_plan_up";
+constexpr const char* kProofSavepoint = "keel_plan_proof";
+constexpr const char* kExclusive = "AccessExclusiveLock";
+
+int64_t ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+void say(const Options& options, const std::string& line) {
+  if (options.progress) options.progress(line);
+}
+
+Result<std::string> hash_of(PlanTarget& target, Manifest* keep = nullptr) {
+  auto manifest = target.schema();
+  if (!manifest) return std::unexpected(manifest.error());
+  std::string hash = model::schema_hash(manifest->schema);
+  if (keep != nullptr) *keep = std::move(*manifest);
+  return hash;
+}
+
+// "blocked by pid 123 (idle in transaction for 4 s, application psql): LOCK users".
+std::string blockers_text(const std::vector<Blocker>& blockers) {
+  if (blockers.empty()) return "";
+  std::string out = "; blocked by";
+  for (const Blocker& b : blockers) {
+    out += fmt::format(" pid {} ({} for {} ms{}{}): {}", b.pid, b.state, b.transaction_ms,
+                       b.application.empty() ? "" : ", application ", b.application, b.query);
+  }
+  return out;
+}
+
+// The SQL to run for `st` inside the dry run's transaction, or nullopt (with
+// a note) when it cannot be dry-run at all.
+std::optional<std::string> runnable(PlanTarget& target, const Statement& st, std::string& note,
+                                    std::string& ran) {
+  if (!target.refuses_transaction(st)) return st.sql;
+  auto equivalent = target.in_transaction_equivalent(st);
+  if (!equivalent) {
+    note = "not run: it cannot run inside a transaction and has no in-transaction equivalent";
+    return std::nullopt;
+  }
+  note = "cannot run inside a transaction: dry-run as its in-transaction equivalent";
+  ran = *equivalent;
+  return *equivalent;
+}
+
+// Runs a script's statements (a proof: no reports); the first error, if any.
+Result<void> run_quietly(PlanTarget& target, const std::vector<Statement>& statements,
+                         const std::string& path) {
+  for (const Statement& st : statements) {
+    std::string note, ran;
+    auto sql = runnable(target, st, note, ran);
+    if (!sql) continue;
+    if (auto ok = target.execute(Statement{*sql, st.line}, path); !ok) return ok;
+  }
+  return {};
+}
+
+// The objects a migration changed, as drift names them: "table public.t".
+std::vector<std::string> changed_objects(const Manifest& before, const Manifest& after) {
+  std::set<std::string> out;
+  for (const Difference& d : compare_manifests(before, after, {})) {
+    if (d.category == "schema") out.insert(fmt::format("{} {}", d.kind, d.object));
+  }
+  return {out.begin(), out.end()};
+}
+
+struct Observed {
+  bool ok = true;
+  Error error;
+};
+
+// The up script, statement by statement, with its reports. Leaves the
+// migration applied (inside the transaction) when every statement ran.
+Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& statements,
+                            const Migration& m, const Options& options, MigrationReport& report) {
+  std::map<std::string, Storage> storage;
+  // Locks an earlier pending migration of this dry run took are still held
+  // (the transaction never commits): they are not this migration's.
+  std::vector<RelationLock> held_before;
+  if (target.observes_locks()) {
+    auto s = target.storage();
+    if (!s) return std::unexpected(s.error());
+    storage = std::move(*s);
+    auto locks = target.relation_locks();
+    if (!locks) return std::unexpected(locks.error());
+    held_before = std::move(*locks);
+  }
+  const std::map<std::string, Storage> storage_at_start = storage;
+  for (const Statement& st : statements) {
+    StatementReport sr;
+    sr.line = st.line;
+    sr.sql = st.sql;
+    auto sql = runnable(target, st, sr.note, sr.ran);
+    if (!sql) {
+      report.statements.push_back(std::move(sr));
+      continue;
+    }
+    Clock::time_point start = Clock::now();
+    auto done = target.execute(Statement{*sql, st.line}, m.up.path);
+    sr.elapsed_ms = ms_since(start);
+    if (!done) {
+      sr.error = done.error().to_string();
+      sr.blockers = target.last_blockers();
+      report.statements.push_back(std::move(sr));
+      return Observed{false, done.error()};
+    }
+    sr.rows = target.last_rows();
+    if (target.observes_locks()) {
+      auto locks = target.relation_locks();
+      if (!locks) return std::unexpected(locks.error());
+      for (RelationLock& lock : *locks) {
+        if (std::find(held_before.begin(), held_before.end(), lock) == held_before.end()) {
+          sr.locks.push_back(std::move(lock));
+        }
+      }
+      auto now = target.storage();
+      if (!now) return std::unexpected(now.error());
+      for (const auto& [name, s] : *now) {
+        auto it = storage.find(name);
+        if (it != storage.end() && it->second.id != s.id) sr.rewrites.push_back(name);
+      }
+      storage = std::move(*now);
+    }
+    say(options,
+        fmt::format("  {}:{}: {} ms, {} rows{}", m.up.path, st.line, sr.elapsed_ms, sr.rows,
+                    sr.rewrites.empty() ? "" : ", rewrote " + sr.rewrites.front()));
+    report.statements.push_back(std::move(sr));
+  }
+
+  // Gates on what was seen: ACCESS EXCLUSIVE on a relation that existed
+  // before the migration, held from the statement that took it to the end of
+  // the migration (a transaction keeps its locks until it ends); rewrites of
+  // big relations.
+  std::map<std::string, int64_t> held_ms;
+  std::set<std::string> seen;
+  for (const StatementReport& sr : report.statements) {
+    for (auto& [relation, ms] : held_ms) ms += sr.elapsed_ms;
+    for (const RelationLock& lock : sr.locks) {
+      if (lock.mode != kExclusive || !storage_at_start.contains(lock.relation)) continue;
+      if (seen.insert(lock.relation).second) held_ms[lock.relation] = sr.elapsed_ms;
+    }
+  }
+  for (const auto& [relation, ms] : held_ms) {
+    if (ms > options.gates.max_lock.count()) {
+      report.reasons.push_back(fmt::format(
+          "holds an ACCESS EXCLUSIVE lock on {} for {} ms (max_lock_ms {}): every query on it "
+          "waits that long",
+          relation, ms, options.gates.max_lock.count()));
+    }
+  }
+  std::set<std::string> rewritten;
+  for (const StatementReport& sr : report.statements) {
+    rewritten.insert(sr.rewrites.begin(), sr.rewrites.end());
+  }
+  for (const std::string& relation : rewritten) {
+    auto it = storage_at_start.find(relation);
+    if (it == storage_at_start.end()) continue;
+    int64_t rows = it->second.rows;
+    if (rows < 0) {
+      auto counted = target.count_rows(relation);
+      if (!counted) return std::unexpected(counted.error());
+      rows = *counted;
+    }
+    if (rows > options.gates.max_rewrite_rows) {
+      report.reasons.push_back(
+          fmt::format("rewrites {} ({} rows, max_rewrite_rows {}) under an ACCESS EXCLUSIVE lock",
+                      relation, rows, options.gates.max_rewrite_rows));
+    }
+  }
+  return Observed{};
+}
+
+// The statement failed: why, for the report.
+std::string failure_reason(PlanTarget& target, const Error& error,
+                           const StatementReport& statement) {
+  if (target.is_lock_timeout(error)) {
+    return fmt::format("{}: lock_timeout hit: the lock was not granted in time{}", error.context,
+                       blockers_text(statement.blockers));
+  }
+  if (error.sqlstate == "57014") {
+    return fmt::format("{}: statement_timeout hit{}", error.context,
+                       blockers_text(statement.blockers));
+  }
+  return fmt::format("fails: {}", error.to_string());
+}
+
+Result<void> plan_migration(PlanTarget& target, const Migration& m, const Options& options,
+                            Manifest& schema, std::string& hash, MigrationReport& report,
+                            bool& stop) {
+  report.version = m.version;
+  report.name = m.name;
+  report.path = m.up.path;
+  report.checksum = m.checksum;
+  report.hash_before = hash;
+  say(options, fmt::format("planning {}_{} ...", m.version, m.name));
+
+  auto statements = migrate::split_statements(target.dialect(), m.up);
+  if (!statements) {
+    report.reasons.push_back(fmt::format("does not parse: {}", statements.error().to_string()));
+    stop = true;
+    return {};
+  }
+  if (auto ok = target.savepoint(kUpSavepoint); !ok) return ok;
+  auto observed = observe_up(target, *statements, m, options, report);
+  if (!observed) return std::unexpected(observed.error());
+  if (!observed->ok) {
+    report.reasons.insert(report.reasons.begin(),
+                          failure_reason(target, observed->error, report.statements.back()));
+    stop = true;  // later migrations may depend on this one
+    return target.rollback_to(kUpSavepoint);
+  }
+
+  Manifest after;
+  auto after_hash = hash_of(target, &after);
+  if (!after_hash) return std::unexpected(after_hash.error());
+  report.hash_after = *after_hash;
+  report.changed = changed_objects(schema, after);
+
+  // Idempotency: the up a second time must succeed and change nothing.
+  if (auto ok = target.savepoint(kProofSavepoint); !ok) return ok;
+  if (auto again = run_quietly(target, *statements, m.up.path); !again) {
+    report.idempotent = false;
+    report.reasons.push_back(fmt::format("not idempotent: applied a second time it fails: {}",
+                                         again.error().to_string()));
+  } else {
+    auto twice = hash_of(target);
+    if (!twice) return std::unexpected(twice.error());
+    report.idempotent = *twice == report.hash_after;
+    if (!*report.idempotent) {
+      report.reasons.push_back(
+          "not idempotent: applied a second time it changes the schema again (guard it with IF "
+          "NOT EXISTS / IF EXISTS, or make it a no-op when already applied)");
+    }
+  }
+  if (auto ok = target.rollback_to(kProofSavepoint); !ok) return ok;
+  if (!*report.idempotent && !options.gates.require_idempotent) report.reasons.pop_back();
+
+  // Reversibility: up then down must give back the schema before up.
+  if (!m.down) {
+    report.reversible = false;
+    report.reasons.push_back("not reversible: it has no down script");
+  } else {
+    auto down = migrate::split_statements(target.dialect(), *m.down);
+    if (!down) {
+      report.reversible = false;
+      report.reasons.push_back(fmt::format("not reversible: the down script does not parse: {}",
+                                           down.error().to_string()));
+    } else if (auto undone = run_quietly(target, *down, m.down->path); !undone) {
+      report.reversible = false;
+      report.reasons.push_back(
+          fmt::format("not reversible: the down script fails: {}", undone.error().to_string()));
+    } else {
+      auto back = hash_of(target);
+      if (!back) return std::unexpected(back.error());
+      report.reversible = *back == report.hash_before;
+      if (!*report.reversible) {
+        report.reasons.push_back(fmt::format(
+            "not reversible: after up then down the schema hash is {}, not {} as before up", *back,
+            report.hash_before));
+      }
+    }
+    if (auto ok = target.rollback_to(kProofSavepoint); !ok) return ok;
+  }
+  if (!*report.reversible && !options.gates.require_reversible) report.reasons.pop_back();
+  if (auto ok = target.release(kProofSavepoint); !ok) return ok;
+  if (auto ok = target.release(kUpSavepoint); !ok) return ok;
+
+  schema = std::move(after);
+  hash = report.hash_after;
+  return {};
+}
+
+// Versions to plan: not applied, or applied and then rolled back or failed.
+std::vector<const Migration*> pending(const std::vector<Migration>& files,
+                                      const std::vector<migrate::HistoryRow>& history) {
+  std::vector<const Migration*> out;
+  for (const migrate::VersionStatus& v : migrate::status(files, history)) {
+    if (v.path.empty()) continue;
+    if (v.state != migrate::State::kPending && v.state != migrate::State::kFailed &&
+        v.state != migrate::State::kRolledBack) {
+      continue;
+    }
+    for (const Migration& m : files) {
+      if (m.version == v.version) out.push_back(&m);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
+                   const Options& options) {
+  auto history = target.history();
+  if (!history) return std::unexpected(history.error());
+  Report report;
+  if (auto ok = target.begin(options.timeouts); !ok) return std::unexpected(ok.error());
+  Manifest schema;
+  auto hash = hash_of(target, &schema);
+  if (!hash) {
+    target.rollback();
+    return std::unexpected(hash.error());
+  }
+  report.hash_before = *hash;
+  std::string current = *hash;
+  bool stop = false;
+  for (const Migration* m : pending(files, *history)) {
+    MigrationReport mr;
+    if (stop) {
+      mr.version = m->version;
+      mr.name = m->name;
+      mr.path = m->up.path;
+      mr.checksum = m->checksum;
+      mr.reasons.push_back("not planned: an earlier migration failed");
+    } else if (auto ok = plan_migration(target, *m, options, schema, current, mr, stop); !ok) {
+      target.rollback();
+      return std::unexpected(ok.error());
+    }
+    mr.validated = mr.reasons.empty();
+    report.migrations.push_back(std::move(mr));
+  }
+  target.rollback();
+
+  // Nothing of the dry run may survive it.
+  if (auto ok = target.begin(options.timeouts); !ok) return std::unexpected(ok.error());
+  auto final_hash = hash_of(target);
+  target.rollback();
+  if (!final_hash) return std::unexpected(final_hash.error());
+  report.hash_after = *final_hash;
+  report.validated = report.hash_after == report.hash_before &&
+                     std::all_of(report.migrations.begin(), report.migrations.end(),
+                                 [](const MigrationReport& m) { return m.validated; });
+  return report;
+}
+
+}  // namespace keel::plan

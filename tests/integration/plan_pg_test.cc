@@ -1,0 +1,191 @@
+// keel plan against a real PostgreSQL: the dry run's locks, rewrites,
+// proofs and gates, end to end through the keel binary.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "integration/migrate_helpers.h"
+#include "integration/pg_fixture.h"
+
+namespace keel::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PlanPg : public PgTest {
+ protected:
+  static nlohmann::json plan_json(const PgDatabase& db, const MigrationFolder& folder,
+                                  RunResult& r) {
+    r = run_keel({"--url", db.url(), "--format", "json", "plan"}, folder.dir.path);
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+};
+
+TEST_F(PlanPg, AlterTypeBigintTakesAccessExclusiveAndRewritesAndChangesNothing) {
+  PgDatabase db;
+  db.sql(
+      "CREATE TABLE users (id int PRIMARY KEY, email text);"
+      "INSERT INTO users SELECT g, g::text FROM generate_series(1, 500) g");
+  std::string hash = db.hash();
+  MigrationFolder folder(db.url());
+  folder.write("0001_bigint.up.sql", "ALTER TABLE users ALTER COLUMN id TYPE bigint;\n");
+  folder.write("0001_bigint.down.sql", "ALTER TABLE users ALTER COLUMN id TYPE int;\n");
+
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  EXPECT_EQ(j["verdict"], "VALIDATED");
+  const auto& m = j["migrations"][0];
+  EXPECT_EQ(m["idempotent"], true);
+  EXPECT_EQ(m["reversible"], true);
+  const auto& st = m["statements"][0];
+  EXPECT_EQ(st["line"], 1);
+  EXPECT_NE(
+      std::find(st["locks"].begin(), st["locks"].end(),
+                nlohmann::json{{"relation", "public.users"}, {"mode", "AccessExclusiveLock"}}),
+      st["locks"].end())
+      << st.dump();
+  EXPECT_NE(std::find(st["rewrites"].begin(), st["rewrites"].end(), "public.users"),
+            st["rewrites"].end())
+      << st.dump();
+  EXPECT_EQ(m["changed"], nlohmann::json::array({"column public.users.id"}));
+  EXPECT_EQ(j["schema_hash_before"], hash);
+  EXPECT_EQ(j["schema_hash_after"], hash);
+  EXPECT_EQ(db.hash(), hash);
+  EXPECT_EQ(db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                      "WHERE attrelid = 'users'::regclass AND attname = 'id'"),
+            "integer");
+
+  // The same as text: the lock, the rewrite, the verdict.
+  RunResult text = folder.keel("plan");
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("lock AccessExclusiveLock public.users"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("REWRITES public.users"), std::string::npos) << text.out;
+}
+
+TEST_F(PlanPg, ABlockingSessionIsNamedAndNothingChanges) {
+  PgDatabase db;
+  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
+  std::string hash = db.hash();
+  MigrationFolder folder(db.url());
+  folder.dir.write("keel.toml", "[migrations]\nlock_timeout = \"1s\"\n");
+  folder.write("0001_col.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
+  folder.write("0001_col.down.sql", "ALTER TABLE users DROP COLUMN name;\n");
+
+  pqxx::connection blocker(db.url());
+  pqxx::nontransaction tx(blocker);
+  tx.exec("SET application_name = 'holder'");
+  tx.exec("BEGIN");
+  tx.exec("LOCK users IN ACCESS SHARE MODE");
+  auto start = std::chrono::steady_clock::now();
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  auto took = std::chrono::steady_clock::now() - start;
+  tx.exec("COMMIT");
+
+  EXPECT_EQ(r.status, 3) << r.err << r.out;
+  EXPECT_LT(took, 10s);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  EXPECT_EQ(j["verdict"], "REJECTED");
+  const auto& m = j["migrations"][0];
+  ASSERT_FALSE(m["reasons"].empty());
+  std::string reason = m["reasons"][0];
+  EXPECT_NE(reason.find("lock_timeout"), std::string::npos) << reason;
+  EXPECT_NE(reason.find(fmt::format("pid {}", blocker.backendpid())), std::string::npos) << reason;
+  EXPECT_NE(reason.find("holder"), std::string::npos) << reason;
+  const auto& blockers = m["statements"][0]["blockers"];
+  ASSERT_EQ(blockers.size(), 1u) << m.dump();
+  EXPECT_EQ(blockers[0]["pid"], blocker.backendpid());
+  EXPECT_EQ(blockers[0]["state"], "idle in transaction");
+  EXPECT_EQ(db.hash(), hash);
+}
+
+TEST_F(PlanPg, NotIdempotentOrNotReversibleIsRejectedAndAGoodOneValidated) {
+  PgDatabase db;
+  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
+  MigrationFolder folder(db.url());
+  // Cannot run twice.
+  folder.write("0001_twice.up.sql", "ALTER TABLE users ADD COLUMN name text;\n");
+  folder.write("0001_twice.down.sql", "ALTER TABLE users DROP COLUMN name;\n");
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_EQ(j["migrations"][0]["idempotent"], false);
+  EXPECT_EQ(j["migrations"][0]["reversible"], true);
+  EXPECT_NE(j["migrations"][0]["reasons"][0].get<std::string>().find("not idempotent"),
+            std::string::npos);
+
+  // Its down does not restore the schema (drops one column too few).
+  folder.write("0001_twice.up.sql",
+               "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n"
+               "ALTER TABLE users ADD COLUMN IF NOT EXISTS nick text;\n");
+  j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_EQ(j["migrations"][0]["idempotent"], true);
+  EXPECT_EQ(j["migrations"][0]["reversible"], false);
+  EXPECT_NE(j["migrations"][0]["reasons"][0].get<std::string>().find("not reversible"),
+            std::string::npos);
+
+  // Without a down script.
+  folder.remove("0001_twice.down.sql");
+  j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(j["migrations"][0]["reasons"][0], "not reversible: it has no down script");
+
+  // A good one.
+  folder.write("0001_twice.down.sql",
+               "ALTER TABLE users DROP COLUMN IF EXISTS nick;\n"
+               "ALTER TABLE users DROP COLUMN IF EXISTS name;\n");
+  j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(j["verdict"], "VALIDATED");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                      "AND attnum > 0"),
+            "1");
+}
+
+TEST_F(PlanPg, ConcurrentIndexIsDryRunAsItsInTransactionEquivalent) {
+  PgDatabase db;
+  db.sql("CREATE TABLE users (id int PRIMARY KEY, email text)");
+  MigrationFolder folder(db.url());
+  folder.write("0001_idx.up.sql",
+               "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n");
+  folder.write("0001_idx.down.sql", "DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n");
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  const auto& st = j["migrations"][0]["statements"][0];
+  EXPECT_NE(st["note"].get<std::string>().find("in-transaction equivalent"), std::string::npos);
+  EXPECT_EQ(st["ran"], "CREATE INDEX IF NOT EXISTS users_email_idx ON users (email)");
+  EXPECT_NE(std::find(st["locks"].begin(), st["locks"].end(),
+                      nlohmann::json{{"relation", "public.users"}, {"mode", "ShareLock"}}),
+            st["locks"].end())
+      << st.dump();
+  EXPECT_EQ(db.scalar("SELECT to_regclass('users_email_idx')"), "");
+}
+
+TEST_F(PlanPg, BigRewriteAndLongExclusiveLockAreGates) {
+  PgDatabase db;
+  db.sql(
+      "CREATE TABLE big (id int PRIMARY KEY);"
+      "INSERT INTO big SELECT generate_series(1, 2000); ANALYZE big");
+  MigrationFolder folder(db.url());
+  folder.dir.write("keel.toml", "[plan]\nmax_rewrite_rows = 1000\nmax_lock_ms = 100\n");
+  folder.write("0001_slow.up.sql",
+               "ALTER TABLE big ALTER COLUMN id TYPE bigint;\nSELECT pg_sleep(0.3);\n");
+  folder.write("0001_slow.down.sql", "ALTER TABLE big ALTER COLUMN id TYPE int;\n");
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 3) << r.err;
+  std::string reasons = j["migrations"][0]["reasons"].dump();
+  EXPECT_NE(reasons.find("rewrites public.big (2000 rows, max_rewrite_rows 1000)"),
+            std::string::npos)
+      << reasons;
+  EXPECT_NE(reasons.find("ACCESS EXCLUSIVE lock on public.big"), std::string::npos) << reasons;
+}
+
+}  // namespace
+}  // namespace keel::test
