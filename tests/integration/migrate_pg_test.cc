@@ -196,6 +196,19 @@ TEST_F(MigratePg, FailingStatementLeavesNoTraceAndNamesFileAndLine) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM half"), "1");
 }
 
+// ANALYZE parses as a VacuumStmt but may run in a transaction: a migration
+// holding one stays atomic (VACUUM itself would not).
+TEST_F(MigratePg, AnalyzeKeepsTheMigrationTransactional) {
+  PgDatabase db;
+  MigrationFolder folder(db.url());
+  folder.write("0001_a.up.sql",
+               "CREATE TABLE a (id int);\nANALYZE a;\nINSERT INTO nowhere VALUES (1);\n");
+  RunResult r = folder.keel("apply");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.err.find("statement by statement"), std::string::npos) << r.err;
+  EXPECT_EQ(db.scalar("SELECT to_regclass('a')"), "");
+}
+
 TEST_F(MigratePg, SyntaxErrorRunsNothingAndNamesTheLine) {
   PgDatabase db;
   MigrationFolder folder(db.url());
