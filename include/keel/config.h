@@ -20,6 +20,9 @@
 //   retry_cap = "10s"                  # longest backoff
 //   applied_by = "deploy-bot"          # history's applied_by; default user@host
 //
+//   [lint]
+//   disable = ["drop-column"]          # lint rule ids not to report
+//
 //   [plan]
 //   max_lock_ms = 2000                 # longest ACCESS EXCLUSIVE hold on an existing relation
 //   max_rewrite_rows = 100000          # biggest table a migration may rewrite
@@ -61,6 +64,10 @@ struct PlanConfig {
   bool require_reversible = true;
 };
 
+struct LintConfig {
+  std::vector<std::string> disable;  // rule ids (validated)
+};
+
 struct Config {
   std::string path;  // the file read; empty when there was none
   std::map<std::string, EnvironmentConfig> environments;
@@ -68,6 +75,7 @@ struct Config {
   bool strict_server_version = false;
   bool include_index_stats = false;
   MigrationsConfig migrations;
+  LintConfig lint;
   PlanConfig plan;
 };
 

@@ -18,7 +18,7 @@ struct GlobalOptions {
   bool config_given = false;
   std::string env;
   std::string url;
-  std::string format = "text";  // "text" | "json"
+  std::string format = "text";  // "text" | "json" | "github" (lint only)
   bool quiet = false;
 
   bool json() const { return format == "json"; }
@@ -48,6 +48,7 @@ void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_validate(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_status(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_lint(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_plan(CLI::App& app, GlobalOptions& options, Runner& runner);
 
 }  // namespace keel::cli

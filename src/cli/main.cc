@@ -17,8 +17,8 @@ int main(int argc, char** argv) {
   app.add_option("--url", options.url,
                  "Connection URL (overrides the environment's url): postgresql://... or "
                  "sqlite:path.db");
-  app.add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", options.format, "Output format: text, json, github (lint only)")
+      ->check(CLI::IsMember({"text", "json", "github"}));
   app.add_flag("--quiet,-q", options.quiet, "Print only results, no progress");
 
   keel::cli::Runner runner;
@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   keel::cli::add_validate(app, options, runner);
   keel::cli::add_status(app, options, runner);
   keel::cli::add_rollback(app, options, runner);
+  keel::cli::add_lint(app, options, runner);
   keel::cli::add_plan(app, options, runner);
 
   try {
@@ -45,6 +46,10 @@ int main(int argc, char** argv) {
   }
   if (!runner) {
     std::cerr << app.help();
+    return keel::kExitUsage;
+  }
+  if (options.format == "github" && !app.got_subcommand("lint")) {
+    std::cerr << "keel: error: --format github is for keel lint only; use text or json\n";
     return keel::kExitUsage;
   }
   try {

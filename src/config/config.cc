@@ -11,6 +11,7 @@
 #include <set>
 
 #include "keel/connection.h"
+#include "keel/lint.h"
 #include "keel/migrations.h"
 
 namespace keel {
@@ -242,6 +243,37 @@ Result<void> parse_plan(const toml::node& node, Config& config, const std::strin
   return {};
 }
 
+Result<void> parse_lint(const toml::node& node, Config& config, const std::string& source) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr)
+    return fail(ErrorCode::kConfig, "[lint] must be a table", where(source, node));
+  if (auto ok = check_keys(*table, {"disable"}, "[lint]", source); !ok) return ok;
+  const toml::node* disable = table->get("disable");
+  if (disable == nullptr) return {};
+  const toml::array* array = disable->as_array();
+  if (array == nullptr) {
+    return fail(ErrorCode::kConfig, "'disable' must be an array of lint rule ids",
+                where(source, *disable));
+  }
+  for (const auto& item : *array) {
+    auto id = get_string(item, "disable", source);
+    if (!id) return std::unexpected(id.error());
+    if (lint::find_rule(*id) == nullptr) {
+      std::string valid;
+      for (const auto& rule : lint::rules()) {
+        if (!valid.empty()) valid += ", ";
+        valid += rule.id;
+      }
+      return fail(
+          ErrorCode::kConfig,
+          fmt::format("unknown lint rule '{}' in [lint] disable; valid rule ids: {}", *id, valid),
+          where(source, item));
+    }
+    config.lint.disable.push_back(*id);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> expand_env(const std::string& value) {
@@ -280,8 +312,9 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
     return fail(ErrorCode::kConfig, std::string(e.description()),
                 fmt::format("{}:{}", source, e.source().begin.line));
   }
-  if (auto ok = check_keys(root, {"environments", "baseline", "drift", "migrations", "plan"},
-                           "the top level", source);
+  if (auto ok =
+          check_keys(root, {"environments", "baseline", "drift", "migrations", "plan", "lint"},
+                     "the top level", source);
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -305,6 +338,9 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
   }
   if (const toml::node* n = root.get("migrations")) {
     if (auto ok = parse_migrations(*n, config, source); !ok) return std::unexpected(ok.error());
+  }
+  if (const toml::node* n = root.get("lint")) {
+    if (auto ok = parse_lint(*n, config, source); !ok) return std::unexpected(ok.error());
   }
   if (const toml::node* n = root.get("plan")) {
     if (auto ok = parse_plan(*n, config, source); !ok) return std::unexpected(ok.error());

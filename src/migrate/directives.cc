@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kAccepted =
     "accepted: -- keel:no-transaction, -- keel:lock-timeout <duration>, "
     "-- keel:statement-timeout <duration>, -- keel:retries <count> "
-    "(durations like 500ms, 2s, 1m)";
+    "(durations like 500ms, 2s, 1m); -- keel:ignore <lint rule> may stand before any statement";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -128,6 +128,11 @@ Result<Directives> parse_directives(std::string_view sql, const std::string& pat
     std::string_view text = trim(sql.substr(pos, end - pos));
     auto directive = directive_text(text);
     if (in_header && !text.empty() && !text.starts_with("--")) in_header = false;
+    // "-- keel:ignore <rule>" belongs to keel lint and may stand before any statement.
+    std::string_view name = directive ? trim(*directive) : std::string_view();
+    if (name == "ignore" || name.starts_with("ignore ") || name.starts_with("ignore\t")) {
+      directive.reset();
+    }
     if (directive) {
       if (!in_header) {
         return std::unexpected(directive_error(

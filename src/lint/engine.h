@@ -1,0 +1,149 @@
+// The lint engine's side that rules see: one parsed statement, what earlier
+// statements established, and a way to report. Rules live in src/lint/rules/,
+// one per file, and are listed in catalogue.cc.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keel/lint.h"
+
+namespace keel::lint {
+
+using Json = nlohmann::json;
+
+// One statement of the script, parsed.
+struct Stmt {
+  std::string_view kind;  // the parse node's name: "AlterTableStmt"
+  const Json* body = nullptr;
+  size_t base = 0;   // offset in the script of the text its locations count from
+  size_t begin = 0;  // offset of its first token
+  size_t end = 0;    // one past its last byte
+};
+
+// Across the scripts of a folder (see lint.h).
+struct Memory {
+  std::map<std::string, ColumnType> column_types;      // "public.t.c"
+  std::map<std::string, std::string> not_null_checks;  // "public.t/conname" -> "public.t.c"
+  std::set<std::string> proven_not_null;               // "public.t.c"
+};
+
+// Within one script.
+struct ScriptState {
+  std::set<std::string> new_tables;                // "public.t"
+  std::map<std::string, std::string> new_indexes;  // "public.i" -> "public.t"
+  std::map<std::string, Volatility> functions;     // created here: "public.f"
+  int transaction_line = 0;                        // line of an open explicit BEGIN
+  int transactional_statements = 0;                // statements that could run in a transaction
+  // The first statement that refuses a transaction (outside BEGIN), if any.
+  std::string non_transactional;
+  size_t non_transactional_at = 0;
+};
+
+// The most volatile function of an expression.
+struct VolatilityFound {
+  Volatility level = Volatility::kImmutable;
+  std::string function;  // the function that set the level, e.g. "random"
+  bool assumed = false;  // unknown function, assumed VOLATILE
+};
+
+class Context {
+ public:
+  Context(const migrate::Script& script, const LintOptions& options, ScriptState& state,
+          Memory& memory, std::vector<Finding>& out, const std::vector<size_t>& line_starts);
+
+  const Stmt& stmt() const { return *stmt_; }
+  const Json& body() const { return *stmt_->body; }
+  void set_stmt(const Stmt& stmt, std::set<std::string> ignored);
+
+  // Reports rule `rule` at byte `offset` of the script, with the catalogue's
+  // severity unless `severity` is given.
+  // Whether `rule` is ignored for this statement or disabled.
+  bool suppressed(std::string_view rule) const;
+  void report(std::string_view rule, size_t offset, std::string message, std::string fix,
+              std::optional<Severity> severity = {});
+  // Offset of a parse node: its "location" when it has one, else the
+  // statement's start.
+  size_t at(const Json& node) const;
+
+  int pg_version() const { return options_.pg_version; }
+  ScriptState& state() { return state_; }
+  Memory& memory() { return memory_; }
+  int line_of(size_t offset) const;
+
+  // "public.users" for a RangeVar (default schema public).
+  static std::string table(const Json& range_var);
+  bool is_new_table(const std::string& table) const { return state_.new_tables.contains(table); }
+
+  VolatilityFound volatility(const Json& expr);
+  std::optional<ColumnType> column_type(const std::string& table, const std::string& column);
+
+ private:
+  std::optional<Volatility> function_volatility(const std::string& schema, const std::string& name);
+
+  const migrate::Script& script_;
+  const LintOptions& options_;
+  ScriptState& state_;
+  Memory& memory_;
+  std::vector<Finding>& out_;
+  const std::vector<size_t>& line_starts_;
+  const Stmt* stmt_ = nullptr;
+  std::set<std::string> ignored_;
+};
+
+struct Rule {
+  RuleInfo info;
+  void (*check)(Context& ctx);             // on each statement (may be null)
+  void (*finish)(Context& ctx) = nullptr;  // after the last statement
+};
+
+// --- helpers for rules ------------------------------------------------------
+
+// The "sval" of a {"String": {...}} node; empty otherwise.
+std::string sval(const Json& node);
+// A list of String nodes joined with '.': ["public", "users"] -> "public.users".
+std::string dotted(const Json& list);
+// Value of `key` in `j` or a shared null.
+const Json& field(const Json& j, std::string_view key);
+// Calls fn(subtype, cmd) for each AlterTableCmd of an AlterTableStmt on a table.
+template <typename Fn>
+void for_each_cmd(const Json& alter, Fn fn) {
+  if (alter.value("objtype", "") != "OBJECT_TABLE") return;
+  for (const Json& item : field(alter, "cmds")) {
+    const Json& cmd = field(item, "AlterTableCmd");
+    if (!cmd.empty()) fn(cmd.value("subtype", ""), cmd);
+  }
+}
+// For an ALTER TABLE on a table that existed before the script: calls
+// fn(table, subtype, cmd) for each of its commands.
+template <typename Fn>
+void alter_existing(Context& ctx, Fn fn) {
+  if (ctx.stmt().kind != "AlterTableStmt") return;
+  std::string table = Context::table(field(ctx.body(), "relation"));
+  if (ctx.is_new_table(table)) return;
+  for_each_cmd(ctx.body(),
+               [&](const std::string& subtype, const Json& cmd) { fn(table, subtype, cmd); });
+}
+// Constraint nodes of a ColumnDef.
+std::vector<const Json*> column_constraints(const Json& column_def);
+// The column type of a TypeName node.
+ColumnType type_of(const Json& type_name);
+// "varchar(20)", "numeric(10,2)", "int8".
+std::string type_text(const ColumnType& type);
+// "CREATE INDEX CONCURRENTLY", ... when the statement cannot run inside a
+// transaction block (as PostgreSQL decides); empty otherwise.
+std::string refuses_transaction(std::string_view kind, const Json& body);
+
+// Lock phrases shared by messages.
+std::string access_exclusive(
+    const std::string& table);  // "takes an ACCESS EXCLUSIVE lock on T: ..."
+
+// The catalogue (catalogue.cc).
+const std::vector<const Rule*>& all_rules();
+
+}  // namespace keel::lint

@@ -1,0 +1,37 @@
+// ADD FOREIGN KEY without NOT VALID on an existing table: validates every
+// row while both tables are locked against writes.
+#include <fmt/format.h>
+
+#include "lint/rules/rules.h"
+
+namespace keel::lint::checks {
+namespace {
+
+void check(Context& ctx) {
+  alter_existing(ctx, [&](const std::string& table, const std::string& subtype, const Json& cmd) {
+    if (subtype != "AT_AddConstraint") return;
+    const Json& c = field(field(cmd, "def"), "Constraint");
+    if (c.value("contype", "") != "CONSTR_FOREIGN" || c.value("skip_validation", false)) return;
+    std::string referenced = Context::table(field(c, "pktable"));
+    std::string name = c.value("conname", "");
+    ctx.report(
+        kForeignKeyWithoutNotValid.info.id, ctx.at(c),
+        fmt::format("ADD FOREIGN KEY{} on {} without NOT VALID checks every existing row while "
+                    "holding SHARE ROW EXCLUSIVE locks on {} and {}: blocks every write to both "
+                    "tables for the whole scan",
+                    name.empty() ? "" : " " + name, table, table, referenced),
+        fmt::format("ADD CONSTRAINT {} FOREIGN KEY (...) REFERENCES {} (...) NOT VALID (a brief "
+                    "lock, no scan; new rows are checked); then VALIDATE CONSTRAINT {} in a "
+                    "later statement or migration (SHARE UPDATE EXCLUSIVE on {}: writes go on)",
+                    name.empty() ? "name" : name, referenced, name.empty() ? "name" : name, table));
+  });
+}
+
+}  // namespace
+
+const Rule kForeignKeyWithoutNotValid{
+    {"foreign-key-without-not-valid", Severity::kError, "SHARE ROW EXCLUSIVE",
+     "ADD FOREIGN KEY without NOT VALID blocks writes to both tables during validation"},
+    &check};
+
+}  // namespace keel::lint::checks
