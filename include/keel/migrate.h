@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -190,6 +191,9 @@ struct ApplyOptions {
   RunOptions run;
   std::optional<std::string> to;  // apply up to and including this version
   bool allow_out_of_order = false;
+  // When set, a pending migration whose checksum is not in it is refused
+  // (kGateFailed, nothing run): apply --require-validated.
+  std::optional<std::set<std::string>> validated;
 };
 
 // Takes the deploy lock, validates (a problem is a kGateFailed error), then

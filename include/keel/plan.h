@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -135,5 +136,15 @@ struct Report {
 // (cannot connect, a broken session); a rejected migration is a Report.
 Result<Report> run(PlanTarget& target, const std::vector<migrate::Migration>& files,
                    const Options& options);
+
+// Saved plans: a VALIDATED report is written to `dir` (".keel/plans") as
+// "<UTC time>.json" with the checksums of the migrations it covered, so that
+// `apply --require-validated` can refuse migrations no plan validated.
+// Returns the file written.
+Result<std::string> save_validated(const Report& report, const std::string& dir,
+                                   const std::string& url);
+// Every migration checksum a VALIDATED plan under `dir` covered; empty when
+// the folder does not exist. An unreadable plan file is an error.
+Result<std::set<std::string>> validated_checksums(const std::string& dir);
 
 }  // namespace keel::plan

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/migrate_cli.h"
+#include "keel/plan.h"
 
 namespace keel::cli {
 namespace {
@@ -12,6 +13,7 @@ struct ApplyArgs {
   MigrateArgs common;
   std::string to;
   bool allow_out_of_order = false;
+  bool require_validated = false;
 };
 
 int run(const GlobalOptions& options, const ApplyArgs& args) {
@@ -21,6 +23,11 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   apply_options.run = ctx->run;
   if (!args.to.empty()) apply_options.to = args.to;
   apply_options.allow_out_of_order = args.allow_out_of_order;
+  if (args.require_validated) {
+    auto validated = plan::validated_checksums(kPlansDir);
+    if (!validated) return report(options, validated.error());
+    apply_options.validated = std::move(*validated);
+  }
   note(options, fmt::format("applying migrations to {} ...", ctx->url.masked));
   auto applied = migrate::apply(*ctx->target, ctx->files, apply_options);
   if (!applied) return report(options, applied.error());
@@ -45,6 +52,8 @@ void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner) {
   apply->add_option("--to", args->to, "Apply up to and including this version");
   apply->add_flag("--allow-out-of-order", args->allow_out_of_order,
                   "Apply pending migrations older than the newest applied one");
+  apply->add_flag("--require-validated", args->require_validated,
+                  "Refuse migrations that no VALIDATED plan under .keel/plans covered");
   apply->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
 }
 

@@ -32,6 +32,10 @@ void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks);
 Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args,
                                     bool session = true);
 
+// Where keel plan saves VALIDATED plans and apply --require-validated
+// reads them (relative to the current directory).
+extern const char* const kPlansDir;
+
 nlohmann::json applied_json(const std::vector<migrate::Applied>& applied);
 
 }  // namespace keel::cli

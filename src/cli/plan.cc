@@ -8,6 +8,9 @@
 #include "keel/plan.h"
 
 namespace keel::cli {
+
+const char* const kPlansDir = ".keel/plans";
+
 namespace {
 
 nlohmann::json statement_json(const plan::StatementReport& s) {
@@ -119,10 +122,22 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
                             ctx->url.masked));
   auto done = plan::run(**target, ctx->files, plan_options);
   if (!done) return report(options, done.error());
+  nlohmann::json saved = nullptr;
+  if (done->validated && !done->migrations.empty()) {
+    auto path = plan::save_validated(*done, kPlansDir, ctx->url.masked);
+    if (!path) return report(options, path.error());
+    saved = *path;
+  }
   if (options.json()) {
-    print_json(report_json(*done, ctx->url.masked));
+    nlohmann::json j = report_json(*done, ctx->url.masked);
+    j["saved"] = saved;
+    print_json(j);
   } else {
     print_text(*done, ctx->url.masked);
+    if (!saved.is_null()) {
+      std::cout << fmt::format("saved {} (apply --require-validated accepts these migrations)\n",
+                               saved.get<std::string>());
+    }
   }
   return done->validated ? kExitOk : kExitGate;
 }

@@ -24,8 +24,7 @@ Result<std::unique_ptr<PlanTarget>> open_plan_target(const ConnectionUrl& url) {
     case Dialect::kPostgres:
       return pg::open_plan_target(url);
     case Dialect::kSqlite:
-      return fail(ErrorCode::kUnsupported,
-                  "keel plan does not support SQLite yet; run it against PostgreSQL", url.masked);
+      return sqlite::open_plan_target(url);
   }
   return fail(ErrorCode::kInternal, "unknown dialect");
 }

@@ -30,6 +30,22 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   }
   std::map<std::string, const HistoryRow*> rows;
   for (const HistoryRow& row : *history) rows[version_key(row.version)] = &row;
+  if (options.validated) {
+    std::string missing;
+    for (const Migration& m : files) {
+      if (options.to && compare_versions(m.version, *options.to) > 0) break;
+      auto it = rows.find(version_key(m.version));
+      if (it != rows.end() && it->second->status == RowStatus::kSuccess) continue;
+      if (!options.validated->contains(m.checksum)) missing += "\n  " + m.up.path;
+    }
+    if (!missing.empty()) {
+      return fail(ErrorCode::kGateFailed,
+                  "--require-validated: no VALIDATED plan covers these migrations as they are "
+                  "now (run `keel plan` on a staging copy first; an edited file needs a new "
+                  "plan); nothing was applied:" +
+                      missing);
+    }
+  }
   std::vector<Applied> applied;
   for (const Migration& m : files) {
     if (options.to && compare_versions(m.version, *options.to) > 0) break;

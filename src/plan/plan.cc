@@ -295,6 +295,8 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
 // Versions to plan: not applied, or applied and then rolled back or failed.
 std::vector<const Migration*> pending(const std::vector<Migration>& files,
                                       const std::vector<migrate::HistoryRow>& history) {
+  std::map<std::string, const Migration*> by_key;
+  for (const Migration& m : files) by_key[migrate::version_key(m.version)] = &m;
   std::vector<const Migration*> out;
   for (const migrate::VersionStatus& v : migrate::status(files, history)) {
     if (v.path.empty()) continue;
@@ -302,8 +304,8 @@ std::vector<const Migration*> pending(const std::vector<Migration>& files,
         v.state != migrate::State::kRolledBack) {
       continue;
     }
-    for (const Migration& m : files) {
-      if (m.version == v.version) out.push_back(&m);
+    if (auto it = by_key.find(migrate::version_key(v.version)); it != by_key.end()) {
+      out.push_back(it->second);
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "integration/migrate_helpers.h"
 
@@ -126,6 +127,42 @@ TEST(MigrateSqlite, StatementTimeoutInterruptsARunawayStatement) {
   EXPECT_LT(took, std::chrono::seconds(20));
   EXPECT_FALSE(f.has_table("before_slow"));
   EXPECT_EQ(f.status_of("0001"), "FAILED");
+}
+
+// keel plan on SQLite: BEGIN ... ROLLBACK, idempotency and reversibility
+// proven with savepoints, the schema left as it was; no lock report.
+TEST(MigrateSqlite, PlanProvesAndRollsBack) {
+  SqliteFolder f;
+  sqlite3* handle = nullptr;
+  sqlite3_open(f.db.c_str(), &handle);
+  sqlite3_exec(handle,
+               "CREATE TABLE users (id INTEGER PRIMARY KEY); INSERT INTO users VALUES (1), (2);",
+               nullptr, nullptr, nullptr);
+  sqlite3_close(handle);
+  f.write("0001_flag.up.sql",
+          "ALTER TABLE users ADD COLUMN flag INTEGER;\nUPDATE users SET flag = 1;\n");
+  f.write("0001_flag.down.sql", "ALTER TABLE users DROP COLUMN flag;\n");
+  std::string hash = run_keel({"--url", f.url, "--quiet", "baseline", "hash"}).out;
+
+  RunResult rejected = run_keel({"--url", f.url, "--format", "json", "plan"}, f.dir.path);
+  EXPECT_EQ(rejected.status, 3) << rejected.err;
+  auto j = nlohmann::json::parse(rejected.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << rejected.out;
+  EXPECT_EQ(j["verdict"], "REJECTED");
+  EXPECT_EQ(j["migrations"][0]["idempotent"], false);
+  EXPECT_EQ(j["migrations"][0]["reversible"], true);
+  EXPECT_EQ(j["migrations"][0]["statements"][1]["rows"], 2);
+  EXPECT_TRUE(j["migrations"][0]["statements"][0]["locks"].empty());
+
+  // SQLite has no ADD COLUMN IF NOT EXISTS: an idempotent migration with a
+  // down that restores the schema creates a table instead.
+  f.write("0001_flag.up.sql", "CREATE TABLE IF NOT EXISTS flags (user_id INTEGER);\n");
+  f.write("0001_flag.down.sql", "DROP TABLE IF EXISTS flags;\n");
+  RunResult validated = run_keel({"--url", f.url, "plan"}, f.dir.path);
+  EXPECT_EQ(validated.status, 0) << validated.err << validated.out;
+  EXPECT_NE(validated.out.find("VALIDATED"), std::string::npos) << validated.out;
+  EXPECT_FALSE(f.has_table("flags"));
+  EXPECT_EQ(run_keel({"--url", f.url, "--quiet", "baseline", "hash"}).out, hash);
 }
 
 }  // namespace

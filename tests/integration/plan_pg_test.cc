@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -185,6 +186,37 @@ TEST_F(PlanPg, BigRewriteAndLongExclusiveLockAreGates) {
             std::string::npos)
       << reasons;
   EXPECT_NE(reasons.find("ACCESS EXCLUSIVE lock on public.big"), std::string::npos) << reasons;
+}
+
+TEST_F(PlanPg, ApplyRequireValidatedTrustsOnlySavedValidatedPlans) {
+  PgDatabase db;
+  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
+  MigrationFolder folder(db.url());
+  folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
+  folder.write("0001_name.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS name;\n");
+
+  RunResult refused = folder.keel("apply", {"--require-validated"});
+  EXPECT_EQ(refused.status, 3) << refused.err;
+  EXPECT_NE(refused.err.find("migrations/0001_name.up.sql"), std::string::npos) << refused.err;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                      "AND attname = 'name'"),
+            "0");
+
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  ASSERT_TRUE(j["saved"].is_string()) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(folder.dir.file(j["saved"].get<std::string>())));
+
+  // Edited after the plan: its checksum was never validated.
+  folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name varchar;\n");
+  EXPECT_EQ(folder.keel("apply", {"--require-validated"}).status, 3);
+  folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
+  RunResult applied = folder.keel("apply", {"--require-validated"});
+  EXPECT_EQ(applied.status, 0) << applied.err;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                      "AND attname = 'name'"),
+            "1");
 }
 
 }  // namespace

@@ -154,6 +154,8 @@ void Session::set_statement_timeout(std::chrono::milliseconds timeout) {
   }
 }
 
+int64_t Session::changes() const { return sqlite3_changes64(handle_->db); }
+
 bool Session::last_error_was_timeout() const {
   return handle_->clock.timed_out && (sqlite3_errcode(handle_->db) & 0xff) == SQLITE_INTERRUPT;
 }

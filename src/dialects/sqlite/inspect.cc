@@ -90,12 +90,14 @@ class Inspector {
     m.server.product = "sqlite";
     m.server.version = Session::library_version();
     parse_version(m.server);
-    if (auto r = session_.exec("BEGIN"); !r) return std::unexpected(r.error());
+    // A savepoint: one read transaction for the whole capture, or, inside
+    // keel plan's open transaction, a nested one that sees its changes.
+    if (auto r = session_.exec("SAVEPOINT keel_inspect"); !r) return std::unexpected(r.error());
     if (auto r = read_pragmas(m); !r) return std::unexpected(r.error());
     if (auto r = read_schema(m.schema.schemas[std::string(kSchema)]); !r) {
       return std::unexpected(r.error());
     }
-    if (auto r = session_.exec("COMMIT"); !r) return std::unexpected(r.error());
+    if (auto r = session_.exec("RELEASE keel_inspect"); !r) return std::unexpected(r.error());
     return m;
   }
 

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "dialects/sqlite/inspect.h"
 #include "dialects/sqlite/session.h"
 #include "util/quote.h"
 
@@ -58,7 +59,8 @@ std::string first_keyword(std::string_view sql) {
   return word;
 }
 
-class SqliteMigrationTarget final : public migrate::MigrationTarget {
+// The migration session (apply, rollback) and the dry-run session (plan).
+class SqliteMigrationTarget final : public plan::PlanTarget {
  public:
   SqliteMigrationTarget(std::unique_ptr<Session> session, ConnectionUrl url)
       : session_(std::move(session)), url_(std::move(url)) {}
@@ -196,7 +198,43 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
   }
 
   Result<void> execute(const migrate::Statement& statement, const std::string& path) override {
-    return run(statement.sql, fmt::format("{}:{}", path, statement.line));
+    last_rows_ = 0;
+    auto done = run(statement.sql, fmt::format("{}:{}", path, statement.line));
+    // sqlite3_changes64 keeps the count of the last DML: only trust it after one.
+    std::string word = first_keyword(statement.sql);
+    if (done && (word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "REPLACE")) {
+      last_rows_ = session_->changes();
+    }
+    return done;
+  }
+
+  // --- the dry run (keel plan) ---
+
+  Result<void> savepoint(const std::string& name) override {
+    return run("SAVEPOINT " + quote_identifier(name), url_.path);
+  }
+  Result<void> rollback_to(const std::string& name) override {
+    return run("ROLLBACK TO " + quote_identifier(name), url_.path);
+  }
+  Result<void> release(const std::string& name) override {
+    return run("RELEASE " + quote_identifier(name), url_.path);
+  }
+  int64_t last_rows() const override { return last_rows_; }
+  // SQLite locks the whole file, not relations, and has no storage ids.
+  bool observes_locks() const override { return false; }
+  Result<std::vector<plan::RelationLock>> relation_locks() override {
+    return std::vector<plan::RelationLock>{};
+  }
+  Result<std::map<std::string, plan::Storage>> storage() override {
+    return std::map<std::string, plan::Storage>{};
+  }
+  Result<int64_t> count_rows(const std::string& /*relation*/) override { return int64_t{0}; }
+  // This connection sees its own uncommitted changes.
+  Result<Manifest> schema() override { return inspect(*session_); }
+  std::vector<plan::Blocker> last_blockers() const override { return {}; }
+  std::optional<std::string> in_transaction_equivalent(
+      const migrate::Statement& /*statement*/) const override {
+    return std::nullopt;  // VACUUM has none
   }
 
   Result<void> record(const migrate::HistoryRow& row) override {
@@ -260,11 +298,10 @@ class SqliteMigrationTarget final : public migrate::MigrationTarget {
   bool in_transaction_ = false;
   bool last_busy_ = false;
   milliseconds statement_timeout_{0};
+  int64_t last_rows_ = 0;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+Result<std::unique_ptr<SqliteMigrationTarget>> open_target(const ConnectionUrl& url) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(url.path, ec)) {
     return fail(ErrorCode::kConnection,
@@ -274,8 +311,21 @@ Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const Co
   }
   auto session = Session::open(url.path, Access::kReadWrite);
   if (!session) return std::unexpected(session.error());
-  return std::unique_ptr<migrate::MigrationTarget>(
-      new SqliteMigrationTarget(std::move(*session), url));
+  return std::make_unique<SqliteMigrationTarget>(std::move(*session), url);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+  auto target = open_target(url);
+  if (!target) return std::unexpected(target.error());
+  return std::unique_ptr<migrate::MigrationTarget>(std::move(*target));
+}
+
+Result<std::unique_ptr<plan::PlanTarget>> open_plan_target(const ConnectionUrl& url) {
+  auto target = open_target(url);
+  if (!target) return std::unexpected(target.error());
+  return std::unique_ptr<plan::PlanTarget>(std::move(*target));
 }
 
 }  // namespace keel::sqlite

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,8 @@ class Session {
   int last_error_code() const;
   bool last_error_was_busy() const;
   bool last_error_was_timeout() const;
+  // Rows the last INSERT, UPDATE or DELETE changed (sqlite3_changes64).
+  int64_t changes() const;
 
   Result<ColumnMetadata> column_metadata(const std::string& table, const std::string& column);
 
