@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "keel/lint.h"
 #include "keel/manifest.h"
 #include "keel/migrate.h"
 
@@ -93,6 +94,9 @@ struct Options {
   migrate::Timeouts timeouts;
   Gates gates;
   migrate::Progress progress;
+  // PostgreSQL: each up script is linted first; a finding of severity error
+  // rejects the migration. nullopt: no lint gate (SQLite).
+  std::optional<lint::LintOptions> lint;
 };
 
 struct StatementReport {
@@ -119,7 +123,9 @@ struct MigrationReport {
   std::optional<bool> reversible;
   std::string hash_before;
   std::string hash_after;
-  std::vector<std::string> changed;  // objects the up changed, as drift names them
+  std::vector<std::string> changed;  // objects the up changed, as drift names them:
+                                     // "column public.users.email"
+  std::string expect_path;           // "<dir>/<version>_<name>.expect.json" when it exists
   std::vector<StatementReport> statements;
 };
 

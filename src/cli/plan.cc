@@ -40,14 +40,16 @@ nlohmann::json report_json(const plan::Report& report, const std::string& url) {
   for (const auto& m : report.migrations) {
     nlohmann::json statements = nlohmann::json::array();
     for (const auto& s : m.statements) statements.push_back(statement_json(s));
-    nlohmann::json j = {{"version", m.version},
-                        {"name", m.name},
-                        {"path", m.path},
-                        {"checksum", m.checksum},
-                        {"verdict", m.validated ? "VALIDATED" : "REJECTED"},
-                        {"reasons", m.reasons},
-                        {"changed", m.changed},
-                        {"statements", statements}};
+    nlohmann::json j = {
+        {"version", m.version},
+        {"name", m.name},
+        {"path", m.path},
+        {"checksum", m.checksum},
+        {"verdict", m.validated ? "VALIDATED" : "REJECTED"},
+        {"reasons", m.reasons},
+        {"changed", m.changed},
+        {"expect", m.expect_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.expect_path)},
+        {"statements", statements}};
     j["idempotent"] = m.idempotent ? nlohmann::json(*m.idempotent) : nlohmann::json(nullptr);
     j["reversible"] = m.reversible ? nlohmann::json(*m.reversible) : nlohmann::json(nullptr);
     migrations.push_back(std::move(j));
@@ -117,6 +119,18 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   }
   plan_options.gates.require_idempotent = pc.require_idempotent.value_or(tier != "dev");
   plan_options.progress = ctx->run.progress;
+  // Lint errors are a gate (PostgreSQL): function volatility and column
+  // types come from the server, as with `keel lint --url`.
+  std::unique_ptr<lint::Catalog> catalog;
+  if (ctx->url.dialect == Dialect::kPostgres) {
+    auto opened = lint::open_catalog(ctx->url);
+    if (!opened) return report(options, opened.error());
+    catalog = std::move(*opened);
+    lint::LintOptions lint_options;
+    lint_options.disabled = ctx->config.lint.disable;
+    lint_options.catalog = catalog.get();
+    plan_options.lint = lint_options;
+  }
 
   note(options, fmt::format("dry-running pending migrations on {} (BEGIN ... ROLLBACK) ...",
                             ctx->url.masked));

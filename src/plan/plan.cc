@@ -7,7 +7,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "keel/canonical.h"
 #include "keel/drift.h"
@@ -206,9 +210,52 @@ std::string failure_reason(PlanTarget& target, const Error& error,
   return fmt::format("fails: {}", error.to_string());
 }
 
+// "<dir of the up script>/<version>_<name>.expect.json": the objects the
+// migration may change, as `changed` names them. Compared as sets.
+Result<void> check_expected(const Migration& m, MigrationReport& report) {
+  namespace fs = std::filesystem;
+  fs::path path = fs::path(m.up.path).parent_path() / (m.version + "_" + m.name + ".expect.json");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {};
+  report.expect_path = path.string();
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+  std::set<std::string> expected;
+  bool valid = in.good() || in.eof();
+  valid = valid && doc.is_array();
+  for (const auto& item : valid ? doc : nlohmann::json::array()) {
+    if (!item.is_string()) valid = false;
+    if (item.is_string()) expected.insert(item.get<std::string>());
+  }
+  if (!valid) {
+    return fail(ErrorCode::kConfig,
+                "an expected-diff file must be a JSON array of strings such as "
+                "\"column public.users.email\" (the names keel plan prints under changes)",
+                report.expect_path);
+  }
+  std::set<std::string> actual(report.changed.begin(), report.changed.end());
+  std::string unexpected, missing;
+  for (const std::string& c : actual) {
+    if (!expected.contains(c)) unexpected += (unexpected.empty() ? "" : ", ") + c;
+  }
+  for (const std::string& e : expected) {
+    if (!actual.contains(e)) missing += (missing.empty() ? "" : ", ") + e;
+  }
+  if (!unexpected.empty() || !missing.empty()) {
+    std::string reason = fmt::format("the schema diff does not match {}:", report.expect_path);
+    if (!unexpected.empty()) reason += " changed but not expected: " + unexpected + ";";
+    if (!missing.empty()) reason += " expected but not changed: " + missing + ";";
+    reason.pop_back();
+    report.reasons.push_back(std::move(reason));
+  }
+  return {};
+}
+
 Result<void> plan_migration(PlanTarget& target, const Migration& m, const Options& options,
-                            Manifest& schema, std::string& hash, MigrationReport& report,
-                            bool& stop) {
+                            lint::Memory* lint_memory, Manifest& schema, std::string& hash,
+                            MigrationReport& report, bool& stop) {
   report.version = m.version;
   report.name = m.name;
   report.path = m.up.path;
@@ -216,6 +263,13 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
   report.hash_before = hash;
   say(options, fmt::format("planning {}_{} ...", m.version, m.name));
 
+  if (options.lint) {
+    for (const lint::Finding& f : lint::lint_script(m.up, *options.lint, lint_memory)) {
+      if (f.severity != lint::Severity::kError) continue;
+      report.reasons.push_back(
+          fmt::format("lint {} at {}:{}:{}: {}", f.rule, f.file, f.line, f.column, f.message));
+    }
+  }
   auto statements = migrate::split_statements(target.dialect(), m.up);
   if (!statements) {
     report.reasons.push_back(fmt::format("does not parse: {}", statements.error().to_string()));
@@ -237,6 +291,7 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
   if (!after_hash) return std::unexpected(after_hash.error());
   report.hash_after = *after_hash;
   report.changed = changed_objects(schema, after);
+  if (auto ok = check_expected(m, report); !ok) return ok;
 
   // Idempotency: the up a second time must succeed and change nothing.
   if (auto ok = target.savepoint(kProofSavepoint); !ok) return ok;
@@ -327,7 +382,10 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
   }
   report.hash_before = *hash;
   std::string current = *hash;
+  Options effective = options;
+  if (effective.lint) effective.lint->pg_version = schema.server.major;
   bool stop = false;
+  lint::MemoryPtr lint_memory = lint::new_memory();
   for (const Migration* m : pending(files, *history)) {
     MigrationReport mr;
     if (stop) {
@@ -336,7 +394,9 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
       mr.path = m->up.path;
       mr.checksum = m->checksum;
       mr.reasons.push_back("not planned: an earlier migration failed");
-    } else if (auto ok = plan_migration(target, *m, options, schema, current, mr, stop); !ok) {
+    } else if (auto ok = plan_migration(target, *m, effective, lint_memory.get(), schema, current,
+                                        mr, stop);
+               !ok) {
       target.rollback();
       return std::unexpected(ok.error());
     }

@@ -37,11 +37,18 @@ TEST_F(PlanPg, AlterTypeBigintTakesAccessExclusiveAndRewritesAndChangesNothing) 
 
   RunResult r;
   nlohmann::json j = plan_json(db, folder, r);
-  ASSERT_EQ(r.status, 0) << r.err << r.out;
-  EXPECT_EQ(j["verdict"], "VALIDATED");
+  // Proven idempotent and reversible, but keel lint's alter-column-type is an
+  // error, and lint errors are a gate.
+  ASSERT_EQ(r.status, 3) << r.err << r.out;
+  EXPECT_EQ(j["verdict"], "REJECTED");
   const auto& m = j["migrations"][0];
   EXPECT_EQ(m["idempotent"], true);
   EXPECT_EQ(m["reversible"], true);
+  ASSERT_EQ(m["reasons"].size(), 1u) << m.dump();
+  EXPECT_EQ(m["reasons"][0].get<std::string>().rfind(
+                "lint alter-column-type at migrations/0001_bigint.up.sql:1:", 0),
+            0u)
+      << m.dump();
   const auto& st = m["statements"][0];
   EXPECT_EQ(st["line"], 1);
   EXPECT_NE(
@@ -62,7 +69,7 @@ TEST_F(PlanPg, AlterTypeBigintTakesAccessExclusiveAndRewritesAndChangesNothing) 
 
   // The same as text: the lock, the rewrite, the verdict.
   RunResult text = folder.keel("plan");
-  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_EQ(text.status, 3) << text.err;
   EXPECT_NE(text.out.find("lock AccessExclusiveLock public.users"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("REWRITES public.users"), std::string::npos) << text.out;
 }
@@ -186,6 +193,34 @@ TEST_F(PlanPg, BigRewriteAndLongExclusiveLockAreGates) {
             std::string::npos)
       << reasons;
   EXPECT_NE(reasons.find("ACCESS EXCLUSIVE lock on public.big"), std::string::npos) << reasons;
+}
+
+TEST_F(PlanPg, ExpectedDiffMustMatchExactly) {
+  PgDatabase db;
+  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
+  MigrationFolder folder(db.url());
+  folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
+  folder.write("0001_name.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS name;\n");
+  folder.write("0001_name.expect.json", R"(["column public.users.name"])");
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(j["migrations"][0]["expect"], "migrations/0001_name.expect.json");
+
+  folder.write("0001_name.expect.json", R"(["column public.users.nick"])");
+  j = plan_json(db, folder, r);
+  EXPECT_EQ(r.status, 3) << r.out;
+  EXPECT_EQ(j["migrations"][0]["reasons"][0],
+            "the schema diff does not match migrations/0001_name.expect.json: changed but not "
+            "expected: column public.users.name; expected but not changed: column "
+            "public.users.nick");
+
+  folder.write("0001_name.expect.json", R"({"column": "public.users.name"})");
+  RunResult bad = folder.keel("plan");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("0001_name.expect.json: an expected-diff file must be a JSON array"),
+            std::string::npos)
+      << bad.err;
 }
 
 TEST_F(PlanPg, ApplyRequireValidatedTrustsOnlySavedValidatedPlans) {
