@@ -28,6 +28,7 @@
 //   max_rewrite_rows = 100000          # biggest table a migration may rewrite
 //   require_idempotent = true          # default: false for tier "dev", true otherwise
 //   require_reversible = true
+//   verify_queries = ["SELECT ... FROM users WHERE email = 'x'"]
 #pragma once
 
 #include <chrono>
@@ -62,6 +63,7 @@ struct PlanConfig {
   int64_t max_rewrite_rows = 100000;
   std::optional<bool> require_idempotent;  // unset: by the environment's tier
   bool require_reversible = true;
+  std::vector<std::string> verify_queries;  // EXPLAIN (ANALYZE, BUFFERS) after each migration
 };
 
 struct LintConfig {

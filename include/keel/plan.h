@@ -73,6 +73,14 @@ class PlanTarget : public migrate::MigrationTarget {
   // The sessions that blocked the last failed execute(), if the dialect can
   // tell; empty otherwise.
   virtual std::vector<Blocker> last_blockers() const = 0;
+  // The plan of `query` run in the open transaction (PostgreSQL: EXPLAIN
+  // (ANALYZE, BUFFERS) inside a savepoint that is rolled back, so a DML
+  // query changes nothing; SQLite: EXPLAIN QUERY PLAN), one line per row.
+  virtual Result<std::string> explain(const std::string& query) = 0;
+  // Temporary files this database has written so far (pg_stat_database,
+  // after flushing this session's pending statistics): {files, bytes}.
+  // Call outside a transaction. SQLite: {0, 0}.
+  virtual Result<std::pair<int64_t, int64_t>> temp_usage() = 0;
   // A statement the dialect refuses inside a transaction (CREATE INDEX
   // CONCURRENTLY) rewritten as its in-transaction equivalent; nullopt when
   // there is none (VACUUM).
@@ -97,6 +105,8 @@ struct Options {
   // PostgreSQL: each up script is linted first; a finding of severity error
   // rejects the migration. nullopt: no lint gate (SQLite).
   std::optional<lint::LintOptions> lint;
+  // Run with explain() after each migration: [plan] verify_queries.
+  std::vector<std::string> verify_queries;
 };
 
 struct StatementReport {
@@ -127,6 +137,7 @@ struct MigrationReport {
                                      // "column public.users.email"
   std::string expect_path;           // "<dir>/<version>_<name>.expect.json" when it exists
   std::vector<StatementReport> statements;
+  std::vector<std::pair<std::string, std::string>> explains;  // {query, plan}
 };
 
 struct Report {
@@ -134,6 +145,10 @@ struct Report {
   std::string hash_before;  // the environment before and after the dry run
   std::string hash_after;
   std::vector<MigrationReport> migrations;
+  // Temporary files written during the dry run (the whole run: PostgreSQL
+  // reports a session's statistics only once its transaction ends).
+  int64_t temp_files = 0;
+  int64_t temp_bytes = 0;
 };
 
 // Dry-runs every pending migration (per the history) in version order, each

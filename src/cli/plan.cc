@@ -50,12 +50,19 @@ nlohmann::json report_json(const plan::Report& report, const std::string& url) {
         {"changed", m.changed},
         {"expect", m.expect_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.expect_path)},
         {"statements", statements}};
+    nlohmann::json explains = nlohmann::json::array();
+    for (const auto& [query, text] : m.explains) {
+      explains.push_back({{"query", query}, {"plan", text}});
+    }
+    j["explains"] = explains;
     j["idempotent"] = m.idempotent ? nlohmann::json(*m.idempotent) : nlohmann::json(nullptr);
     j["reversible"] = m.reversible ? nlohmann::json(*m.reversible) : nlohmann::json(nullptr);
     migrations.push_back(std::move(j));
   }
   return {{"url", url},
           {"verdict", report.validated ? "VALIDATED" : "REJECTED"},
+          {"temp_files", report.temp_files},
+          {"temp_bytes", report.temp_bytes},
           {"schema_hash_before", report.hash_before},
           {"schema_hash_after", report.hash_after},
           {"migrations", migrations}};
@@ -88,11 +95,25 @@ void print_text(const plan::Report& report, const std::string& url) {
       for (const auto& c : m.changed) std::cout << fmt::format(" {};", c);
       std::cout << "\n";
     }
+    for (const auto& [query, text] : m.explains) {
+      std::cout << fmt::format("  verify: {}\n", query);
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::cout << fmt::format("      {}\n", text.substr(start, end - start));
+        start = end + 1;
+      }
+    }
     for (const auto& r : m.reasons) std::cout << fmt::format("  REJECTED: {}\n", r);
   }
   if (report.hash_after != report.hash_before) {
     std::cout << fmt::format("the dry run changed the environment: schema hash {} -> {}\n",
                              report.hash_before, report.hash_after);
+  }
+  if (report.temp_files > 0) {
+    std::cout << fmt::format("temporary files during the dry run: {} ({} bytes)\n",
+                             report.temp_files, report.temp_bytes);
   }
   std::cout << fmt::format("{} ({} migration{}; schema unchanged: {})\n",
                            report.validated ? "VALIDATED" : "REJECTED", report.migrations.size(),
@@ -119,6 +140,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   }
   plan_options.gates.require_idempotent = pc.require_idempotent.value_or(tier != "dev");
   plan_options.progress = ctx->run.progress;
+  plan_options.verify_queries = pc.verify_queries;
   // Lint errors are a gate (PostgreSQL): function volatility and column
   // types come from the server, as with `keel lint --url`.
   std::unique_ptr<lint::Catalog> catalog;

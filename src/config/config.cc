@@ -213,9 +213,10 @@ Result<void> parse_plan(const toml::node& node, Config& config, const std::strin
   const toml::table* table = node.as_table();
   if (table == nullptr)
     return fail(ErrorCode::kConfig, "[plan] must be a table", where(source, node));
-  if (auto ok = check_keys(
-          *table, {"max_lock_ms", "max_rewrite_rows", "require_idempotent", "require_reversible"},
-          "[plan]", source);
+  if (auto ok = check_keys(*table,
+                           {"max_lock_ms", "max_rewrite_rows", "require_idempotent",
+                            "require_reversible", "verify_queries"},
+                           "[plan]", source);
       !ok) {
     return ok;
   }
@@ -239,6 +240,18 @@ Result<void> parse_plan(const toml::node& node, Config& config, const std::strin
     auto v = get_bool(*n, "require_reversible", source);
     if (!v) return std::unexpected(v.error());
     p.require_reversible = *v;
+  }
+  if (const toml::node* n = table->get("verify_queries")) {
+    const toml::array* array = n->as_array();
+    if (array == nullptr) {
+      return fail(ErrorCode::kConfig, "'verify_queries' must be an array of SQL strings",
+                  where(source, *n));
+    }
+    for (const auto& item : *array) {
+      auto query = get_string(item, "verify_queries", source);
+      if (!query) return std::unexpected(query.error());
+      p.verify_queries.push_back(*query);
+    }
   }
   return {};
 }

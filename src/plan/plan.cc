@@ -291,6 +291,15 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
   if (!after_hash) return std::unexpected(after_hash.error());
   report.hash_after = *after_hash;
   report.changed = changed_objects(schema, after);
+  for (const std::string& query : options.verify_queries) {
+    auto explained = target.explain(query);
+    if (!explained) {
+      report.reasons.push_back(fmt::format("verify query fails after the migration: {}: {}", query,
+                                           explained.error().to_string()));
+      continue;
+    }
+    report.explains.emplace_back(query, std::move(*explained));
+  }
   if (auto ok = check_expected(m, report); !ok) return ok;
 
   // Idempotency: the up a second time must succeed and change nothing.
@@ -373,6 +382,8 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
   auto history = target.history();
   if (!history) return std::unexpected(history.error());
   Report report;
+  auto temp_before = target.temp_usage();
+  if (!temp_before) return std::unexpected(temp_before.error());
   if (auto ok = target.begin(options.timeouts); !ok) return std::unexpected(ok.error());
   Manifest schema;
   auto hash = hash_of(target, &schema);
@@ -411,6 +422,10 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
   target.rollback();
   if (!final_hash) return std::unexpected(final_hash.error());
   report.hash_after = *final_hash;
+  auto temp_after = target.temp_usage();
+  if (!temp_after) return std::unexpected(temp_after.error());
+  report.temp_files = temp_after->first - temp_before->first;
+  report.temp_bytes = temp_after->second - temp_before->second;
   report.validated = report.hash_after == report.hash_before &&
                      std::all_of(report.migrations.begin(), report.migrations.end(),
                                  [](const MigrationReport& m) { return m.validated; });

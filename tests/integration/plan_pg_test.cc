@@ -195,6 +195,33 @@ TEST_F(PlanPg, BigRewriteAndLongExclusiveLockAreGates) {
   EXPECT_NE(reasons.find("ACCESS EXCLUSIVE lock on public.big"), std::string::npos) << reasons;
 }
 
+TEST_F(PlanPg, VerifyQueriesAreExplainedAndTempFilesCounted) {
+  PgDatabase db;
+  db.sql(
+      "CREATE TABLE events (id int PRIMARY KEY, payload text);"
+      "INSERT INTO events SELECT g, md5(g::text) FROM generate_series(1, 200000) g");
+  MigrationFolder folder(db.url());
+  folder.dir.write("keel.toml",
+                   "[plan]\nmax_rewrite_rows = 1000000\nverify_queries = [\"SELECT count(*) "
+                   "FROM events WHERE payload = 'x'\"]\n");
+  // A small maintenance_work_mem makes the index build sort on disk.
+  folder.write("0001_idx.up.sql",
+               "SET LOCAL maintenance_work_mem = '1MB';\n"
+               "CREATE INDEX CONCURRENTLY IF NOT EXISTS events_payload_idx ON events (payload);\n");
+  folder.write("0001_idx.down.sql", "DROP INDEX CONCURRENTLY IF EXISTS events_payload_idx;\n");
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  ASSERT_TRUE(j.is_object()) << r.err << r.out;
+  const auto& explains = j["migrations"][0]["explains"];
+  ASSERT_EQ(explains.size(), 1u) << j.dump();
+  std::string plan = explains[0]["plan"];
+  EXPECT_NE(plan.find("events_payload_idx"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Execution Time"), std::string::npos) << plan;
+  EXPECT_GT(j["temp_files"].get<int64_t>(), 0) << j.dump();
+  EXPECT_GT(j["temp_bytes"].get<int64_t>(), 0) << j.dump();
+  EXPECT_EQ(db.scalar("SELECT to_regclass('events_payload_idx')"), "");
+}
+
 TEST_F(PlanPg, ExpectedDiffMustMatchExactly) {
   PgDatabase db;
   db.sql("CREATE TABLE users (id int PRIMARY KEY)");

@@ -523,6 +523,34 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return manifest;
   }
 
+  Result<std::string> explain(const std::string& query) override {
+    if (auto ok = savepoint("keel_plan_explain"); !ok) return std::unexpected(ok.error());
+    auto text = guarded([&]() -> Result<std::string> {
+      std::string out;
+      for (const auto& row : tx_->exec("EXPLAIN (ANALYZE, BUFFERS) " + query)) {
+        out += row[0].c_str();
+        out += '\n';
+      }
+      return out;
+    });
+    if (auto ok = rollback_to("keel_plan_explain"); !ok) return std::unexpected(ok.error());
+    if (auto ok = release("keel_plan_explain"); !ok) return std::unexpected(ok.error());
+    return text;
+  }
+
+  Result<std::pair<int64_t, int64_t>> temp_usage() override {
+    return guarded([&]() -> Result<std::pair<int64_t, int64_t>> {
+      // This session's counters reach pg_stat_database when it goes idle
+      // after a forced flush; the next statement reads a fresh snapshot.
+      tx_->exec("SELECT pg_catalog.pg_stat_force_next_flush()");
+      pqxx::result r = tx_->exec(
+          "SELECT temp_files, temp_bytes"
+          " FROM pg_catalog.pg_stat_database WHERE datname = pg_catalog.current_database()");
+      if (r.empty()) return std::pair<int64_t, int64_t>{0, 0};
+      return std::pair<int64_t, int64_t>{r[0][0].as<int64_t>(), r[0][1].as<int64_t>()};
+    });
+  }
+
   std::optional<std::string> in_transaction_equivalent(
       const migrate::Statement& statement) const override {
     std::string sql = without_concurrently(statement.sql);

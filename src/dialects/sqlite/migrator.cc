@@ -232,6 +232,19 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   // This connection sees its own uncommitted changes.
   Result<Manifest> schema() override { return inspect(*session_); }
   std::vector<plan::Blocker> last_blockers() const override { return {}; }
+  Result<std::string> explain(const std::string& query) override {
+    auto rows = session_->rows("EXPLAIN QUERY PLAN " + query);
+    if (!rows) return std::unexpected(rows.error());
+    std::string out;
+    for (const Row& row : *rows) {
+      out += row.empty() ? std::string() : row.back().value_or("");
+      out += '\n';
+    }
+    return out;
+  }
+  Result<std::pair<int64_t, int64_t>> temp_usage() override {
+    return std::pair<int64_t, int64_t>{0, 0};
+  }
   std::optional<std::string> in_transaction_equivalent(
       const migrate::Statement& /*statement*/) const override {
     return std::nullopt;  // VACUUM has none
