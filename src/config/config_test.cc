@@ -78,6 +78,35 @@ TEST(ConfigTest, MissingFileIsFineUnlessRequired) {
   EXPECT_EQ(required.error().code, ErrorCode::kConfig);
 }
 
+TEST(ConfigTest, ReadsThePlanTable) {
+  auto config = parse_config(R"([plan]
+max_lock_ms = 500
+max_rewrite_rows = 10
+require_idempotent = false
+require_reversible = false
+verify_queries = ["SELECT 1", "SELECT 2"]
+)",
+                             "keel.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().to_string();
+  EXPECT_EQ(config->plan.max_lock_ms, 500);
+  EXPECT_EQ(config->plan.max_rewrite_rows, 10);
+  EXPECT_EQ(config->plan.require_idempotent, false);
+  EXPECT_FALSE(config->plan.require_reversible);
+  EXPECT_EQ(config->plan.verify_queries, (std::vector<std::string>{"SELECT 1", "SELECT 2"}));
+
+  auto defaults = parse_config("", "keel.toml");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_FALSE(defaults->plan.require_idempotent.has_value());
+  EXPECT_TRUE(defaults->plan.require_reversible);
+
+  auto negative = parse_config("[plan]\nmax_lock_ms = -1\n", "keel.toml");
+  ASSERT_FALSE(negative.has_value());
+  EXPECT_EQ(negative.error().context, "keel.toml:2");
+  auto not_array = parse_config("[plan]\nverify_queries = \"SELECT 1\"\n", "keel.toml");
+  ASSERT_FALSE(not_array.has_value());
+  EXPECT_NE(not_array.error().message.find("array of SQL strings"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace keel
 
