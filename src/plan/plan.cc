@@ -263,6 +263,16 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
   report.hash_before = hash;
   say(options, fmt::format("planning {}_{} ...", m.version, m.name));
 
+  // The migration's own "-- keel:lock-timeout" / "statement-timeout", as
+  // apply would set them; a SET inside the dry run's transaction is undone
+  // by its ROLLBACK.
+  migrate::Timeouts timeouts = options.timeouts;
+  if (m.up.directives.lock_timeout) timeouts.lock_timeout = *m.up.directives.lock_timeout;
+  if (m.up.directives.statement_timeout) {
+    timeouts.statement_timeout = *m.up.directives.statement_timeout;
+  }
+  if (auto ok = target.set_session_timeouts(timeouts); !ok) return ok;
+
   if (options.lint) {
     for (const lint::Finding& f : lint::lint_script(m.up, *options.lint, lint_memory)) {
       if (f.severity != lint::Severity::kError) continue;

@@ -111,6 +111,29 @@ TEST_F(PlanPg, ABlockingSessionIsNamedAndNothingChanges) {
   EXPECT_EQ(db.hash(), hash);
 }
 
+TEST_F(PlanPg, StatementTimeoutIsAGate) {
+  PgDatabase db;
+  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
+  MigrationFolder folder(db.url());
+  folder.write("0001_slow.up.sql",
+               "-- keel:statement-timeout 500ms\nALTER TABLE users ADD COLUMN IF NOT EXISTS a "
+               "text;\nSELECT pg_sleep(5);\n");
+  folder.write("0001_slow.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS a;\n");
+  auto start = std::chrono::steady_clock::now();
+  RunResult r;
+  nlohmann::json j = plan_json(db, folder, r);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  EXPECT_EQ(r.status, 3) << r.err << r.out;
+  ASSERT_TRUE(j.is_object()) << r.out;
+  EXPECT_NE(j["migrations"][0]["reasons"][0].get<std::string>().find(
+                "migrations/0001_slow.up.sql:3: statement_timeout hit"),
+            std::string::npos)
+      << j.dump();
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                      "AND attname = 'a'"),
+            "0");
+}
+
 TEST_F(PlanPg, NotIdempotentOrNotReversibleIsRejectedAndAGoodOneValidated) {
   PgDatabase db;
   db.sql("CREATE TABLE users (id int PRIMARY KEY)");

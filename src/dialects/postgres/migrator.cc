@@ -517,6 +517,11 @@ class PgMigrationTarget final : public plan::PlanTarget {
 
   Result<Manifest> schema() override {
     if (auto ok = savepoint("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
+    // The migration's statement timeout is not meant for keel's own catalog
+    // reads; the savepoint's rollback restores it.
+    if (auto ok = simple("SET LOCAL statement_timeout = 0"); !ok) {
+      return std::unexpected(ok.error());
+    }
     auto manifest = inspect_session(*tx_, url_, CaptureOptions{default_settings()});
     if (auto ok = rollback_to("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
     if (auto ok = release("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
