@@ -148,8 +148,13 @@ keel_expect 0 --config keel.toml --env dev status
 expect_output "0001"
 expect_output "pending"
 
-step "Applying them to dev: each migration in its own transaction, under a deploy lock"
-keel_expect 0 --config keel.toml --env dev apply
+step "A dry run first: keel plan runs them inside BEGIN ... ROLLBACK and proves each reversible"
+keel_expect 0 --config keel.toml --env dev plan
+expect_output "VALIDATED (2 migrations; schema unchanged: yes)"
+note "(on dev, idempotency is not required; on staging and prod tiers it is)"
+
+step "Applying them to dev, only as validated: each in its own transaction, under a deploy lock"
+keel_expect 0 --config keel.toml --env dev apply --require-validated
 expect_output "applied 2 migrations"
 
 step "Applying again changes nothing"

@@ -68,7 +68,12 @@ nlohmann::json report_json(const plan::Report& report, const std::string& url) {
           {"migrations", migrations}};
 }
 
-std::string yes_no(const std::optional<bool>& v) { return v ? (*v ? "yes" : "NO") : "-"; }
+// "yes", "NO", "no (not required)" for a validated migration, "-" unproven.
+std::string yes_no(const std::optional<bool>& v, bool validated) {
+  if (!v) return "-";
+  if (*v) return "yes";
+  return validated ? "no (not required)" : "NO";
+}
 
 void print_text(const plan::Report& report, const std::string& url) {
   if (report.migrations.empty()) {
@@ -76,8 +81,8 @@ void print_text(const plan::Report& report, const std::string& url) {
   }
   for (const auto& m : report.migrations) {
     std::cout << fmt::format("{}_{}  {}  idempotent: {}  reversible: {}\n", m.version, m.name,
-                             m.validated ? "VALIDATED" : "REJECTED", yes_no(m.idempotent),
-                             yes_no(m.reversible));
+                             m.validated ? "VALIDATED" : "REJECTED",
+                             yes_no(m.idempotent, m.validated), yes_no(m.reversible, m.validated));
     for (const auto& s : m.statements) {
       std::string first_line = s.sql.substr(0, s.sql.find('\n'));
       if (first_line.size() > 60) first_line = first_line.substr(0, 57) + "...";

@@ -41,7 +41,10 @@ Result<std::string> save_validated(const Report& report, const std::string& dir,
     return fail(ErrorCode::kIo, fmt::format("cannot create the plans folder: {}", ec.message()),
                 dir);
   }
-  std::string path = (fs::path(dir) / fmt::format("{:%Y%m%dT%H%M%S}Z.json", now)).string();
+  std::string stem = (fs::path(dir) / fmt::format("{:%Y%m%dT%H%M%S}Z", now)).string();
+  std::string path = stem + ".json";
+  // Two plans in one second: never replace the other's checksums.
+  for (int n = 2; fs::exists(path, ec); ++n) path = fmt::format("{}-{}.json", stem, n);
   // Written next to its final name, then renamed: a reader never sees half a plan.
   std::string tmp = path + ".tmp";
   {
