@@ -34,31 +34,16 @@ script=$(readlink -f "${BASH_SOURCE[0]}")
 here=$(dirname "$script")
 repo=$(cd "$here/../.." && pwd)
 
-usage() { echo "usage: $0 KEEL_BINARY" >&2; exit 2; }
-die() { echo "bench: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$here/../lib.sh"
 
-[ $# -eq 1 ] || usage
-keel=$(readlink -f "$1" 2>/dev/null || true)
-if [ -z "$keel" ] || [ ! -x "$keel" ] || [ ! -f "$keel" ]; then
-  die "keel binary '$1' not found or not executable (run 'make build')"
-fi
+bench_start "$@"
 count=${BENCH_MIGRATIONS:-1000}
-[[ "$count" =~ ^[1-9][0-9]*$ ]] || die "BENCH_MIGRATIONS must be a positive integer"
+positive_int BENCH_MIGRATIONS "$count"
 runs=${BENCH_RUNS:-3}
-[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
+positive_int BENCH_RUNS "$runs"
 
-# GNU time for peak RSS; the shell keyword `time` cannot report memory.
-gnu_time=/usr/bin/time
-if ! "$gnu_time" -f '%e %M' true >/dev/null 2>&1; then
-  echo "bench: GNU time missing; installing Debian package 'time'" >&2
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get install -y -q time >/dev/null ||
-    { "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" apt-get install -y -q time >/dev/null; } ||
-    die "cannot install package 'time'"
-  "$gnu_time" -f '%e %M' true >/dev/null 2>&1 || die "$gnu_time does not work after installing 'time'"
-fi
+need_gnu_time
 
 # dbmate: installed once into the peers folder, before the server starts.
 peers=${KEEL_PEERS_DIR:-/tmp/keel-peers}

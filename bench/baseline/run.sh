@@ -24,25 +24,12 @@ script=$(readlink -f "${BASH_SOURCE[0]}")
 here=$(dirname "$script")
 repo=$(cd "$here/../.." && pwd)
 
-usage() { echo "usage: $0 KEEL_BINARY" >&2; exit 2; }
-die() { echo "bench: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$here/../lib.sh"
 
-[ $# -eq 1 ] || usage
-keel=$(readlink -f "$1" 2>/dev/null || true)
-[ -n "$keel" ] && [ -x "$keel" ] && [ -f "$keel" ] || die "keel binary '$1' not found or not executable (run 'make build')"
+bench_start "$@"
 
-# GNU time for peak RSS; the shell keyword `time` cannot report memory.
-gnu_time=/usr/bin/time
-if ! "$gnu_time" -f '%e %M' true >/dev/null 2>&1; then
-  echo "bench: GNU time missing; installing Debian package 'time'" >&2
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get install -y -q time >/dev/null ||
-    { "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" apt-get install -y -q time >/dev/null; } ||
-    die "cannot install package 'time'"
-  "$gnu_time" -f '%e %M' true >/dev/null 2>&1 || die "$gnu_time does not work after installing 'time'"
-fi
+need_gnu_time
 
 if [ -z "${KEEL_TEST_PG_URL:-}" ]; then
   # The throwaway server goes away with its data: no need to drop the databases.
@@ -56,7 +43,7 @@ gen=${GEN_BIG_SCHEMA:-$here/gen_big_schema.py} # a copy of ../shared/gen_big_sch
 [ -f "$gen" ] || die "$gen not found"
 read -r -a sizes <<<"${BENCH_SIZES:-1000 10000}"
 runs=${BENCH_RUNS:-3}
-[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
+positive_int BENCH_RUNS "$runs"
 
 # Split the server URL into what psql/pg_dump take as options; keel gets the
 # same URL with the database name replaced.

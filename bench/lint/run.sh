@@ -20,31 +20,19 @@ set -euo pipefail
 script=$(readlink -f "${BASH_SOURCE[0]}")
 here=$(dirname "$script")
 
-usage() { echo "usage: $0 KEEL_BINARY" >&2; exit 2; }
-die() { echo "bench: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$here/../lib.sh"
 
-[ $# -eq 1 ] || usage
-keel=$(readlink -f "$1" 2>/dev/null || true)
-[ -n "$keel" ] && [ -x "$keel" ] && [ -f "$keel" ] || die "keel binary '$1' not found or not executable (run 'make build')"
+bench_start "$@"
 
 squawk_version=2.66.0
 statements=${BENCH_STATEMENTS:-20000}
 runs=${BENCH_RUNS:-3}
 peers=${KEEL_PEERS_DIR:-/tmp/keel-peers}
-[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
-[[ "$statements" =~ ^[1-9][0-9]*$ ]] || die "BENCH_STATEMENTS must be a positive integer"
+positive_int BENCH_RUNS "$runs"
+positive_int BENCH_STATEMENTS "$statements"
 
-# GNU time for peak RSS; the shell keyword `time` cannot report memory.
-gnu_time=/usr/bin/time
-if ! "$gnu_time" -f '%e %M' true >/dev/null 2>&1; then
-  echo "bench: GNU time missing; installing Debian package 'time'" >&2
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get install -y -q time >/dev/null ||
-    { "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" apt-get install -y -q time >/dev/null; } ||
-    die "cannot install package 'time'"
-fi
+need_gnu_time
 for tool in python3 npm node; do
   command -v "$tool" >/dev/null || die "'$tool' not found (Debian: apt-get install python3 npm)"
 done
