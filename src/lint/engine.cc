@@ -10,6 +10,7 @@
 
 #include "dialects/split.h"
 #include "lint/engine.h"
+#include "util/utf8.h"
 
 namespace keel::lint {
 
@@ -20,18 +21,6 @@ namespace {
 
 // An empty object: value() and iteration work on it like on a missing node.
 const Json kNull = Json::object();
-
-// libpg_query reports an error position as a 1-based character index; the
-// byte offset of that character in UTF-8 text.
-size_t byte_offset(std::string_view sql, int cursorpos) {
-  if (cursorpos <= 1) return 0;
-  int chars = 0;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    bool starts_char = (static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80;
-    if (starts_char && chars++ == cursorpos - 1) return i;
-  }
-  return sql.size();
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -104,7 +93,7 @@ Parsed parse_statement(std::string_view sql, size_t begin, size_t length) {
                   dialects::skip_space_and_comments(sql.substr(0, end), begin, true), end};
   PgQueryParseResult result = pg_query_parse(text.c_str());
   if (result.error != nullptr) {
-    out.error_offset = begin + byte_offset(text, result.error->cursorpos);
+    out.error_offset = begin + util::char_to_byte_offset(text, result.error->cursorpos);
     out.message = result.error->message != nullptr ? result.error->message : "syntax error";
     pg_query_free_parse_result(result);
     return out;

@@ -33,4 +33,14 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+size_t char_to_byte_offset(std::string_view s, int position) {
+  if (position <= 1) return 0;
+  int chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool starts_char = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == position - 1) return i;
+  }
+  return s.size();
+}
+
 }  // namespace keel::util

@@ -5,28 +5,15 @@
 #include <pg_query.h>
 
 #include "dialects/split.h"
+#include "util/utf8.h"
 
 namespace keel::pg {
-namespace {
-
-// libpg_query reports an error position as a 1-based character (not byte)
-// index; the byte offset of that character in UTF-8 text.
-size_t byte_offset(std::string_view sql, int cursorpos) {
-  if (cursorpos <= 1) return 0;
-  int chars = 0;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    bool starts_char = (static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80;
-    if (starts_char && chars++ == cursorpos - 1) return i;
-  }
-  return sql.size();
-}
-
-}  // namespace
 
 Result<std::vector<migrate::Statement>> split_statements(const migrate::Script& script) {
   PgQuerySplitResult result = pg_query_split_with_parser(script.sql.c_str());
   if (result.error != nullptr) {
-    size_t offset = byte_offset(script.sql, result.error->cursorpos);
+    // libpg_query reports a 1-based character (not byte) position.
+    size_t offset = util::char_to_byte_offset(script.sql, result.error->cursorpos);
     std::string message = result.error->message != nullptr ? result.error->message : "syntax error";
     // libpg_query does not report the SQLSTATE; the scanner's and grammar's
     // "syntax error ..." and "unterminated ..." errors are syntax_error, as
