@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -155,7 +156,15 @@ std::string with_timeout(const std::string& url) {
 // waited for.
 class BlockerWatch {
  public:
-  BlockerWatch(const ConnectionUrl& url, int pid) : url_(url), pid_(pid) {}
+  // Connects now, so that no statement's measured time includes it; without
+  // a second session the reports just name no blockers.
+  BlockerWatch(const ConnectionUrl& url, int pid) : pid_(pid) {
+    try {
+      conn_ = std::make_unique<pqxx::connection>(with_timeout(url.url));
+    } catch (const std::exception&) {
+      conn_.reset();
+    }
+  }
   ~BlockerWatch() { stop(); }
 
   void start() {
@@ -169,7 +178,14 @@ class BlockerWatch {
   }
   // Stops polling; the blockers seen while it ran.
   std::vector<plan::Blocker> stop() {
-    running_ = false;
+    {
+      // Under the mutex, so the poller cannot miss the wake-up between its
+      // check and its wait: stop() returns at once, not after a poll interval
+      // (the statement's measured time includes it).
+      std::lock_guard lock(mutex_);
+      running_ = false;
+    }
+    wake_.notify_all();
     if (thread_.joinable()) thread_.join();
     std::lock_guard lock(mutex_);
     return seen_;
@@ -177,8 +193,8 @@ class BlockerWatch {
 
  private:
   void poll() {
+    if (!conn_) return;
     try {
-      if (!conn_) conn_ = std::make_unique<pqxx::connection>(with_timeout(url_.url));
       pqxx::nontransaction tx(*conn_, "keel blockers");
       while (running_) {
         pqxx::result r = tx.exec_params(
@@ -197,19 +213,20 @@ class BlockerWatch {
           std::lock_guard lock(mutex_);
           seen_ = std::move(now);
         }
-        std::this_thread::sleep_for(milliseconds(50));
+        std::unique_lock lock(mutex_);
+        wake_.wait_for(lock, milliseconds(50), [this] { return !running_; });
       }
     } catch (const std::exception&) {
       // Without a second session the report just names no blockers.
     }
   }
 
-  const ConnectionUrl& url_;
   int pid_;
   std::unique_ptr<pqxx::connection> conn_;
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::mutex mutex_;
+  std::condition_variable wake_;
   std::vector<plan::Blocker> seen_;
 };
 
