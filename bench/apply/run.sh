@@ -75,47 +75,10 @@ for tool in python3 psql; do
   command -v "$tool" >/dev/null || die "'$tool' not found (run 'make deps')"
 done
 
-# Split the server URL into what psql takes as options; keel and dbmate get
-# the same URL with the database name replaced.
-url_part() {
-  python3 - "$KEEL_TEST_PG_URL" "$1" "${2:-}" <<'PY'
-import sys, urllib.parse as up
-u = up.urlsplit(sys.argv[1]); what = sys.argv[2]
-if what == "host": print(u.hostname or "127.0.0.1")
-elif what == "port": print(u.port or 5432)
-elif what == "user": print(up.unquote(u.username or "postgres"))
-elif what == "password": print(up.unquote(u.password or ""))
-elif what == "with_db": print(up.urlunsplit((u.scheme, u.netloc, "/" + up.quote(sys.argv[3]), u.query, u.fragment)))
-elif what == "dbmate":
-    # dbmate (lib/pq) wants postgres://, and TLS off unless the URL asks for it.
-    q = up.parse_qs(u.query, keep_blank_values=True)
-    q.setdefault("sslmode", ["disable"])
-    query = up.urlencode(q, doseq=True)
-    print(up.urlunsplit(("postgres", u.netloc, "/" + up.quote(sys.argv[3]), query, u.fragment)))
-PY
-}
-pg_host=$(url_part host)
-pg_port=$(url_part port)
-pg_user=$(url_part user)
-pg_password=$(url_part password)
-[ -z "$pg_password" ] || export PGPASSWORD="$pg_password"
-pg_opts=(-h "$pg_host" -p "$pg_port" -U "$pg_user")
-q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 "${pg_opts[@]}" "$@"; }
-
-work=$(mktemp -d /tmp/keel-bench-apply.XXXXXX)
-created_dbs=()
-drop_dbs=1
-[ "${KEEL_BENCH_OWN_SERVER:-}" != 1 ] || drop_dbs=0 # the throwaway server goes away with its data
-cleanup() {
-  local db
-  if [ "$drop_dbs" -eq 1 ]; then
-    for db in "${created_dbs[@]}"; do
-      q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
-    done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# psql takes the server as options; keel and dbmate get the URL with the
+# database name replaced (url_part with_db / dbmate).
+pg_from_url
+bench_workspace keel-bench-apply
 
 server_version=$(q -d postgres -c "SHOW server_version") || die "cannot connect to $pg_host:$pg_port as $pg_user"
 echo "bench: server PostgreSQL ${server_version%% *} at $pg_host:$pg_port; $(nproc) cores"

@@ -45,41 +45,10 @@ read -r -a sizes <<<"${BENCH_SIZES:-1000 10000}"
 runs=${BENCH_RUNS:-3}
 positive_int BENCH_RUNS "$runs"
 
-# Split the server URL into what psql/pg_dump take as options; keel gets the
-# same URL with the database name replaced.
-url_part() {
-  python3 - "$KEEL_TEST_PG_URL" "$1" "${2:-}" <<'PY'
-import sys, urllib.parse as up
-u = up.urlsplit(sys.argv[1]); what = sys.argv[2]
-if what == "host": print(u.hostname or "127.0.0.1")
-elif what == "port": print(u.port or 5432)
-elif what == "user": print(up.unquote(u.username or "postgres"))
-elif what == "password": print(up.unquote(u.password or ""))
-elif what == "with_db": print(up.urlunsplit((u.scheme, u.netloc, "/" + up.quote(sys.argv[3]), u.query, u.fragment)))
-PY
-}
-pg_host=$(url_part host)
-pg_port=$(url_part port)
-pg_user=$(url_part user)
-pg_password=$(url_part password)
-[ -z "$pg_password" ] || export PGPASSWORD="$pg_password"
-pg_opts=(-h "$pg_host" -p "$pg_port" -U "$pg_user")
-q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 "${pg_opts[@]}" "$@"; }
-
-work=$(mktemp -d /tmp/keel-bench.XXXXXX)
-created_dbs=()
-drop_dbs=1
-[ "${KEEL_BENCH_OWN_SERVER:-}" != 1 ] || drop_dbs=0 # DROP DATABASE of 10,000 tables takes minutes
-cleanup() {
-  local db
-  if [ "$drop_dbs" -eq 1 ]; then
-    for db in "${created_dbs[@]}"; do
-      q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
-    done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# psql/pg_dump take the server as options; keel gets the URL with the
+# database name replaced (url_part with_db).
+pg_from_url
+bench_workspace keel-bench
 
 server_version=$(q -d postgres -c "SHOW server_version") || die "cannot connect to $pg_host:$pg_port as $pg_user"
 echo "bench: server PostgreSQL ${server_version%% *} at $pg_host:$pg_port; $(pg_dump --version | sed 's/ (Debian.*//'); $(nproc) cores"
