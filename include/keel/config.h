@@ -29,6 +29,34 @@
 //   require_idempotent = true          # default: false for tier "dev", true otherwise
 //   require_reversible = true
 //   verify_queries = ["SELECT ... FROM users WHERE email = 'x'"]
+//
+//   [parity]
+//   environments = ["dev", "staging", "prod"]   # keel verify --all
+//   reference = "dev"                  # default: the first of environments
+//   baseline_path = "baselines/{env}.json"      # rewritten on LOCKED
+//
+//   [notify]
+//   webhook_url = "https://hooks.example.com/keel"
+//   webhook_secret = "${KEEL_WEBHOOK_SECRET}"   # HMAC-SHA256 key of X-Keel-Signature
+//   timeout = "5s"                     # per attempt
+//   attempts = 3
+//
+//   [rollback]
+//   drain_timeout = "30s"              # wait for other sessions' locks on the tables
+//   terminate_idle_in_transaction = false
+//   idle_in_transaction_timeout = "10s"
+//
+//   [[integrity.relations]]            # checked for orphans before a rollback commits
+//   child = "public.user_preferences.user_id"
+//   parent = "public.users.id"
+//
+//   [[integrity.checks]]               # run before a rollback commits
+//   name = "no negative balances"
+//   sql = "SELECT count(*) FROM accounts WHERE balance < 0"
+//   expect = 0
+//
+//   [log]
+//   dir = ".keel/log"                  # <dir>/<env>.jsonl, one line per command run
 #pragma once
 
 #include <chrono>
@@ -46,6 +74,7 @@ struct EnvironmentConfig {
   std::string name;
   std::string url;   // ${VAR} already expanded; holds secrets: never print it unmasked
   std::string tier;  // "dev", "staging" or "prod"
+  std::optional<std::chrono::milliseconds> rto;  // recovery-time objective of a rollback
 };
 
 struct MigrationsConfig {
@@ -70,6 +99,47 @@ struct LintConfig {
   std::vector<std::string> disable;  // rule ids (validated)
 };
 
+struct ParityConfig {
+  std::vector<std::string> environments;               // names in [environments]
+  std::string reference;                               // empty: the first of environments
+  std::string baseline_path = "baselines/{env}.json";  // {env} is the environment's name
+};
+
+struct NotifyConfig {
+  std::string webhook_url;     // empty: no webhook; holds secrets, never print it unmasked
+  std::string webhook_secret;  // empty: requests are not signed
+  std::chrono::milliseconds timeout{5000};
+  int attempts = 3;
+};
+
+struct RollbackConfig {
+  std::chrono::milliseconds drain_timeout{30000};
+  bool terminate_idle_in_transaction = false;
+  std::chrono::milliseconds idle_in_transaction_timeout{10000};
+};
+
+// child/parent: "schema.table.column" (or "table.column": schema public /
+// SQLite's main); several columns as "schema.table.(a,b)" are not supported.
+struct IntegrityRelation {
+  std::string child;
+  std::string parent;
+};
+
+struct IntegrityCheck {
+  std::string name;
+  std::string sql;  // returns one row, one integer column
+  int64_t expect = 0;
+};
+
+struct IntegrityConfig {
+  std::vector<IntegrityRelation> relations;
+  std::vector<IntegrityCheck> checks;
+};
+
+struct LogConfig {
+  std::string dir = ".keel/log";
+};
+
 struct Config {
   std::string path;  // the file read; empty when there was none
   std::map<std::string, EnvironmentConfig> environments;
@@ -79,6 +149,11 @@ struct Config {
   MigrationsConfig migrations;
   LintConfig lint;
   PlanConfig plan;
+  ParityConfig parity;
+  NotifyConfig notify;
+  RollbackConfig rollback;
+  IntegrityConfig integrity;
+  LogConfig log;
 };
 
 // Reads and validates keel.toml. Unknown keys and bad values are errors

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "keel/config.h"
 #include "keel/connection.h"
 #include "keel/error.h"
 #include "keel/migrations.h"
@@ -46,6 +47,36 @@ struct HistoryRow {
   std::string keel_version;
   std::optional<std::string> schema_hash_before;  // filled by a later phase
   std::optional<std::string> schema_hash_after;
+};
+
+// One integrity check run before a rollback commits.
+struct IntegrityFinding {
+  std::string kind;    // "foreign key", "relation", "check constraint", "check"
+  std::string name;    // "public.user_preferences.user_preferences_user_id_fkey", a check's name
+  std::string detail;  // what was counted: "user_preferences.user_id -> users.id"
+  int64_t count = 0;   // rows found (orphans, violating rows, the check's value)
+  int64_t expect = 0;
+  std::string error;  // the check itself failed to run; empty when it ran
+
+  bool ok() const { return error.empty() && count == expect; }
+  // "relation public.user_preferences.user_id -> public.users.id: 1 orphaned row (expected 0)"
+  std::string to_string() const;
+};
+
+// Another session holding or waiting for a lock on a relation a rollback
+// is about to change.
+struct SessionInLock {
+  int pid = 0;
+  std::string user;
+  std::string application;
+  std::string state;                   // "active", "idle in transaction", ...
+  std::string query;                   // its current or last statement
+  int64_t state_ms = 0;                // how long it has been in `state`
+  bool waiting = false;                // waits for the lock rather than holding it
+  std::vector<std::string> relations;  // the relations concerned, "public.users"
+
+  // "pid 4242 (psql, idle in transaction for 12 s) holds public.users: SELECT ..."
+  std::string to_string() const;
 };
 
 struct Timeouts {
@@ -100,6 +131,29 @@ class MigrationTarget {
   // and an earlier failed run left that index INVALID, drops it. Returns the
   // dropped index's name, empty when there was nothing to drop.
   virtual Result<std::string> drop_invalid_index(const Statement& statement) = 0;
+
+  // The schema as this session sees it, inside the open transaction if any
+  // (its own uncommitted changes included).
+  virtual Result<Manifest> schema() = 0;
+
+  // Runs every integrity check inside the open transaction: foreign keys of
+  // the schemas in `schemas` (every user schema when empty; NOT VALID ones
+  // included) counted for orphans with a NULL-safe NOT EXISTS, config's
+  // relations the same way, NOT VALID CHECK constraints re-checked, and
+  // config's checks. A check that cannot run is a finding with its error.
+  virtual Result<std::vector<IntegrityFinding>> check_integrity(
+      const IntegrityConfig& config, const std::vector<std::string>& schemas) = 0;
+
+  // Schema-qualified relations the statements change or read (PostgreSQL:
+  // from libpg_query's parse tree, resolved with the session's search_path;
+  // relations that do not exist are left out). Empty for SQLite.
+  virtual Result<std::vector<std::string>> relations_of(
+      const std::vector<Statement>& statements) = 0;
+  // Other sessions holding or waiting for a lock on any of `relations`.
+  virtual Result<std::vector<SessionInLock>> sessions_in_lock(
+      const std::vector<std::string>& relations) = 0;
+  // Ends another session (pg_terminate_backend); false when it was gone.
+  virtual Result<bool> terminate(int pid) = 0;
 };
 
 // Opens a read-write session for migrations. SQLite: the file must exist.
@@ -185,6 +239,7 @@ struct Applied {
   int64_t execution_ms = 0;
   int statements = 0;
   int attempts = 1;
+  std::string schema_hash;  // after it (up scripts); empty when not recorded
 };
 
 struct ApplyOptions {
@@ -194,6 +249,13 @@ struct ApplyOptions {
   // When set, a pending migration whose checksum is not in it is refused
   // (kGateFailed, nothing run): apply --require-validated.
   std::optional<std::set<std::string>> validated;
+  // Record each migration's schema hash before and after it in the history
+  // (one schema read per migration, inside its transaction).
+  bool record_schema_hash = true;
+  // Called after each migration commits, and when one fails (the error it
+  // returns), e.g. to send webhooks.
+  std::function<void(const Migration&, const Applied&)> on_applied;
+  std::function<void(const Migration&, const Error&)> on_failed;
 };
 
 // Takes the deploy lock, validates (a problem is a kGateFailed error), then
@@ -203,16 +265,66 @@ struct ApplyOptions {
 Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Migration>& files,
                                    const ApplyOptions& options);
 
-struct RollbackOptions {
-  RunOptions run;
-  std::optional<int> steps;       // default 1
-  std::optional<std::string> to;  // roll back every applied version above this one
+// Connection draining before destructive DDL.
+struct DrainOptions {
+  std::chrono::milliseconds timeout{30000};
+  bool terminate_idle_in_transaction = false;
+  std::chrono::milliseconds idle_in_transaction_timeout{10000};
+  bool force = false;  // end active sessions still in the way when the timeout runs out
 };
 
-// Runs down scripts of applied migrations, newest first, each in its own
-// transaction, marking rows ROLLED_BACK. Refuses, running nothing, when a
-// needed down script is missing.
-Result<std::vector<Applied>> rollback(MigrationTarget& target, const std::vector<Migration>& files,
-                                      const RollbackOptions& options);
+struct DrainReport {
+  std::vector<std::string> relations;  // what was watched
+  int64_t waited_ms = 0;
+  std::vector<SessionInLock> terminated;
+};
+
+// Waits until no other session holds or waits for a lock on `relations`,
+// printing who is in the way; ends sessions idle in a transaction for longer
+// than the idle timeout when asked to, and (force) the rest when the timeout
+// runs out. Without force, sessions still there at the timeout are a
+// kGateFailed error naming them.
+Result<DrainReport> drain(MigrationTarget& target, const std::vector<std::string>& relations,
+                          const DrainOptions& options, const Progress& progress);
+
+struct RollbackOptions {
+  RunOptions run;
+  std::optional<int> steps;           // default 1
+  std::optional<std::string> to;      // roll back every applied version above this one
+  IntegrityConfig integrity;          // checked before COMMIT
+  std::optional<DrainOptions> drain;  // unset: no draining
+};
+
+struct RollbackReport {
+  // Nothing was changed: an integrity check failed (findings say which) or
+  // draining ran out of time. abort_reason says so in one line.
+  bool aborted = false;
+  std::string abort_reason;
+  std::vector<Applied> rolled_back;
+  bool one_transaction = true;  // false when a down script had to run outside a transaction
+  std::optional<DrainReport> drained;
+  std::vector<IntegrityFinding> findings;  // every check run, passed or not
+  // Exact restoration: the hash recorded for the version rolled back to
+  // (after it was applied; before the oldest rolled-back one when nothing
+  // remains), and the hash now. expected is empty when no hash was recorded.
+  std::string expected_hash;
+  std::string actual_hash;
+  std::string target_version;  // the newest version still applied; empty when none
+  std::vector<std::string> restoration_differences;  // when the hashes differ and can be named
+  int64_t elapsed_ms = 0;
+
+  bool restored() const { return expected_hash.empty() || expected_hash == actual_hash; }
+};
+
+// Runs down scripts of applied migrations, newest first, in one transaction
+// (each in its own when one cannot run in a transaction), marking rows
+// ROLLED_BACK. Refuses, running nothing, when a needed down script is
+// missing. Before COMMIT the integrity checks run in the same transaction;
+// a failing one rolls everything back and the report is `aborted` (data,
+// schema and history unchanged); so is a drain that runs out of time. After COMMIT the
+// schema hash is compared with the one recorded for the version rolled back
+// to (see RollbackReport; the caller decides what a mismatch means).
+Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migration>& files,
+                                const RollbackOptions& options);
 
 }  // namespace keel::migrate

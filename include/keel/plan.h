@@ -67,9 +67,6 @@ class PlanTarget : public migrate::MigrationTarget {
   virtual Result<std::map<std::string, Storage>> storage() = 0;
   // Exact row count of a table (for rewrites of tables never analyzed).
   virtual Result<int64_t> count_rows(const std::string& relation) = 0;
-  // The schema as this transaction sees it (its own uncommitted changes
-  // included); the session's settings are left as they were.
-  virtual Result<Manifest> schema() = 0;
   // The sessions that blocked the last failed execute(), if the dialect can
   // tell; empty otherwise.
   virtual std::vector<Blocker> last_blockers() const = 0;

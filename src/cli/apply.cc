@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/migrate_cli.h"
+#include "keel/notify.h"
 #include "keel/plan.h"
 
 namespace keel::cli {
@@ -28,6 +29,23 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
     if (!validated) return report(options, validated.error());
     apply_options.validated = std::move(*validated);
   }
+  const std::string env = environment_name(options, ctx->url);
+  apply_options.on_applied = [&](const migrate::Migration& m, const migrate::Applied& a) {
+    notify_event(options, ctx->config, "migration.applied",
+                 notify::event_body("migration.applied", env, {m.version}, a.schema_hash,
+                                    {{"name", m.name},
+                                     {"checksum", m.checksum},
+                                     {"execution_ms", a.execution_ms},
+                                     {"attempts", a.attempts}}));
+  };
+  apply_options.on_failed = [&](const migrate::Migration& m, const Error& error) {
+    notify_event(options, ctx->config, "migration.failed",
+                 notify::event_body("migration.failed", env, {m.version}, "",
+                                    {{"name", m.name},
+                                     {"checksum", m.checksum},
+                                     {"error", error.to_string()},
+                                     {"sqlstate", error.sqlstate}}));
+  };
   note(options, fmt::format("applying migrations to {} ...", ctx->url.masked));
   auto applied = migrate::apply(*ctx->target, ctx->files, apply_options);
   if (!applied) return report(options, applied.error());

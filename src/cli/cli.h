@@ -6,6 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "keel/config.h"
 #include "keel/connection.h"
@@ -40,6 +41,14 @@ void note(const GlobalOptions& options, const std::string& text);
 // Prints a JSON document to stdout.
 void print_json(const nlohmann::json& j);
 
+// The environment's name for logs and webhooks: --env, else the masked URL.
+std::string environment_name(const GlobalOptions& options, const ConnectionUrl& url);
+
+// Sends a webhook event when [notify] webhook_url is set, and says whether it
+// was delivered; never fails the command (a database change stands).
+void notify_event(const GlobalOptions& options, const Config& config, const std::string& event,
+                  const nlohmann::json& body);
+
 // Subcommand registration; each returns the runner for its subcommand.
 void add_baseline(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_drift(CLI::App& app, GlobalOptions& options, Runner& runner);
@@ -50,5 +59,17 @@ void add_status(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_lint(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_plan(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_verify(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_log(CLI::App& app, GlobalOptions& options, Runner& runner);
+
+// Runs the subcommand `command` and returns its exit status. When the
+// command touches a database (baseline, drift, apply, validate, status,
+// rollback, plan, verify; lint with --url/--env) and its target resolves,
+// the run is recorded (record.cc): a row in the environment's keel.runs /
+// keel_runs and a line in <[log] dir>/<env>.jsonl; `verify --all` records on
+// each of [parity] environments. `arguments`: the command line after
+// "keel" (masked before recording). A failure to record is a warning.
+int run_recorded(const GlobalOptions& options, const std::string& command,
+                 const std::vector<std::string>& arguments, const Runner& runner);
 
 }  // namespace keel::cli

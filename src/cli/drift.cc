@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "cli/cli.h"
+#include "cli/differences.h"
 #include "keel/drift.h"
 #include "keel/environment.h"
 
@@ -15,44 +15,6 @@ struct DriftArgs {
   bool strict_server_version = false;
   bool include_index_stats = false;
 };
-
-// Continuation lines of a multi-line value, indented under its label.
-std::string indent(const std::string& text) {
-  std::string out;
-  for (char c : text) out += c == '\n' ? std::string("\n                ") : std::string(1, c);
-  return out;
-}
-
-void print_text(const std::vector<Difference>& differences, const std::string& actual_label,
-                const std::string& expected_label) {
-  std::cout << fmt::format("comparing {} against {}\n", actual_label, expected_label);
-  std::string category;
-  for (const auto& d : differences) {
-    if (d.category != category) {
-      category = d.category;
-      std::cout << "\n" << category << ":\n";
-    }
-    std::string prefix = fmt::format("  {}{} {}", d.info ? "(info) " : "", d.kind, d.object);
-    if (d.property == "presence") {
-      std::cout << fmt::format("{}: {}\n", prefix,
-                               d.actual == "missing" ? "missing (present in the reference)"
-                                                     : "unexpected (not in the reference)");
-    } else if (d.expected.find('\n') != std::string::npos ||
-               d.actual.find('\n') != std::string::npos) {
-      std::cout << fmt::format("{}: {}:\n      expected: {}\n      actual:   {}\n", prefix,
-                               d.property, indent(d.expected), indent(d.actual));
-    } else {
-      std::cout << fmt::format("{}: {}: {} -> {}\n", prefix, d.property, d.expected, d.actual);
-    }
-  }
-  size_t n = drift_count(differences);
-  if (!differences.empty()) std::cout << "\n";
-  if (n == 0) {
-    std::cout << "no drift\n";
-  } else {
-    std::cout << fmt::format("DRIFT DETECTED: {} difference{}\n", n, n == 1 ? "" : "s");
-  }
-}
 
 int run(const GlobalOptions& options, const DriftArgs& args) {
   auto config = load(options);
@@ -74,23 +36,19 @@ int run(const GlobalOptions& options, const DriftArgs& args) {
   size_t n = drift_count(differences);
 
   if (options.json()) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : differences) {
-      list.push_back({{"category", d.category},
-                      {"object", d.object},
-                      {"kind", d.kind},
-                      {"property", d.property},
-                      {"expected", d.expected},
-                      {"actual", d.actual},
-                      {"severity", d.info ? "info" : "drift"}});
-    }
     print_json({{"drift", n > 0},
                 {"count", n},
                 {"expected", expected_label},
                 {"actual", target->masked},
-                {"differences", std::move(list)}});
+                {"differences", differences_json(differences)}});
   } else {
-    print_text(differences, target->masked, expected_label);
+    std::cout << fmt::format("comparing {} against {}\n", target->masked, expected_label);
+    print_differences(differences);
+    if (n == 0) {
+      std::cout << "no drift\n";
+    } else {
+      std::cout << fmt::format("DRIFT DETECTED: {} difference{}\n", n, n == 1 ? "" : "s");
+    }
   }
   return n > 0 ? kExitGate : kExitOk;
 }

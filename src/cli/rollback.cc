@@ -1,9 +1,10 @@
-// keel rollback [--steps N | --to VERSION] [--dir DIR] [--lock-wait 60s]
+// keel rollback [--steps N | --to VERSION] [--dir DIR] [--lock-wait 60s] [--force-drain]
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "cli/migrate_cli.h"
+#include "keel/notify.h"
 
 namespace keel::cli {
 namespace {
@@ -12,7 +13,22 @@ struct RollbackArgs {
   MigrateArgs common;
   int steps = 0;
   std::string to;
+  bool force_drain = false;
+  bool no_drain = false;
 };
+
+std::string seconds(int64_t ms) { return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000); }
+
+nlohmann::json findings_json(const std::vector<migrate::IntegrityFinding>& findings) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : findings) {
+    nlohmann::json j = {{"kind", f.kind},   {"name", f.name},     {"detail", f.detail},
+                        {"count", f.count}, {"expect", f.expect}, {"ok", f.ok()}};
+    if (!f.error.empty()) j["error"] = f.error;
+    list.push_back(j);
+  }
+  return list;
+}
 
 int run(const GlobalOptions& options, const RollbackArgs& args) {
   auto ctx = open_migrate(options, args.common);
@@ -21,17 +37,113 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
   rollback_options.run = ctx->run;
   if (args.steps != 0) rollback_options.steps = args.steps;
   if (!args.to.empty()) rollback_options.to = args.to;
+  rollback_options.integrity = ctx->config.integrity;
+  if (!args.no_drain) {
+    const RollbackConfig& r = ctx->config.rollback;
+    rollback_options.drain = migrate::DrainOptions{r.drain_timeout, r.terminate_idle_in_transaction,
+                                                   r.idle_in_transaction_timeout, args.force_drain};
+  }
+  const std::string env = environment_name(options, ctx->url);
+  std::optional<std::chrono::milliseconds> rto;
+  if (auto it = ctx->config.environments.find(options.env);
+      options.url.empty() && it != ctx->config.environments.end()) {
+    rto = it->second.rto;
+  }
+
   note(options, fmt::format("rolling back {} ...", ctx->url.masked));
   auto done = migrate::rollback(*ctx->target, ctx->files, rollback_options);
-  if (!done) return report(options, done.error());
+  if (!done) {
+    notify_event(options, ctx->config, "rollback.aborted",
+                 notify::event_body("rollback.aborted", env, {}, "",
+                                    {{"reason", done.error().to_string()}}));
+    return report(options, done.error());
+  }
+  const migrate::RollbackReport& r = *done;
+  std::vector<std::string> versions;
+  for (const auto& a : r.rolled_back) versions.push_back(a.version);
+  const bool rto_breached = rto && r.elapsed_ms > rto->count();
+  size_t failed_checks = 0;
+  for (const auto& f : r.findings) failed_checks += !f.ok();
+
+  if (r.aborted) {
+    notify_event(
+        options, ctx->config, "rollback.aborted",
+        notify::event_body("rollback.aborted", env, {}, "",
+                           {{"reason", r.abort_reason}, {"findings", findings_json(r.findings)}}));
+  } else if (!r.rolled_back.empty()) {
+    notify_event(options, ctx->config, "rollback.completed",
+                 notify::event_body("rollback.completed", env, versions, r.actual_hash,
+                                    {{"target_version", r.target_version},
+                                     {"restored", r.restored()},
+                                     {"expected_hash", r.expected_hash},
+                                     {"elapsed_ms", r.elapsed_ms},
+                                     {"rto_ms", rto ? rto->count() : 0},
+                                     {"rto_breached", rto_breached}}));
+  }
+
   if (options.json()) {
-    print_json({{"url", ctx->url.masked}, {"rolled_back", applied_json(*done)}});
-  } else if (done->empty()) {
+    nlohmann::json j = {{"url", ctx->url.masked},
+                        {"environment", env},
+                        {"aborted", r.aborted},
+                        {"rolled_back", applied_json(r.rolled_back)},
+                        {"one_transaction", r.one_transaction},
+                        {"integrity", findings_json(r.findings)},
+                        {"target_version", r.target_version},
+                        {"expected_hash", r.expected_hash},
+                        {"schema_hash", r.actual_hash},
+                        {"restored", r.restored()},
+                        {"elapsed_ms", r.elapsed_ms},
+                        {"rto_breached", rto_breached}};
+    if (r.aborted) j["reason"] = r.abort_reason;
+    if (rto) j["rto_ms"] = rto->count();
+    if (r.drained) {
+      nlohmann::json ended = nlohmann::json::array();
+      for (const auto& s : r.drained->terminated) ended.push_back(s.to_string());
+      j["drain"] = {{"relations", r.drained->relations},
+                    {"waited_ms", r.drained->waited_ms},
+                    {"terminated", ended}};
+    }
+    print_json(j);
+  } else if (r.aborted) {
+    std::cout << fmt::format("ROLLBACK ABORTED on {}: nothing was changed\n", ctx->url.masked);
+    if (r.findings.empty()) std::cout << "  " << r.abort_reason << "\n";
+    for (const auto& f : r.findings) {
+      std::cout << fmt::format("  {:<6} {}\n", f.ok() ? "ok" : "FAILED", f.to_string());
+    }
+  } else if (r.rolled_back.empty()) {
     std::cout << fmt::format("nothing to roll back on {}\n", ctx->url.masked);
   } else {
-    std::cout << fmt::format("rolled back {} migration{} on {}\n", done->size(),
-                             done->size() == 1 ? "" : "s", ctx->url.masked);
+    if (!r.findings.empty()) {
+      std::cout << fmt::format("integrity: {} check{} passed before commit\n", r.findings.size(),
+                               r.findings.size() == 1 ? "" : "s");
+    }
+    if (r.expected_hash.empty()) {
+      std::cout << "restoration: not checked (no schema hash was recorded for the version "
+                   "rolled back to; migrations applied by keel 0.1 before hashes were kept)\n";
+    } else if (r.restored()) {
+      std::cout << fmt::format(
+          "restored: schema hash {} equals the hash recorded {}\n", r.actual_hash,
+          r.target_version.empty() ? "before the first migration"
+                                   : fmt::format("after {}", r.target_version));
+    } else {
+      std::cout << fmt::format(
+          "ROLLBACK INCOMPLETE: schema hash {} differs from {} recorded {}; the down scripts do "
+          "not undo their up scripts exactly (run keel drift against a baseline of that "
+          "version to name the differences)\n",
+          r.actual_hash, r.expected_hash,
+          r.target_version.empty() ? "before the first migration"
+                                   : fmt::format("after {}", r.target_version));
+    }
+    std::cout << fmt::format("rolled back {} migration{} on {} in {}{}\n", r.rolled_back.size(),
+                             r.rolled_back.size() == 1 ? "" : "s", ctx->url.masked,
+                             seconds(r.elapsed_ms),
+                             rto ? fmt::format(" (RTO {})", seconds(rto->count())) : "");
+    if (rto_breached) {
+      std::cout << fmt::format("RTO BREACHED: the rollback took {}, over the RTO of {}\n",
+                               seconds(r.elapsed_ms), seconds(rto->count()));
+    }
   }
+  if (r.aborted || !r.restored() || rto_breached) return kExitGate;
   return kExitOk;
 }
 
@@ -40,11 +152,18 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
 void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner) {
   auto args = std::make_shared<RollbackArgs>();
   CLI::App* rollback = app.add_subcommand(
-      "rollback", "Run down migrations, newest first, each in its own transaction");
+      "rollback",
+      "Run down migrations, newest first, in one transaction: drained, integrity-checked before "
+      "commit, compared with the recorded schema hash");
   add_migrate_options(*rollback, args->common, true);
   auto* steps = rollback->add_option("--steps", args->steps, "How many migrations (default 1)");
   rollback->add_option("--to", args->to, "Roll back every migration above this version")
       ->excludes(steps);
+  auto* force = rollback->add_flag(
+      "--force-drain", args->force_drain,
+      "End sessions (active ones too) still holding locks when drain_timeout runs out");
+  rollback->add_flag("--no-drain", args->no_drain, "Do not wait for other sessions' locks")
+      ->excludes(force);
   rollback->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +55,22 @@ Result<bool> get_bool(const toml::node& node, const std::string& key, const std:
               where(source, node));
 }
 
+Result<std::vector<std::string>> get_strings(const toml::node& node, const std::string& key,
+                                             const std::string& source) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    return fail(ErrorCode::kConfig, fmt::format("'{}' must be an array of strings", key),
+                where(source, node));
+  }
+  std::vector<std::string> out;
+  for (const auto& item : *array) {
+    auto value = get_string(item, key, source);
+    if (!value) return std::unexpected(value.error());
+    out.push_back(*value);
+  }
+  return out;
+}
+
 Result<EnvironmentConfig> parse_environment(const std::string& name, const toml::node& node,
                                             const std::string& source) {
   const std::string section = fmt::format("[environments.{}]", name);
@@ -62,7 +79,7 @@ Result<EnvironmentConfig> parse_environment(const std::string& name, const toml:
     return fail(ErrorCode::kConfig, fmt::format("{} must be a table", section),
                 where(source, node));
   }
-  if (auto ok = check_keys(*table, {"url", "tier"}, section, source); !ok) {
+  if (auto ok = check_keys(*table, {"url", "tier", "rto"}, section, source); !ok) {
     return std::unexpected(ok.error());
   }
   EnvironmentConfig env;
@@ -91,6 +108,16 @@ Result<EnvironmentConfig> parse_environment(const std::string& name, const toml:
                   where(source, *tier));
     }
     env.tier = *value;
+  }
+  if (const toml::node* rto = table->get("rto")) {
+    auto value = get_string(*rto, "rto", source);
+    if (!value) return std::unexpected(value.error());
+    auto duration = migrate::parse_duration(*value);
+    if (!duration || duration->count() == 0) {
+      return fail(ErrorCode::kConfig, "'rto' must be a duration above zero such as \"15m\"",
+                  where(source, *rto));
+    }
+    env.rto = *duration;
   }
   return env;
 }
@@ -287,6 +314,206 @@ Result<void> parse_lint(const toml::node& node, Config& config, const std::strin
   return {};
 }
 
+Result<const toml::table*> section_table(const toml::node& node, const std::string& section,
+                                         const std::set<std::string>& keys,
+                                         const std::string& source) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    return fail(ErrorCode::kConfig, fmt::format("{} must be a table", section),
+                where(source, node));
+  }
+  if (auto ok = check_keys(*table, keys, section, source); !ok) return std::unexpected(ok.error());
+  return table;
+}
+
+Result<void> parse_parity(const toml::node& node, Config& config, const std::string& source) {
+  auto table =
+      section_table(node, "[parity]", {"environments", "reference", "baseline_path"}, source);
+  if (!table) return std::unexpected(table.error());
+  ParityConfig& p = config.parity;
+  if (const toml::node* n = (*table)->get("environments")) {
+    auto names = get_strings(*n, "environments", source);
+    if (!names) return std::unexpected(names.error());
+    for (const std::string& name : *names) {
+      if (!config.environments.contains(name)) {
+        return fail(ErrorCode::kConfig,
+                    fmt::format("[parity] environments names '{}', which is not an "
+                                "[environments.{}] section",
+                                name, name),
+                    where(source, *n));
+      }
+    }
+    p.environments = *names;
+  }
+  if (const toml::node* n = (*table)->get("reference")) {
+    auto v = get_string(*n, "reference", source);
+    if (!v) return std::unexpected(v.error());
+    if (!config.environments.contains(*v)) {
+      return fail(
+          ErrorCode::kConfig,
+          fmt::format("[parity] reference '{}' is not an [environments.{}] section", *v, *v),
+          where(source, *n));
+    }
+    p.reference = *v;
+  }
+  if (const toml::node* n = (*table)->get("baseline_path")) {
+    auto v = get_string(*n, "baseline_path", source);
+    if (!v) return std::unexpected(v.error());
+    if (v->empty()) {
+      return fail(ErrorCode::kConfig, "'baseline_path' must not be empty", where(source, *n));
+    }
+    p.baseline_path = *v;
+  }
+  return {};
+}
+
+Result<void> parse_notify(const toml::node& node, Config& config, const std::string& source) {
+  auto table = section_table(node, "[notify]",
+                             {"webhook_url", "webhook_secret", "timeout", "attempts"}, source);
+  if (!table) return std::unexpected(table.error());
+  NotifyConfig& n = config.notify;
+  for (const char* key : {"webhook_url", "webhook_secret"}) {
+    const toml::node* item = (*table)->get(key);
+    if (item == nullptr) continue;
+    auto raw = get_string(*item, key, source);
+    if (!raw) return std::unexpected(raw.error());
+    auto expanded = expand_env(*raw);
+    if (!expanded) return fail(ErrorCode::kConfig, expanded.error().message, where(source, *item));
+    (std::string_view(key) == "webhook_url" ? n.webhook_url : n.webhook_secret) = *expanded;
+  }
+  if (!n.webhook_url.empty() && !n.webhook_url.starts_with("http://") &&
+      !n.webhook_url.starts_with("https://")) {
+    return fail(ErrorCode::kConfig, "'webhook_url' must start with http:// or https://",
+                where(source, *(*table)->get("webhook_url")));
+  }
+  if (const toml::node* item = (*table)->get("timeout")) {
+    auto v = get_duration(*item, "timeout", source);
+    if (!v) return std::unexpected(v.error());
+    n.timeout = *v;
+  }
+  if (const toml::node* item = (*table)->get("attempts")) {
+    auto v = item->value<int64_t>();
+    if (!item->is_integer() || !v || *v < 1 || *v > 10) {
+      return fail(ErrorCode::kConfig, "'attempts' must be a whole number from 1 to 10",
+                  where(source, *item));
+    }
+    n.attempts = static_cast<int>(*v);
+  }
+  return {};
+}
+
+Result<void> parse_rollback(const toml::node& node, Config& config, const std::string& source) {
+  auto table = section_table(
+      node, "[rollback]",
+      {"drain_timeout", "terminate_idle_in_transaction", "idle_in_transaction_timeout"}, source);
+  if (!table) return std::unexpected(table.error());
+  RollbackConfig& r = config.rollback;
+  if (const toml::node* n = (*table)->get("drain_timeout")) {
+    auto v = get_duration(*n, "drain_timeout", source);
+    if (!v) return std::unexpected(v.error());
+    r.drain_timeout = *v;
+  }
+  if (const toml::node* n = (*table)->get("idle_in_transaction_timeout")) {
+    auto v = get_duration(*n, "idle_in_transaction_timeout", source);
+    if (!v) return std::unexpected(v.error());
+    r.idle_in_transaction_timeout = *v;
+  }
+  if (const toml::node* n = (*table)->get("terminate_idle_in_transaction")) {
+    auto v = get_bool(*n, "terminate_idle_in_transaction", source);
+    if (!v) return std::unexpected(v.error());
+    r.terminate_idle_in_transaction = *v;
+  }
+  return {};
+}
+
+// "schema.table.column" or "table.column".
+bool is_column_path(const std::string& path) {
+  size_t dots = static_cast<size_t>(std::count(path.begin(), path.end(), '.'));
+  return (dots == 1 || dots == 2) && !path.starts_with('.') && !path.ends_with('.') &&
+         path.find("..") == std::string::npos;
+}
+
+Result<void> parse_integrity(const toml::node& node, Config& config, const std::string& source) {
+  auto table = section_table(node, "[integrity]", {"relations", "checks"}, source);
+  if (!table) return std::unexpected(table.error());
+  auto each = [&](const char* key, auto&& parse_one) -> Result<void> {
+    const toml::node* n = (*table)->get(key);
+    if (n == nullptr) return {};
+    const toml::array* array = n->as_array();
+    if (array == nullptr) {
+      return fail(
+          ErrorCode::kConfig,
+          fmt::format("'integrity.{}' must be written as [[integrity.{}]] tables", key, key),
+          where(source, *n));
+    }
+    for (const auto& item : *array) {
+      if (auto ok = parse_one(item); !ok) return ok;
+    }
+    return {};
+  };
+  auto relations = each("relations", [&](const toml::node& item) -> Result<void> {
+    auto t = section_table(item, "[[integrity.relations]]", {"child", "parent"}, source);
+    if (!t) return std::unexpected(t.error());
+    IntegrityRelation relation;
+    for (const char* key : {"child", "parent"}) {
+      const toml::node* n = (*t)->get(key);
+      if (n == nullptr) {
+        return fail(
+            ErrorCode::kConfig,
+            fmt::format("[[integrity.relations]] needs '{}' (\"schema.table.column\")", key),
+            where(source, item));
+      }
+      auto v = get_string(*n, key, source);
+      if (!v) return std::unexpected(v.error());
+      if (!is_column_path(*v)) {
+        return fail(
+            ErrorCode::kConfig,
+            fmt::format("'{}' = \"{}\": write schema.table.column or table.column", key, *v),
+            where(source, *n));
+      }
+      (std::string_view(key) == "child" ? relation.child : relation.parent) = *v;
+    }
+    config.integrity.relations.push_back(relation);
+    return {};
+  });
+  if (!relations) return relations;
+  return each("checks", [&](const toml::node& item) -> Result<void> {
+    auto t = section_table(item, "[[integrity.checks]]", {"name", "sql", "expect"}, source);
+    if (!t) return std::unexpected(t.error());
+    IntegrityCheck check;
+    for (const char* key : {"name", "sql"}) {
+      const toml::node* n = (*t)->get(key);
+      if (n == nullptr) {
+        return fail(ErrorCode::kConfig, fmt::format("[[integrity.checks]] needs '{}'", key),
+                    where(source, item));
+      }
+      auto v = get_string(*n, key, source);
+      if (!v) return std::unexpected(v.error());
+      (std::string_view(key) == "name" ? check.name : check.sql) = *v;
+    }
+    if (const toml::node* n = (*t)->get("expect")) {
+      auto v = n->value<int64_t>();
+      if (!n->is_integer() || !v) {
+        return fail(ErrorCode::kConfig, "'expect' must be a whole number", where(source, *n));
+      }
+      check.expect = *v;
+    }
+    config.integrity.checks.push_back(check);
+    return {};
+  });
+}
+
+Result<void> parse_log(const toml::node& node, Config& config, const std::string& source) {
+  auto table = section_table(node, "[log]", {"dir"}, source);
+  if (!table) return std::unexpected(table.error());
+  if (const toml::node* n = (*table)->get("dir")) {
+    auto v = get_string(*n, "dir", source);
+    if (!v) return std::unexpected(v.error());
+    config.log.dir = *v;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> expand_env(const std::string& value) {
@@ -325,9 +552,10 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
     return fail(ErrorCode::kConfig, std::string(e.description()),
                 fmt::format("{}:{}", source, e.source().begin.line));
   }
-  if (auto ok =
-          check_keys(root, {"environments", "baseline", "drift", "migrations", "plan", "lint"},
-                     "the top level", source);
+  if (auto ok = check_keys(root,
+                           {"environments", "baseline", "drift", "migrations", "plan", "lint",
+                            "parity", "notify", "rollback", "integrity", "log"},
+                           "the top level", source);
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -357,6 +585,16 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
   }
   if (const toml::node* n = root.get("plan")) {
     if (auto ok = parse_plan(*n, config, source); !ok) return std::unexpected(ok.error());
+  }
+  using Parser = Result<void> (*)(const toml::node&, Config&, const std::string&);
+  for (auto [key, parse] : {std::pair<const char*, Parser>{"parity", parse_parity},
+                            {"notify", parse_notify},
+                            {"rollback", parse_rollback},
+                            {"integrity", parse_integrity},
+                            {"log", parse_log}}) {
+    if (const toml::node* n = root.get(key)) {
+      if (auto ok = parse(*n, config, source); !ok) return std::unexpected(ok.error());
+    }
   }
   return config;
 }

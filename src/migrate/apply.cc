@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "keel/canonical.h"
 #include "keel/migrate.h"
 #include "migrate/runner.h"
 
@@ -47,13 +48,29 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
     }
   }
   std::vector<Applied> applied;
+  std::string schema_hash;
+  bool hashed = false;
   for (const Migration& m : files) {
     if (options.to && compare_versions(m.version, *options.to) > 0) break;
     std::optional<HistoryRow> row;
     if (auto it = rows.find(version_key(m.version)); it != rows.end()) row = *it->second;
     if (row && row->status == RowStatus::kSuccess) continue;
-    auto done = run_script(target, m, Direction::kUp, row, options.run);
-    if (!done) return std::unexpected(done.error());
+    if (options.record_schema_hash && !hashed) {
+      // The schema before the first pending migration; each later one
+      // starts from the hash the one before it left.
+      auto manifest = target.schema();
+      if (!manifest) return std::unexpected(manifest.error());
+      schema_hash = model::schema_hash(manifest->schema);
+      hashed = true;
+    }
+    auto done = run_script(target, m, Direction::kUp, row, options.run,
+                           options.record_schema_hash ? &schema_hash : nullptr);
+    if (!done) {
+      if (options.on_failed) options.on_failed(m, done.error());
+      return std::unexpected(done.error());
+    }
+    done->schema_hash = schema_hash;
+    if (options.on_applied) options.on_applied(m, *done);
     if (options.run.progress) {
       options.run.progress(
           fmt::format("applied {}_{} in {} ms ({} statement{}{})", m.version, m.name,

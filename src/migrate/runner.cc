@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "keel/canonical.h"
+
 namespace keel::migrate {
 namespace {
 
@@ -33,6 +35,13 @@ void say(const RunOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
+// The schema hash this session sees now.
+Result<std::string> current_hash(MigrationTarget& target) {
+  auto manifest = target.schema();
+  if (!manifest) return std::unexpected(manifest.error());
+  return model::schema_hash(manifest->schema);
+}
+
 struct Plan {
   const Migration& migration;
   const Script& script;
@@ -42,7 +51,24 @@ struct Plan {
   int retries;
   HistoryRow row;  // what gets recorded
   std::string label;
+  std::string* schema_hash = nullptr;  // see run_script
 };
+
+// Up scripts: the hash after the statements, into the row (and the
+// running hash once the caller commits).
+Result<void> record_hash_after(MigrationTarget& target, Plan& plan) {
+  if (plan.schema_hash == nullptr || plan.direction != Direction::kUp) return {};
+  auto hash = current_hash(target);
+  if (!hash) return std::unexpected(hash.error());
+  plan.row.schema_hash_after = *hash;
+  return {};
+}
+
+void advance_hash(Plan& plan) {
+  if (plan.schema_hash != nullptr && plan.row.schema_hash_after) {
+    *plan.schema_hash = *plan.row.schema_hash_after;
+  }
+}
 
 // Waits before the next attempt, or says why there is none.
 bool retry_after(const Plan& plan, const RunOptions& options, const MigrationTarget& target,
@@ -79,6 +105,7 @@ Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const Ru
       for (const Statement& st : plan.statements) {
         if (auto ok = target.execute(st, plan.script.path); !ok) return ok;
       }
+      if (auto ok = record_hash_after(target, plan); !ok) return ok;
       plan.row.status =
           plan.direction == Direction::kUp ? RowStatus::kSuccess : RowStatus::kRolledBack;
       plan.row.statements_applied = n;
@@ -90,8 +117,10 @@ Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const Ru
       }
       return target.commit();
     }();
-    if (done)
+    if (done) {
+      advance_hash(plan);
       return Applied{plan.migration.version, plan.migration.name, ms_since(start), n, attempt + 1};
+    }
     target.rollback();
     if (retry_after(plan, options, target, done.error(), attempt)) continue;
     return fail_with(target, plan, done.error(), 0);
@@ -155,10 +184,12 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
       return fail_with(target, plan, ok.error(), n);
     }
   }
+  if (auto ok = record_hash_after(target, plan); !ok) return fail_with(target, plan, ok.error(), n);
   plan.row.status = up ? RowStatus::kSuccess : RowStatus::kRolledBack;
   plan.row.execution_ms = ms_since(begin);
   plan.row.error.clear();
   if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
+  advance_hash(plan);
   return Applied{plan.migration.version, plan.migration.name, plan.row.execution_ms, n - start,
                  attempts};
 }
@@ -166,7 +197,8 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
 }  // namespace
 
 Result<Applied> run_script(MigrationTarget& target, const Migration& migration, Direction direction,
-                           const std::optional<HistoryRow>& previous, const RunOptions& options) {
+                           const std::optional<HistoryRow>& previous, const RunOptions& options,
+                           std::string* schema_hash) {
   const Script& script = direction == Direction::kUp ? migration.up : *migration.down;
   Timeouts timeouts = options.timeouts;
   if (script.directives.lock_timeout) timeouts.lock_timeout = *script.directives.lock_timeout;
@@ -188,6 +220,12 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
   plan.row.checksum = migration.checksum;
   plan.row.applied_by = options.applied_by.empty() ? default_applied_by() : options.applied_by;
   plan.row.keel_version = KEEL_VERSION;
+  plan.schema_hash = schema_hash;
+  if (schema_hash != nullptr && direction == Direction::kUp) {
+    plan.row.schema_hash_before =
+        schema_hash->empty() ? std::nullopt : std::optional<std::string>(*schema_hash);
+    plan.row.schema_hash_after.reset();
+  }
   // A script that does not parse fails like one the server refused: FAILED
   // with the error, nothing run.
   auto statements = split_statements(target.dialect(), script);
@@ -206,6 +244,74 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
   }
   if (no_transaction) return run_without_transaction(target, plan, previous, options);
   return run_in_transaction(target, plan, options);
+}
+
+bool needs_no_transaction(const MigrationTarget& target, const Script& script,
+                          const std::vector<Statement>& statements) {
+  if (script.directives.no_transaction) return true;
+  return std::any_of(statements.begin(), statements.end(),
+                     [&](const Statement& st) { return target.refuses_transaction(st); });
+}
+
+Result<std::vector<Applied>> run_downs_in_one_transaction(
+    MigrationTarget& target, const std::vector<DownStep>& steps, const RunOptions& options,
+    const std::function<Result<void>(MigrationTarget&)>& before_commit) {
+  Timeouts timeouts = options.timeouts;
+  int retries = options.retry.retries;
+  for (const DownStep& step : steps) {
+    const Directives& d = step.migration->down->directives;
+    if (d.lock_timeout) timeouts.lock_timeout = std::max(timeouts.lock_timeout, *d.lock_timeout);
+    if (d.statement_timeout) {
+      timeouts.statement_timeout = std::max(timeouts.statement_timeout, *d.statement_timeout);
+    }
+    if (d.retries) retries = std::max(retries, *d.retries);
+  }
+  const std::string applied_by =
+      options.applied_by.empty() ? default_applied_by() : options.applied_by;
+  for (int attempt = 0;; ++attempt) {
+    std::vector<Applied> done;
+    Result<void> ran = [&]() -> Result<void> {
+      if (auto ok = target.begin(timeouts); !ok) return ok;
+      for (const DownStep& step : steps) {
+        const Migration& m = *step.migration;
+        Clock::time_point start = Clock::now();
+        for (const Statement& st : step.statements) {
+          if (auto ok = target.execute(st, m.down->path); !ok) return ok;
+        }
+        HistoryRow row = step.previous.value_or(HistoryRow{});
+        row.version = m.version;
+        row.name = m.name;
+        row.checksum = m.checksum;
+        row.applied_by = applied_by;
+        row.keel_version = KEEL_VERSION;
+        row.status = RowStatus::kRolledBack;
+        row.statements_total = static_cast<int>(step.statements.size());
+        row.statements_applied = row.statements_total;
+        row.execution_ms = ms_since(start);
+        row.error.clear();
+        if (auto ok = target.record(row); !ok) return ok;
+        done.push_back(
+            Applied{m.version, m.name, row.execution_ms, row.statements_applied, attempt + 1});
+        say(options, fmt::format("  {}_{} (down): {} statement{} in {} ms", m.version, m.name,
+                                 row.statements_applied, row.statements_applied == 1 ? "" : "s",
+                                 row.execution_ms));
+      }
+      if (before_commit) {
+        if (auto ok = before_commit(target); !ok) return ok;
+      }
+      return target.commit();
+    }();
+    if (ran) return done;
+    target.rollback();
+    if (target.is_lock_timeout(ran.error()) && attempt < retries) {
+      milliseconds delay = backoff(options.retry, attempt);
+      say(options, fmt::format("  rollback: {}; retry {} of {} in {} ms", ran.error().to_string(),
+                               attempt + 1, retries, delay.count()));
+      std::this_thread::sleep_for(delay);
+      continue;
+    }
+    return std::unexpected(ran.error());
+  }
 }
 
 Result<std::vector<HistoryRow>> lock_and_read(MigrationTarget& target, const RunOptions& options) {

@@ -18,10 +18,24 @@
 #include <thread>
 
 #include "dialects/postgres/in_session.h"
+#include "dialects/postgres/rollback_guard.h"
 #include "keel/plan.h"
 #include "util/quote.h"
 
 namespace keel::pg {
+// The parse tree of one statement (libpg_query's JSON), null when it does
+// not parse: then the server reports the error when the statement runs.
+nlohmann::json parse_statement(const std::string& sql) {
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  nlohmann::json tree;
+  if (result.error == nullptr && result.parse_tree != nullptr) {
+    tree = nlohmann::json::parse(result.parse_tree, nullptr, false);
+  }
+  pg_query_free_parse_result(result);
+  if (tree.is_discarded()) return nullptr;
+  return tree;
+}
+
 namespace {
 
 using std::chrono::milliseconds;
@@ -58,19 +72,6 @@ int lines_before(std::string_view sql, int position) {
     if (c == '\n') ++lines;
   }
   return lines;
-}
-
-// The parse tree of one statement (libpg_query's JSON), null when it does
-// not parse: then the server reports the error when the statement runs.
-nlohmann::json parse_statement(const std::string& sql) {
-  PgQueryParseResult result = pg_query_parse(sql.c_str());
-  nlohmann::json tree;
-  if (result.error == nullptr && result.parse_tree != nullptr) {
-    tree = nlohmann::json::parse(result.parse_tree, nullptr, false);
-  }
-  pg_query_free_parse_result(result);
-  if (tree.is_discarded()) return nullptr;
-  return tree;
 }
 
 // Each top-level statement node: {"IndexStmt": {...}}.
@@ -533,6 +534,20 @@ class PgMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<Manifest> schema() override {
+    if (!in_transaction_) {
+      // Outside a migration's transaction: one read-only snapshot of its own.
+      if (auto ok = simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !ok) {
+        return std::unexpected(ok.error());
+      }
+      auto manifest = [&]() -> Result<Manifest> {
+        if (auto ok = simple("SET LOCAL statement_timeout = 0"); !ok) {
+          return std::unexpected(ok.error());
+        }
+        return inspect_session(*tx_, url_, CaptureOptions{default_settings()});
+      }();
+      if (auto ok = simple("ROLLBACK"); !ok) return std::unexpected(ok.error());
+      return manifest;
+    }
     if (auto ok = savepoint("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
     // The migration's statement timeout is not meant for keel's own catalog
     // reads; the savepoint's rollback restores it.
@@ -543,6 +558,30 @@ class PgMigrationTarget final : public plan::PlanTarget {
     if (auto ok = rollback_to("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
     if (auto ok = release("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
     return manifest;
+  }
+
+  Result<std::vector<migrate::IntegrityFinding>> check_integrity(
+      const IntegrityConfig& config, const std::vector<std::string>& schemas) override {
+    return guarded([&]() -> Result<std::vector<migrate::IntegrityFinding>> {
+      return pg::check_integrity(*tx_, config, schemas, in_transaction_);
+    });
+  }
+
+  Result<std::vector<std::string>> relations_of(
+      const std::vector<migrate::Statement>& statements) override {
+    return guarded(
+        [&]() -> Result<std::vector<std::string>> { return pg::relations_of(*tx_, statements); });
+  }
+
+  Result<std::vector<migrate::SessionInLock>> sessions_in_lock(
+      const std::vector<std::string>& relations) override {
+    return guarded([&]() -> Result<std::vector<migrate::SessionInLock>> {
+      return pg::sessions_in_lock(*tx_, relations);
+    });
+  }
+
+  Result<bool> terminate(int pid) override {
+    return guarded([&]() -> Result<bool> { return terminate_backend(*tx_, pid); });
   }
 
   Result<std::string> explain(const std::string& query) override {

@@ -16,10 +16,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "dialects/sqlite/inspect.h"
 #include "dialects/sqlite/session.h"
+#include "util/column_path.h"
 #include "util/quote.h"
 
 namespace keel::sqlite {
@@ -29,6 +31,11 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view kHistoryTable = "keel_schema_migrations";
 constexpr milliseconds kLockPoll{100};
+
+bool parse_int(const std::string& text, int64_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
 
 std::string duration_text(milliseconds ms) {
   if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
@@ -285,6 +292,102 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   Result<std::string> drop_invalid_index(const migrate::Statement& /*statement*/) override {
     return std::string();  // SQLite builds indexes inside a transaction: none is left half-built
   }
+
+  Result<std::vector<migrate::IntegrityFinding>> check_integrity(
+      const IntegrityConfig& config, const std::vector<std::string>& /*schemas*/) override {
+    std::vector<migrate::IntegrityFinding> findings;
+    auto tables = session_->rows(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+        "ESCAPE '\\' AND name NOT LIKE 'keel\\_%' ESCAPE '\\' ORDER BY name");
+    if (!tables) return std::unexpected(tables.error());
+    for (const Row& table_row : *tables) {
+      const std::string table = table_row[0].value_or("");
+      // Declared foreign keys: SQLite's own check (NULL keys are not
+      // violations), counted per key.
+      auto keys = session_->rows(
+          "SELECT id, \"table\", \"from\", coalesce(\"to\", '') FROM "
+          "pragma_foreign_key_list(?1) ORDER BY id, seq",
+          {table});
+      if (!keys) return std::unexpected(keys.error());
+      if (keys->empty()) continue;
+      auto violations = session_->rows(
+          "SELECT fkid, count(*) FROM pragma_foreign_key_check(?1) GROUP BY fkid", {table});
+      std::map<std::string, int64_t> counts;
+      if (violations) {
+        for (const Row& v : *violations) {
+          counts[v[0].value_or("")] = std::stoll(v[1].value_or("0"));
+        }
+      }
+      std::map<std::string, migrate::IntegrityFinding> by_id;
+      for (const Row& key : *keys) {
+        const std::string id = key[0].value_or("");
+        migrate::IntegrityFinding& f = by_id[id];
+        if (f.kind.empty()) {
+          f.kind = "foreign key";
+          f.name = fmt::format("{} foreign key {} -> {}", table, id, key[1].value_or(""));
+          f.detail = fmt::format("{}.", table);
+          if (!violations) f.error = violations.error().message;
+          f.count = counts.contains(id) ? counts[id] : 0;
+        }
+        f.detail += (f.detail.ends_with('.') ? "" : ",") + key[2].value_or("");
+      }
+      for (auto& [id, f] : by_id) findings.push_back(f);
+    }
+    for (const IntegrityRelation& relation : config.relations) {
+      migrate::IntegrityFinding f;
+      f.kind = "relation";
+      f.name = relation.child + " -> " + relation.parent;
+      auto child = split_column_path(relation.child, "main");
+      auto parent = split_column_path(relation.parent, "main");
+      auto qualified = [](const ColumnPath& p) {
+        // PostgreSQL's "public" is SQLite's "main".
+        return p.schema == "main" || p.schema == "public" ? quote_identifier(p.table)
+                                                          : quote_qualified(p.schema, p.table);
+      };
+      auto count = session_->rows(fmt::format(
+          "SELECT count(*) FROM {} AS c WHERE c.{} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} "
+          "AS p WHERE p.{} = c.{})",
+          qualified(child), quote_identifier(child.column), qualified(parent),
+          quote_identifier(parent.column), quote_identifier(child.column)));
+      if (count && !count->empty()) {
+        f.count = std::stoll(count->front()[0].value_or("0"));
+      } else {
+        f.error = count ? "no row" : count.error().message;
+      }
+      findings.push_back(f);
+    }
+    for (const IntegrityCheck& check : config.checks) {
+      migrate::IntegrityFinding f;
+      f.kind = "check";
+      f.name = check.name;
+      f.detail = check.sql;
+      f.expect = check.expect;
+      auto rows = session_->rows(check.sql);
+      int64_t value = 0;
+      if (!rows) {
+        f.error = rows.error().message;
+      } else if (rows->empty() || rows->front().empty() || !rows->front()[0] ||
+                 !parse_int(*rows->front()[0], value)) {
+        f.error = "the check must return one row with one integer column";
+      } else {
+        f.count = value;
+      }
+      findings.push_back(f);
+    }
+    return findings;
+  }
+
+  // One connection writes a SQLite database at a time (the deploy lock and
+  // busy_timeout): there are no sessions to drain.
+  Result<std::vector<std::string>> relations_of(
+      const std::vector<migrate::Statement>& /*statements*/) override {
+    return std::vector<std::string>{};
+  }
+  Result<std::vector<migrate::SessionInLock>> sessions_in_lock(
+      const std::vector<std::string>& /*relations*/) override {
+    return std::vector<migrate::SessionInLock>{};
+  }
+  Result<bool> terminate(int /*pid*/) override { return false; }
 
  private:
   // Runs a statement; failures carry SQLite's own message and `context`.

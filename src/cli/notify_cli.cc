@@ -1,0 +1,28 @@
+// Webhook events sent by the commands, and the environment name they carry.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "keel/notify.h"
+
+namespace keel::cli {
+
+std::string environment_name(const GlobalOptions& options, const ConnectionUrl& url) {
+  return options.url.empty() && !options.env.empty() ? options.env : url.masked;
+}
+
+void notify_event(const GlobalOptions& options, const Config& config, const std::string& event,
+                  const nlohmann::json& body) {
+  notify::Webhook hook = notify::from_config(config.notify);
+  if (hook.url.empty()) return;
+  notify::Delivery delivery = notify::deliver(hook, event, body);
+  if (delivery.delivered) {
+    note(options, "webhook: " + delivery.to_string());
+  } else {
+    // Reported, never fatal: the database change stands either way.
+    std::cerr << "keel: warning: webhook: " << delivery.to_string() << "\n";
+  }
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,155 @@
+// keel verify [--env E | --url U] --against env:NAME | URL | FILE
+// keel verify --all            ([parity] environments against the reference)
+#include "keel/verify.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/differences.h"
+#include "keel/environment.h"
+#include "keel/notify.h"
+
+namespace keel::cli {
+namespace {
+
+struct VerifyArgs {
+  std::string against;
+  bool all = false;
+  bool no_baseline = false;
+};
+
+nlohmann::json verdict_json(const verify::Verdict& v) {
+  nlohmann::json j = {{"environment", v.environment},
+                      {"url", v.label},
+                      {"status", v.status()},
+                      {"reference", v.reference},
+                      {"is_reference", v.is_reference},
+                      {"schema_hash", v.schema_hash},
+                      {"drift_count", drift_count(v.differences)},
+                      {"differences", differences_json(v.differences)},
+                      {"baseline_written", v.baseline_written}};
+  if (!v.warning.empty()) j["warning"] = v.warning;
+  if (v.error) j["error"] = v.error->to_string();
+  return j;
+}
+
+void print_verdict(const verify::Verdict& v) {
+  if (v.error) {
+    std::cout << fmt::format("{:<8} {}: could not verify: {}\n", v.status(), v.environment,
+                             v.error->to_string());
+    return;
+  }
+  size_t n = drift_count(v.differences);
+  std::cout << fmt::format(
+      "{:<8} {} ({}){}\n", v.status(), v.environment, v.schema_hash,
+      v.is_reference ? ": the reference"
+      : n == 0       ? fmt::format(": same schema as {}", v.reference)
+                     : fmt::format(": {} difference{} from {}", n, n == 1 ? "" : "s", v.reference));
+  if (n > 0) print_differences(v.differences);
+  if (!v.baseline_written.empty()) {
+    std::cout << fmt::format("         baseline written: {}\n", v.baseline_written);
+  }
+  if (!v.warning.empty())
+    std::cerr << "keel: warning: " << v.environment << ": " << v.warning << "\n";
+}
+
+int run(const GlobalOptions& options, const VerifyArgs& args) {
+  auto config = load(options);
+  if (!config) return report(options, config.error());
+  verify::Options verify_options;
+  verify_options.drift.strict_server_version = config->strict_server_version;
+  verify_options.drift.include_index_stats = config->include_index_stats;
+  verify_options.baseline_path = args.no_baseline ? "" : config->parity.baseline_path;
+  verify_options.verified_by = config->migrations.applied_by;
+  verify_options.progress = [&options](const std::string& line) { note(options, line); };
+
+  std::vector<verify::Verdict> verdicts;
+  if (args.all) {
+    if (!args.against.empty() || !options.env.empty() || !options.url.empty()) {
+      return report(options, Error{ErrorCode::kUsage,
+                                   "--all compares [parity] environments with their reference; "
+                                   "leave out --env, --url and --against",
+                                   {},
+                                   {}});
+    }
+    auto all = verify::verify_all(*config, verify_options);
+    if (!all) return report(options, all.error());
+    verdicts = std::move(*all);
+  } else {
+    if (args.against.empty()) {
+      return report(options, Error{ErrorCode::kUsage,
+                                   "pass --against env:NAME | URL | FILE, or --all with [parity] "
+                                   "environments in keel.toml",
+                                   {},
+                                   {}});
+    }
+    auto target = resolve_target(*config, options.env, options.url);
+    if (!target) return report(options, target.error());
+    std::string reference_label;
+    note(options, fmt::format("reading reference {} ...", mask_url(args.against)));
+    auto reference = load_reference(args.against, *config, reference_label);
+    if (!reference) return report(options, reference.error());
+    auto verdict = verify::verify_one(*config, options.url.empty() ? options.env : "", *target,
+                                      *reference, reference_label, verify_options);
+    if (!verdict) return report(options, verdict.error());
+    verdicts.push_back(std::move(*verdict));
+  }
+
+  int status = kExitOk;
+  for (const verify::Verdict& v : verdicts) {
+    if (v.error) {
+      if (status == kExitOk) status = exit_status(v.error->code);
+      continue;
+    }
+    if (!v.locked) status = kExitGate;
+    std::vector<std::string> lines;
+    for (const Difference& d : v.differences) {
+      if (!d.info) lines.push_back(verify::describe(d));
+    }
+    notify_event(options, *config, v.locked ? "parity.locked" : "parity.drifted",
+                 notify::event_body(v.locked ? "parity.locked" : "parity.drifted", v.environment,
+                                    {}, v.schema_hash,
+                                    {{"reference", v.reference},
+                                     {"drift_count", drift_count(v.differences)},
+                                     {"differences", lines}}));
+  }
+  if (options.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& v : verdicts) list.push_back(verdict_json(v));
+    print_json({{"locked", status == kExitOk}, {"environments", std::move(list)}});
+  } else {
+    for (const auto& v : verdicts) print_verdict(v);
+    size_t drifted = 0;
+    for (const auto& v : verdicts) drifted += !v.error && !v.locked;
+    if (status == kExitOk) {
+      std::cout << fmt::format("PARITY LOCKED: {} environment{} verified\n", verdicts.size(),
+                               verdicts.size() == 1 ? "" : "s");
+    } else if (drifted > 0) {
+      std::cout << fmt::format("PARITY BROKEN: {} of {} environment{} DRIFTED\n", drifted,
+                               verdicts.size(), verdicts.size() == 1 ? "" : "s");
+    }
+  }
+  // Drift outranks an unreachable environment: both fail the pipeline.
+  for (const auto& v : verdicts) {
+    if (!v.error && !v.locked) return kExitGate;
+  }
+  return status;
+}
+
+}  // namespace
+
+void add_verify(CLI::App& app, GlobalOptions& options, Runner& runner) {
+  auto args = std::make_shared<VerifyArgs>();
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "After a promotion: LOCKED or DRIFTED per environment, stored in keel.parity; the baseline "
+      "file rewritten on LOCKED (exit 3 on drift)");
+  verify->add_option("--against", args->against, "Reference: env:NAME, URL, or manifest FILE");
+  verify->add_flag("--all", args->all,
+                   "Every environment of [parity] environments against the reference");
+  verify->add_flag("--no-baseline", args->no_baseline, "Do not rewrite baseline files");
+  verify->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+}
+
+}  // namespace keel::cli

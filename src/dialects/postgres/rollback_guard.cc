@@ -1,0 +1,274 @@
+// PostgreSQL: integrity checks before a rollback commits, and the sessions
+// draining waits for.
+#include "dialects/postgres/rollback_guard.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <set>
+
+#include "util/column_path.h"
+#include "util/quote.h"
+
+namespace keel::pg {
+namespace {
+
+// Runs `count` in a savepoint (when in a transaction) and turns a failure
+// into the finding's error, so one broken check does not hide the others.
+void run_check(pqxx::transaction_base& tx, bool in_transaction, migrate::IntegrityFinding& finding,
+               const std::function<int64_t()>& count) {
+  if (in_transaction) tx.exec("SAVEPOINT keel_integrity");
+  try {
+    finding.count = count();
+    if (in_transaction) tx.exec("RELEASE SAVEPOINT keel_integrity");
+  } catch (const pqxx::sql_error& e) {
+    std::string message = e.what();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+      message.pop_back();
+    }
+    finding.error = message;
+    if (in_transaction) tx.exec("ROLLBACK TO SAVEPOINT keel_integrity");
+  }
+}
+
+// count(*) of child rows whose key (every column set: MATCH SIMPLE) has no
+// parent row. NOT EXISTS, not NOT IN: a NULL among the parent keys would
+// make NOT IN unknown for every row and hide every orphan.
+std::string orphan_query(const std::string& child, const std::vector<std::string>& child_columns,
+                         const std::string& parent,
+                         const std::vector<std::string>& parent_columns) {
+  std::string not_null;
+  std::string join;
+  for (size_t i = 0; i < child_columns.size(); ++i) {
+    not_null += fmt::format("{}c.{} IS NOT NULL", i == 0 ? "" : " AND ",
+                            quote_identifier(child_columns[i]));
+    join += fmt::format("{}p.{} = c.{}", i == 0 ? "" : " AND ", quote_identifier(parent_columns[i]),
+                        quote_identifier(child_columns[i]));
+  }
+  return fmt::format(
+      "SELECT count(*) FROM {} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} AS p "
+      "WHERE {})",
+      child, not_null, parent, join);
+}
+
+// Lists cross the wire as text joined by the unit separator (libpqxx 6
+// has no array parameters); string_agg(..., E'\x1f') comes back the same way.
+constexpr char kUnit = '\x1f';
+
+std::string join_units(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += kUnit;
+    out += items[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split_units(const pqxx::field& field) {
+  std::vector<std::string> out;
+  if (field.is_null()) return out;
+  std::string text = field.c_str();
+  size_t start = 0;
+  for (;;) {
+    size_t end = text.find(kUnit, start);
+    out.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
+std::string cols(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + c;
+  return columns.size() == 1 ? out : "(" + out + ")";
+}
+
+// Names of the relation a statement node refers to: every RangeVar, and the
+// objects of DROP TABLE/INDEX/VIEW/SEQUENCE.
+void collect_relations(const nlohmann::json& node, std::set<std::string>& out) {
+  if (node.is_array()) {
+    for (const auto& item : node) collect_relations(item, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& [key, value] : node.items()) {
+    if (key == "RangeVar" && value.is_object() && value.contains("relname")) {
+      std::string schema = value.value("schemaname", "");
+      out.insert(quote_qualified(schema, value["relname"].get<std::string>()));
+      continue;
+    }
+    if (key == "DropStmt" && value.is_object()) {
+      static const std::set<std::string> kRelationKinds = {
+          "OBJECT_TABLE",   "OBJECT_INDEX",    "OBJECT_VIEW",
+          "OBJECT_MATVIEW", "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"};
+      if (kRelationKinds.contains(value.value("removeType", "")) && value.contains("objects")) {
+        for (const auto& object : value["objects"]) {
+          if (!object.contains("List")) continue;
+          std::vector<std::string> parts;
+          for (const auto& item : object["List"].value("items", nlohmann::json::array())) {
+            if (item.contains("String")) {
+              parts.push_back(item["String"].value("sval", item["String"].value("str", "")));
+            }
+          }
+          if (parts.size() == 1) out.insert(quote_identifier(parts[0]));
+          if (parts.size() == 2) out.insert(quote_qualified(parts[0], parts[1]));
+        }
+      }
+    }
+    collect_relations(value, out);
+  }
+}
+
+}  // namespace
+
+std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
+                                                       const IntegrityConfig& config,
+                                                       const std::vector<std::string>& schemas,
+                                                       bool in_transaction) {
+  std::vector<migrate::IntegrityFinding> findings;
+  // Foreign keys (validated or not) of the schemas, once per constraint: a
+  // partitioned table's key is checked on the table, not per partition.
+  pqxx::result keys = tx.exec_params(R"(
+SELECT cn.nspname, cl.relname, c.conname, pn.nspname, pcl.relname, c.convalidated,
+       (SELECT string_agg(a.attname, E'\x1f' ORDER BY k.o) FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n),
+       (SELECT string_agg(a.attname, E'\x1f' ORDER BY k.o) FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
+        JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n)
+FROM pg_constraint c
+JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace cn ON cn.oid = cl.relnamespace
+JOIN pg_class pcl ON pcl.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = pcl.relnamespace
+WHERE c.contype = 'f' AND c.conparentid = 0
+  AND cn.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
+  AND cn.nspname NOT LIKE 'pg\_%'
+  AND ($1 = '' OR cn.nspname = ANY(string_to_array($1, E'\x1f'))
+       OR pn.nspname = ANY(string_to_array($1, E'\x1f')))
+ORDER BY 1, 2, 3)",
+                                     join_units(schemas));
+  for (const auto& row : keys) {
+    auto child_columns = split_units(row[6]);
+    auto parent_columns = split_units(row[7]);
+    migrate::IntegrityFinding f;
+    f.kind = "foreign key";
+    f.name = fmt::format("{}.{}.{}", row[0].c_str(), row[1].c_str(), row[2].c_str());
+    f.detail = fmt::format("{}.{}.{} -> {}.{}.{}{}", row[0].c_str(), row[1].c_str(),
+                           cols(child_columns), row[3].c_str(), row[4].c_str(),
+                           cols(parent_columns), row[5].as<bool>() ? "" : ", NOT VALID");
+    std::string sql = orphan_query(quote_qualified(row[0].c_str(), row[1].c_str()), child_columns,
+                                   quote_qualified(row[3].c_str(), row[4].c_str()), parent_columns);
+    run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    findings.push_back(f);
+  }
+  // Relations keel.toml declares (no constraint in the database).
+  for (const IntegrityRelation& relation : config.relations) {
+    migrate::IntegrityFinding f;
+    f.kind = "relation";
+    f.name = relation.child + " -> " + relation.parent;
+    f.detail = f.name;
+    auto child = split_column_path(relation.child, "public");
+    auto parent = split_column_path(relation.parent, "public");
+    std::string sql = orphan_query(quote_qualified(child.schema, child.table), {child.column},
+                                   quote_qualified(parent.schema, parent.table), {parent.column});
+    run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    findings.push_back(f);
+  }
+  // NOT VALID CHECK constraints: rows for which the expression is false
+  // (NULL passes, as it does for a CHECK).
+  pqxx::result checks = tx.exec_params(R"(
+SELECT n.nspname, cl.relname, c.conname, pg_get_expr(c.conbin, c.conrelid)
+FROM pg_constraint c
+JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
+WHERE c.contype = 'c' AND NOT c.convalidated AND c.conparentid = 0
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel') AND n.nspname NOT LIKE 'pg\_%'
+  AND ($1 = '' OR n.nspname = ANY(string_to_array($1, E'\x1f')))
+ORDER BY 1, 2, 3)",
+                                       join_units(schemas));
+  for (const auto& row : checks) {
+    migrate::IntegrityFinding f;
+    f.kind = "check constraint";
+    f.name = fmt::format("{}.{}.{}", row[0].c_str(), row[1].c_str(), row[2].c_str());
+    f.detail = fmt::format("NOT VALID: CHECK ({})", row[3].c_str());
+    std::string sql = fmt::format("SELECT count(*) FROM {} WHERE NOT ({})",
+                                  quote_qualified(row[0].c_str(), row[1].c_str()), row[3].c_str());
+    run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    findings.push_back(f);
+  }
+  // keel.toml's own checks.
+  for (const IntegrityCheck& check : config.checks) {
+    migrate::IntegrityFinding f;
+    f.kind = "check";
+    f.name = check.name;
+    f.detail = check.sql;
+    f.expect = check.expect;
+    run_check(tx, in_transaction, f, [&] {
+      pqxx::result r = tx.exec(check.sql);
+      if (r.empty() || r.columns() == 0 || r[0][0].is_null()) {
+        throw pqxx::sql_error("the check must return one row with one integer column");
+      }
+      return r[0][0].as<int64_t>();
+    });
+    findings.push_back(f);
+  }
+  return findings;
+}
+
+std::vector<std::string> relations_of(pqxx::transaction_base& tx,
+                                      const std::vector<migrate::Statement>& statements) {
+  std::set<std::string> names;
+  for (const migrate::Statement& st : statements) collect_relations(parse_statement(st.sql), names);
+  if (names.empty()) return {};
+  // Resolved with the session's search_path; an index stands for its table
+  // too (sessions lock the table to use it).
+  pqxx::result rows = tx.exec_params(R"(
+WITH r AS (SELECT to_regclass(name) AS oid FROM unnest(string_to_array($1, E'\x1f')) AS u(name)),
+     t AS (SELECT oid FROM r WHERE oid IS NOT NULL
+           UNION SELECT i.indrelid FROM pg_index i JOIN r ON r.oid = i.indexrelid)
+SELECT DISTINCT n.nspname || '.' || c.relname
+FROM t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
+ORDER BY 1)",
+                                     join_units({names.begin(), names.end()}));
+  std::vector<std::string> out;
+  for (const auto& row : rows) out.push_back(row[0].c_str());
+  return out;
+}
+
+std::vector<migrate::SessionInLock> sessions_in_lock(pqxx::transaction_base& tx,
+                                                     const std::vector<std::string>& relations) {
+  // Autovacuum workers are left out: they cancel themselves for DDL.
+  pqxx::result rows = tx.exec_params(R"(
+SELECT l.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
+       coalesce(a.query, ''),
+       (extract(epoch FROM clock_timestamp() - coalesce(a.state_change, a.backend_start)) * 1000)::bigint,
+       bool_or(NOT l.granted),
+       string_agg(DISTINCT n.nspname || '.' || c.relname, E'\x1f')
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND a.backend_type <> 'autovacuum worker'
+  AND n.nspname || '.' || c.relname = ANY(string_to_array($1, E'\x1f'))
+GROUP BY 1, 2, 3, 4, 5, 6
+ORDER BY 1)",
+                                     join_units(relations));
+  std::vector<migrate::SessionInLock> out;
+  for (const auto& row : rows) {
+    migrate::SessionInLock s;
+    s.pid = row[0].as<int>();
+    s.user = row[1].c_str();
+    s.application = row[2].c_str();
+    s.state = row[3].c_str();
+    s.query = row[4].c_str();
+    s.state_ms = row[5].is_null() ? 0 : row[5].as<int64_t>();
+    s.waiting = row[6].as<bool>();
+    s.relations = split_units(row[7]);
+    out.push_back(s);
+  }
+  return out;
+}
+
+bool terminate_backend(pqxx::transaction_base& tx, int pid) {
+  return tx.exec_params("SELECT pg_terminate_backend($1)", pid)[0][0].as<bool>();
+}
+
+}  // namespace keel::pg
