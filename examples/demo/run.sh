@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# keel demo: three SQLite environments, baselines, a drift caught, and
-# versioned migrations applied, checked and rolled back.
+# keel demo: the whole pipeline on three SQLite environments — baselines,
+# a dry run, migrations promoted dev -> staging -> prod, parity verified and
+# locked, a drift caught, a rollback refused by an integrity check and a
+# clean rollback that restores the recorded schema hash.
 #
 #   examples/demo/run.sh KEEL_BINARY      (what `make demo` runs)
 #
-# Builds dev, staging and prod from schema.sql in examples/demo/.work,
-# captures a baseline of each, applies a hand-made hotfix to prod, and shows
-# keel reporting it. Then applies examples/demo/migrations to every
-# environment, shows `keel status`, catches an edited migration file, and
-# rolls dev back one step and forward again. Exits 0 when keel behaved as
-# expected (including exit 3 where drift is expected), non-zero otherwise.
+# Builds dev, staging and prod from schema.sql in examples/demo/.work and
+# captures a baseline of each; plans and applies examples/demo/migrations to
+# dev, then staging, then prod; verifies all three LOCKED; catches a
+# hand-made hotfix in prod (drift and verify both exit 3); catches an edited
+# migration file; has a rollback aborted because it would orphan an order,
+# then rolls back cleanly. Exits 0 when keel behaved as expected (including
+# exit 3 where it is expected), non-zero otherwise.
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -83,9 +86,20 @@ tier = "staging"
 [environments.prod]
 url = "sqlite:prod.db"
 tier = "prod"
+rto = "5m"                       # a rollback slower than this exits 3
 
 [migrations]
 dir = "migrations"
+
+# keel verify --all: each environment against dev; LOCKED rewrites baselines/<env>.json
+[parity]
+environments = ["dev", "staging", "prod"]
+
+# Checked inside a rollback's transaction, before COMMIT (with every foreign key)
+[[integrity.checks]]
+name = "every order has a known status"
+sql = "SELECT count(*) FROM orders WHERE status NOT IN ('pending', 'paid', 'shipped', 'cancelled')"
+expect = 0
 TOML
 # A copy, so that the tampering step below leaves examples/demo/migrations alone.
 cp -r "$demo_dir/migrations" "$work/migrations"
@@ -120,6 +134,43 @@ step "Before any change, prod matches its baseline"
 keel_expect 0 --config keel.toml --env prod drift --against baselines/prod.json
 expect_output "no drift"
 
+step "Versioned migrations: three are pending everywhere"
+ls "$work/migrations" | sed 's/^/      migrations\//'
+keel_expect 0 --config keel.toml --env dev status
+expect_output "0003"
+expect_output "pending"
+
+step "A dry run first: keel plan runs them inside BEGIN ... ROLLBACK and proves each reversible"
+keel_expect 0 --config keel.toml --env dev plan
+expect_output "VALIDATED (3 migrations; schema unchanged: yes)"
+note "(on dev, idempotency is not required; on staging and prod tiers it is)"
+
+step "Applying them to dev, only as validated: each in its own transaction, under a deploy lock"
+keel_expect 0 --config keel.toml --env dev apply --require-validated
+expect_output "applied 3 migrations"
+
+step "Applying again changes nothing"
+keel_expect 0 --config keel.toml --env dev apply
+expect_output "nothing to apply"
+
+step "Promotion: staging, then prod"
+keel_expect 0 --config keel.toml --env staging apply
+keel_expect 0 --config keel.toml --env prod apply
+expect_output "applied 3 migrations"
+
+step "status: who applied each migration and when, and the schema hash it left"
+keel_expect 0 --config keel.toml --env prod status
+expect_output "applied"
+
+step "Parity: every environment against dev, LOCKED, stored in each one's keel_parity table"
+keel_expect 0 --config keel.toml verify --all
+expect_output "LOCKED   staging"
+expect_output "LOCKED   prod"
+expect_output "PARITY LOCKED: 3 environments verified"
+cp "$work/baselines/prod.json" "$work/prod-verified.json"
+note "baselines/*.json now hold the verified state (commit them):"
+grep -h '"schema_hash"' "$work/baselines/"*.json | sed 's/^ */      /'
+
 step "A hotfix is applied by hand in prod: an index dropped, a column added"
 sed -n '/^[A-Z]/p' "$demo_dir/hotfix.sql" | sed 's/^/      sqlite3 prod.db> /'
 sqlite3 -bail "$work/prod.db" <"$demo_dir/hotfix.sql" || { echo "demo: cannot apply the hotfix" >&2; exit 1; }
@@ -130,51 +181,28 @@ expect_output "main.orders.orders_user_id_idx"
 expect_output "main.users.phone"
 expect_output "DRIFT DETECTED: 2 differences"
 
-step "And against another live environment: prod compared with staging"
-keel_expect 3 --config keel.toml --env prod drift --against env:staging
-expect_output "DRIFT DETECTED: 2 differences"
-
-step "The same, as JSON for CI"
+step "And against another live environment: prod compared with staging, as JSON for CI"
 keel_expect 3 --config keel.toml --env prod --format json drift --against env:staging
 expect_output '"drift": true'
 
-step "Environments without the hotfix still agree: staging against dev"
-keel_expect 0 --config keel.toml --env staging drift --against env:dev
-expect_output "no drift"
+step "verify --all: prod DRIFTED (exit 3); its baseline stays the last verified state"
+keel_expect 3 --config keel.toml verify --all
+expect_output "LOCKED   staging"
+expect_output "DRIFTED  prod"
+expect_output "PARITY BROKEN: 1 of 3 environments DRIFTED"
+if cmp -s "$work/baselines/prod.json" "$work/prod-verified.json"; then
+  note "baselines/prod.json unchanged"
+else
+  fail "baselines/prod.json was rewritten although prod DRIFTED"
+fi
+note "each verdict is kept in the environment itself:"
+sqlite3 "$work/prod.db" "SELECT verified_at, status, reference FROM keel_parity ORDER BY id" |
+  sed 's/^/      prod.db keel_parity: /'
 
-step "Versioned migrations: two are pending everywhere"
-ls "$work/migrations" | sed 's/^/      migrations\//'
-keel_expect 0 --config keel.toml --env dev status
-expect_output "0001"
-expect_output "pending"
-
-step "A dry run first: keel plan runs them inside BEGIN ... ROLLBACK and proves each reversible"
-keel_expect 0 --config keel.toml --env dev plan
-expect_output "VALIDATED (2 migrations; schema unchanged: yes)"
-note "(on dev, idempotency is not required; on staging and prod tiers it is)"
-
-step "Applying them to dev, only as validated: each in its own transaction, under a deploy lock"
-keel_expect 0 --config keel.toml --env dev apply --require-validated
-expect_output "applied 2 migrations"
-
-step "Applying again changes nothing"
-keel_expect 0 --config keel.toml --env dev apply
-expect_output "nothing to apply"
-
-step "status: who applied each migration and when, and the schema hash it left"
-keel_expect 0 --config keel.toml --env dev status
-expect_output "applied"
-
-step "Staging and prod follow; staging and dev agree again"
-keel_expect 0 --config keel.toml --env staging apply
-keel_expect 0 --config keel.toml --env prod apply
-keel_expect 0 --config keel.toml --env staging drift --against env:dev
-expect_output "no drift"
-note "prod's hand-made hotfix is still there: migrations do not hide drift, and the"
-note "hotfix's column now also sits before last_login_at, so the column order differs too"
-keel_expect 3 --config keel.toml --env prod drift --against env:staging
-expect_output "main.users.last_login_at: position"
-expect_output "DRIFT DETECTED: 3 differences"
+step "The hotfix is undone (or turned into a migration): prod is LOCKED again"
+sqlite3 -bail "$work/prod.db" <"$demo_dir/revert_hotfix.sql" || { echo "demo: cannot undo the hotfix" >&2; exit 1; }
+keel_expect 0 --config keel.toml verify --all
+expect_output "PARITY LOCKED: 3 environments verified"
 
 step "Someone edits a migration that already ran: validate and apply refuse (exit 3)"
 printf -- '-- an afterthought\n' >>"$work/migrations/0002_users_last_login.up.sql"
@@ -185,22 +213,43 @@ cp "$demo_dir/migrations/0002_users_last_login.up.sql" "$work/migrations/"
 keel_expect 0 --config keel.toml --env dev validate
 note "(file restored)"
 
-step "Rolling dev back one step runs 0002's down script; dev now differs from staging"
-keel_expect 0 --config keel.toml --env dev rollback --steps 1
-keel_expect 0 --config keel.toml --env dev --format json status
-expect_output '"rolled back"'
+step "A guest places an order in staging; rolling back 0003 would orphan it: aborted (exit 3)"
+sqlite3 -bail "$work/staging.db" "INSERT INTO orders (user_id, total_cents) VALUES (0, 1500)"
+note "sqlite3 staging.db> INSERT INTO orders (user_id, total_cents) VALUES (0, 1500)"
+keel_expect 3 --config keel.toml --env staging rollback --steps 1
+expect_output "ROLLBACK ABORTED"
+expect_output "1 orphaned row"
+keel_expect 0 --config keel.toml --env staging status
+expect_output "0003"
+if [ "$(sqlite3 "$work/staging.db" "SELECT count(*) FROM users WHERE id = 0")" = "1" ]; then
+  note "the guest user, its order and the history are as they were"
+else
+  fail "the aborted rollback changed the data"
+fi
+
+step "Once the guest order is moved to a real customer, the rollback goes through"
+sqlite3 -bail "$work/staging.db" "UPDATE orders SET user_id = 1 WHERE user_id = 0"
+keel_expect 0 --config keel.toml --env staging rollback --steps 1
+expect_output "integrity:"
+expect_output "restored: schema hash"
+expect_output "after 0002"
+
+step "And a schema rollback on dev: 0003 and 0002 undone in one transaction, the recorded hash restored"
+keel_expect 0 --config keel.toml --env dev rollback --to 0001
+expect_output "rolled back 2 migrations"
+expect_output "after 0001"
 keel_expect 3 --config keel.toml --env dev drift --against env:staging
 expect_output "main.users.last_login_at"
 
-step "And forward again: dev and staging agree"
+step "Forward again everywhere: parity LOCKED"
 keel_expect 0 --config keel.toml --env dev apply
-expect_output "applied 1 migration"
-keel_expect 0 --config keel.toml --env dev drift --against env:staging
-expect_output "no drift"
+keel_expect 0 --config keel.toml --env staging apply
+keel_expect 0 --config keel.toml verify --all
+expect_output "PARITY LOCKED: 3 environments verified"
 
 echo
 if [ "$failures" -eq 0 ]; then
-  echo "demo: keel behaved as expected (drift caught in prod, none elsewhere; migrations applied, checked and rolled back)"
+  echo "demo: keel behaved as expected (migrations planned, promoted and verified LOCKED; drift caught; an orphaning rollback refused; clean rollbacks restored the recorded hash)"
   exit 0
 fi
 echo "demo: $failures unexpected result(s); see UNEXPECTED above" >&2

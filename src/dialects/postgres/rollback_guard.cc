@@ -91,12 +91,13 @@ void collect_relations(const nlohmann::json& node, std::set<std::string>& out) {
     return;
   }
   if (!node.is_object()) return;
+  // A RangeVar: wrapped as {"RangeVar": {...}} where the field is any Node,
+  // bare where it is typed RangeVar (DeleteStmt.relation, AlterTableStmt...).
+  if (node.contains("relname") && node["relname"].is_string() && node.contains("relpersistence")) {
+    out.insert(quote_qualified(node.value("schemaname", ""), node["relname"].get<std::string>()));
+    return;
+  }
   for (const auto& [key, value] : node.items()) {
-    if (key == "RangeVar" && value.is_object() && value.contains("relname")) {
-      std::string schema = value.value("schemaname", "");
-      out.insert(quote_qualified(schema, value["relname"].get<std::string>()));
-      continue;
-    }
     if (key == "DropStmt" && value.is_object()) {
       static const std::set<std::string> kRelationKinds = {
           "OBJECT_TABLE",   "OBJECT_INDEX",    "OBJECT_VIEW",
@@ -166,8 +167,22 @@ ORDER BY 1, 2, 3)",
     f.detail = f.name;
     auto child = split_column_path(relation.child, "public");
     auto parent = split_column_path(relation.parent, "public");
-    std::string sql = orphan_query(quote_qualified(child.schema, child.table), {child.column},
-                                   quote_qualified(parent.schema, parent.table), {parent.column});
+    const std::string child_table = quote_qualified(child.schema, child.table);
+    const std::string parent_table = quote_qualified(parent.schema, parent.table);
+    // A table the rollback dropped has no rows to orphan.
+    std::string gone;
+    for (const std::string& table : {child_table, parent_table}) {
+      if (tx.exec_params("SELECT to_regclass($1) IS NULL", table)[0][0].as<bool>()) {
+        gone = table;
+        break;
+      }
+    }
+    if (!gone.empty()) {
+      f.detail = fmt::format("skipped: {} does not exist", gone);
+      findings.push_back(f);
+      continue;
+    }
+    std::string sql = orphan_query(child_table, {child.column}, parent_table, {parent.column});
     run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
     findings.push_back(f);
   }

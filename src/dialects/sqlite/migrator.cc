@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <thread>
+#include <tuple>
 
 #include "dialects/sqlite/inspect.h"
 #include "dialects/sqlite/session.h"
@@ -318,20 +319,32 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
           counts[v[0].value_or("")] = std::stoll(v[1].value_or("0"));
         }
       }
-      std::map<std::string, migrate::IntegrityFinding> by_id;
+      // One finding per key: "main.orders.user_id -> main.users.id".
+      std::map<int, std::tuple<std::string, std::vector<std::string>, std::vector<std::string>>>
+          by_id;
       for (const Row& key : *keys) {
-        const std::string id = key[0].value_or("");
-        migrate::IntegrityFinding& f = by_id[id];
-        if (f.kind.empty()) {
-          f.kind = "foreign key";
-          f.name = fmt::format("{} foreign key {} -> {}", table, id, key[1].value_or(""));
-          f.detail = fmt::format("{}.", table);
-          if (!violations) f.error = violations.error().message;
-          f.count = counts.contains(id) ? counts[id] : 0;
-        }
-        f.detail += (f.detail.ends_with('.') ? "" : ",") + key[2].value_or("");
+        auto& [parent, from, to] = by_id[std::stoi(key[0].value_or("0"))];
+        parent = key[1].value_or("");
+        from.push_back(key[2].value_or(""));
+        if (!key[3].value_or("").empty()) to.push_back(key[3].value_or(""));
       }
-      for (auto& [id, f] : by_id) findings.push_back(f);
+      auto columns = [](const std::vector<std::string>& list) {
+        std::string out;
+        for (const auto& c : list) out += (out.empty() ? "" : ", ") + c;
+        return list.size() == 1 ? out : "(" + out + ")";
+      };
+      for (const auto& [id, key] : by_id) {
+        const auto& [parent, from, to] = key;
+        migrate::IntegrityFinding f;
+        f.kind = "foreign key";
+        f.name = fmt::format("main.{}.{} -> main.{}{}", table, columns(from), parent,
+                             to.empty() ? "" : "." + columns(to));
+        f.detail = f.name;
+        if (!violations) f.error = violations.error().message;
+        auto it = counts.find(std::to_string(id));
+        f.count = it == counts.end() ? 0 : it->second;
+        findings.push_back(f);
+      }
     }
     for (const IntegrityRelation& relation : config.relations) {
       migrate::IntegrityFinding f;
@@ -344,6 +357,22 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
         return p.schema == "main" || p.schema == "public" ? quote_identifier(p.table)
                                                           : quote_qualified(p.schema, p.table);
       };
+      // A table the rollback dropped has no rows to orphan.
+      std::string gone;
+      for (const ColumnPath* p : {&child, &parent}) {
+        auto exists = session_->rows(
+            "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1",
+            {p->table});
+        if (exists && !exists->empty() && exists->front()[0].value_or("0") == "0") {
+          gone = p->table;
+          break;
+        }
+      }
+      if (!gone.empty()) {
+        f.detail = "skipped: " + gone + " does not exist";
+        findings.push_back(f);
+        continue;
+      }
       auto count = session_->rows(fmt::format(
           "SELECT count(*) FROM {} AS c WHERE c.{} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} "
           "AS p WHERE p.{} = c.{})",
