@@ -165,5 +165,57 @@ TEST(MigrateSqlite, PlanProvesAndRollsBack) {
   EXPECT_EQ(run_keel({"--url", f.url, "--quiet", "baseline", "hash"}).out, hash);
 }
 
+TEST(MigrateSqlite, RollbackIntegrityChecksAbortWithNothingChangedThenRestoreTheRecordedHash) {
+  SqliteFolder f;
+  f.write("0001_users.up.sql",
+          "CREATE TABLE users (id INTEGER UNIQUE, name TEXT);\n"
+          "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n"
+          "CREATE TABLE prefs (user_id INTEGER, theme TEXT);\n");
+  f.write("0001_users.down.sql", "DROP TABLE prefs;\nDROP TABLE orders;\nDROP TABLE users;\n");
+  f.write("0002_guest.up.sql", "INSERT INTO users VALUES (3, 'guest');\n");
+  f.write("0002_guest.down.sql", "DELETE FROM users WHERE id = 3;\n");
+  f.dir.write("keel.toml",
+              "[[integrity.relations]]\nchild = \"prefs.user_id\"\nparent = \"users.id\"\n"
+              "[[integrity.checks]]\nname = \"two users at least\"\n"
+              "sql = \"SELECT count(*) >= 2 FROM users\"\nexpect = 1\n");
+  ASSERT_EQ(f.keel("apply").status, 0);
+  const std::string after_0001 =
+      scalar(f.db, "SELECT schema_hash_after FROM keel_schema_migrations WHERE version = '0001'");
+  EXPECT_EQ(after_0001.substr(0, 7), "sha256:");
+  // A NULL id among the users, an order and preferences of the guest.
+  sqlite3* db = nullptr;
+  sqlite3_open(f.db.c_str(), &db);
+  sqlite3_exec(db,
+               "INSERT INTO users VALUES (NULL, 'ghost'), (1, 'a');"
+               "INSERT INTO orders VALUES (10, 3); INSERT INTO prefs VALUES (3, 'dark');",
+               nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+
+  RunResult aborted = f.keel("rollback");
+  EXPECT_EQ(aborted.status, 3) << aborted.out << aborted.err;
+  EXPECT_NE(aborted.out.find("FAILED foreign key main.orders.user_id -> main.users.id: 1 orphaned "
+                             "row"),
+            std::string::npos)
+      << aborted.out;
+  EXPECT_NE(aborted.out.find("FAILED relation prefs.user_id -> users.id: 1 orphaned row"),
+            std::string::npos)
+      << aborted.out;
+  EXPECT_NE(aborted.out.find("ok     check two users at least"), std::string::npos) << aborted.out;
+  EXPECT_EQ(scalar(f.db, "SELECT count(*) FROM users WHERE id = 3"), "1");
+  EXPECT_EQ(f.status_of("0002"), "SUCCESS");
+
+  sqlite3_open(f.db.c_str(), &db);
+  sqlite3_exec(db, "DELETE FROM orders; DELETE FROM prefs;", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  RunResult clean = run_keel({"--url", f.url, "--format", "json", "rollback"}, f.dir.path);
+  ASSERT_EQ(clean.status, 0) << clean.out << clean.err;
+  auto j = nlohmann::json::parse(clean.out);
+  EXPECT_EQ(j["expected_hash"], after_0001);
+  EXPECT_EQ(j["schema_hash"], after_0001);
+  EXPECT_TRUE(j["restored"].get<bool>());
+  EXPECT_EQ(j["integrity"].size(), 3u);
+  EXPECT_EQ(f.status_of("0002"), "ROLLED_BACK");
+}
+
 }  // namespace
 }  // namespace keel::test
