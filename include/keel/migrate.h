@@ -136,6 +136,14 @@ class MigrationTarget {
   // (its own uncommitted changes included).
   virtual Result<Manifest> schema() = 0;
 
+  // Keeps a schema's canonical JSON under its hash (keel.schema_snapshots,
+  // created by ensure_history; inside the open transaction if any), so that
+  // a rollback that does not restore a recorded hash can name the
+  // differences. Snapshots no recent history row refers to are dropped.
+  virtual Result<void> save_snapshot(const std::string& hash, const std::string& canonical) = 0;
+  // The canonical JSON kept for `hash`, if any.
+  virtual Result<std::optional<std::string>> load_snapshot(const std::string& hash) = 0;
+
   // Runs every integrity check inside the open transaction: foreign keys of
   // the schemas in `schemas` (every user schema when empty; NOT VALID ones
   // included) counted for orphans with a NULL-safe NOT EXISTS, config's

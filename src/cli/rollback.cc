@@ -92,6 +92,7 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
                         {"expected_hash", r.expected_hash},
                         {"schema_hash", r.actual_hash},
                         {"restored", r.restored()},
+                        {"restoration_differences", r.restoration_differences},
                         {"elapsed_ms", r.elapsed_ms},
                         {"rto_breached", rto_breached}};
     if (r.aborted) j["reason"] = r.abort_reason;
@@ -128,11 +129,14 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
     } else {
       std::cout << fmt::format(
           "ROLLBACK INCOMPLETE: schema hash {} differs from {} recorded {}; the down scripts do "
-          "not undo their up scripts exactly (run keel drift against a baseline of that "
-          "version to name the differences)\n",
+          "not undo their up scripts exactly{}\n",
           r.actual_hash, r.expected_hash,
           r.target_version.empty() ? "before the first migration"
-                                   : fmt::format("after {}", r.target_version));
+                                   : fmt::format("after {}", r.target_version),
+          r.restoration_differences.empty()
+              ? " (no snapshot of that schema is kept to name the differences)"
+              : ":");
+      for (const std::string& d : r.restoration_differences) std::cout << "  " << d << "\n";
     }
     std::cout << fmt::format("rolled back {} migration{} on {} in {}{}\n", r.rolled_back.size(),
                              r.rolled_back.size() == 1 ? "" : "s", ctx->url.masked,

@@ -3,7 +3,6 @@
 
 #include <map>
 
-#include "keel/canonical.h"
 #include "keel/migrate.h"
 #include "migrate/runner.h"
 
@@ -58,9 +57,9 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
     if (options.record_schema_hash && !hashed) {
       // The schema before the first pending migration; each later one
       // starts from the hash the one before it left.
-      auto manifest = target.schema();
-      if (!manifest) return std::unexpected(manifest.error());
-      schema_hash = model::schema_hash(manifest->schema);
+      auto hash = snapshot_schema(target);
+      if (!hash) return std::unexpected(hash.error());
+      schema_hash = *hash;
       hashed = true;
     }
     auto done = run_script(target, m, Direction::kUp, row, options.run,

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "keel/canonical.h"
+#include "keel/drift.h"
 #include "keel/migrate.h"
 #include "migrate/runner.h"
 
@@ -200,6 +201,25 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   auto now = target.schema();
   if (!now) return std::unexpected(now.error());
   report.actual_hash = model::schema_hash(now->schema);
+  if (!report.restored()) {
+    // Name what differs from the snapshot kept when that hash was recorded.
+    auto kept = target.load_snapshot(report.expected_hash);
+    if (kept && *kept) {
+      auto json = nlohmann::json::parse(**kept, nullptr, false);
+      auto database =
+          json.is_discarded() ? std::nullopt : std::optional(model::from_canonical_json(json));
+      if (database && *database) {
+        Manifest expected = *now;
+        expected.schema = std::move(**database);
+        for (const Difference& d : compare_manifests(expected, *now, {})) {
+          report.restoration_differences.push_back(
+              d.kind + " " + d.object + ": " +
+              (d.property == "presence" ? (d.actual == "missing" ? "missing" : "left behind")
+                                        : d.property + ": " + d.expected + " -> " + d.actual));
+        }
+      }
+    }
+  }
   report.elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   return report;

@@ -35,13 +35,6 @@ void say(const RunOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
-// The schema hash this session sees now.
-Result<std::string> current_hash(MigrationTarget& target) {
-  auto manifest = target.schema();
-  if (!manifest) return std::unexpected(manifest.error());
-  return model::schema_hash(manifest->schema);
-}
-
 struct Plan {
   const Migration& migration;
   const Script& script;
@@ -58,7 +51,7 @@ struct Plan {
 // running hash once the caller commits).
 Result<void> record_hash_after(MigrationTarget& target, Plan& plan) {
   if (plan.schema_hash == nullptr || plan.direction != Direction::kUp) return {};
-  auto hash = current_hash(target);
+  auto hash = snapshot_schema(target);
   if (!hash) return std::unexpected(hash.error());
   plan.row.schema_hash_after = *hash;
   return {};
@@ -244,6 +237,17 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
   }
   if (no_transaction) return run_without_transaction(target, plan, previous, options);
   return run_in_transaction(target, plan, options);
+}
+
+Result<std::string> snapshot_schema(MigrationTarget& target) {
+  auto manifest = target.schema();
+  if (!manifest) return std::unexpected(manifest.error());
+  nlohmann::json canonical = model::to_canonical_json(manifest->schema);
+  std::string hash = model::hash_canonical_json(canonical);
+  if (auto ok = target.save_snapshot(hash, canonical.dump()); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return hash;
 }
 
 bool needs_no_transaction(const MigrationTarget& target, const Script& script,

@@ -25,6 +25,10 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
                            const std::optional<HistoryRow>& previous, const RunOptions& options,
                            std::string* schema_hash = nullptr);
 
+// The schema's hash as the session sees it now, its canonical JSON kept as
+// a snapshot under that hash.
+Result<std::string> snapshot_schema(MigrationTarget& target);
+
 // One down script of a rollback, split into statements up front.
 struct DownStep {
   const Migration* migration = nullptr;

@@ -48,6 +48,9 @@ constexpr std::string_view kHistorySchema = "keel";
 constexpr std::string_view kHistoryTable = "schema_migrations";
 
 std::string history_table() { return quote_qualified(kHistorySchema, kHistoryTable); }
+std::string snapshot_table() { return quote_qualified(kHistorySchema, "schema_snapshots"); }
+// Snapshots kept: those the newest history rows' hashes refer to.
+constexpr int kSnapshotsKept = 20;
 
 std::string duration_text(milliseconds ms) {
   if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
@@ -320,7 +323,35 @@ class PgMigrationTarget final : public plan::PlanTarget {
   schema_hash_before text,
   schema_hash_after text
 ))");
+      tx_->exec("CREATE TABLE IF NOT EXISTS " + snapshot_table() +
+                " (schema_hash text PRIMARY KEY, canonical text NOT NULL, created_at timestamptz "
+                "NOT NULL DEFAULT now())");
       return {};
+    });
+  }
+
+  Result<void> save_snapshot(const std::string& hash, const std::string& canonical) override {
+    return guarded([&]() -> Result<void> {
+      tx_->exec_params("INSERT INTO " + snapshot_table() +
+                           " (schema_hash, canonical) VALUES ($1, $2) ON CONFLICT (schema_hash) "
+                           "DO NOTHING",
+                       hash, canonical);
+      tx_->exec_params(fmt::format("DELETE FROM {0} s WHERE s.schema_hash <> $1 AND NOT EXISTS "
+                                   "(SELECT 1 FROM (SELECT schema_hash_before, schema_hash_after "
+                                   "FROM {1} ORDER BY applied_at DESC LIMIT {2}) h WHERE "
+                                   "s.schema_hash IN (h.schema_hash_before, h.schema_hash_after))",
+                                   snapshot_table(), history_table(), kSnapshotsKept),
+                       hash);
+      return {};
+    });
+  }
+
+  Result<std::optional<std::string>> load_snapshot(const std::string& hash) override {
+    return guarded([&]() -> Result<std::optional<std::string>> {
+      pqxx::result r = tx_->exec_params(
+          "SELECT canonical FROM " + snapshot_table() + " WHERE schema_hash = $1", hash);
+      if (r.empty()) return std::optional<std::string>();
+      return std::optional<std::string>(r[0][0].c_str());
     });
   }
 

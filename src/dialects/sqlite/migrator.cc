@@ -31,7 +31,10 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr std::string_view kHistoryTable = "keel_schema_migrations";
+constexpr std::string_view kSnapshotTable = "keel_schema_snapshots";
 constexpr milliseconds kLockPoll{100};
+// Snapshots kept: those the newest history hashes (before and after) refer to.
+constexpr int kSnapshotsKept = 40;
 
 bool parse_int(const std::string& text, int64_t& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -121,7 +124,8 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<void> ensure_history() override {
-    return session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kHistoryTable) + R"( (
+    auto made = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kHistoryTable) +
+                               R"( (
   version TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   checksum TEXT NOT NULL,
@@ -136,6 +140,36 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   schema_hash_before TEXT,
   schema_hash_after TEXT
 ))");
+    if (!made) return made;
+    return session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kSnapshotTable) +
+                          " (schema_hash TEXT PRIMARY KEY, canonical TEXT NOT NULL, created_at "
+                          "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
+  }
+
+  Result<void> save_snapshot(const std::string& hash, const std::string& canonical) override {
+    auto saved = session_->rows("INSERT INTO " + quote_identifier(kSnapshotTable) +
+                                    " (schema_hash, canonical) VALUES (?1, ?2) ON CONFLICT "
+                                    "(schema_hash) DO NOTHING",
+                                {hash, canonical});
+    if (!saved) return std::unexpected(saved.error());
+    auto pruned = session_->rows(
+        fmt::format(
+            "DELETE FROM {0} WHERE schema_hash <> ?1 AND schema_hash NOT IN (SELECT h FROM (SELECT "
+            "schema_hash_before AS h, applied_at FROM {1} UNION ALL SELECT schema_hash_after, "
+            "applied_at FROM {1}) WHERE h IS NOT NULL ORDER BY applied_at DESC LIMIT {2})",
+            quote_identifier(kSnapshotTable), quote_identifier(kHistoryTable), kSnapshotsKept),
+        {hash});
+    if (!pruned) return std::unexpected(pruned.error());
+    return {};
+  }
+
+  Result<std::optional<std::string>> load_snapshot(const std::string& hash) override {
+    auto rows = session_->rows(
+        "SELECT canonical FROM " + quote_identifier(kSnapshotTable) + " WHERE schema_hash = ?1",
+        {hash});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<std::string>();
+    return rows->front()[0];
   }
 
   Result<std::vector<migrate::HistoryRow>> history() override {
