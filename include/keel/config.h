@@ -19,6 +19,7 @@
 //   retry_base = "200ms"               # first backoff; doubles per attempt, with jitter
 //   retry_cap = "10s"                  # longest backoff
 //   applied_by = "deploy-bot"          # history's applied_by; default user@host
+//   schema_hash = "each"               # each | run | off: schema hashes in the history
 //
 //   [lint]
 //   disable = ["drop-column"]          # lint rule ids not to report
@@ -85,6 +86,9 @@ struct MigrationsConfig {
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_cap{10000};
   std::string applied_by;  // empty: user@host
+  // "each": every migration's hash before/after (exact rollback checks);
+  // "run": before the first and after the last of each apply; "off".
+  std::string schema_hash = "each";
 };
 
 struct PlanConfig {

@@ -250,6 +250,12 @@ struct Applied {
   std::string schema_hash;  // after it (up scripts); empty when not recorded
 };
 
+// kEach: every migration's schema hash before and after it, with a snapshot
+// (one schema read per migration, inside its transaction: what exact
+// restoration checks against). kRun: only before the first and after the
+// last migration of a run (catching up hundreds of migrations). kOff: none.
+enum class SchemaHashes { kEach, kRun, kOff };
+
 struct ApplyOptions {
   RunOptions run;
   std::optional<std::string> to;  // apply up to and including this version
@@ -257,9 +263,8 @@ struct ApplyOptions {
   // When set, a pending migration whose checksum is not in it is refused
   // (kGateFailed, nothing run): apply --require-validated.
   std::optional<std::set<std::string>> validated;
-  // Record each migration's schema hash before and after it in the history
-  // (one schema read per migration, inside its transaction).
-  bool record_schema_hash = true;
+  // Which schema hashes the history records (see SchemaHashes).
+  SchemaHashes schema_hashes = SchemaHashes::kEach;
   // Called after each migration commits, and when one fails (the error it
   // returns), e.g. to send webhooks.
   std::function<void(const Migration&, const Applied&)> on_applied;

@@ -24,6 +24,10 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   apply_options.run = ctx->run;
   if (!args.to.empty()) apply_options.to = args.to;
   apply_options.allow_out_of_order = args.allow_out_of_order;
+  const std::string& hashes = ctx->config.migrations.schema_hash;
+  apply_options.schema_hashes = hashes == "off"   ? migrate::SchemaHashes::kOff
+                                : hashes == "run" ? migrate::SchemaHashes::kRun
+                                                  : migrate::SchemaHashes::kEach;
   if (args.require_validated) {
     auto validated = plan::validated_checksums(kPlansDir);
     if (!validated) return report(options, validated.error());

@@ -184,7 +184,7 @@ Result<void> parse_migrations(const toml::node& node, Config& config, const std:
     return fail(ErrorCode::kConfig, "[migrations] must be a table", where(source, node));
   if (auto ok = check_keys(*table,
                            {"dir", "lock_timeout", "statement_timeout", "retries", "retry_base",
-                            "retry_cap", "applied_by"},
+                            "retry_cap", "applied_by", "schema_hash"},
                            "[migrations]", source);
       !ok) {
     return ok;
@@ -199,6 +199,16 @@ Result<void> parse_migrations(const toml::node& node, Config& config, const std:
     auto v = get_string(*n, "applied_by", source);
     if (!v) return std::unexpected(v.error());
     m.applied_by = *v;
+  }
+  if (const toml::node* n = table->get("schema_hash")) {
+    auto v = get_string(*n, "schema_hash", source);
+    if (!v) return std::unexpected(v.error());
+    if (*v != "each" && *v != "run" && *v != "off") {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("schema_hash '{}' is not one of: each, run, off", *v),
+                  where(source, *n));
+    }
+    m.schema_hash = *v;
   }
   if (const toml::node* n = table->get("lock_timeout")) {
     auto v = get_duration(*n, "lock_timeout", source);

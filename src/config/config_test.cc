@@ -156,5 +156,94 @@ TEST(ConfigTest, MigrationsDefaultsAndBadValues) {
       << inverted.error().message;
 }
 
+TEST(ConfigTest, ReadsParityNotifyRollbackIntegrityAndLog) {
+  setenv("KEEL_TEST_HOOK_SECRET", "hook-s3cret", 1);
+  auto config = parse_config(R"(
+[environments.dev]
+url = "sqlite:dev.db"
+[environments.prod]
+url = "sqlite:prod.db"
+rto = "15m"
+
+[migrations]
+schema_hash = "run"
+
+[parity]
+environments = ["dev", "prod"]
+reference = "prod"
+baseline_path = "state/{env}.json"
+
+[notify]
+webhook_url = "https://hooks.example.com/keel"
+webhook_secret = "${KEEL_TEST_HOOK_SECRET}"
+timeout = "2s"
+attempts = 5
+
+[rollback]
+drain_timeout = "45s"
+terminate_idle_in_transaction = true
+idle_in_transaction_timeout = "3s"
+
+[[integrity.relations]]
+child = "public.user_preferences.user_id"
+parent = "users.id"
+
+[[integrity.checks]]
+name = "no negative balances"
+sql = "SELECT count(*) FROM accounts WHERE balance < 0"
+
+[log]
+dir = "var/keel-log"
+)",
+                             "keel.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().to_string();
+  EXPECT_EQ(config->environments.at("prod").rto, std::chrono::minutes(15));
+  EXPECT_FALSE(config->environments.at("dev").rto.has_value());
+  EXPECT_EQ(config->migrations.schema_hash, "run");
+  EXPECT_EQ(config->parity.environments, (std::vector<std::string>{"dev", "prod"}));
+  EXPECT_EQ(config->parity.reference, "prod");
+  EXPECT_EQ(config->parity.baseline_path, "state/{env}.json");
+  EXPECT_EQ(config->notify.webhook_secret, "hook-s3cret");
+  EXPECT_EQ(config->notify.timeout, std::chrono::seconds(2));
+  EXPECT_EQ(config->notify.attempts, 5);
+  EXPECT_EQ(config->rollback.drain_timeout, std::chrono::seconds(45));
+  EXPECT_TRUE(config->rollback.terminate_idle_in_transaction);
+  EXPECT_EQ(config->rollback.idle_in_transaction_timeout, std::chrono::seconds(3));
+  ASSERT_EQ(config->integrity.relations.size(), 1u);
+  EXPECT_EQ(config->integrity.relations[0].parent, "users.id");
+  ASSERT_EQ(config->integrity.checks.size(), 1u);
+  EXPECT_EQ(config->integrity.checks[0].expect, 0);
+  EXPECT_EQ(config->log.dir, "var/keel-log");
+}
+
+TEST(ConfigTest, BadPhaseFiveValuesNameTheLineAndTheFix) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"[environments.dev]\nurl = \"sqlite:a.db\"\n[parity]\nenvironments = [\"dev\", \"qa\"]\n",
+       "'qa', which is not an [environments.qa] section"},
+      {"[environments.dev]\nurl = \"sqlite:a.db\"\nrto = \"0s\"\n", "'rto' must be a duration"},
+      {"[migrations]\nschema_hash = \"sometimes\"\n", "not one of: each, run, off"},
+      {"[notify]\nwebhook_url = \"ftp://x\"\n", "must start with http:// or https://"},
+      {"[notify]\nattempts = 0\n", "'attempts' must be a whole number from 1 to 10"},
+      {"[[integrity.relations]]\nchild = \"user_id\"\nparent = \"users.id\"\n",
+       "write schema.table.column or table.column"},
+      {"[[integrity.relations]]\nchild = \"a.b\"\n", "needs 'parent'"},
+      {"[[integrity.checks]]\nname = \"x\"\n", "needs 'sql'"},
+      {"[integrity]\nrelations = \"x\"\n", "[[integrity.relations]] tables"},
+      {"[rollback]\ndrain = \"1s\"\n", "drain"},
+  };
+  for (const Case& c : cases) {
+    auto config = parse_config(c.text, "keel.toml");
+    ASSERT_FALSE(config.has_value()) << c.text;
+    EXPECT_NE(config.error().to_string().find(c.message), std::string::npos)
+        << config.error().to_string();
+    EXPECT_NE(config.error().to_string().find("keel.toml:"), std::string::npos)
+        << config.error().to_string();
+  }
+}
+
 }  // namespace
 }  // namespace keel

@@ -46,24 +46,32 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
                       missing);
     }
   }
-  std::vector<Applied> applied;
-  std::string schema_hash;
-  bool hashed = false;
+  std::vector<const Migration*> pending;
+  std::vector<std::optional<HistoryRow>> previous;
   for (const Migration& m : files) {
     if (options.to && compare_versions(m.version, *options.to) > 0) break;
     std::optional<HistoryRow> row;
     if (auto it = rows.find(version_key(m.version)); it != rows.end()) row = *it->second;
     if (row && row->status == RowStatus::kSuccess) continue;
-    if (options.record_schema_hash && !hashed) {
-      // The schema before the first pending migration; each later one
-      // starts from the hash the one before it left.
-      auto hash = snapshot_schema(target);
-      if (!hash) return std::unexpected(hash.error());
-      schema_hash = *hash;
-      hashed = true;
-    }
-    auto done = run_script(target, m, Direction::kUp, row, options.run,
-                           options.record_schema_hash ? &schema_hash : nullptr);
+    pending.push_back(&m);
+    previous.push_back(std::move(row));
+  }
+  std::vector<Applied> applied;
+  std::string schema_hash;
+  const SchemaHashes hashes = options.schema_hashes;
+  if (hashes != SchemaHashes::kOff && !pending.empty()) {
+    // The schema before the first pending migration; each later one starts
+    // from the hash the one before it left.
+    auto hash = snapshot_schema(target);
+    if (!hash) return std::unexpected(hash.error());
+    schema_hash = *hash;
+  }
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const Migration& m = *pending[i];
+    const bool last = i + 1 == pending.size();
+    auto done = run_script(target, m, Direction::kUp, previous[i], options.run,
+                           hashes == SchemaHashes::kOff ? nullptr : &schema_hash,
+                           hashes == SchemaHashes::kEach || last);
     if (!done) {
       if (options.on_failed) options.on_failed(m, done.error());
       return std::unexpected(done.error());

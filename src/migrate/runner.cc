@@ -45,12 +45,17 @@ struct Plan {
   HistoryRow row;  // what gets recorded
   std::string label;
   std::string* schema_hash = nullptr;  // see run_script
+  bool hash_after = true;
 };
 
 // Up scripts: the hash after the statements, into the row (and the
 // running hash once the caller commits).
 Result<void> record_hash_after(MigrationTarget& target, Plan& plan) {
   if (plan.schema_hash == nullptr || plan.direction != Direction::kUp) return {};
+  if (!plan.hash_after) {
+    plan.schema_hash->clear();
+    return {};
+  }
   auto hash = snapshot_schema(target);
   if (!hash) return std::unexpected(hash.error());
   plan.row.schema_hash_after = *hash;
@@ -191,7 +196,7 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
 
 Result<Applied> run_script(MigrationTarget& target, const Migration& migration, Direction direction,
                            const std::optional<HistoryRow>& previous, const RunOptions& options,
-                           std::string* schema_hash) {
+                           std::string* schema_hash, bool hash_after) {
   const Script& script = direction == Direction::kUp ? migration.up : *migration.down;
   Timeouts timeouts = options.timeouts;
   if (script.directives.lock_timeout) timeouts.lock_timeout = *script.directives.lock_timeout;
@@ -214,6 +219,7 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
   plan.row.applied_by = options.applied_by.empty() ? default_applied_by() : options.applied_by;
   plan.row.keel_version = KEEL_VERSION;
   plan.schema_hash = schema_hash;
+  plan.hash_after = hash_after;
   if (schema_hash != nullptr && direction == Direction::kUp) {
     plan.row.schema_hash_before =
         schema_hash->empty() ? std::nullopt : std::optional<std::string>(*schema_hash);

@@ -20,10 +20,12 @@ enum class Direction { kUp, kDown };
 // a failed down leaves the row as it was. When `schema_hash` is not null it
 // holds the schema hash before the script (empty: unknown); an up script
 // records it as schema_hash_before and the hash after it as
-// schema_hash_after, and on success `*schema_hash` becomes the new hash.
+// schema_hash_after (unless `hash_after` is false: then the hash after stays
+// unknown and `*schema_hash` becomes empty), and on success `*schema_hash`
+// becomes the new hash.
 Result<Applied> run_script(MigrationTarget& target, const Migration& migration, Direction direction,
                            const std::optional<HistoryRow>& previous, const RunOptions& options,
-                           std::string* schema_hash = nullptr);
+                           std::string* schema_hash = nullptr, bool hash_after = true);
 
 // The schema's hash as the session sees it now, its canonical JSON kept as
 // a snapshot under that hash.
