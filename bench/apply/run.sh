@@ -16,6 +16,11 @@
 # the target holds (keel no slower than dbmate on the fresh databases; the
 # nothing-pending ratio has no target).
 #
+# BENCH_SCHEMA_HASH=each|run|off (default each) sets keel's [migrations]
+# schema_hash: "each" reads the schema after every migration (its cost grows
+# with the schema, so 1,000 migrations from empty are quadratic); "run" is
+# what catching up many migrations should use. BENCH_MIGRATIONS, BENCH_RUNS.
+#
 # dbmate comes from npm (dbmate@2.36.0) into KEEL_PEERS_DIR (default
 # /tmp/keel-peers), installed only when missing. The benchmark runs dbmate's
 # Go binary itself, not npm's node wrapper (node_modules/.bin/dbmate), which
@@ -97,7 +102,16 @@ for ((n = 1; n <= count; n++)); do
   printf -- '-- migrate:up\nCREATE TABLE t_%d (id bigint PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\nCREATE INDEX t_%d_name ON t_%d (name);\n\n-- migrate:down\nDROP TABLE t_%d;\n' \
     "$n" "$n" "$n" "$n" >"$dir/$((20240101000000 + n))_t$n.sql"
 done
-echo "bench: $count migrations (CREATE TABLE + CREATE INDEX each) in $dir"
+# What keel records per migration: [migrations] schema_hash (each: a schema
+# read and snapshot per migration, what exact rollback checks need; run:
+# before the first and after the last; off). dbmate records no hash.
+schema_hash=${BENCH_SCHEMA_HASH:-each}
+case "$schema_hash" in
+  each | run | off) ;;
+  *) echo "bench: BENCH_SCHEMA_HASH must be each, run or off" >&2; exit 2 ;;
+esac
+printf '[migrations]\nschema_hash = "%s"\n' "$schema_hash" >"$work/keel.toml"
+echo "bench: $count migrations (CREATE TABLE + CREATE INDEX each) in $dir; keel schema_hash = $schema_hash"
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
