@@ -119,8 +119,9 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
                                r.findings.size() == 1 ? "" : "s");
     }
     if (r.expected_hash.empty()) {
-      std::cout << "restoration: not checked (no schema hash was recorded for the version "
-                   "rolled back to; migrations applied by keel 0.1 before hashes were kept)\n";
+      std::cout << "restoration: not checked (no schema hash was recorded for the version rolled "
+                   "back to: [migrations] schema_hash is \"run\" or \"off\", or it was applied "
+                   "before keel recorded hashes)\n";
     } else if (r.restored()) {
       std::cout << fmt::format(
           "restored: schema hash {} equals the hash recorded {}\n", r.actual_hash,

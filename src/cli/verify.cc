@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/differences.h"
@@ -127,6 +128,13 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
                                verdicts.size() == 1 ? "" : "s");
     } else if (drifted > 0) {
       std::cout << fmt::format("PARITY BROKEN: {} of {} environment{} DRIFTED\n", drifted,
+                               verdicts.size(), verdicts.size() == 1 ? "" : "s");
+    } else {
+      std::cout << fmt::format("PARITY UNKNOWN: {} of {} environment{} could not be verified\n",
+                               verdicts.size() - drifted -
+                                   static_cast<size_t>(std::count_if(
+                                       verdicts.begin(), verdicts.end(),
+                                       [](const verify::Verdict& v) { return v.locked; })),
                                verdicts.size(), verdicts.size() == 1 ? "" : "s");
     }
   }
