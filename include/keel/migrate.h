@@ -136,6 +136,12 @@ class MigrationTarget {
   // (its own uncommitted changes included).
   virtual Result<Manifest> schema() = 0;
 
+  // False when `statement` only changes rows (INSERT, UPDATE, DELETE,
+  // MERGE), so the schema hash after it is the hash before: apply skips the
+  // schema read for a migration made only of such statements. (A trigger
+  // that runs DDL would be missed; keel plan still sees it.)
+  virtual bool changes_schema(const Statement& statement) const = 0;
+
   // Keeps a schema's canonical JSON under its hash (keel.schema_snapshots,
   // created by ensure_history; inside the open transaction if any), so that
   // a rollback that does not restore a recorded hash can name the

@@ -56,6 +56,13 @@ Result<void> record_hash_after(MigrationTarget& target, Plan& plan) {
     plan.schema_hash->clear();
     return {};
   }
+  // Only rows changed: the schema is what it was before.
+  if (!plan.schema_hash->empty() &&
+      std::none_of(plan.statements.begin(), plan.statements.end(),
+                   [&](const Statement& st) { return target.changes_schema(st); })) {
+    plan.row.schema_hash_after = *plan.schema_hash;
+    return {};
+  }
   auto hash = snapshot_schema(target);
   if (!hash) return std::unexpected(hash.error());
   plan.row.schema_hash_after = *hash;

@@ -49,6 +49,11 @@ TEST_F(GuardPg, OrphansTheGuidesNotInMissesAbortTheRollbackWithNothingChanged) {
   MigrationFolder folder(db.url());
   write_guide_migrations(folder);
   ASSERT_EQ(folder.keel("apply").status, 0);
+  // 0002 only inserts a row: its hashes are 0001's after (no schema read).
+  EXPECT_EQ(db.scalar("SELECT count(DISTINCT h) FROM (SELECT schema_hash_after h FROM "
+                      "keel.schema_migrations UNION ALL SELECT schema_hash_before FROM "
+                      "keel.schema_migrations WHERE version = '0002') x"),
+            "1");
   // After the deploy: a user with a NULL id, and preferences for the guest.
   db.sql(
       "INSERT INTO users VALUES (1, 'a'), (NULL, 'ghost');"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -484,6 +485,15 @@ class PgMigrationTarget final : public plan::PlanTarget {
           row.statements_applied, row.statements_total, row.error, row.keel_version,
           row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""));
       return {};
+    });
+  }
+
+  bool changes_schema(const migrate::Statement& statement) const override {
+    auto nodes = statement_nodes(statement.sql);
+    if (nodes.empty()) return true;  // unparsable: assume it does
+    return std::any_of(nodes.begin(), nodes.end(), [](const auto& node) {
+      return node.first != "InsertStmt" && node.first != "UpdateStmt" &&
+             node.first != "DeleteStmt" && node.first != "MergeStmt";
     });
   }
 

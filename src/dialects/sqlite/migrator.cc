@@ -318,6 +318,11 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     return {};
   }
 
+  bool changes_schema(const migrate::Statement& statement) const override {
+    const std::string word = first_keyword(statement.sql);
+    return word != "INSERT" && word != "UPDATE" && word != "DELETE" && word != "REPLACE";
+  }
+
   bool refuses_transaction(const migrate::Statement& statement) const override {
     return first_keyword(statement.sql) == "VACUUM";
   }
