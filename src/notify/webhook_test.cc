@@ -267,8 +267,9 @@ TEST(WebhookDeliveryTest, PasswordAndQueryTokenAreNeverShown) {
 TEST(WebhookDeliveryTest, CurlErrorsDoNotLeakTheUrl) {
   ClosedPort closed;
   std::string port = std::to_string(closed.port());
-  expect_no_secrets(deliver(hook_to("http://deploy:s3cr3t@127.0.0.1:" + port + "/h?token=tok-abc123"),
-                            "parity.locked", sample_body()));
+  expect_no_secrets(
+      deliver(hook_to("http://deploy:s3cr3t@127.0.0.1:" + port + "/h?token=tok-abc123"),
+              "parity.locked", sample_body()));
   // Unparseable (port out of range): nothing but the scheme is shown.
   Delivery bad = deliver(hook_to("http://deploy:s3cr3t@127.0.0.1:99999/h?token=tok-abc123"),
                          "parity.locked", sample_body());
