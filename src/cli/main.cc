@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   keel::cli::add_rollback(app, options, runner);
   keel::cli::add_lint(app, options, runner);
   keel::cli::add_plan(app, options, runner);
+  keel::cli::add_verify(app, options, runner);
+  keel::cli::add_log(app, options, runner);
 
   try {
     app.parse(argc, argv);
@@ -52,11 +54,15 @@ int main(int argc, char** argv) {
     std::cerr << "keel: error: --format github is for keel lint only; use text or json\n";
     return keel::kExitUsage;
   }
-  try {
-    return runner();
-  } catch (const std::exception& e) {
-    return keel::cli::report(
-        options,
-        keel::Error{keel::ErrorCode::kInternal, std::string("unexpected: ") + e.what(), {}, {}});
-  }
+  keel::cli::Runner guarded = [&] {
+    try {
+      return runner();
+    } catch (const std::exception& e) {
+      return keel::cli::report(
+          options,
+          keel::Error{keel::ErrorCode::kInternal, std::string("unexpected: ") + e.what(), {}, {}});
+    }
+  };
+  return keel::cli::run_recorded(options, app.get_subcommands().front()->get_name(),
+                                 std::vector<std::string>(argv + 1, argv + argc), guarded);
 }

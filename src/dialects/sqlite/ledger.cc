@@ -1,0 +1,226 @@
+// SQLite ledger: keel_runs (the run archive) and keel_parity (verify
+// verdicts), tables the inspector leaves out of the manifest (keel_
+// prefix). Statements go through Session; values are bound parameters.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "dialects/sqlite/session.h"
+#include "keel/ledger.h"
+#include "keel/migrate.h"
+#include "util/quote.h"
+
+namespace keel::sqlite {
+namespace {
+
+constexpr std::string_view kRunsTable = "keel_runs";
+constexpr std::string_view kParityTable = "keel_parity";
+constexpr std::string_view kHistoryTable = "keel_schema_migrations";
+// How long a statement waits while another connection (a running apply)
+// holds the write lock, before the recording gives up with a warning.
+constexpr std::chrono::milliseconds kBusyTimeout{5000};
+constexpr std::string_view kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+int64_t number(const std::optional<std::string>& text) {
+  int64_t value = 0;
+  if (text) std::from_chars(text->data(), text->data() + text->size(), value);
+  return value;
+}
+
+std::vector<std::string> strings_of(const std::optional<std::string>& json_text) {
+  std::vector<std::string> out;
+  auto j = nlohmann::json::parse(json_text.value_or(""), nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& item : j) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+class SqliteLedger final : public ledger::Ledger {
+ public:
+  explicit SqliteLedger(std::unique_ptr<Session> session) : session_(std::move(session)) {
+    session_->set_busy_timeout(kBusyTimeout);
+  }
+
+  Result<void> record_run(const ledger::RunRow& row) override {
+    if (auto ok = ensure_tables(); !ok) return ok;
+    auto done = session_->rows(
+        "INSERT INTO " + quote_identifier(kRunsTable) +
+            " (env, command, arguments, version_before, version_after, outcome, exit_code,"
+            " duration_ms, user_name, host_name, keel_version, started_at, error)"
+            " VALUES (?1, ?2, ?3, NULLIF(?4, ''), NULLIF(?5, ''), ?6, CAST(?7 AS INTEGER),"
+            " CAST(?8 AS INTEGER), ?9, ?10, ?11, ?12, NULLIF(?13, ''))",
+        {row.environment, row.command, nlohmann::json(row.arguments).dump(), row.version_before,
+         row.version_after, row.outcome, std::to_string(row.exit_code),
+         std::to_string(row.duration_ms), row.user, row.host, row.keel_version, row.started_at,
+         row.error});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  Result<void> record_parity(const ledger::ParityRow& row) override {
+    if (auto ok = ensure_tables(); !ok) return ok;
+    auto done = session_->rows(
+        "INSERT INTO " + quote_identifier(kParityTable) +
+            " (env, schema_hash, status, reference, differences, verified_by, keel_version)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        {row.environment, row.schema_hash, row.status, row.reference,
+         nlohmann::json(row.differences).dump(), row.verified_by, row.keel_version});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  Result<std::vector<ledger::RunRow>> runs(int limit) override {
+    std::vector<ledger::RunRow> out;
+    auto present = exists(kRunsTable);
+    if (!present) return std::unexpected(present.error());
+    if (!*present) return out;
+    auto rows = session_->rows(
+        "SELECT env, command, arguments, version_before, version_after, outcome, exit_code,"
+        " duration_ms, user_name, host_name, keel_version, started_at, error FROM " +
+            quote_identifier(kRunsTable) + " ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)",
+        {std::to_string(limit)});
+    if (!rows) return std::unexpected(rows.error());
+    for (const Row& r : *rows) {
+      ledger::RunRow row;
+      row.environment = r[0].value_or("");
+      row.command = r[1].value_or("");
+      row.arguments = strings_of(r[2]);
+      row.version_before = r[3].value_or("");
+      row.version_after = r[4].value_or("");
+      row.outcome = r[5].value_or("");
+      row.exit_code = static_cast<int>(number(r[6]));
+      row.duration_ms = number(r[7]);
+      row.user = r[8].value_or("");
+      row.host = r[9].value_or("");
+      row.keel_version = r[10].value_or("");
+      row.started_at = r[11].value_or("");
+      row.error = r[12].value_or("");
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  Result<std::vector<ledger::ParityRow>> parity(int limit) override {
+    std::vector<ledger::ParityRow> out;
+    auto present = exists(kParityTable);
+    if (!present) return std::unexpected(present.error());
+    if (!*present) return out;
+    auto rows = session_->rows(
+        "SELECT env, schema_hash, status, reference, differences, verified_at, verified_by,"
+        " keel_version FROM " +
+            quote_identifier(kParityTable) + " ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)",
+        {std::to_string(limit)});
+    if (!rows) return std::unexpected(rows.error());
+    for (const Row& r : *rows) {
+      ledger::ParityRow row;
+      row.environment = r[0].value_or("");
+      row.schema_hash = r[1].value_or("");
+      row.status = r[2].value_or("");
+      row.reference = r[3].value_or("");
+      row.differences = strings_of(r[4]);
+      row.verified_at = r[5].value_or("");
+      row.verified_by = r[6].value_or("");
+      row.keel_version = r[7].value_or("");
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  Result<std::optional<std::string>> latest_version() override {
+    std::optional<std::string> newest;
+    auto present = exists(kHistoryTable);
+    if (!present) return std::unexpected(present.error());
+    if (!*present) return newest;
+    auto rows = session_->rows(
+        "SELECT version FROM " + quote_identifier(kHistoryTable) + " WHERE status = ?1",
+        {migrate::row_status_name(migrate::RowStatus::kSuccess)});
+    if (!rows) return std::unexpected(rows.error());
+    // Versions compare as numbers ("10" > "9"), so the newest is picked here.
+    for (const Row& r : *rows) {
+      std::string version = r[0].value_or("");
+      if (!newest || migrate::compare_versions(version, *newest) > 0) newest = version;
+    }
+    return newest;
+  }
+
+ private:
+  Result<bool> exists(std::string_view name) {
+    auto rows = session_->rows(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1", {std::string(name)});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+  }
+
+  // CREATE TABLE IF NOT EXISTS takes the write lock: concurrent keel
+  // processes queue on it (busy timeout) and the later ones find the table.
+  Result<void> ensure_tables() {
+    if (ensured_) return {};
+    if (auto ok = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kRunsTable) +
+                                 fmt::format(R"( (
+  id INTEGER PRIMARY KEY,
+  env TEXT NOT NULL,
+  command TEXT NOT NULL,
+  arguments TEXT NOT NULL,
+  version_before TEXT,
+  version_after TEXT,
+  outcome TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  user_name TEXT NOT NULL,
+  host_name TEXT NOT NULL,
+  keel_version TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL DEFAULT ({}),
+  error TEXT
+))",
+                                             kNow));
+        !ok) {
+      return ok;
+    }
+    if (auto ok = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kParityTable) +
+                                 fmt::format(R"( (
+  id INTEGER PRIMARY KEY,
+  env TEXT NOT NULL,
+  schema_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('LOCKED', 'DRIFTED')),
+  reference TEXT NOT NULL,
+  differences TEXT NOT NULL,
+  verified_at TEXT NOT NULL DEFAULT ({}),
+  verified_by TEXT NOT NULL,
+  keel_version TEXT NOT NULL
+))",
+                                             kNow));
+        !ok) {
+      return ok;
+    }
+    ensured_ = true;
+    return {};
+  }
+
+  std::unique_ptr<Session> session_;
+  bool ensured_ = false;
+};
+
+}  // namespace
+
+// Declared in src/dialects/ledger.cc, the dispatch.
+Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(url.path, ec)) {
+    return fail(ErrorCode::kConnection,
+                "the SQLite database file does not exist; check the path in the URL, or create "
+                "it first (keel never creates it)",
+                url.path);
+  }
+  auto session = Session::open(url.path, Access::kReadWrite);
+  if (!session) return std::unexpected(session.error());
+  return std::unique_ptr<ledger::Ledger>(std::make_unique<SqliteLedger>(std::move(*session)));
+}
+
+}  // namespace keel::sqlite
