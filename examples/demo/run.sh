@@ -247,6 +247,12 @@ keel_expect 0 --config keel.toml --env staging apply
 keel_expect 0 --config keel.toml verify --all
 expect_output "PARITY LOCKED: 3 environments verified"
 
+step "The run archive: every command that touched staging, in its keel_runs table (and .keel/log/staging.jsonl)"
+keel_expect 0 --config keel.toml --env staging log --limit 6
+expect_output "rollback"
+expect_output "gate_failed"
+[ -s "$work/.keel/log/staging.jsonl" ] || fail ".keel/log/staging.jsonl was not written"
+
 echo
 if [ "$failures" -eq 0 ]; then
   echo "demo: keel behaved as expected (migrations planned, promoted and verified LOCKED; drift caught; an orphaning rollback refused; clean rollbacks restored the recorded hash)"
