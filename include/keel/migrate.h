@@ -163,7 +163,9 @@ class MigrationTarget {
   // relations that do not exist are left out). Empty for SQLite.
   virtual Result<std::vector<std::string>> relations_of(
       const std::vector<Statement>& statements) = 0;
-  // Other sessions holding or waiting for a lock on any of `relations`.
+  // Other sessions holding or waiting for a lock on any of `relations`,
+  // whose transaction has been open for 500 ms or more (short ones are
+  // left to the lock_timeout and its retries).
   virtual Result<std::vector<SessionInLock>> sessions_in_lock(
       const std::vector<std::string>& relations) = 0;
   // Ends another session (pg_terminate_backend); false when it was gone.

@@ -16,7 +16,13 @@ void notify_event(const GlobalOptions& options, const Config& config, const std:
                   const nlohmann::json& body) {
   notify::Webhook hook = notify::from_config(config.notify);
   if (hook.url.empty()) return;
+  // Once a delivery has failed every attempt, later events of this run get
+  // one attempt each: a dead receiver must not add timeout x attempts to
+  // every migration of a deploy.
+  static bool receiver_down = false;
+  if (receiver_down) hook.attempts = 1;
   notify::Delivery delivery = notify::deliver(hook, event, body);
+  receiver_down = receiver_down || !delivery.delivered;
   if (delivery.delivered) {
     note(options, "webhook: " + delivery.to_string());
   } else {

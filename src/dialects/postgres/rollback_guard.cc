@@ -249,7 +249,10 @@ ORDER BY 1)",
 
 std::vector<migrate::SessionInLock> sessions_in_lock(pqxx::transaction_base& tx,
                                                      const std::vector<std::string>& relations) {
-  // Autovacuum workers are left out: they cancel themselves for DDL.
+  // Autovacuum workers are left out: they cancel themselves for DDL. So are
+  // transactions younger than 500 ms: on a busy table some short one always
+  // holds a lock, and the rollback's lock_timeout and retries wait those out;
+  // draining is for the long ones (idle in transaction, long queries).
   pqxx::result rows = tx.exec_params(R"(
 SELECT l.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
        coalesce(a.query, ''),
@@ -262,6 +265,7 @@ JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND a.backend_type <> 'autovacuum worker'
+  AND coalesce(a.xact_start, a.query_start, a.backend_start) <= clock_timestamp() - interval '500 milliseconds'
   AND n.nspname || '.' || c.relname = ANY(string_to_array($1, E'\x1f'))
 GROUP BY 1, 2, 3, 4, 5, 6
 ORDER BY 1)",
