@@ -130,12 +130,12 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
       std::cout << fmt::format("PARITY BROKEN: {} of {} environment{} DRIFTED\n", drifted,
                                verdicts.size(), verdicts.size() == 1 ? "" : "s");
     } else {
-      std::cout << fmt::format("PARITY UNKNOWN: {} of {} environment{} could not be verified\n",
-                               verdicts.size() - drifted -
-                                   static_cast<size_t>(std::count_if(
-                                       verdicts.begin(), verdicts.end(),
-                                       [](const verify::Verdict& v) { return v.locked; })),
-                               verdicts.size(), verdicts.size() == 1 ? "" : "s");
+      std::cout << fmt::format(
+          "PARITY UNKNOWN: {} of {} environment{} could not be verified\n",
+          verdicts.size() - drifted -
+              static_cast<size_t>(std::count_if(verdicts.begin(), verdicts.end(),
+                                                [](const verify::Verdict& v) { return v.locked; })),
+          verdicts.size(), verdicts.size() == 1 ? "" : "s");
     }
   }
   // Drift outranks an unreachable environment: both fail the pipeline.

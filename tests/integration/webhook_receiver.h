@@ -21,9 +21,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -201,8 +201,8 @@ class WebhookReceiver {
     while (line_end != std::string::npos) {
       size_t begin = line_end + 2;
       line_end = head.find("\r\n", begin);
-      std::string line = head.substr(begin, line_end == std::string::npos ? std::string::npos
-                                                                          : line_end - begin);
+      std::string line =
+          head.substr(begin, line_end == std::string::npos ? std::string::npos : line_end - begin);
       size_t colon = line.find(':');
       if (colon == std::string::npos) continue;
       std::string name = line.substr(0, colon);
