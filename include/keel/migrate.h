@@ -321,6 +321,9 @@ struct RollbackReport {
   // draining ran out of time. abort_reason says so in one line.
   bool aborted = false;
   std::string abort_reason;
+  // Aborted, but not everything is as before: a rollback that had to go one
+  // migration at a time (abort_reason says what stayed changed).
+  bool partial = false;
   std::vector<Applied> rolled_back;
   bool one_transaction = true;  // false when a down script had to run outside a transaction
   std::optional<DrainReport> drained;

@@ -96,6 +96,7 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
                         {"elapsed_ms", r.elapsed_ms},
                         {"rto_breached", rto_breached}};
     if (r.aborted) j["reason"] = r.abort_reason;
+    if (r.aborted) j["partial"] = r.partial;
     if (rto) j["rto_ms"] = rto->count();
     if (r.drained) {
       nlohmann::json ended = nlohmann::json::array();
@@ -106,8 +107,10 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
     }
     print_json(j);
   } else if (r.aborted) {
-    std::cout << fmt::format("ROLLBACK ABORTED on {}: nothing was changed\n", ctx->url.masked);
-    if (r.findings.empty()) std::cout << "  " << r.abort_reason << "\n";
+    std::cout << fmt::format(
+        "ROLLBACK ABORTED on {}: {}\n", ctx->url.masked,
+        r.partial ? "NOT everything is as before (see below)" : "nothing was changed");
+    if (r.findings.empty() || r.partial) std::cout << "  " << r.abort_reason << "\n";
     for (const auto& f : r.findings) {
       std::cout << fmt::format("  {:<6} {}\n", f.ok() ? "ok" : "FAILED", f.to_string());
     }

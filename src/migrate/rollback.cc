@@ -140,7 +140,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   auto check = [&](MigrationTarget& t) -> Result<void> {
     auto findings = t.check_integrity(options.integrity, schemas);
     if (!findings) return std::unexpected(findings.error());
-    report.findings.insert(report.findings.end(), findings->begin(), findings->end());
+    report.findings = *findings;  // a retried transaction reports its last run only
     std::string failed;
     for (const IntegrityFinding& f : *findings) {
       if (!f.ok()) failed += "\n  " + f.to_string();
@@ -179,9 +179,17 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
       if (!ran && checks_failed) {
         report.aborted = true;
         report.abort_reason = ran.error().message;
+        if (needs_no_transaction(target, *step.migration->down, step.statements)) {
+          report.partial = true;
+          report.abort_reason += fmt::format(
+              "\n{}'s down script ran outside a transaction: its statements were NOT undone, and "
+              "its history row still says SUCCESS",
+              step.migration->down->path);
+        }
         if (!report.rolled_back.empty()) {
+          report.partial = true;
           report.abort_reason +=
-              fmt::format(" ({} newer migration{} stayed rolled back)", report.rolled_back.size(),
+              fmt::format("\n{} newer migration{} stayed rolled back", report.rolled_back.size(),
                           report.rolled_back.size() == 1 ? "" : "s");
         }
         report.elapsed_ms =

@@ -223,6 +223,28 @@ TEST_F(GuardPg, ADownScriptThatDoesNotUndoItsUpIsReportedIncompleteWithExit3) {
   EXPECT_EQ(db.scalar("SELECT to_regclass('users_email_idx') IS NULL"), "t");
 }
 
+TEST_F(GuardPg, ANoTransactionDownScriptIsReportedAsNotUndoneWhenACheckFails) {
+  PgDatabase db;
+  MigrationFolder folder(db.url());
+  write_guide_migrations(folder);
+  folder.write("0003_idx.up.sql", "CREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n");
+  folder.write("0003_idx.down.sql", "DROP INDEX CONCURRENTLY users_name_idx;\n");
+  ASSERT_EQ(folder.keel("apply").status, 0);
+  db.sql("INSERT INTO user_preferences VALUES (42, 'orphan')");
+  folder.dir.write("keel.toml",
+                   "[[integrity.relations]]\nchild = \"public.user_preferences.user_id\"\n"
+                   "parent = \"public.users.id\"\n");
+  RunResult r = folder.keel("rollback");
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  // Never "nothing was changed": the index is gone, the row still says SUCCESS.
+  EXPECT_NE(r.out.find("NOT everything is as before"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ran outside a transaction: its statements were NOT undone"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("one migration at a time"), std::string::npos) << r.err;
+  EXPECT_EQ(db.scalar("SELECT to_regclass('users_name_idx') IS NULL"), "t");
+}
+
 TEST_F(GuardPg, DrainingWaitsForASessionHoldingALockAndProceedsWhenItEnds) {
   PgDatabase db;
   MigrationFolder folder(db.url());
