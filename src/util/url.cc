@@ -3,6 +3,8 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <utility>
+#include <vector>
 
 #include "keel/connection.h"
 
@@ -54,13 +56,41 @@ UserInfo find_userinfo(const std::string& url) {
   return info;
 }
 
+// The values of password= and sslpassword= in the query string (libpq
+// takes connection parameters there too), as [begin, end) offsets.
+std::vector<std::pair<size_t, size_t>> find_query_secrets(const std::string& url) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t query = url.find('?');
+  if (query == std::string::npos) return out;
+  size_t end_of_query = url.find('#', query);
+  if (end_of_query == std::string::npos) end_of_query = url.size();
+  for (size_t begin = query + 1; begin < end_of_query;) {
+    size_t end = url.find('&', begin);
+    if (end == std::string::npos || end > end_of_query) end = end_of_query;
+    std::string_view param(url.data() + begin, end - begin);
+    size_t eq = param.find('=');
+    if (eq != std::string_view::npos) {
+      std::string_view key = param.substr(0, eq);
+      if (key == "password" || key == "sslpassword") out.emplace_back(begin + eq + 1, end);
+    }
+    begin = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string mask_url(const std::string& url) {
-  UserInfo info = find_userinfo(url);
-  if (info.password_begin == std::string::npos) return url;
   std::string out = url;
-  out.replace(info.password_begin, info.password_end - info.password_begin, "***");
+  // Right to left, so earlier offsets stay valid.
+  auto secrets = find_query_secrets(url);
+  for (auto it = secrets.rbegin(); it != secrets.rend(); ++it) {
+    out.replace(it->first, it->second - it->first, "***");
+  }
+  UserInfo info = find_userinfo(url);
+  if (info.password_begin != std::string::npos) {
+    out.replace(info.password_begin, info.password_end - info.password_begin, "***");
+  }
   return out;
 }
 
@@ -83,6 +113,10 @@ Result<ConnectionUrl> parse_connection_url(const std::string& url) {
       std::string raw = url.substr(info.password_begin, info.password_end - info.password_begin);
       out.password = percent_decode(raw);
       if (out.password != raw) out.masked = mask_secrets(out.masked, {raw});
+    }
+    for (auto [begin, end] : find_query_secrets(url)) {
+      std::string raw = url.substr(begin, end - begin);
+      if (out.password.empty()) out.password = percent_decode(raw);
     }
     if (const char* env = std::getenv("PGPASSWORD"); env != nullptr && out.password.empty()) {
       out.password = env;

@@ -23,6 +23,17 @@ TEST(UrlTest, PercentEncodedPasswordIsMaskedInBothForms) {
             "failed for *** and ***");
 }
 
+TEST(UrlTest, PasswordInTheQueryStringIsMaskedToo) {
+  auto url = parse_connection_url(
+      "postgresql://deploy@db:5432/app?sslmode=require&password=q%40secret&sslpassword=k3y#x");
+  ASSERT_TRUE(url.has_value());
+  EXPECT_EQ(url->masked,
+            "postgresql://deploy@db:5432/app?sslmode=require&password=***&sslpassword=***#x");
+  EXPECT_EQ(url->password, "q@secret");
+  EXPECT_EQ(mask_url("postgresql://u:p1@h/d?password=p2"), "postgresql://u:***@h/d?password=***");
+  EXPECT_EQ(mask_url("postgresql://h/d?mypassword=x"), "postgresql://h/d?mypassword=x");
+}
+
 TEST(UrlTest, SqlitePaths) {
   auto abs = parse_connection_url("sqlite:///var/lib/app.db");
   ASSERT_TRUE(abs.has_value());
