@@ -103,7 +103,10 @@ void record(Recorded& r, ledger::RunRow row, const std::string& log_dir) {
       r.ledger_error = version.error();
     }
   }
-  if (r.ledger_error) warn(table_name(r.url.dialect), *r.ledger_error);
+  // When the ledger could not even open and the command failed, the
+  // command's own error already says why the database was out of reach.
+  bool said = !r.ledger && row.exit_code == kExitOperational;
+  if (r.ledger_error && !said) warn(table_name(r.url.dialect), *r.ledger_error);
   if (auto ok = archive::append_run(log_dir, r.log_name, row); !ok) {
     warn(archive::log_path(log_dir, r.log_name), ok.error());
   }

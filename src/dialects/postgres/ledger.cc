@@ -1,7 +1,7 @@
 // PostgreSQL ledger: keel.runs (the run archive) and keel.parity (verify
-// verdicts), in the schema the inspector leaves out of the manifest. The
-// third file that includes libpqxx; every exception is caught here and
-// becomes a keel::Error with the password masked.
+// verdicts), in the schema the inspector leaves out of the manifest. It
+// includes libpqxx; every exception is caught here and becomes a keel::Error
+// with the password masked.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
