@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "keel/connection.h"
+#include "keel/ddl.h"
 #include "keel/error.h"
 
 namespace keel::migrate {
@@ -96,5 +97,24 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 // width (0001, 0002 ...; 4 digits in an empty folder). Returns both paths.
 Result<std::pair<std::string, std::string>> new_migration(const std::string& dir,
                                                           const std::string& name);
+
+// What keel generate wrote: one migration, or two when the plan has
+// statements that cannot run in a transaction (CONCURRENTLY): the second is
+// a "-- keel:no-transaction" migration, applied after the first and rolled
+// back before it.
+struct GeneratedMigration {
+  std::string up_path;
+  std::string down_path;
+  bool no_transaction = false;
+  size_t statements = 0;
+};
+
+// Writes the plan as the next migration(s) under `dir`, named `name` (and
+// `name`_concurrently). `header`: comment lines put at the top of each file
+// (after the directive). Nothing is left behind on failure.
+Result<std::vector<GeneratedMigration>> write_generated(const std::string& dir,
+                                                        const std::string& name,
+                                                        const DdlPlan& plan,
+                                                        const std::string& header);
 
 }  // namespace keel::migrate

@@ -37,6 +37,8 @@ struct Column {
   std::string generated;          // generated column expression ("stored"); empty if none
   std::string collation;          // only when it differs from the type's default collation
   std::string comment;
+
+  bool operator==(const Column&) const = default;
 };
 
 struct Constraint {
@@ -53,6 +55,8 @@ struct Constraint {
   bool initially_deferred = false;
   bool validated = true;  // false: added NOT VALID and not validated yet
   std::string comment;
+
+  bool operator==(const Constraint&) const = default;
 };
 
 struct Index {
@@ -66,12 +70,16 @@ struct Index {
   bool valid = true;                 // false: a failed CREATE INDEX CONCURRENTLY left it
   std::string options;               // storage parameters
   std::string comment;
+
+  bool operator==(const Index&) const = default;
 };
 
 struct Trigger {
   std::string definition;  // full normalised CREATE TRIGGER statement
   std::string enabled;     // "origin" (default), "disabled", "replica", "always"
   std::string comment;
+
+  bool operator==(const Trigger&) const = default;
 };
 
 struct Policy {
@@ -81,6 +89,8 @@ struct Policy {
   std::string using_expr;
   std::string check_expr;
   std::string comment;
+
+  bool operator==(const Policy&) const = default;
 };
 
 struct Table {
@@ -99,6 +109,8 @@ struct Table {
   std::map<std::string, Index> indexes;
   std::map<std::string, Trigger> triggers;
   std::map<std::string, Policy> policies;
+
+  bool operator==(const Table&) const = default;
 };
 
 struct View {
@@ -108,6 +120,8 @@ struct View {
   std::string comment;
   std::map<std::string, Index> indexes;     // materialized views only
   std::map<std::string, Trigger> triggers;  // INSTEAD OF triggers
+
+  bool operator==(const View&) const = default;
 };
 
 struct Sequence {
@@ -120,6 +134,8 @@ struct Sequence {
   bool cycle = false;
   std::string owned_by;  // "schema.table.column" or empty
   std::string comment;
+
+  bool operator==(const Sequence&) const = default;
 };
 
 // Functions, procedures and aggregates; keyed by "name(identity arguments)".
@@ -136,12 +152,16 @@ struct Function {
   std::vector<std::string> config;  // SET clauses: "search_path=public"
   std::string body;
   std::string comment;
+
+  bool operator==(const Function&) const = default;
 };
 
 struct CompositeAttribute {
   std::string name;
   std::string type;
   std::string collation;
+
+  bool operator==(const CompositeAttribute&) const = default;
 };
 
 struct Type {
@@ -154,12 +174,16 @@ struct Type {
   std::map<std::string, std::string> checks;   // domain constraint name -> definition
   std::vector<CompositeAttribute> attributes;  // composite types, in order
   std::string comment;
+
+  bool operator==(const Type&) const = default;
 };
 
 struct Extension {
   std::string version;
   std::string schema;
   std::string comment;
+
+  bool operator==(const Extension&) const = default;
 };
 
 struct Schema {
@@ -169,12 +193,16 @@ struct Schema {
   std::map<std::string, Sequence> sequences;
   std::map<std::string, Function> functions;
   std::map<std::string, Type> types;
+
+  bool operator==(const Schema&) const = default;
 };
 
 // The whole schema of one database. SQLite has one schema, named "main".
 struct Database {
   std::map<std::string, Schema> schemas;
   std::map<std::string, Extension> extensions;
+
+  bool operator==(const Database&) const = default;
 };
 
 }  // namespace keel::model

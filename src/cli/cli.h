@@ -61,6 +61,8 @@ void add_lint(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_plan(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_verify(CLI::App& app, GlobalOptions& options, Runner& runner);
 void add_log(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_diff(CLI::App& app, GlobalOptions& options, Runner& runner);
+void add_generate(CLI::App& app, GlobalOptions& options, Runner& runner);
 
 // Runs the subcommand `command` and returns its exit status. When the
 // command touches a database (baseline, drift, apply, validate, status,

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   keel::cli::add_lint(app, options, runner);
   keel::cli::add_plan(app, options, runner);
   keel::cli::add_verify(app, options, runner);
+  keel::cli::add_diff(app, options, runner);
+  keel::cli::add_generate(app, options, runner);
   keel::cli::add_log(app, options, runner);
 
   try {

@@ -17,6 +17,16 @@ std::string quote_with(std::string_view text, char quote) {
 
 std::string quote_identifier(std::string_view name) { return quote_with(name, '"'); }
 
+std::string quote_literal(std::string_view text) { return quote_with(text, '\''); }
+
+std::string quote_dollar(std::string_view text) {
+  std::string tag = "$body$";
+  for (int n = 1; text.find(tag) != std::string_view::npos; ++n) {
+    tag = "$body" + std::to_string(n) + "$";
+  }
+  return tag + std::string(text) + tag;
+}
+
 std::string quote_qualified(std::string_view schema, std::string_view name) {
   if (schema.empty()) return quote_identifier(name);
   return quote_identifier(schema) + "." + quote_identifier(name);

@@ -1,6 +1,7 @@
 // SQL quoting shared by the dialects: every identifier keel puts into a
 // statement it builds goes through quote_identifier(). Values go as bind
-// parameters.
+// parameters, except in generated DDL (keel diff), which has no parameters
+// and quotes them with quote_literal().
 #pragma once
 
 #include <string>
@@ -14,5 +15,14 @@ std::string quote_identifier(std::string_view name);
 // quote_identifier(schema) + "." + quote_identifier(name); just the name when
 // schema is empty.
 std::string quote_qualified(std::string_view schema, std::string_view name);
+
+// 'text' with embedded single quotes doubled: a string literal for
+// PostgreSQL (standard_conforming_strings on, the default since 9.1) and
+// SQLite. Generated DDL puts every value it writes through this.
+std::string quote_literal(std::string_view text);
+
+// $tag$text$tag$ with a tag that does not occur in the text (function bodies
+// in generated DDL; PostgreSQL only).
+std::string quote_dollar(std::string_view text);
 
 }  // namespace keel

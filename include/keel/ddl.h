@@ -1,0 +1,65 @@
+// keel: DDL that turns one schema into another, with its reverse.
+//
+// plan_ddl() diffs two models (schema_diff.h) and renders every change in the
+// dialect's online-safe form, ordered by dependencies. Each step carries the
+// statements that undo it, so the reverse script is the steps' downs in
+// reverse order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "keel/connection.h"
+#include "keel/error.h"
+#include "keel/model.h"
+
+namespace keel {
+
+struct DdlOptions {
+  bool allow_destructive = false;  // drops of tables, columns, types, sequences, schemas
+  bool online = true;  // CONCURRENTLY, NOT VALID + VALIDATE, SET NOT NULL through a CHECK
+};
+
+struct DdlStep {
+  std::string description;        // "add column public.users.email"
+  std::vector<std::string> up;    // statements, without the trailing ';'
+  std::vector<std::string> down;  // the statements that undo `up`, in order
+  // CREATE/DROP INDEX CONCURRENTLY: cannot run inside a transaction block,
+  // so it goes to a no-transaction script (run after the transactional one;
+  // its reverse runs before the transactional reverse).
+  bool no_transaction = false;
+  bool destructive = false;  // loses data (a drop); refused unless allowed
+};
+
+struct DdlPlan {
+  std::vector<DdlStep> steps;  // in execution order
+  // Destructive changes (always listed; when not allowed, the plan is refused).
+  std::vector<std::string> destructive;
+  // Differences keel cannot express as DDL (column order, removed enum
+  // values ...): the generated script does not reach the target for these.
+  std::vector<std::string> unsupported;
+  // Reasons the reverse script cannot restore the source exactly (a dropped
+  // column comes back at the end of its table, without its data ...).
+  std::vector<std::string> down_caveats;
+  std::vector<std::string> warnings;
+
+  bool empty() const { return steps.empty(); }
+  // Statements of the transactional (no_transaction false) or the
+  // no-transaction steps, forward or reversed.
+  std::vector<std::string> up_statements(bool no_transaction) const;
+  std::vector<std::string> down_statements(bool no_transaction) const;
+  bool has_no_transaction_steps() const;
+};
+
+// REQUIRES: both models come from the same dialect. Fails with kUnsupported
+// for a dialect without a renderer (SQLite, for now) and with kGateFailed when
+// destructive changes are present and not allowed (the message lists them).
+Result<DdlPlan> plan_ddl(Dialect dialect, const model::Database& from, const model::Database& to,
+                         const DdlOptions& options);
+
+// The whole forward (or reverse) script as one text: the transactional part
+// between BEGIN and COMMIT, then the no-transaction statements after a
+// "-- keel:no-transaction" line, each statement ending with ";".
+std::string render_script(const DdlPlan& plan, bool reverse);
+
+}  // namespace keel

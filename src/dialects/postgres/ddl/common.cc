@@ -1,0 +1,148 @@
+// PostgreSQL DDL renderer: names, small SQL pieces, inherited members.
+#include <algorithm>
+
+#include "dialects/postgres/ddl/planner.h"
+
+namespace keel::pg::ddl {
+
+DdlStep& Plan::add(int phase, std::string description, int rank) {
+  OrderedStep s;
+  s.phase = phase;
+  s.rank = rank;
+  s.seq = steps.size();
+  s.step.description = std::move(description);
+  steps.push_back(std::move(s));
+  return steps.back().step;
+}
+
+std::string qname(const std::string& schema, const std::string& name) {
+  return quote_qualified(schema, name);
+}
+
+std::string qualified_from_dotted(const std::string& dotted) {
+  size_t dot = dotted.find('.');
+  if (dot == std::string::npos) return quote_identifier(dotted);
+  return quote_qualified(dotted.substr(0, dot), dotted.substr(dot + 1));
+}
+
+std::string comment_literal(const std::string& comment) {
+  return comment.empty() ? "NULL" : quote_literal(comment);
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split_options(const std::string& options) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < options.size()) {
+    size_t end = options.find(", ", start);
+    out.push_back(options.substr(start, end == std::string::npos ? end : end - start));
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return out;
+}
+
+std::pair<std::string, std::string> split_function_key(const std::string& key) {
+  size_t open = key.find('(');
+  if (open == std::string::npos || key.back() != ')') return {key, ""};
+  return {key.substr(0, open), key.substr(open + 1, key.size() - open - 2)};
+}
+
+const model::Table* find_table(const model::Database& db, const std::string& schema,
+                               const std::string& name) {
+  auto s = db.schemas.find(schema);
+  if (s == db.schemas.end()) return nullptr;
+  auto t = s->second.tables.find(name);
+  return t == s->second.tables.end() ? nullptr : &t->second;
+}
+
+const model::Table* find_table(const model::Database& db, const std::string& dotted) {
+  size_t dot = dotted.find('.');
+  if (dot == std::string::npos) return nullptr;
+  return find_table(db, dotted.substr(0, dot), dotted.substr(dot + 1));
+}
+
+namespace {
+
+std::vector<const model::Table*> parents(const model::Database& db, const model::Table& table) {
+  std::vector<const model::Table*> out;
+  if (!table.parent.empty()) {
+    if (const model::Table* p = find_table(db, table.parent)) out.push_back(p);
+  }
+  for (const std::string& name : table.inherits) {
+    if (const model::Table* p = find_table(db, name)) out.push_back(p);
+  }
+  return out;
+}
+
+// An index as it looks whatever table it is on.
+bool same_shape(const model::Index& a, const model::Index& b) {
+  return a.method == b.method && a.unique == b.unique && a.primary == b.primary &&
+         a.columns == b.columns && a.include == b.include && a.predicate == b.predicate;
+}
+
+}  // namespace
+
+bool inherited_column(const model::Database& db, const model::Table& table,
+                      const std::string& name) {
+  for (const model::Table* p : parents(db, table)) {
+    if (p->columns.contains(name)) return true;
+  }
+  return false;
+}
+
+bool inherited_constraint(const model::Database& db, const model::Table& table,
+                          const std::string& name) {
+  auto own = table.constraints.find(name);
+  if (own == table.constraints.end()) return false;
+  for (const model::Table* p : parents(db, table)) {
+    auto it = p->constraints.find(name);
+    if (it != p->constraints.end() && it->second.type == own->second.type) return true;
+    // A partitioned table's PRIMARY KEY / UNIQUE makes one of its own on each
+    // partition, named after the partition.
+    if (!table.parent.empty() &&
+        (own->second.type == "primary key" || own->second.type == "unique")) {
+      for (const auto& [pname, pc] : p->constraints) {
+        if (pc.type == own->second.type && pc.columns == own->second.columns) return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool inherited_index(const model::Database& db, const std::string& /*schema*/,
+                     const model::Table& table, const model::Index& index) {
+  if (table.parent.empty()) return false;  // plain inheritance copies no index
+  for (const model::Table* p : parents(db, table)) {
+    for (const auto& [name, pi] : p->indexes) {
+      if (same_shape(pi, index)) return true;
+    }
+  }
+  return false;
+}
+
+bool inherited_trigger(const model::Database& db, const model::Table& table,
+                       const std::string& name) {
+  if (table.parent.empty()) return false;
+  for (const model::Table* p : parents(db, table)) {
+    if (p->triggers.contains(name)) return true;
+  }
+  return false;
+}
+
+bool constraint_index(const model::Table& table, const std::string& index_name) {
+  auto it = table.constraints.find(index_name);
+  return it != table.constraints.end() &&
+         (it->second.type == "primary key" || it->second.type == "unique" ||
+          it->second.type == "exclusion");
+}
+
+}  // namespace keel::pg::ddl

@@ -1,0 +1,285 @@
+// PostgreSQL DDL renderer: walks the changes, recreates the views that stand
+// in the way, orders every step by phase, refuses what must be allowed.
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "dialects/postgres/ddl/planner.h"
+#include "dialects/postgres/ddl/postgres_ddl.h"
+
+namespace keel::pg::ddl {
+namespace {
+
+using model::ChangeAction;
+using model::ObjectKind;
+
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// How the server writes schema.name in a deparsed view (quote_ident style).
+std::string deparsed_name(const std::string& schema, const std::string& name) {
+  auto ident = [](const std::string& s) {
+    bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
+    for (char c : s) {
+      if (!(std::islower(static_cast<unsigned char>(c)) ||
+            std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+        plain = false;
+      }
+    }
+    return plain ? s : quote_identifier(s);
+  };
+  return ident(schema) + "." + ident(name);
+}
+
+bool mentions(const std::string& text, const std::string& name) {
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    bool before = at == 0 || !ident_char(text[at - 1]);
+    size_t end = at + name.size();
+    bool after = end >= text.size() || !ident_char(text[end]);
+    if (before && after) return true;
+  }
+  return false;
+}
+
+struct ViewInfo {
+  std::string schema, name;
+  const model::View* view = nullptr;
+};
+
+std::map<std::string, ViewInfo> views_of(const model::Database& db) {
+  std::map<std::string, ViewInfo> out;
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [vname, v] : s.views) out[sname + "." + vname] = {sname, vname, &v};
+  }
+  return out;
+}
+
+// Depth of each view: 1 + the deepest view it reads.
+std::map<std::string, int> view_depths(const std::map<std::string, ViewInfo>& views) {
+  std::map<std::string, std::string> deparsed;
+  for (const auto& [key, info] : views) deparsed[key] = deparsed_name(info.schema, info.name);
+  std::map<std::string, int> depth;
+  std::function<int(const std::string&, int)> of = [&](const std::string& key, int guard) {
+    if (auto it = depth.find(key); it != depth.end()) return it->second;
+    int d = 1;
+    if (guard < 64) {
+      for (const auto& [other, name] : deparsed) {
+        if (other != key && mentions(views.at(key).view->definition, name)) {
+          d = std::max(d, 1 + of(other, guard + 1));
+        }
+      }
+    }
+    depth[key] = d;
+    return d;
+  };
+  for (const auto& [key, info] : views) of(key, 0);
+  return depth;
+}
+
+// Tables whose columns are retyped or dropped (views on them must go first).
+std::set<std::string> reshaped_tables(const Plan& plan, const std::vector<model::Change>& changes) {
+  std::set<std::string> out;
+  for (const model::Change& c : changes) {
+    std::string key = c.schema + "." + c.name;
+    if (c.kind == ObjectKind::kTable && c.action == ChangeAction::kDrop) out.insert(key);
+    if (c.kind == ObjectKind::kColumn &&
+        (c.action == ChangeAction::kDrop || c.has("type") || c.has("collation"))) {
+      out.insert(key);
+    }
+    if (c.kind == ObjectKind::kType && c.has("labels")) {
+      // The enum is rebuilt, or may be on the way down: its columns are retyped.
+      const model::Type& t = plan.from.schemas.at(c.schema).types.at(c.name);
+      std::string f = deparsed_name(c.schema, c.name);
+      for (const auto& [sname, s] : plan.from.schemas) {
+        for (const auto& [tname, table] : s.tables) {
+          for (const auto& [col, column] : table.columns) {
+            if (t.kind == "enum" && (column.type == f || column.type == f + "[]")) {
+              out.insert(sname + "." + tname);
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Surviving columns keep their order and new ones come last, or the table
+// cannot be reached with ALTER TABLE.
+void check_column_order(Plan& plan) {
+  for (const auto& [sname, s] : plan.from.schemas) {
+    auto other = plan.to.schemas.find(sname);
+    if (other == plan.to.schemas.end()) continue;
+    for (const auto& [tname, a] : s.tables) {
+      auto it = other->second.tables.find(tname);
+      if (it == other->second.tables.end()) continue;
+      const model::Table& b = it->second;
+      std::vector<std::pair<int, std::string>> old_order, new_order;
+      for (const auto& [c, col] : a.columns) {
+        if (b.columns.contains(c)) old_order.emplace_back(col.position, c);
+      }
+      for (const auto& [c, col] : b.columns) new_order.emplace_back(col.position, c);
+      std::sort(old_order.begin(), old_order.end());
+      std::sort(new_order.begin(), new_order.end());
+      bool ok = true;
+      for (size_t i = 0; i < old_order.size(); ++i) {
+        if (i >= new_order.size() || new_order[i].second != old_order[i].second) ok = false;
+      }
+      std::string label = sname + "." + tname;
+      if (!ok) {
+        plan.out.unsupported.push_back(
+            "table " + label +
+            ": column order differs (ALTER TABLE adds columns at the end only; rebuild the "
+            "table to reorder)");
+        continue;
+      }
+      // A dropped column that was not the last comes back at the end.
+      int last_kept = old_order.empty() ? 0 : a.columns.at(old_order.back().second).position;
+      for (const auto& [c, col] : a.columns) {
+        if (!b.columns.contains(c) && col.position < last_kept) {
+          plan.out.down_caveats.push_back("column " + label + "." + c +
+                                          " comes back at the end of the table, not at position " +
+                                          std::to_string(col.position));
+        }
+      }
+    }
+  }
+}
+
+void recreate_views(Plan& plan, const std::vector<model::Change>& changes) {
+  auto from_views = views_of(plan.from);
+  auto to_views = views_of(plan.to);
+  auto from_depth = view_depths(from_views);
+  auto to_depth = view_depths(to_views);
+
+  // Seeds: changed views and reshaped tables; then every view reading one.
+  std::set<std::string> seeds = reshaped_tables(plan, changes);
+  for (const model::Change& c : changes) {
+    if (c.kind != ObjectKind::kView) continue;
+    std::string key = c.schema + "." + c.name;
+    if (c.action == ChangeAction::kDrop) seeds.insert(key);
+    if (c.action == ChangeAction::kAlter && c.properties != std::vector<std::string>{"comment"}) {
+      seeds.insert(key);
+      plan.recreated_views.insert(key);
+    }
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [key, info] : from_views) {
+      if (seeds.contains(key) || !to_views.contains(key)) continue;
+      for (const std::string& seed : seeds) {
+        size_t dot = seed.find('.');
+        if (mentions(info.view->definition,
+                     deparsed_name(seed.substr(0, dot), seed.substr(dot + 1)))) {
+          seeds.insert(key);
+          plan.recreated_views.insert(key);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& [key, info] : from_views) {
+    if (to_views.contains(key) && !plan.recreated_views.contains(key)) continue;
+    DdlStep& s = plan.add(kDropView, "drop view " + key, -from_depth[key]);
+    s.up = {drop_view_statement(info.schema, info.name, *info.view)};
+    s.down = create_view_statements(info.schema, info.name, *info.view);
+  }
+  for (const auto& [key, info] : to_views) {
+    if (from_views.contains(key) && !plan.recreated_views.contains(key)) continue;
+    std::string what = from_views.contains(key) ? "recreate view " : "create view ";
+    DdlStep& s = plan.add(kCreateView, what + key, to_depth[key]);
+    s.up = create_view_statements(info.schema, info.name, *info.view);
+    s.down = {drop_view_statement(info.schema, info.name, *info.view)};
+  }
+}
+
+// Range types bring constructor functions of language internal; they come
+// and go with the type.
+bool range_constructor(const model::Database& db, const model::Change& c) {
+  auto s = db.schemas.find(c.schema);
+  if (s == db.schemas.end()) return false;
+  auto f = s->second.functions.find(c.name);
+  if (f == s->second.functions.end() || f->second.language != "internal") return false;
+  std::string name = split_function_key(c.name).first;
+  std::string result = f->second.result;
+  for (const auto& [tname, t] : s->second.types) {
+    if (t.kind == "range" && result.ends_with(tname)) return true;
+    if (t.kind == "range" && result.find("multirange") != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
+                     const DdlOptions& options) {
+  std::vector<model::Change> changes = model::diff(from, to);
+  Plan p(from, to, options);
+  check_column_order(p);
+  recreate_views(p, changes);
+  for (const model::Change& c : changes) {
+    switch (c.kind) {
+      case ObjectKind::kSchema:
+        render_schema(p, c);
+        break;
+      case ObjectKind::kExtension:
+        render_extension(p, c);
+        break;
+      case ObjectKind::kType:
+        render_type(p, c);
+        break;
+      case ObjectKind::kSequence:
+        render_sequence(p, c);
+        break;
+      case ObjectKind::kFunction:
+        if (range_constructor(c.action == ChangeAction::kCreate ? to : from, c)) break;
+        render_function(p, c);
+        break;
+      case ObjectKind::kTable:
+        render_table(p, c);
+        break;
+      case ObjectKind::kView:
+        render_view(p, c);
+        break;
+      case ObjectKind::kColumn:
+        render_column(p, c);
+        break;
+      case ObjectKind::kConstraint:
+        render_constraint(p, c);
+        break;
+      case ObjectKind::kIndex:
+        render_index(p, c);
+        break;
+      case ObjectKind::kTrigger:
+        render_trigger(p, c);
+        break;
+      case ObjectKind::kPolicy:
+        render_policy(p, c);
+        break;
+    }
+  }
+  std::stable_sort(p.steps.begin(), p.steps.end(), [](const OrderedStep& a, const OrderedStep& b) {
+    if (a.phase != b.phase) return a.phase < b.phase;
+    if (a.rank != b.rank) return a.rank < b.rank;
+    return a.seq < b.seq;
+  });
+  for (OrderedStep& s : p.steps) {
+    if (s.step.up.empty() && s.step.down.empty()) continue;
+    if (s.step.destructive) p.out.destructive.push_back(s.step.description);
+    p.out.steps.push_back(std::move(s.step));
+  }
+  if (!p.out.destructive.empty() && !options.allow_destructive) {
+    std::string list;
+    for (const std::string& d : p.out.destructive) list += "\n  " + d;
+    return fail(ErrorCode::kGateFailed,
+                "refusing " + std::to_string(p.out.destructive.size()) +
+                    " destructive change(s) (data would be lost):" + list +
+                    "\nre-run with --allow-destructive once they are intended");
+  }
+  return std::move(p.out);
+}
+
+}  // namespace keel::pg::ddl

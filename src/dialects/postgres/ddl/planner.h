@@ -1,0 +1,146 @@
+// PostgreSQL DDL renderer: shared state of one plan. Each render_*.cc turns
+// one kind of change into steps; planner.cc walks the changes, decides what
+// must be recreated around them, and orders the steps by phase.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "keel/ddl.h"
+#include "keel/schema_diff.h"
+#include "util/quote.h"
+
+namespace keel::pg::ddl {
+
+// Execution order of the forward script. A step's reverse runs in the
+// opposite order, so one ordering serves both directions.
+enum Phase : int {
+  kDropView = 10,
+  kDropTrigger = 20,
+  kDropPolicy = 21,
+  kDropForeignKey = 30,
+  kDropConstraint = 31,
+  kDropIndex = 32,
+  kDisownSequence = 33,
+  kCreateSchema = 40,
+  kExtension = 41,
+  kType = 50,
+  kSequence = 60,
+  kFunction = 70,
+  kCreateTable = 80,
+  kAlterTable = 81,
+  kAddConstraint = 90,
+  kAddForeignKey = 91,
+  kCreateIndex = 92,
+  kCreateView = 100,
+  kCreateTrigger = 110,
+  kCreatePolicy = 111,
+  kOwnSequence = 120,
+  kComment = 130,
+  kDropColumn = 139,
+  kDropTable = 140,
+  kDropSequence = 150,
+  kDropFunction = 160,
+  kDropType = 170,
+  kDropSchema = 180,
+  kDropExtension = 190,
+};
+
+struct OrderedStep {
+  int phase = 0;
+  int rank = 0;  // order inside a phase (views by dependency, partitions after parents)
+  size_t seq = 0;
+  DdlStep step;
+};
+
+struct Plan {
+  const model::Database& from;
+  const model::Database& to;
+  const DdlOptions& options;
+  DdlPlan out;
+  std::vector<OrderedStep> steps;
+  // "schema.name" of views (in `from`) dropped and created again around the
+  // changes, and of tables whose columns change type or go away.
+  std::set<std::string> recreated_views;
+
+  Plan(const model::Database& f, const model::Database& t, const DdlOptions& o)
+      : from(f), to(t), options(o) {}
+
+  DdlStep& add(int phase, std::string description, int rank = 0);
+};
+
+// Names and small pieces of SQL.
+std::string qname(const std::string& schema, const std::string& name);
+// "schema.table" (model form, unquoted) to its quoted form.
+std::string qualified_from_dotted(const std::string& dotted);
+std::string comment_literal(const std::string& comment);  // 'text' or NULL
+std::string join(const std::vector<std::string>& parts, const std::string& sep);
+// "fillfactor=70, autovacuum_enabled=false" (model form) to its entries.
+std::vector<std::string> split_options(const std::string& options);
+// The model's function key "name(args)" split into name and identity arguments.
+std::pair<std::string, std::string> split_function_key(const std::string& key);
+
+// One file per kind of object.
+void render_schema(Plan& plan, const model::Change& change);
+void render_extension(Plan& plan, const model::Change& change);
+void render_type(Plan& plan, const model::Change& change);
+void render_sequence(Plan& plan, const model::Change& change);
+void render_function(Plan& plan, const model::Change& change);
+void render_table(Plan& plan, const model::Change& change);
+void render_column(Plan& plan, const model::Change& change);
+void render_constraint(Plan& plan, const model::Change& change);
+void render_index(Plan& plan, const model::Change& change);
+void render_trigger(Plan& plan, const model::Change& change);
+void render_policy(Plan& plan, const model::Change& change);
+void render_view(Plan& plan, const model::Change& change);
+
+// Full statements for a whole object, shared by create, drop (as its
+// reverse) and recreate.
+std::vector<std::string> create_table_statements(const model::Database& db,
+                                                 const std::string& schema,
+                                                 const std::string& name);
+std::vector<std::string> create_view_statements(const std::string& schema, const std::string& name,
+                                                const model::View& view);
+std::string drop_view_statement(const std::string& schema, const std::string& name,
+                                const model::View& view);
+std::string identity_clause(const model::Column& column);
+std::string column_definition(const std::string& name, const model::Column& column);
+std::string add_constraint_statement(const std::string& table, const std::string& name,
+                                     const model::Constraint& c, bool not_valid);
+std::string create_index_statement(const model::Index& index, bool concurrently);
+std::string create_trigger_statement(const model::Trigger& trigger);
+std::string trigger_enable_statement(const std::string& table, const std::string& name,
+                                     const std::string& enabled);
+std::string create_policy_statement(const std::string& table, const std::string& name,
+                                    const model::Policy& policy);
+std::string create_sequence_statement(const std::string& schema, const std::string& name,
+                                      const model::Sequence& s);
+std::vector<std::string> create_function_statements(const std::string& schema,
+                                                    const std::string& key,
+                                                    const model::Function& f, bool replace);
+std::string drop_function_statement(const std::string& schema, const std::string& key,
+                                    const model::Function& f);
+std::vector<std::string> create_type_statements(const std::string& schema, const std::string& name,
+                                                const model::Type& t);
+std::string drop_type_statement(const std::string& schema, const std::string& name,
+                                const model::Type& t);
+
+// Inherited members of partitions and inheritance children: created by the
+// parent, never by keel.
+bool inherited_constraint(const model::Database& db, const model::Table& table,
+                          const std::string& name);
+bool inherited_index(const model::Database& db, const std::string& schema,
+                     const model::Table& table, const model::Index& index);
+bool inherited_trigger(const model::Database& db, const model::Table& table,
+                       const std::string& name);
+bool inherited_column(const model::Database& db, const model::Table& table,
+                      const std::string& name);
+// Indexes that a PRIMARY KEY, UNIQUE or EXCLUDE constraint owns.
+bool constraint_index(const model::Table& table, const std::string& index_name);
+
+const model::Table* find_table(const model::Database& db, const std::string& schema,
+                               const std::string& name);
+const model::Table* find_table(const model::Database& db, const std::string& dotted);
+
+}  // namespace keel::pg::ddl

@@ -1,0 +1,111 @@
+// Exact SQL of the PostgreSQL renderer, without a database.
+#include <gtest/gtest.h>
+
+#include "keel/ddl.h"
+
+namespace keel {
+namespace {
+
+using model::Column;
+using model::Database;
+
+Database users() {
+  Database db;
+  model::Table& t = db.schemas["public"].tables["users"];
+  t.kind = "table";
+  t.persistence = "permanent";
+  t.columns["id"] = Column{.position = 1, .type = "bigint", .not_null = true};
+  t.columns["name"] = Column{.position = 2, .type = "text"};
+  t.constraints["users_pkey"] =
+      model::Constraint{.type = "primary key", .definition = "PRIMARY KEY (id)", .columns = {"id"}};
+  t.indexes["users_pkey"] =
+      model::Index{.definition = "CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)",
+                   .method = "btree",
+                   .unique = true,
+                   .primary = true,
+                   .columns = {"id"}};
+  return db;
+}
+
+TEST(PostgresDdl, CreatesATableWithItsConstraintsAndComment) {
+  Database to = users();
+  to.schemas["public"].tables["users"].comment = "it's people";
+  auto plan = plan_ddl(Dialect::kPostgres, Database{}, to, DdlOptions{});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->steps.size(), 2u);
+  EXPECT_EQ(plan->steps[0].up, std::vector<std::string>{"CREATE SCHEMA \"public\""});
+  EXPECT_EQ(plan->steps[1].up,
+            (std::vector<std::string>{
+                "CREATE TABLE \"public\".\"users\" (\n  \"id\" bigint NOT NULL,\n  \"name\" text,\n"
+                "  CONSTRAINT \"users_pkey\" PRIMARY KEY (id)\n)",
+                "COMMENT ON TABLE \"public\".\"users\" IS 'it''s people'"}));
+  EXPECT_EQ(plan->steps[1].down, std::vector<std::string>{"DROP TABLE \"public\".\"users\""});
+  EXPECT_EQ(render_script(*plan, true),
+            "BEGIN;\nDROP TABLE \"public\".\"users\";\nDROP SCHEMA \"public\";\nCOMMIT;\n");
+}
+
+TEST(PostgresDdl, AddsAnIndexConcurrentlyOnAnExistingTable) {
+  Database from = users(), to = users();
+  to.schemas["public"].tables["users"].indexes["users_name_idx"] =
+      model::Index{.definition = "CREATE INDEX users_name_idx ON public.users USING btree (name)",
+                   .method = "btree",
+                   .columns = {"name"}};
+  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->steps.size(), 1u);
+  EXPECT_TRUE(plan->steps[0].no_transaction);
+  EXPECT_EQ(plan->steps[0].up,
+            std::vector<std::string>{"CREATE INDEX CONCURRENTLY users_name_idx ON public.users "
+                                     "USING btree (name)"});
+  EXPECT_EQ(plan->steps[0].down,
+            std::vector<std::string>{"DROP INDEX CONCURRENTLY \"public\".\"users_name_idx\""});
+  EXPECT_EQ(render_script(*plan, false),
+            "-- keel:no-transaction (CONCURRENTLY cannot run inside a transaction block)\n"
+            "CREATE INDEX CONCURRENTLY users_name_idx ON public.users USING btree (name);\n");
+}
+
+TEST(PostgresDdl, RefusesDropsUnlessAllowed) {
+  Database from = users(), to = users();
+  to.schemas["public"].tables["users"].columns.erase("name");
+  auto refused = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kGateFailed);
+  EXPECT_NE(refused.error().message.find("drop column public.users.name"), std::string::npos);
+  DdlOptions allow;
+  allow.allow_destructive = true;
+  auto plan = plan_ddl(Dialect::kPostgres, from, to, allow);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->destructive, std::vector<std::string>{"drop column public.users.name"});
+  EXPECT_EQ(plan->steps[0].down,
+            std::vector<std::string>{"ALTER TABLE \"public\".\"users\" ADD COLUMN \"name\" text"});
+}
+
+TEST(PostgresDdl, EnumValuesGoInPlaceAndColumnOrderIsNotFaked) {
+  Database from, to;
+  from.schemas["public"].types["mood"] = model::Type{.kind = "enum", .labels = {"sad", "happy"}};
+  to.schemas["public"].types["mood"] =
+      model::Type{.kind = "enum", .labels = {"sad", "ok", "happy", "great"}};
+  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->steps.size(), 1u);
+  EXPECT_EQ(plan->steps[0].up, (std::vector<std::string>{
+                                   "ALTER TYPE \"public\".\"mood\" ADD VALUE 'ok' BEFORE 'happy'",
+                                   "ALTER TYPE \"public\".\"mood\" ADD VALUE 'great'"}));
+
+  Database a = users(), b = users();
+  b.schemas["public"].tables["users"].columns["id"].position = 2;
+  b.schemas["public"].tables["users"].columns["name"].position = 1;
+  auto reordered = plan_ddl(Dialect::kPostgres, a, b, DdlOptions{});
+  ASSERT_TRUE(reordered);
+  ASSERT_EQ(reordered->unsupported.size(), 1u);
+  EXPECT_NE(reordered->unsupported[0].find("column order differs"), std::string::npos);
+}
+
+TEST(PostgresDdl, SqliteIsNotRendered) {
+  auto plan = plan_ddl(Dialect::kSqlite, Database{}, users(), DdlOptions{});
+  ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().code, ErrorCode::kUnsupported);
+}
+
+}  // namespace
+}  // namespace keel

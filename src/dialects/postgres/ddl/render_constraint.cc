@@ -1,0 +1,135 @@
+// PostgreSQL DDL: constraints of an existing table. CHECK and FOREIGN KEY
+// are added NOT VALID, then validated (SHARE UPDATE EXCLUSIVE while the
+// table is scanned, instead of ACCESS EXCLUSIVE); PRIMARY KEY and UNIQUE are
+// built as an index CONCURRENTLY, then attached with USING INDEX.
+#include "dialects/postgres/ddl/planner.h"
+
+namespace keel::pg::ddl {
+namespace {
+
+using model::ChangeAction;
+
+constexpr std::string_view kNotValid = " NOT VALID";
+
+std::string without_not_valid(std::string def) {
+  if (def.size() >= kNotValid.size() &&
+      def.compare(def.size() - kNotValid.size(), kNotValid.size(), kNotValid) == 0) {
+    def.resize(def.size() - kNotValid.size());
+  }
+  return def;
+}
+
+bool is_foreign_key(const model::Constraint& c) { return c.type == "foreign key"; }
+bool validatable(const model::Constraint& c) {
+  return c.type == "check" || c.type == "foreign key";
+}
+
+std::string comment_on(const std::string& table, const std::string& name,
+                       const std::string& comment) {
+  return "COMMENT ON CONSTRAINT " + quote_identifier(name) + " ON " + table + " IS " +
+         comment_literal(comment);
+}
+
+// Another change in this plan adds a foreign key that needs this key in
+// place inside the transactional script.
+bool referenced_by_new_foreign_key(const Plan& plan, const std::string& table,
+                                   const std::vector<std::string>& columns) {
+  for (const auto& [sname, schema] : plan.to.schemas) {
+    for (const auto& [tname, t] : schema.tables) {
+      for (const auto& [cname, c] : t.constraints) {
+        if (c.type != "foreign key" || c.ref_table != table || c.ref_columns != columns) continue;
+        const model::Table* old = find_table(plan.from, sname, tname);
+        if (old == nullptr || !old->constraints.contains(cname)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string add_constraint_statement(const std::string& table, const std::string& name,
+                                     const model::Constraint& c, bool not_valid) {
+  std::string sql = "ALTER TABLE " + table + " ADD CONSTRAINT " + quote_identifier(name) + " " +
+                    without_not_valid(c.definition);
+  if (not_valid) sql += kNotValid;
+  return sql;
+}
+
+void render_constraint(Plan& plan, const model::Change& change) {
+  const std::string& schema = change.schema;
+  std::string q = qname(schema, change.name);
+  std::string label = schema + "." + change.name + "." + change.member;
+  const model::Table* ta = find_table(plan.from, schema, change.name);
+  const model::Table* tb = find_table(plan.to, schema, change.name);
+  const model::Constraint* a = nullptr;
+  const model::Constraint* b = nullptr;
+  if (change.action != ChangeAction::kCreate) {
+    a = &ta->constraints.at(change.member);
+    if (inherited_constraint(plan.from, *ta, change.member)) a = nullptr;
+  }
+  if (change.action != ChangeAction::kDrop) {
+    b = &tb->constraints.at(change.member);
+    if (inherited_constraint(plan.to, *tb, change.member)) b = nullptr;
+  }
+  if (a == nullptr && b == nullptr) return;
+  std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(change.member);
+  std::string validate =
+      "ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(change.member);
+
+  if (a != nullptr && b != nullptr && change.action == ChangeAction::kAlter) {
+    std::vector<std::string> rest = change.properties;
+    std::erase(rest, "comment");
+    if (change.has("comment")) {
+      DdlStep& s = plan.add(kComment, "comment on constraint " + label);
+      s.up = {comment_on(q, change.member, b->comment)};
+      s.down = {comment_on(q, change.member, a->comment)};
+    }
+    if (rest.empty()) return;
+    if (rest == std::vector<std::string>{"validated"} ||
+        rest == std::vector<std::string>{"definition", "validated"}) {
+      if (without_not_valid(a->definition) == without_not_valid(b->definition) && b->validated) {
+        DdlStep& s = plan.add(is_foreign_key(*b) ? kAddForeignKey : kAddConstraint,
+                              "validate constraint " + label);
+        s.up = {validate};
+        s.down = {drop, add_constraint_statement(q, change.member, *a, true)};
+        if (!a->comment.empty()) s.down.push_back(comment_on(q, change.member, a->comment));
+        return;
+      }
+    }
+  }
+
+  // Old one out (and back in on the way down).
+  if (a != nullptr) {
+    DdlStep& s = plan.add(is_foreign_key(*a) ? kDropForeignKey : kDropConstraint,
+                          "drop constraint " + label);
+    s.up = {drop};
+    s.down = {add_constraint_statement(q, change.member, *a, !a->validated)};
+    if (!a->comment.empty()) s.down.push_back(comment_on(q, change.member, a->comment));
+  }
+  if (b == nullptr) return;
+  DdlStep& s =
+      plan.add(is_foreign_key(*b) ? kAddForeignKey : kAddConstraint, "add constraint " + label);
+  s.down = {drop};
+  bool keyed = b->type == "primary key" || b->type == "unique";
+  auto index = tb->indexes.find(change.member);
+  if (plan.options.online && validatable(*b)) {
+    s.up = {add_constraint_statement(q, change.member, *b, true)};
+    if (b->validated) s.up.push_back(validate);
+  } else if (plan.options.online && keyed && index != tb->indexes.end() && tb->parent.empty() &&
+             tb->kind == "table" &&
+             !referenced_by_new_foreign_key(plan, schema + "." + change.name, b->columns)) {
+    s.up = {create_index_statement(index->second, true),
+            "ALTER TABLE " + q + " ADD CONSTRAINT " + quote_identifier(change.member) +
+                (b->type == "primary key" ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " +
+                quote_identifier(change.member)};
+    s.no_transaction = true;
+    // Without CONCURRENTLY the drop would fail half-way in a no-transaction
+    // script only if the table is busy; DROP CONSTRAINT also drops the index.
+  } else {
+    s.up = {add_constraint_statement(q, change.member, *b, !b->validated)};
+  }
+  if (!b->comment.empty()) s.up.push_back(comment_on(q, change.member, b->comment));
+}
+
+}  // namespace keel::pg::ddl

@@ -1,0 +1,192 @@
+// PostgreSQL DDL: functions, procedures and aggregates. A body or attribute
+// change is CREATE OR REPLACE; a new result type or parameter list needs
+// DROP and CREATE.
+#include <algorithm>
+
+#include "dialects/postgres/ddl/planner.h"
+
+namespace keel::pg::ddl {
+namespace {
+
+using model::ChangeAction;
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Variables whose value is a list: each element is quoted on its own, as
+// pg_dump does (search_path = 'public', 'pg_temp').
+bool list_variable(const std::string& name) {
+  return name == "search_path" || name == "temp_tablespaces" || name == "local_preload_libraries" ||
+         name == "session_preload_libraries" || name == "shared_preload_libraries";
+}
+
+std::string set_clause(const std::string& entry) {
+  size_t eq = entry.find('=');
+  std::string name = entry.substr(0, eq);
+  std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
+  if (!list_variable(name)) return "SET " + name + " TO " + quote_literal(value);
+  std::vector<std::string> items;
+  for (std::string item : split_options(value)) {
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      std::string raw;
+      for (size_t i = 1; i + 1 < item.size(); ++i) {
+        raw += item[i];
+        if (item[i] == '"' && i + 2 < item.size() && item[i + 1] == '"') ++i;
+      }
+      item = raw;
+    }
+    items.push_back(quote_literal(item));
+  }
+  return "SET " + name + " TO " + join(items, ", ");
+}
+
+bool sql_standard_body(const model::Function& f) {
+  return f.language == "sql" &&
+         (f.body.starts_with("BEGIN ATOMIC") || f.body.starts_with("RETURN "));
+}
+
+// The aggregate's "sfunc=... stype=... initcond='0'" as CREATE AGGREGATE options.
+std::string aggregate_options(const std::string& body) {
+  static const std::pair<const char*, const char*> kKeys[] = {
+      {"sfunc=", "SFUNC"},         {"stype=", "STYPE"},
+      {"finalfunc=", "FINALFUNC"}, {"combinefunc=", "COMBINEFUNC"},
+      {"sortop=", "SORTOP"},       {"initcond=", "INITCOND"}};
+  std::vector<std::pair<size_t, size_t>> found;  // position, key index
+  for (size_t k = 0; k < std::size(kKeys); ++k) {
+    std::string marker = kKeys[k].first;
+    size_t at = body.starts_with(marker) ? 0 : body.find(" " + marker);
+    if (at != std::string::npos) found.emplace_back(at == 0 ? 0 : at + 1, k);
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (size_t i = 0; i < found.size(); ++i) {
+    auto [at, k] = found[i];
+    size_t start = at + std::string_view(kKeys[k].first).size();
+    size_t end = i + 1 < found.size() ? found[i + 1].first - 1 : body.size();
+    std::string value = body.substr(start, end - start);
+    if (std::string_view(kKeys[k].second) == "SORTOP")
+      value = "OPERATOR(" + value.substr(0, value.find('(')) + ")";
+    out.push_back(std::string(kKeys[k].second) + " = " + value);
+  }
+  return join(out, ", ");
+}
+
+std::string keyword(const model::Function& f) {
+  if (f.kind == "procedure") return "PROCEDURE";
+  if (f.kind == "aggregate") return "AGGREGATE";
+  return "FUNCTION";
+}
+
+}  // namespace
+
+std::vector<std::string> create_function_statements(const std::string& schema,
+                                                    const std::string& key,
+                                                    const model::Function& f, bool replace) {
+  auto [name, identity] = split_function_key(key);
+  std::string q = qname(schema, name);
+  std::string head = std::string("CREATE ") + (replace ? "OR REPLACE " : "") + keyword(f) + " " +
+                     q + "(" + f.arguments + ")";
+  std::string sql;
+  if (f.kind == "aggregate") {
+    sql = head + " (" + aggregate_options(f.body) + ")";
+  } else {
+    sql = head;
+    if (f.kind != "procedure") sql += " RETURNS " + f.result;
+    sql += "\n LANGUAGE " + quote_identifier(f.language);
+    if (f.kind == "window") sql += " WINDOW";
+    if (f.kind != "procedure") {
+      sql += ' ';
+      sql += upper(f.volatility);
+      if (f.strict) sql += " STRICT";
+      if (f.leakproof) sql += " LEAKPROOF";
+      sql += " PARALLEL " + upper(f.parallel.empty() ? "unsafe" : f.parallel);
+    }
+    if (f.security_definer) sql += " SECURITY DEFINER";
+    for (const std::string& entry : f.config) sql += "\n " + set_clause(entry);
+    if (sql_standard_body(f)) {
+      sql += "\n" + f.body;
+    } else {
+      sql += "\nAS " + quote_dollar(f.body);
+    }
+  }
+  std::vector<std::string> out = {std::move(sql)};
+  if (!f.comment.empty()) {
+    out.push_back("COMMENT ON " + keyword(f) + " " + q + "(" + identity + ") IS " +
+                  comment_literal(f.comment));
+  }
+  return out;
+}
+
+std::string drop_function_statement(const std::string& schema, const std::string& key,
+                                    const model::Function& f) {
+  auto [name, identity] = split_function_key(key);
+  return "DROP " + keyword(f) + " " + qname(schema, name) + "(" + identity + ")";
+}
+
+void render_function(Plan& plan, const model::Change& change) {
+  const std::string& schema = change.schema;
+  const std::string& key = change.name;
+  std::string label = schema + "." + key;
+  auto unsupported = [&](const model::Function& f) {
+    if (f.kind != "aggregate" && (f.language == "c" || f.language == "internal")) {
+      plan.out.unsupported.push_back("function " + label + ": language " + f.language +
+                                     " functions are created by hand or by an extension");
+      return true;
+    }
+    if (f.kind == "aggregate" && f.body.find("kind=") != std::string::npos) {
+      plan.out.unsupported.push_back("aggregate " + label +
+                                     ": ordered-set aggregates are not generated");
+      return true;
+    }
+    return false;
+  };
+  if (change.action == ChangeAction::kCreate) {
+    const model::Function& f = plan.to.schemas.at(schema).functions.at(key);
+    if (unsupported(f)) return;
+    DdlStep& s = plan.add(kFunction, "create " + f.kind + " " + label);
+    s.up = create_function_statements(schema, key, f, false);
+    s.down = {drop_function_statement(schema, key, f)};
+    return;
+  }
+  if (change.action == ChangeAction::kDrop) {
+    const model::Function& f = plan.from.schemas.at(schema).functions.at(key);
+    if (unsupported(f)) return;
+    DdlStep& s = plan.add(kDropFunction, "drop " + f.kind + " " + label);
+    s.up = {drop_function_statement(schema, key, f)};
+    s.down = create_function_statements(schema, key, f, false);
+    return;
+  }
+  const model::Function& a = plan.from.schemas.at(schema).functions.at(key);
+  const model::Function& b = plan.to.schemas.at(schema).functions.at(key);
+  if (unsupported(b)) return;
+  std::vector<std::string> rest = change.properties;
+  std::erase(rest, "comment");
+  if (!rest.empty()) {
+    // Parameter names, defaults and the result type cannot change in place.
+    bool recreate = change.has("kind") || change.has("result") || change.has("arguments");
+    DdlStep& s = plan.add(kFunction, "replace " + b.kind + " " + label);
+    if (recreate) {
+      s.up = {drop_function_statement(schema, key, a)};
+      for (std::string& sql : create_function_statements(schema, key, b, false))
+        s.up.push_back(sql);
+      s.down = {drop_function_statement(schema, key, b)};
+      for (std::string& sql : create_function_statements(schema, key, a, false))
+        s.down.push_back(sql);
+    } else {
+      s.up = {create_function_statements(schema, key, b, true).front()};
+      s.down = {create_function_statements(schema, key, a, true).front()};
+    }
+    if (recreate) return;  // the create statements carry the comment
+  }
+  if (change.has("comment")) {
+    auto [name, identity] = split_function_key(key);
+    std::string target = keyword(b) + " " + qname(schema, name) + "(" + identity + ")";
+    DdlStep& s = plan.add(kComment, "comment on " + b.kind + " " + label);
+    s.up = {"COMMENT ON " + target + " IS " + comment_literal(b.comment)};
+    s.down = {"COMMENT ON " + target + " IS " + comment_literal(a.comment)};
+  }
+}
+
+}  // namespace keel::pg::ddl

@@ -1,0 +1,101 @@
+// PostgreSQL DDL: sequences. OWNED BY is set after the owning column exists
+// and cleared before it goes, so dropping a table never drops a sequence
+// behind the plan's back.
+#include "dialects/postgres/ddl/planner.h"
+
+namespace keel::pg::ddl {
+namespace {
+
+using model::ChangeAction;
+
+std::string owned_by(const std::string& q, const std::string& owner) {
+  if (owner.empty()) return "ALTER SEQUENCE " + q + " OWNED BY NONE";
+  // "schema.table.column"
+  size_t first = owner.find('.');
+  size_t second = owner.find('.', first + 1);
+  return "ALTER SEQUENCE " + q + " OWNED BY " +
+         quote_qualified(owner.substr(0, first), owner.substr(first + 1, second - first - 1)) +
+         "." + quote_identifier(owner.substr(second + 1));
+}
+
+std::string options(const model::Sequence& s) {
+  return " AS " + s.type + " INCREMENT BY " + std::to_string(s.increment) + " MINVALUE " +
+         std::to_string(s.min_value) + " MAXVALUE " + std::to_string(s.max_value) + " START WITH " +
+         std::to_string(s.start) + " CACHE " + std::to_string(s.cache) +
+         (s.cycle ? " CYCLE" : " NO CYCLE");
+}
+
+}  // namespace
+
+std::string create_sequence_statement(const std::string& schema, const std::string& name,
+                                      const model::Sequence& s) {
+  return "CREATE SEQUENCE " + qname(schema, name) + options(s);
+}
+
+void render_sequence(Plan& plan, const model::Change& change) {
+  std::string q = qname(change.schema, change.name);
+  std::string label = change.schema + "." + change.name;
+  auto comment = [&](const std::string& text) {
+    return "COMMENT ON SEQUENCE " + q + " IS " + comment_literal(text);
+  };
+  auto create = [&](const model::Sequence& s) {
+    std::vector<std::string> out = {create_sequence_statement(change.schema, change.name, s)};
+    if (!s.comment.empty()) out.push_back(comment(s.comment));
+    return out;
+  };
+  if (change.action == ChangeAction::kCreate) {
+    const model::Sequence& s = plan.to.schemas.at(change.schema).sequences.at(change.name);
+    DdlStep& step = plan.add(kSequence, "create sequence " + label);
+    step.up = create(s);
+    step.down = {"DROP SEQUENCE " + q};
+    if (!s.owned_by.empty()) {
+      DdlStep& own = plan.add(kOwnSequence, "sequence " + label + " owned by " + s.owned_by);
+      own.up = {owned_by(q, s.owned_by)};
+      own.down = {owned_by(q, "")};
+    }
+    return;
+  }
+  if (change.action == ChangeAction::kDrop) {
+    const model::Sequence& s = plan.from.schemas.at(change.schema).sequences.at(change.name);
+    if (!s.owned_by.empty()) {
+      DdlStep& own = plan.add(kDisownSequence, "sequence " + label + " owned by nothing");
+      own.up = {owned_by(q, "")};
+      own.down = {owned_by(q, s.owned_by)};
+    }
+    DdlStep& step = plan.add(kDropSequence, "drop sequence " + label);
+    step.up = {"DROP SEQUENCE " + q};
+    step.down = create(s);
+    step.destructive = true;
+    plan.out.down_caveats.push_back("sequence " + label + " comes back at its start value");
+    return;
+  }
+  const model::Sequence& a = plan.from.schemas.at(change.schema).sequences.at(change.name);
+  const model::Sequence& b = plan.to.schemas.at(change.schema).sequences.at(change.name);
+  std::vector<std::string> rest = change.properties;
+  std::erase(rest, "comment");
+  std::erase(rest, "owned_by");
+  if (!rest.empty()) {
+    DdlStep& step = plan.add(kSequence, "alter sequence " + label);
+    step.up = {"ALTER SEQUENCE " + q + options(b)};
+    step.down = {"ALTER SEQUENCE " + q + options(a)};
+  }
+  if (change.has("owned_by")) {
+    if (!a.owned_by.empty()) {
+      DdlStep& own = plan.add(kDisownSequence, "sequence " + label + " owned by nothing");
+      own.up = {owned_by(q, "")};
+      own.down = {owned_by(q, a.owned_by)};
+    }
+    if (!b.owned_by.empty()) {
+      DdlStep& own = plan.add(kOwnSequence, "sequence " + label + " owned by " + b.owned_by);
+      own.up = {owned_by(q, b.owned_by)};
+      own.down = {owned_by(q, "")};
+    }
+  }
+  if (change.has("comment")) {
+    DdlStep& step = plan.add(kComment, "comment on sequence " + label);
+    step.up = {comment(b.comment)};
+    step.down = {comment(a.comment)};
+  }
+}
+
+}  // namespace keel::pg::ddl

@@ -1,0 +1,279 @@
+// PostgreSQL DDL: enums, domains, composite and range types. New enum labels
+// go in place with ADD VALUE BEFORE/AFTER; removing or reordering labels has
+// no ALTER, so the type is rebuilt (renamed, created again, columns cast
+// through text, old one dropped).
+#include <algorithm>
+
+#include "dialects/postgres/ddl/planner.h"
+
+namespace keel::pg::ddl {
+namespace {
+
+using model::ChangeAction;
+
+std::string labels_list(const std::vector<std::string>& labels) {
+  std::vector<std::string> quoted;
+  for (const std::string& l : labels) quoted.push_back(quote_literal(l));
+  return join(quoted, ", ");
+}
+
+std::string type_keyword(const model::Type& t) { return t.kind == "domain" ? "DOMAIN" : "TYPE"; }
+
+// The name format_type() gives a type in another schema than pg_catalog.
+std::string formatted(const std::string& schema, const std::string& name) {
+  auto ident = [](const std::string& s) {
+    bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
+    for (char c : s) {
+      if (!(std::islower(static_cast<unsigned char>(c)) ||
+            std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+        plain = false;
+      }
+    }
+    return plain ? s : quote_identifier(s);
+  };
+  return ident(schema) + "." + ident(name);
+}
+
+// Rebuilds enum `schema.name` with `labels`; `db` holds the columns that use it.
+std::vector<std::string> rebuild_enum(const model::Database& db, const std::string& schema,
+                                      const std::string& name,
+                                      const std::vector<std::string>& labels) {
+  std::string q = qname(schema, name);
+  std::string old_name = (name + "__keel_old").substr(0, 63);
+  std::vector<std::string> out = {"ALTER TYPE " + q + " RENAME TO " + quote_identifier(old_name),
+                                  "CREATE TYPE " + q + " AS ENUM (" + labels_list(labels) + ")"};
+  std::string f = formatted(schema, name);
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [tname, t] : s.tables) {
+      if (!t.parent.empty()) continue;  // partitions follow their parent
+      for (const auto& [cname, c] : t.columns) {
+        bool array = c.type == f + "[]";
+        if (c.type != f && !array) continue;
+        std::string alter =
+            "ALTER TABLE " + qname(sname, tname) + " ALTER COLUMN " + quote_identifier(cname);
+        if (!c.default_expr.empty()) out.push_back(alter + " DROP DEFAULT");
+        out.push_back(alter + " TYPE " + q + (array ? "[]" : "") + " USING " +
+                      quote_identifier(cname) + (array ? "::text[]::" : "::text::") + q +
+                      (array ? "[]" : ""));
+        if (!c.default_expr.empty()) out.push_back(alter + " SET DEFAULT " + c.default_expr);
+      }
+    }
+  }
+  out.push_back("DROP TYPE " + qname(schema, old_name));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> create_type_statements(const std::string& schema, const std::string& name,
+                                                const model::Type& t) {
+  std::string q = qname(schema, name);
+  std::string sql;
+  if (t.kind == "enum") {
+    sql = "CREATE TYPE " + q + " AS ENUM (" + labels_list(t.labels) + ")";
+  } else if (t.kind == "domain") {
+    sql = "CREATE DOMAIN " + q + " AS " + t.base_type;
+    if (!t.collation.empty()) sql += " COLLATE " + t.collation;
+    if (!t.default_expr.empty()) sql += " DEFAULT " + t.default_expr;
+    if (t.not_null) sql += " NOT NULL";
+    for (const auto& [cname, def] : t.checks)
+      sql += " CONSTRAINT " + quote_identifier(cname) + " " + def;
+  } else if (t.kind == "composite") {
+    std::vector<std::string> attrs;
+    for (const model::CompositeAttribute& a : t.attributes) {
+      std::string attr = quote_identifier(a.name) + " " + a.type;
+      if (!a.collation.empty()) attr += " COLLATE " + a.collation;
+      attrs.push_back(attr);
+    }
+    sql = "CREATE TYPE " + q + " AS (" + join(attrs, ", ") + ")";
+  } else {
+    sql = "CREATE TYPE " + q + " AS RANGE (SUBTYPE = " + t.base_type;
+    if (!t.collation.empty()) sql += ", COLLATION = " + t.collation;
+    sql += ")";
+  }
+  std::vector<std::string> out = {std::move(sql)};
+  if (!t.comment.empty()) {
+    out.push_back("COMMENT ON " + type_keyword(t) + " " + q + " IS " + comment_literal(t.comment));
+  }
+  return out;
+}
+
+std::string drop_type_statement(const std::string& schema, const std::string& name,
+                                const model::Type& t) {
+  return "DROP " + type_keyword(t) + " " + qname(schema, name);
+}
+
+void render_type(Plan& plan, const model::Change& change) {
+  const std::string& schema = change.schema;
+  const std::string& name = change.name;
+  std::string q = qname(schema, name);
+  std::string label = schema + "." + name;
+  if (change.action == ChangeAction::kCreate) {
+    const model::Type& t = plan.to.schemas.at(schema).types.at(name);
+    DdlStep& s = plan.add(kType, "create " + t.kind + " " + label);
+    s.up = create_type_statements(schema, name, t);
+    s.down = {drop_type_statement(schema, name, t)};
+    return;
+  }
+  if (change.action == ChangeAction::kDrop) {
+    const model::Type& t = plan.from.schemas.at(schema).types.at(name);
+    DdlStep& s = plan.add(kDropType, "drop " + t.kind + " " + label);
+    s.up = {drop_type_statement(schema, name, t)};
+    s.down = create_type_statements(schema, name, t);
+    s.destructive = true;
+    return;
+  }
+  const model::Type& a = plan.from.schemas.at(schema).types.at(name);
+  const model::Type& b = plan.to.schemas.at(schema).types.at(name);
+  if (change.has("kind") || change.has("base_type") ||
+      (a.kind == "domain" && change.has("collation")) ||
+      (a.kind == "range" && change.has("collation"))) {
+    plan.out.unsupported.push_back("type " + label +
+                                   ": its kind, base type or collation differs; keel cannot "
+                                   "change it in place");
+    return;
+  }
+  if (change.has("comment")) {
+    DdlStep& s = plan.add(kComment, "comment on type " + label);
+    s.up = {"COMMENT ON " + type_keyword(b) + " " + q + " IS " + comment_literal(b.comment)};
+    s.down = {"COMMENT ON " + type_keyword(a) + " " + q + " IS " + comment_literal(a.comment)};
+  }
+  if (change.has("labels")) {
+    // Old labels in the same order within the new ones: ADD VALUE each.
+    std::vector<std::string> kept;
+    for (const std::string& l : b.labels) {
+      if (std::find(a.labels.begin(), a.labels.end(), l) != a.labels.end()) kept.push_back(l);
+    }
+    DdlStep& s = plan.add(kType, "change values of enum " + label);
+    s.down = rebuild_enum(plan.from, schema, name, a.labels);
+    if (kept == a.labels) {
+      std::vector<std::string> current = a.labels;
+      for (size_t i = 0; i < b.labels.size(); ++i) {
+        const std::string& l = b.labels[i];
+        if (std::find(current.begin(), current.end(), l) != current.end()) continue;
+        std::string sql = "ALTER TYPE " + q + " ADD VALUE " + quote_literal(l);
+        // Before the next label that exists already, if any.
+        auto next = std::find_if(
+            b.labels.begin() + static_cast<long>(i) + 1, b.labels.end(), [&](const std::string& n) {
+              return std::find(current.begin(), current.end(), n) != current.end();
+            });
+        if (next != b.labels.end()) {
+          sql += " BEFORE " + quote_literal(*next);
+          current.insert(std::find(current.begin(), current.end(), *next), l);
+        } else {
+          current.push_back(l);
+        }
+        s.up.push_back(sql);
+      }
+      plan.out.down_caveats.push_back("enum " + label +
+                                      ": the reverse rebuilds the type (values cannot be "
+                                      "removed in place); it fails if a row uses a new value");
+    } else {
+      s.up = rebuild_enum(plan.from, schema, name, b.labels);
+      s.destructive = true;
+      plan.out.warnings.push_back("enum " + label +
+                                  ": values removed or reordered: the type is rebuilt and every "
+                                  "column using it is rewritten");
+    }
+  }
+  if (a.kind == "domain") {
+    std::string alter = "ALTER DOMAIN " + q;
+    std::vector<std::string> up, down;
+    if (change.has("default_expr")) {
+      up.push_back(b.default_expr.empty() ? alter + " DROP DEFAULT"
+                                          : alter + " SET DEFAULT " + b.default_expr);
+      down.push_back(a.default_expr.empty() ? alter + " DROP DEFAULT"
+                                            : alter + " SET DEFAULT " + a.default_expr);
+    }
+    if (change.has("not_null")) {
+      up.push_back(alter + (b.not_null ? " SET NOT NULL" : " DROP NOT NULL"));
+      down.push_back(alter + (a.not_null ? " SET NOT NULL" : " DROP NOT NULL"));
+    }
+    if (change.has("checks")) {
+      for (const auto& [cname, def] : a.checks) {
+        auto it = b.checks.find(cname);
+        if (it != b.checks.end() && it->second == def) continue;
+        up.push_back(alter + " DROP CONSTRAINT " + quote_identifier(cname));
+        down.push_back(alter + " ADD CONSTRAINT " + quote_identifier(cname) + " " + def);
+      }
+      for (const auto& [cname, def] : b.checks) {
+        auto it = a.checks.find(cname);
+        if (it != a.checks.end() && it->second == def) continue;
+        bool not_valid = def.ends_with(" NOT VALID");
+        std::string plain = not_valid ? def.substr(0, def.size() - 10) : def;
+        up.push_back(alter + " ADD CONSTRAINT " + quote_identifier(cname) + " " + plain +
+                     " NOT VALID");
+        if (!not_valid) up.push_back(alter + " VALIDATE CONSTRAINT " + quote_identifier(cname));
+        down.push_back(alter + " DROP CONSTRAINT " + quote_identifier(cname));
+      }
+    }
+    if (!up.empty()) {
+      std::reverse(down.begin(), down.end());
+      DdlStep& s = plan.add(kType, "alter domain " + label);
+      s.up = std::move(up);
+      s.down = std::move(down);
+    }
+  }
+  if (a.kind == "composite" && change.has("attributes")) {
+    auto index_of = [](const std::vector<model::CompositeAttribute>& v, const std::string& n) {
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (v[i].name == n) return static_cast<long>(i);
+      }
+      return -1L;
+    };
+    auto attr_def = [](const model::CompositeAttribute& x) {
+      std::string d = quote_identifier(x.name) + " " + x.type;
+      if (!x.collation.empty()) d += " COLLATE " + x.collation;
+      return d;
+    };
+    std::vector<std::string> up, down;
+    // Surviving attributes must keep their order; new ones come last.
+    std::vector<std::string> survivors_a, survivors_b;
+    for (const auto& x : a.attributes) {
+      if (index_of(b.attributes, x.name) >= 0) survivors_a.push_back(x.name);
+    }
+    for (const auto& x : b.attributes) {
+      if (index_of(a.attributes, x.name) >= 0) survivors_b.push_back(x.name);
+    }
+    bool appended = survivors_a == survivors_b;
+    for (size_t i = 0; appended && i < b.attributes.size(); ++i) {
+      if (i >= survivors_b.size() && index_of(a.attributes, b.attributes[i].name) >= 0)
+        appended = false;
+      if (i < survivors_b.size() && b.attributes[i].name != survivors_b[i]) appended = false;
+    }
+    if (!appended) {
+      plan.out.unsupported.push_back(
+          "type " + label + ": attribute order differs; keel adds attributes at the end only");
+      return;
+    }
+    for (const auto& x : a.attributes) {
+      long j = index_of(b.attributes, x.name);
+      if (j < 0) {
+        up.push_back("ALTER TYPE " + q + " DROP ATTRIBUTE " + quote_identifier(x.name));
+        down.push_back("ALTER TYPE " + q + " ADD ATTRIBUTE " + attr_def(x));
+      } else if (!(b.attributes[static_cast<size_t>(j)] == x)) {
+        const auto& y = b.attributes[static_cast<size_t>(j)];
+        auto set = [&](const model::CompositeAttribute& z) {
+          std::string d = "ALTER TYPE " + q + " ALTER ATTRIBUTE " + quote_identifier(z.name) +
+                          " TYPE " + z.type;
+          if (!z.collation.empty()) d += " COLLATE " + z.collation;
+          return d;
+        };
+        up.push_back(set(y));
+        down.push_back(set(x));
+      }
+    }
+    for (const auto& y : b.attributes) {
+      if (index_of(a.attributes, y.name) < 0) {
+        up.push_back("ALTER TYPE " + q + " ADD ATTRIBUTE " + attr_def(y));
+        down.push_back("ALTER TYPE " + q + " DROP ATTRIBUTE " + quote_identifier(y.name));
+      }
+    }
+    std::reverse(down.begin(), down.end());
+    DdlStep& s = plan.add(kType, "alter type " + label);
+    s.up = std::move(up);
+    s.down = std::move(down);
+  }
+}
+
+}  // namespace keel::pg::ddl
