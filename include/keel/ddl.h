@@ -20,6 +20,15 @@ struct DdlOptions {
   bool online = true;  // CONCURRENTLY, NOT VALID + VALIDATE, SET NOT NULL through a CHECK
 };
 
+// Where a statement runs. Forward: kBefore (autocommit), then kTransaction
+// (one transaction), then kAfter (autocommit). Reverse: kAfter's downs, then
+// the transaction's downs, which end with kBefore's downs.
+enum class DdlPart {
+  kBefore,       // ALTER TYPE ... ADD VALUE: a new enum value must be committed before use
+  kTransaction,  // everything else
+  kAfter,        // CREATE/DROP INDEX CONCURRENTLY: cannot run inside a transaction block
+};
+
 struct DdlStep {
   std::string description;        // "add column public.users.email"
   std::vector<std::string> up;    // statements, without the trailing ';'
@@ -28,6 +37,9 @@ struct DdlStep {
   // so it goes to a no-transaction script (run after the transactional one;
   // its reverse runs before the transactional reverse).
   bool no_transaction = false;
+  // Its up runs before the transaction, committed (enum values); its down
+  // runs inside the transactional reverse.
+  bool before_transaction = false;
   bool destructive = false;  // loses data (a drop); refused unless allowed
 };
 
@@ -44,10 +56,10 @@ struct DdlPlan {
   std::vector<std::string> warnings;
 
   bool empty() const { return steps.empty(); }
-  // Statements of the transactional (no_transaction false) or the
-  // no-transaction steps, forward or reversed.
-  std::vector<std::string> up_statements(bool no_transaction) const;
-  std::vector<std::string> down_statements(bool no_transaction) const;
+  // The statements of one part, forward or reversed (kBefore has no reverse
+  // statements of its own: they run inside the transactional reverse).
+  std::vector<std::string> up_statements(DdlPart part) const;
+  std::vector<std::string> down_statements(DdlPart part) const;
   bool has_no_transaction_steps() const;
 };
 
@@ -57,8 +69,8 @@ struct DdlPlan {
 Result<DdlPlan> plan_ddl(Dialect dialect, const model::Database& from, const model::Database& to,
                          const DdlOptions& options);
 
-// The whole forward (or reverse) script as one text: the transactional part
-// between BEGIN and COMMIT, then the no-transaction statements after a
+// The whole forward (or reverse) script as one text: the parts in order, the
+// transactional one between BEGIN and COMMIT, each autocommit one after a
 // "-- keel:no-transaction" line, each statement ending with ";".
 std::string render_script(const DdlPlan& plan, bool reverse);
 

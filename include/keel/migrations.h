@@ -98,10 +98,10 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 Result<std::pair<std::string, std::string>> new_migration(const std::string& dir,
                                                           const std::string& name);
 
-// What keel generate wrote: one migration, or two when the plan has
-// statements that cannot run in a transaction (CONCURRENTLY): the second is
-// a "-- keel:no-transaction" migration, applied after the first and rolled
-// back before it.
+// What keel generate wrote: one migration, plus "-- keel:no-transaction"
+// ones when the plan has statements that cannot run in the transaction: new
+// enum values before it (NAME_enum_values), CONCURRENTLY after it
+// (NAME_concurrently, rolled back before it).
 struct GeneratedMigration {
   std::string up_path;
   std::string down_path;
@@ -110,7 +110,7 @@ struct GeneratedMigration {
 };
 
 // Writes the plan as the next migration(s) under `dir`, named `name` (and
-// `name`_concurrently). `header`: comment lines put at the top of each file
+// `name`_enum_values, `name`_concurrently). `header`: comment lines put at the top of each file
 // (after the directive). Nothing is left behind on failure.
 Result<std::vector<GeneratedMigration>> write_generated(const std::string& dir,
                                                         const std::string& name,

@@ -5,27 +5,37 @@
 
 namespace keel {
 
-std::vector<std::string> DdlPlan::up_statements(bool no_transaction) const {
+namespace {
+
+DdlPart part_of(const DdlStep& s) {
+  if (s.no_transaction) return DdlPart::kAfter;
+  if (s.before_transaction) return DdlPart::kBefore;
+  return DdlPart::kTransaction;
+}
+
+}  // namespace
+
+std::vector<std::string> DdlPlan::up_statements(DdlPart part) const {
   std::vector<std::string> out;
   for (const DdlStep& s : steps) {
-    if (s.no_transaction != no_transaction) continue;
-    out.insert(out.end(), s.up.begin(), s.up.end());
+    if (part_of(s) == part) out.insert(out.end(), s.up.begin(), s.up.end());
   }
   return out;
 }
 
-std::vector<std::string> DdlPlan::down_statements(bool no_transaction) const {
+std::vector<std::string> DdlPlan::down_statements(DdlPart part) const {
   std::vector<std::string> out;
+  if (part == DdlPart::kBefore) return out;
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
-    if (it->no_transaction != no_transaction) continue;
-    out.insert(out.end(), it->down.begin(), it->down.end());
+    DdlPart p = part_of(*it) == DdlPart::kBefore ? DdlPart::kTransaction : part_of(*it);
+    if (p == part) out.insert(out.end(), it->down.begin(), it->down.end());
   }
   return out;
 }
 
 bool DdlPlan::has_no_transaction_steps() const {
   for (const DdlStep& s : steps) {
-    if (s.no_transaction) return true;
+    if (s.no_transaction || s.before_transaction) return true;
   }
   return false;
 }
@@ -46,17 +56,22 @@ std::string render_script(const DdlPlan& plan, bool reverse) {
     for (const std::string& s : statements) out += s + ";\n";
     return out;
   };
-  std::vector<std::string> in_tx =
-      reverse ? plan.down_statements(false) : plan.up_statements(false);
-  std::vector<std::string> no_tx = reverse ? plan.down_statements(true) : plan.up_statements(true);
-  std::string tx_part = in_tx.empty() ? "" : "BEGIN;\n" + block(in_tx) + "COMMIT;\n";
-  std::string no_tx_part =
-      no_tx.empty() ? ""
+  auto part = [&](DdlPart p) { return reverse ? plan.down_statements(p) : plan.up_statements(p); };
+  std::vector<std::string> before = part(DdlPart::kBefore);
+  std::vector<std::string> in_tx = part(DdlPart::kTransaction);
+  std::vector<std::string> after = part(DdlPart::kAfter);
+  std::string before_text =
+      before.empty() ? ""
+                     : "-- keel:no-transaction (new enum values must be committed before they "
+                       "are used)\n" +
+                           block(before);
+  std::string tx_text = in_tx.empty() ? "" : "BEGIN;\n" + block(in_tx) + "COMMIT;\n";
+  std::string after_text =
+      after.empty() ? ""
                     : "-- keel:no-transaction (CONCURRENTLY cannot run inside a transaction "
                       "block)\n" +
-                          block(no_tx);
-  // Forward: the transaction first; reverse: the no-transaction part first.
-  return reverse ? no_tx_part + tx_part : tx_part + no_tx_part;
+                          block(after);
+  return reverse ? after_text + tx_text : before_text + tx_text + after_text;
 }
 
 }  // namespace keel

@@ -43,17 +43,25 @@ Result<std::vector<GeneratedMigration>> write_generated(const std::string& dir,
       fs::remove(m.down_path, ec);
     }
   };
-  for (bool no_transaction : {false, true}) {
-    std::vector<std::string> up = plan.up_statements(no_transaction);
-    std::vector<std::string> down = plan.down_statements(no_transaction);
+  for (DdlPart part : {DdlPart::kBefore, DdlPart::kTransaction, DdlPart::kAfter}) {
+    std::vector<std::string> up = plan.up_statements(part);
+    std::vector<std::string> down = plan.down_statements(part);
     if (up.empty() && down.empty()) continue;
-    auto paths = new_migration(dir, no_transaction ? name + "_concurrently" : name);
+    bool no_transaction = part != DdlPart::kTransaction;
+    std::string suffix = part == DdlPart::kBefore  ? "_enum_values"
+                         : part == DdlPart::kAfter ? "_concurrently"
+                                                   : "";
+    auto paths = new_migration(dir, name + suffix);
     if (!paths) {
       undo();
       return std::unexpected(paths.error());
     }
     written.push_back({paths->first, paths->second, no_transaction, up.size()});
-    std::string kind = no_transaction ? "statements that cannot run in a transaction block" : "";
+    std::string kind = part == DdlPart::kAfter ? "statements that cannot run in a transaction block"
+                       : part == DdlPart::kBefore ? "enum values, committed before the next "
+                                                    "migration uses them; the next migration's "
+                                                    "down removes them"
+                                                  : "";
     auto wrote = overwrite(paths->first, script(up, no_transaction, header,
                                                 fmt::format("up: {} statement(s){}", up.size(),
                                                             kind.empty() ? "" : ", " + kind)));

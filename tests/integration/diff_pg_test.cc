@@ -58,6 +58,19 @@ bool run_statements(const PgDatabase& db, const std::vector<std::string>& statem
   return true;
 }
 
+// The forward script: enum values committed first, the transaction, then the
+// CONCURRENTLY statements; the reverse: those first, then the transaction.
+bool apply_up(const PgDatabase& db, const DdlPlan& plan, std::string& error) {
+  return run_statements(db, plan.up_statements(DdlPart::kBefore), false, error) &&
+         run_statements(db, plan.up_statements(DdlPart::kTransaction), true, error) &&
+         run_statements(db, plan.up_statements(DdlPart::kAfter), false, error);
+}
+
+bool apply_down(const PgDatabase& db, const DdlPlan& plan, std::string& error) {
+  return run_statements(db, plan.down_statements(DdlPart::kAfter), false, error) &&
+         run_statements(db, plan.down_statements(DdlPart::kTransaction), true, error);
+}
+
 std::string schema_differences(const Manifest& expected, const Manifest& actual) {
   std::string out;
   for (const Difference& d : compare_manifests(expected, actual, {})) {
@@ -135,8 +148,7 @@ TEST_P(DiffCorpusPg, RoundTrips) {
       << schema_differences(mb, after_up) << "\n--- script:\n"
       << render_script(*plan, false);
 
-  bool down_ok = run_statements(a, plan->down_statements(true), false, error) &&
-                 run_statements(a, plan->down_statements(false), true, error);
+  bool down_ok = apply_down(a, *plan, error);
   if (!down_ok) {
     // Only an extension without a downgrade script may stop the reverse, and
     // the plan must have said so.
@@ -191,7 +203,8 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_name_key UNIQUE (name);
   Manifest ma = a.capture(), mb = b.capture();
   Result<DdlPlan> plan = plan_ddl(Dialect::kPostgres, ma.schema, mb.schema, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
-  std::vector<std::string> tx = plan->up_statements(false), no_tx = plan->up_statements(true);
+  std::vector<std::string> tx = plan->up_statements(DdlPart::kTransaction),
+                           no_tx = plan->up_statements(DdlPart::kAfter);
   std::string script = render_script(*plan, false);
 
   EXPECT_TRUE(contains(no_tx, "CREATE INDEX CONCURRENTLY orders_amount_idx")) << script;
@@ -226,11 +239,9 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_name_key UNIQUE (name);
 
   // And it gets there, and back.
   std::string ha = model::schema_hash(ma.schema), error;
-  ASSERT_TRUE(run_statements(a, tx, true, error)) << error;
-  ASSERT_TRUE(run_statements(a, no_tx, false, error)) << error;
+  ASSERT_TRUE(apply_up(a, *plan, error)) << error;
   EXPECT_EQ(a.hash(), model::schema_hash(mb.schema));
-  ASSERT_TRUE(run_statements(a, plan->down_statements(true), false, error)) << error;
-  ASSERT_TRUE(run_statements(a, plan->down_statements(false), true, error)) << error;
+  ASSERT_TRUE(apply_down(a, *plan, error)) << error;
   EXPECT_EQ(a.hash(), ha);
   EXPECT_EQ(a.scalar("SELECT count(*) FROM orders"), "2");
 
@@ -240,7 +251,7 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_name_key UNIQUE (name);
   Result<DdlPlan> plain = plan_ddl(Dialect::kPostgres, ma.schema, mb.schema, offline);
   ASSERT_TRUE(plain);
   EXPECT_FALSE(plain->has_no_transaction_steps());
-  EXPECT_FALSE(contains(plain->up_statements(false), "NOT VALID"));
+  EXPECT_FALSE(contains(plain->up_statements(DdlPart::kTransaction), "NOT VALID"));
 }
 
 TEST_F(DiffPg, DestructiveChangesAreRefusedAndListed) {

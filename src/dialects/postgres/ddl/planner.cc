@@ -18,19 +18,21 @@ bool ident_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// How the server writes schema.name in a deparsed view (quote_ident style).
-std::string deparsed_name(const std::string& schema, const std::string& name) {
-  auto ident = [](const std::string& s) {
-    bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
-    for (char c : s) {
-      if (!(std::islower(static_cast<unsigned char>(c)) ||
-            std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
-        plain = false;
-      }
+// How the server writes a name (quote_ident style: quoted only when needed;
+// keywords are not checked, so a keyword-named object is matched less).
+std::string deparsed_ident(const std::string& s) {
+  bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      plain = false;
     }
-    return plain ? s : quote_identifier(s);
-  };
-  return ident(schema) + "." + ident(name);
+  }
+  return plain ? s : quote_identifier(s);
+}
+
+std::string deparsed_name(const std::string& schema, const std::string& name) {
+  return deparsed_ident(schema) + "." + deparsed_ident(name);
 }
 
 bool mentions(const std::string& text, const std::string& name) {
@@ -196,20 +198,25 @@ void recreate_views(Plan& plan, const std::vector<model::Change>& changes) {
   }
 }
 
-// Range types bring constructor functions of language internal; they come
-// and go with the type.
+// Range types bring constructor functions of language internal for the range
+// and its multirange (whose name may be anything); they come and go with the
+// type.
 bool range_constructor(const model::Database& db, const model::Change& c) {
   auto s = db.schemas.find(c.schema);
   if (s == db.schemas.end()) return false;
   auto f = s->second.functions.find(c.name);
   if (f == s->second.functions.end() || f->second.language != "internal") return false;
-  std::string name = split_function_key(c.name).first;
+  bool has_range = false;
+  for (const auto& [tname, t] : s->second.types) has_range = has_range || t.kind == "range";
+  if (!has_range) return false;
+  // The result: a range type of the schema, or a type the model does not hold
+  // (multiranges are not captured).
   std::string result = f->second.result;
-  for (const auto& [tname, t] : s->second.types) {
-    if (t.kind == "range" && result.ends_with(tname)) return true;
-    if (t.kind == "range" && result.find("multirange") != std::string::npos) return true;
-  }
-  return false;
+  std::string prefix = deparsed_ident(c.schema) + ".";
+  if (!result.starts_with(prefix)) return false;
+  std::string type = result.substr(prefix.size());
+  auto t = s->second.types.find(type);
+  return t == s->second.types.end() ? !s->second.tables.contains(type) : t->second.kind == "range";
 }
 
 }  // namespace
@@ -260,6 +267,24 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
         render_policy(p, c);
         break;
     }
+  }
+  // Like pg_dump: SQL function bodies are not checked on creation, so a
+  // function may name a table created later in the script (both ways).
+  bool functions = std::any_of(p.steps.begin(), p.steps.end(), [](const OrderedStep& s) {
+    auto creates = [](const std::vector<std::string>& statements) {
+      return std::any_of(statements.begin(), statements.end(), [](const std::string& sql) {
+        return sql.starts_with("CREATE FUNCTION") ||
+               sql.starts_with("CREATE OR REPLACE FUNCTION") ||
+               sql.starts_with("CREATE PROCEDURE") ||
+               sql.starts_with("CREATE OR REPLACE PROCEDURE");
+      });
+    };
+    return creates(s.step.up) || creates(s.step.down);
+  });
+  if (functions) {
+    static const std::string kSet = "SET LOCAL check_function_bodies = off";
+    p.add(kFirst, "function bodies are checked when called, not when created").up = {kSet};
+    p.add(kLast, "function bodies are checked when called, not when created").down = {kSet};
   }
   std::stable_sort(p.steps.begin(), p.steps.end(), [](const OrderedStep& a, const OrderedStep& b) {
     if (a.phase != b.phase) return a.phase < b.phase;

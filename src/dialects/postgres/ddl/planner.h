@@ -16,6 +16,7 @@ namespace keel::pg::ddl {
 // Execution order of the forward script. A step's reverse runs in the
 // opposite order, so one ordering serves both directions.
 enum Phase : int {
+  kFirst = 0,
   kDropView = 10,
   kDropTrigger = 20,
   kDropPolicy = 21,
@@ -45,6 +46,7 @@ enum Phase : int {
   kDropType = 170,
   kDropSchema = 180,
   kDropExtension = 190,
+  kLast = 1000,
 };
 
 struct OrderedStep {

@@ -41,6 +41,9 @@ std::string identity_changes(const std::string& from, const std::string& to) {
     if (a[key] != b[key] && !b[key].empty()) out += std::string(" SET ") + clause + " " + b[key];
   }
   if (a["cycle"] != b["cycle"]) out += b["cycle"] == "yes" ? " SET CYCLE" : " SET NO CYCLE";
+  // A narrower range may exclude the current value: start over at START.
+  auto number = [](const std::string& v) { return v.empty() ? 0LL : std::stoll(v); };
+  if (number(b["min"]) > number(a["min"]) || number(b["max"]) < number(a["max"])) out += " RESTART";
   return out;
 }
 

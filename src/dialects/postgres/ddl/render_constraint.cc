@@ -106,6 +106,11 @@ void render_constraint(Plan& plan, const model::Change& change) {
     s.up = {drop};
     s.down = {add_constraint_statement(q, change.member, *a, !a->validated)};
     if (!a->comment.empty()) s.down.push_back(comment_on(q, change.member, a->comment));
+    auto old_index = ta->indexes.find(change.member);
+    if (old_index != ta->indexes.end() && !old_index->second.comment.empty()) {
+      s.down.push_back("COMMENT ON INDEX " + qname(schema, change.member) + " IS " +
+                       comment_literal(old_index->second.comment));
+    }
   }
   if (b == nullptr) return;
   DdlStep& s =
@@ -122,7 +127,8 @@ void render_constraint(Plan& plan, const model::Change& change) {
     s.up = {create_index_statement(index->second, true),
             "ALTER TABLE " + q + " ADD CONSTRAINT " + quote_identifier(change.member) +
                 (b->type == "primary key" ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " +
-                quote_identifier(change.member)};
+                quote_identifier(change.member) + (b->deferrable ? " DEFERRABLE" : "") +
+                (b->initially_deferred ? " INITIALLY DEFERRED" : "")};
     s.no_transaction = true;
     // Without CONCURRENTLY the drop would fail half-way in a no-transaction
     // script only if the table is busy; DROP CONSTRAINT also drops the index.
@@ -130,6 +136,11 @@ void render_constraint(Plan& plan, const model::Change& change) {
     s.up = {add_constraint_statement(q, change.member, *b, !b->validated)};
   }
   if (!b->comment.empty()) s.up.push_back(comment_on(q, change.member, b->comment));
+  // The index the constraint builds may carry a comment of its own.
+  if (index != tb->indexes.end() && !index->second.comment.empty()) {
+    s.up.push_back("COMMENT ON INDEX " + qname(schema, change.member) + " IS " +
+                   comment_literal(index->second.comment));
+  }
 }
 
 }  // namespace keel::pg::ddl

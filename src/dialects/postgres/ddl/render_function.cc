@@ -90,7 +90,10 @@ std::vector<std::string> create_function_statements(const std::string& schema,
                      q + "(" + f.arguments + ")";
   std::string sql;
   if (f.kind == "aggregate") {
-    sql = head + " (" + aggregate_options(f.body) + ")";
+    std::string options = aggregate_options(f.body);
+    if (!f.parallel.empty() && f.parallel != "unsafe")
+      options += ", PARALLEL = " + upper(f.parallel);
+    sql = head + " (" + options + ")";
   } else {
     sql = head;
     if (f.kind != "procedure") sql += " RETURNS " + f.result;
@@ -145,7 +148,9 @@ void render_function(Plan& plan, const model::Change& change) {
   if (change.action == ChangeAction::kCreate) {
     const model::Function& f = plan.to.schemas.at(schema).functions.at(key);
     if (unsupported(f)) return;
-    DdlStep& s = plan.add(kFunction, "create " + f.kind + " " + label);
+    // Aggregates after the functions they call.
+    DdlStep& s =
+        plan.add(kFunction, "create " + f.kind + " " + label, f.kind == "aggregate" ? 1 : 0);
     s.up = create_function_statements(schema, key, f, false);
     s.down = {drop_function_statement(schema, key, f)};
     return;
@@ -153,7 +158,18 @@ void render_function(Plan& plan, const model::Change& change) {
   if (change.action == ChangeAction::kDrop) {
     const model::Function& f = plan.from.schemas.at(schema).functions.at(key);
     if (unsupported(f)) return;
-    DdlStep& s = plan.add(kDropFunction, "drop " + f.kind + " " + label);
+    // A function whose name comes back with other arguments (or OUT
+    // parameters) goes before the new one is created; others go last, after
+    // whatever used them.
+    auto [fname, args] = split_function_key(key);
+    bool reused = false;
+    for (const auto& [other, g] : plan.to.schemas.count(schema)
+                                      ? plan.to.schemas.at(schema).functions
+                                      : std::map<std::string, model::Function>{}) {
+      if (split_function_key(other).first == fname) reused = true;
+    }
+    DdlStep& s = plan.add(reused ? kFunction : kDropFunction, "drop " + f.kind + " " + label,
+                          reused ? -1 : (f.kind == "aggregate" ? -1 : 0));
     s.up = {drop_function_statement(schema, key, f)};
     s.down = create_function_statements(schema, key, f, false);
     return;

@@ -56,6 +56,18 @@ void render_index(Plan& plan, const model::Change& change) {
   bool on_view = ta == nullptr || tb == nullptr;
   if (on_view && plan.recreated_views.contains(schema + "." + change.name)) return;
 
+  // A PRIMARY KEY / UNIQUE / EXCLUDE constraint's index comes and goes with
+  // the constraint; only its comment is the index's own.
+  if (ta != nullptr && tb != nullptr && change.action == ChangeAction::kAlter &&
+      change.has("comment") &&
+      (constraint_index(*ta, change.member) || constraint_index(*tb, change.member))) {
+    const std::string& before = ta->indexes.at(change.member).comment;
+    const std::string& after = tb->indexes.at(change.member).comment;
+    DdlStep& s = plan.add(kComment, "comment on index " + label);
+    s.up = {comment_on(qi, after)};
+    s.down = {comment_on(qi, before)};
+    return;
+  }
   auto lookup = [&](const model::Database& db, const model::Table* t) -> const model::Index* {
     if (t != nullptr) {
       if (constraint_index(*t, change.member)) return nullptr;

@@ -76,8 +76,12 @@ void render_sequence(Plan& plan, const model::Change& change) {
   std::erase(rest, "owned_by");
   if (!rest.empty()) {
     DdlStep& step = plan.add(kSequence, "alter sequence " + label);
-    step.up = {"ALTER SEQUENCE " + q + options(b)};
-    step.down = {"ALTER SEQUENCE " + q + options(a)};
+    // A narrower range may exclude the current value: start over at START.
+    auto restart = [](const model::Sequence& x, const model::Sequence& y) {
+      return y.min_value > x.min_value || y.max_value < x.max_value ? std::string(" RESTART") : "";
+    };
+    step.up = {"ALTER SEQUENCE " + q + options(b) + restart(a, b)};
+    step.down = {"ALTER SEQUENCE " + q + options(a) + restart(b, a)};
   }
   if (change.has("owned_by")) {
     if (!a.owned_by.empty()) {

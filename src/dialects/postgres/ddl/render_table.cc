@@ -113,14 +113,6 @@ std::vector<std::string> create_table_statements(const model::Database& db,
   for (const auto& [cname, c] : later) {
     out.push_back(add_constraint_statement(q, cname, *c, !c->validated));
   }
-  // Columns of a partition or child that differ from the parent's.
-  if (!t.parent.empty() || !t.inherits.empty()) {
-    for (const auto& [cname, c] : t.columns) {
-      if (!inherited_column(db, t, cname)) {
-        out.push_back("ALTER TABLE " + q + " ADD COLUMN " + column_definition(cname, c));
-      }
-    }
-  }
   for (const auto& [iname, index] : t.indexes) {
     if (constraint_index(t, iname) || inherited_index(db, schema, t, index)) continue;
     out.push_back(create_index_statement(index, false));

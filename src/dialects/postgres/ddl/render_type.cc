@@ -151,7 +151,7 @@ void render_type(Plan& plan, const model::Change& change) {
       for (size_t i = 0; i < b.labels.size(); ++i) {
         const std::string& l = b.labels[i];
         if (std::find(current.begin(), current.end(), l) != current.end()) continue;
-        std::string sql = "ALTER TYPE " + q + " ADD VALUE " + quote_literal(l);
+        std::string sql = "ALTER TYPE " + q + " ADD VALUE IF NOT EXISTS " + quote_literal(l);
         // Before the next label that exists already, if any.
         auto next = std::find_if(
             b.labels.begin() + static_cast<long>(i) + 1, b.labels.end(), [&](const std::string& n) {
@@ -165,6 +165,7 @@ void render_type(Plan& plan, const model::Change& change) {
         }
         s.up.push_back(sql);
       }
+      s.before_transaction = true;
       plan.out.down_caveats.push_back("enum " + label +
                                       ": the reverse rebuilds the type (values cannot be "
                                       "removed in place); it fails if a row uses a new value");
