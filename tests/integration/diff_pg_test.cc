@@ -10,6 +10,7 @@
 #include "integration/pg_fixture.h"
 #include "integration/run.h"
 #include "keel/ddl.h"
+#include "keel/migrations.h"
 
 namespace keel::test {
 namespace {
@@ -91,6 +92,26 @@ bool contains(const std::vector<std::string>& items, std::string_view text) {
                      [&](const std::string& i) { return i.find(text) != std::string::npos; });
 }
 
+// Loads a corpus script as psql -f would: statement by statement, each
+// committed (ALTER TYPE ... ADD VALUE must be committed before use).
+void load_script(const PgDatabase& db, const fs::path& path) {
+  migrate::Script script;
+  script.path = path.string();
+  script.sql = slurp(path);
+  Result<std::vector<migrate::Statement>> statements =
+      migrate::split_statements(Dialect::kPostgres, script);
+  ASSERT_TRUE(statements) << statements.error().to_string();
+  pqxx::connection conn(db.url());
+  pqxx::nontransaction tx(conn);
+  for (const migrate::Statement& s : *statements) {
+    try {
+      tx.exec(s.sql);
+    } catch (const std::exception& e) {
+      FAIL() << path.string() << ":" << s.line << ": " << e.what();
+    }
+  }
+}
+
 class DiffCorpusPg : public PgTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST(DiffCorpus, HasAtLeastFortyPairs) { EXPECT_GE(corpus_pairs().size(), 40u); }
@@ -99,8 +120,9 @@ TEST_P(DiffCorpusPg, RoundTrips) {
   const std::string pair = GetParam();
   fs::path dir = fs::path(KEEL_SOURCE_DIR) / "tests" / "diff_corpus" / pair;
   PgDatabase a, b;
-  a.sql(slurp(dir / "src.sql"));
-  b.sql(slurp(dir / "dst.sql"));
+  load_script(a, dir / "src.sql");
+  load_script(b, dir / "dst.sql");
+  if (HasFatalFailure()) return;
   Manifest ma = a.capture(), mb = b.capture();
   std::string ha = model::schema_hash(ma.schema), hb = model::schema_hash(mb.schema);
 
@@ -137,12 +159,8 @@ TEST_P(DiffCorpusPg, RoundTrips) {
   }
 
   std::string error;
-  ASSERT_TRUE(run_statements(a, plan->up_statements(false), true, error))
-      << error << "\n--- script:\n"
-      << render_script(*plan, false);
-  ASSERT_TRUE(run_statements(a, plan->up_statements(true), false, error))
-      << error << "\n--- script:\n"
-      << render_script(*plan, false);
+  ASSERT_TRUE(apply_up(a, *plan, error)) << error << "\n--- script:\n"
+                                         << render_script(*plan, false);
   Manifest after_up = a.capture();
   EXPECT_EQ(model::schema_hash(after_up.schema), hb)
       << schema_differences(mb, after_up) << "\n--- script:\n"
@@ -150,10 +168,14 @@ TEST_P(DiffCorpusPg, RoundTrips) {
 
   bool down_ok = apply_down(a, *plan, error);
   if (!down_ok) {
-    // Only an extension without a downgrade script may stop the reverse, and
-    // the plan must have said so.
-    EXPECT_TRUE(contains(plan->down_caveats, "downgrade script")) << error << "\n--- reverse:\n"
-                                                                  << render_script(*plan, true);
+    // Only what the plan warned about may stop the reverse: an extension
+    // without a downgrade script, or a dropped table that comes back empty
+    // while rows elsewhere still reference it (its foreign keys cannot be
+    // validated).
+    bool extension = contains(plan->down_caveats, "downgrade script");
+    bool emptied = contains(plan->down_caveats, "comes back empty") &&
+                   error.find("violates foreign key constraint") != std::string::npos;
+    EXPECT_TRUE(extension || emptied) << error << "\n--- reverse:\n" << render_script(*plan, true);
     return;
   }
   Manifest after_down = a.capture();

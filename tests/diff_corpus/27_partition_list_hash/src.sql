@@ -1,0 +1,4 @@
+CREATE TABLE region (
+    code text PRIMARY KEY
+);
+INSERT INTO region VALUES ('eu'), ('us');

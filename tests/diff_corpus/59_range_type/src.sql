@@ -1,0 +1,4 @@
+CREATE TABLE shift (
+    id      integer PRIMARY KEY,
+    worker  text NOT NULL
+);
