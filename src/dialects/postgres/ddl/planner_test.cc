@@ -88,9 +88,14 @@ TEST(PostgresDdl, EnumValuesGoInPlaceAndColumnOrderIsNotFaked) {
   auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->steps.size(), 1u);
-  EXPECT_EQ(plan->steps[0].up, (std::vector<std::string>{
-                                   "ALTER TYPE \"public\".\"mood\" ADD VALUE 'ok' BEFORE 'happy'",
-                                   "ALTER TYPE \"public\".\"mood\" ADD VALUE 'great'"}));
+  EXPECT_EQ(plan->steps[0].up,
+            (std::vector<std::string>{
+                "ALTER TYPE \"public\".\"mood\" ADD VALUE IF NOT EXISTS 'ok' BEFORE 'happy'",
+                "ALTER TYPE \"public\".\"mood\" ADD VALUE IF NOT EXISTS 'great'"}));
+  // Committed before the transaction that may use them.
+  EXPECT_TRUE(plan->steps[0].before_transaction);
+  EXPECT_TRUE(plan->up_statements(DdlPart::kTransaction).empty());
+  EXPECT_EQ(plan->up_statements(DdlPart::kBefore).size(), 2u);
 
   Database a = users(), b = users();
   b.schemas["public"].tables["users"].columns["id"].position = 2;
