@@ -26,16 +26,17 @@ struct DdlOptions {
 enum class DdlPart {
   kBefore,       // ALTER TYPE ... ADD VALUE: a new enum value must be committed before use
   kTransaction,  // everything else
-  kAfter,        // CREATE/DROP INDEX CONCURRENTLY: cannot run inside a transaction block
+  kAfter,        // CREATE/DROP INDEX CONCURRENTLY (cannot run in a transaction block), VALIDATE
+                 // CONSTRAINT (scans under SHARE UPDATE EXCLUSIVE only when committed on its own)
 };
 
 struct DdlStep {
   std::string description;        // "add column public.users.email"
   std::vector<std::string> up;    // statements, without the trailing ';'
   std::vector<std::string> down;  // the statements that undo `up`, in order
-  // CREATE/DROP INDEX CONCURRENTLY: cannot run inside a transaction block,
-  // so it goes to a no-transaction script (run after the transactional one;
-  // its reverse runs before the transactional reverse).
+  // Runs after the transaction, each statement committed on its own
+  // (kAfter): CONCURRENTLY, VALIDATE CONSTRAINT; its reverse runs before the
+  // transactional reverse.
   bool no_transaction = false;
   // Its up runs before the transaction, committed (enum values); its down
   // runs inside the transactional reverse.

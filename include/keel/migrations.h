@@ -101,7 +101,7 @@ Result<std::pair<std::string, std::string>> new_migration(const std::string& dir
 // What keel generate wrote: one migration, plus "-- keel:no-transaction"
 // ones when the plan has statements that cannot run in the transaction: new
 // enum values before it (NAME_enum_values), CONCURRENTLY after it
-// (NAME_concurrently, rolled back before it).
+// (NAME_online: CONCURRENTLY and VALIDATE; rolled back before it).
 struct GeneratedMigration {
   std::string up_path;
   std::string down_path;
@@ -110,7 +110,7 @@ struct GeneratedMigration {
 };
 
 // Writes the plan as the next migration(s) under `dir`, named `name` (and
-// `name`_enum_values, `name`_concurrently). `header`: comment lines put at the top of each file
+// `name`_enum_values, `name`_online). `header`: comment lines put at the top of each file
 // (after the directive). Nothing is left behind on failure.
 Result<std::vector<GeneratedMigration>> write_generated(const std::string& dir,
                                                         const std::string& name,

@@ -68,8 +68,8 @@ std::string render_script(const DdlPlan& plan, bool reverse) {
   std::string tx_text = in_tx.empty() ? "" : "BEGIN;\n" + block(in_tx) + "COMMIT;\n";
   std::string after_text =
       after.empty() ? ""
-                    : "-- keel:no-transaction (CONCURRENTLY cannot run inside a transaction "
-                      "block)\n" +
+                    : "-- keel:no-transaction (CONCURRENTLY and VALIDATE, each committed on "
+                      "its own)\n" +
                           block(after);
   return reverse ? after_text + tx_text : before_text + tx_text + after_text;
 }

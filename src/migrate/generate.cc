@@ -49,7 +49,7 @@ Result<std::vector<GeneratedMigration>> write_generated(const std::string& dir,
     if (up.empty() && down.empty()) continue;
     bool no_transaction = part != DdlPart::kTransaction;
     std::string suffix = part == DdlPart::kBefore  ? "_enum_values"
-                         : part == DdlPart::kAfter ? "_concurrently"
+                         : part == DdlPart::kAfter ? "_online"
                                                    : "";
     auto paths = new_migration(dir, name + suffix);
     if (!paths) {

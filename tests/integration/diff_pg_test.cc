@@ -173,9 +173,12 @@ TEST_P(DiffCorpusPg, RoundTrips) {
     // while rows elsewhere still reference it (its foreign keys cannot be
     // validated).
     bool extension = contains(plan->down_caveats, "downgrade script");
+    bool enum_in_use = contains(plan->down_caveats, "cannot remove the new values") &&
+                       error.find("cannot be rebuilt by a generated script") != std::string::npos;
     bool emptied = contains(plan->down_caveats, "comes back empty") &&
                    error.find("violates foreign key constraint") != std::string::npos;
-    EXPECT_TRUE(extension || emptied) << error << "\n--- reverse:\n" << render_script(*plan, true);
+    EXPECT_TRUE(extension || emptied || enum_in_use) << error << "\n--- reverse:\n"
+                                                     << render_script(*plan, true);
     return;
   }
   Manifest after_down = a.capture();
@@ -233,29 +236,32 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_name_key UNIQUE (name);
   EXPECT_TRUE(contains(no_tx, "CREATE UNIQUE INDEX CONCURRENTLY accounts_name_key")) << script;
   EXPECT_TRUE(contains(no_tx, "ADD CONSTRAINT \"accounts_name_key\" UNIQUE USING INDEX")) << script;
   EXPECT_FALSE(contains(tx, "CONCURRENTLY")) << script;
-  auto index_of = [&](std::string_view text) {
-    auto it = std::find_if(tx.begin(), tx.end(),
+  auto index_in = [&](const std::vector<std::string>& list, std::string_view text) {
+    auto it = std::find_if(list.begin(), list.end(),
                            [&](const std::string& s) { return s.find(text) != std::string::npos; });
-    return it == tx.end() ? -1L : static_cast<long>(it - tx.begin());
+    return it == list.end() ? -1L : static_cast<long>(it - list.begin());
   };
-  // CHECK and FOREIGN KEY: NOT VALID, then VALIDATE.
-  long check_add =
-      index_of("ADD CONSTRAINT \"orders_amount_check\" CHECK ((amount >= (0)::numeric)) NOT VALID");
-  long check_validate = index_of("VALIDATE CONSTRAINT \"orders_amount_check\"");
-  EXPECT_GE(check_add, 0) << script;
-  EXPECT_GT(check_validate, check_add) << script;
-  long fk_add = index_of(
-      "ADD CONSTRAINT \"orders_account_fk\" FOREIGN KEY (account_id) REFERENCES "
-      "public.accounts(id) NOT VALID");
-  EXPECT_GE(fk_add, 0) << script;
-  EXPECT_GT(index_of("VALIDATE CONSTRAINT \"orders_account_fk\""), fk_add) << script;
+  // CHECK and FOREIGN KEY: NOT VALID in the transaction, VALIDATE after it,
+  // committed on its own (never under the ADD's lock).
+  EXPECT_GE(index_in(tx,
+                     "ADD CONSTRAINT \"orders_amount_check\" CHECK ((amount >= "
+                     "(0)::numeric)) NOT VALID"),
+            0)
+      << script;
+  EXPECT_GE(index_in(no_tx, "VALIDATE CONSTRAINT \"orders_amount_check\""), 0) << script;
+  EXPECT_GE(index_in(tx,
+                     "ADD CONSTRAINT \"orders_account_fk\" FOREIGN KEY (account_id) "
+                     "REFERENCES public.accounts(id) NOT VALID"),
+            0)
+      << script;
+  EXPECT_GE(index_in(no_tx, "VALIDATE CONSTRAINT \"orders_account_fk\""), 0) << script;
+  EXPECT_LT(index_in(tx, "VALIDATE"), 0) << script;
   // SET NOT NULL after a validated CHECK (code IS NOT NULL), which then goes.
-  long nn_check = index_of("CHECK (\"code\" IS NOT NULL) NOT VALID");
-  long nn_validate = index_of("VALIDATE CONSTRAINT \"code_keel_not_null\"");
-  long nn_set = index_of("ALTER COLUMN \"code\" SET NOT NULL");
-  long nn_drop = index_of("DROP CONSTRAINT \"code_keel_not_null\"");
-  EXPECT_GE(nn_check, 0) << script;
-  EXPECT_LT(nn_check, nn_validate);
+  EXPECT_GE(index_in(tx, "CHECK (\"code\" IS NOT NULL) NOT VALID"), 0) << script;
+  long nn_validate = index_in(no_tx, "VALIDATE CONSTRAINT \"code_keel_not_null\"");
+  long nn_set = index_in(no_tx, "ALTER COLUMN \"code\" SET NOT NULL");
+  long nn_drop = index_in(no_tx, "DROP CONSTRAINT \"code_keel_not_null\"");
+  EXPECT_GE(nn_validate, 0) << script;
   EXPECT_LT(nn_validate, nn_set);
   EXPECT_LT(nn_set, nn_drop);
 
@@ -329,7 +335,7 @@ CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 15;
   EXPECT_TRUE(concurrent.starts_with("-- keel:no-transaction\n")) << concurrent;
   EXPECT_NE(concurrent.find("CREATE INDEX CONCURRENTLY orders_account_idx"), std::string::npos);
   EXPECT_NE(j["written"][0]["up"].get<std::string>().find("0001_sync.up.sql"), std::string::npos);
-  EXPECT_NE(j["written"][1]["up"].get<std::string>().find("0002_sync_concurrently.up.sql"),
+  EXPECT_NE(j["written"][1]["up"].get<std::string>().find("0002_sync_online.up.sql"),
             std::string::npos);
 
   // The up scripts pass lint (their downs drop what the ups add, which lint

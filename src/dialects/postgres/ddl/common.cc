@@ -72,6 +72,21 @@ const model::Table* find_table(const model::Database& db, const std::string& dot
 
 namespace {
 
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool mentions_text(const std::string& text, const std::string& name) {
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    bool before = at == 0 || !ident_char(text[at - 1]) || name.front() == '"';
+    size_t end = at + name.size();
+    bool after = end >= text.size() || !ident_char(text[end]) || name.back() == '"';
+    if (before && after) return true;
+  }
+  return false;
+}
+
 std::vector<const model::Table*> parents(const model::Database& db, const model::Table& table) {
   std::vector<const model::Table*> out;
   if (!table.parent.empty()) {
@@ -91,6 +106,20 @@ bool same_shape(const model::Index& a, const model::Index& b) {
 
 }  // namespace
 
+bool mentions_identifier(const std::string& text, const std::string& name) {
+  return mentions_text(text, name) || mentions_text(text, quote_identifier(name));
+}
+
+bool mentions_relation(const std::string& text, const std::string& schema,
+                       const std::string& name) {
+  for (const std::string& s : {schema, quote_identifier(schema)}) {
+    for (const std::string& n : {name, quote_identifier(name)}) {
+      if (mentions_text(text, s + "." + n)) return true;
+    }
+  }
+  return false;
+}
+
 bool inherited_column(const model::Database& db, const model::Table& table,
                       const std::string& name) {
   for (const model::Table* p : parents(db, table)) {
@@ -99,10 +128,29 @@ bool inherited_column(const model::Database& db, const model::Table& table,
   return false;
 }
 
+// A foreign key to a partitioned table makes the server add one clone per
+// partition of the referenced table (same columns, named ..._fkey1, 2 ...).
+bool foreign_key_clone(const model::Database& db, const model::Table& table,
+                       const std::string& name, const model::Constraint& c) {
+  if (c.type != "foreign key") return false;
+  const model::Table* target = find_table(db, c.ref_table);
+  if (target == nullptr || target->parent.empty()) return false;
+  for (const auto& [other, p] : table.constraints) {
+    if (other == name || p.type != "foreign key" || p.columns != c.columns) continue;
+    // p references an ancestor of c's target.
+    for (const model::Table* t = target; t != nullptr && !t->parent.empty();
+         t = find_table(db, t->parent)) {
+      if (t->parent == p.ref_table) return true;
+    }
+  }
+  return false;
+}
+
 bool inherited_constraint(const model::Database& db, const model::Table& table,
                           const std::string& name) {
   auto own = table.constraints.find(name);
   if (own == table.constraints.end()) return false;
+  if (foreign_key_clone(db, table, name, own->second)) return true;
   for (const model::Table* p : parents(db, table)) {
     auto it = p->constraints.find(name);
     if (it != p->constraints.end() && it->second.type == own->second.type) return true;

@@ -13,11 +13,6 @@ namespace {
 using model::ChangeAction;
 using model::ObjectKind;
 
-bool ident_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
 // How the server writes a name (quote_ident style: quoted only when needed;
 // keywords are not checked, so a keyword-named object is matched less).
 std::string deparsed_ident(const std::string& s) {
@@ -33,16 +28,6 @@ std::string deparsed_ident(const std::string& s) {
 
 std::string deparsed_name(const std::string& schema, const std::string& name) {
   return deparsed_ident(schema) + "." + deparsed_ident(name);
-}
-
-bool mentions(const std::string& text, const std::string& name) {
-  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
-    bool before = at == 0 || !ident_char(text[at - 1]);
-    size_t end = at + name.size();
-    bool after = end >= text.size() || !ident_char(text[end]);
-    if (before && after) return true;
-  }
-  return false;
 }
 
 struct ViewInfo {
@@ -68,7 +53,8 @@ std::map<std::string, int> view_depths(const std::map<std::string, ViewInfo>& vi
     int d = 1;
     if (guard < 64) {
       for (const auto& [other, name] : deparsed) {
-        if (other != key && mentions(views.at(key).view->definition, name)) {
+        const ViewInfo& o = views.at(other);
+        if (other != key && mentions_relation(views.at(key).view->definition, o.schema, o.name)) {
           d = std::max(d, 1 + of(other, guard + 1));
         }
       }
@@ -173,8 +159,7 @@ void recreate_views(Plan& plan, const std::vector<model::Change>& changes) {
       if (seeds.contains(key) || !to_views.contains(key)) continue;
       for (const std::string& seed : seeds) {
         size_t dot = seed.find('.');
-        if (mentions(info.view->definition,
-                     deparsed_name(seed.substr(0, dot), seed.substr(dot + 1)))) {
+        if (mentions_relation(info.view->definition, seed.substr(0, dot), seed.substr(dot + 1))) {
           seeds.insert(key);
           plan.recreated_views.insert(key);
           grew = true;
@@ -219,6 +204,69 @@ bool range_constructor(const model::Database& db, const model::Change& c) {
   return t == s->second.types.end() ? !s->second.tables.contains(type) : t->second.kind == "range";
 }
 
+// Policies and triggers that name a column being retyped must be dropped
+// before ALTER COLUMN TYPE and created again after it.
+void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change>& changes) {
+  for (const model::Change& c : changes) {
+    if (c.kind != ObjectKind::kColumn || c.action != ChangeAction::kAlter ||
+        !(c.has("type") || c.has("collation"))) {
+      continue;
+    }
+    const model::Table* a = find_table(plan.from, c.schema, c.name);
+    const model::Table* b = find_table(plan.to, c.schema, c.name);
+    if (a == nullptr || b == nullptr) continue;
+    std::string q = qname(c.schema, c.name);
+    std::string label = c.schema + "." + c.name;
+    for (const auto& [name, policy] : a->policies) {
+      auto it = b->policies.find(name);
+      if (it == b->policies.end() || !(it->second == policy)) continue;  // changed anyway
+      if (!mentions_identifier(policy.using_expr, c.member) &&
+          !mentions_identifier(policy.check_expr, c.member)) {
+        continue;
+      }
+      std::string key = label + "." + name;
+      if (!plan.recreated_members.insert("policy " + key).second) continue;
+      std::vector<std::string> create = {create_policy_statement(q, name, policy)};
+      if (!policy.comment.empty()) {
+        create.push_back("COMMENT ON POLICY " + quote_identifier(name) + " ON " + q + " IS " +
+                         comment_literal(policy.comment));
+      }
+      std::string drop = "DROP POLICY " + quote_identifier(name) + " ON " + q;
+      DdlStep& d = plan.add(kDropPolicy, "drop policy " + key + " (reads a retyped column)");
+      d.up = {drop};
+      d.down = create;
+      DdlStep& r = plan.add(kCreatePolicy, "recreate policy " + key);
+      r.up = create;
+      r.down = {drop};
+    }
+    for (const auto& [name, trigger] : a->triggers) {
+      auto it = b->triggers.find(name);
+      if (it == b->triggers.end() || !(it->second == trigger)) continue;
+      if (inherited_trigger(plan.from, *a, name) ||
+          !mentions_identifier(trigger.definition, c.member)) {
+        continue;
+      }
+      std::string key = label + "." + name;
+      if (!plan.recreated_members.insert("trigger " + key).second) continue;
+      std::vector<std::string> create = {create_trigger_statement(trigger)};
+      if (!trigger.enabled.empty() && trigger.enabled != "origin") {
+        create.push_back(trigger_enable_statement(q, name, trigger.enabled));
+      }
+      if (!trigger.comment.empty()) {
+        create.push_back("COMMENT ON TRIGGER " + quote_identifier(name) + " ON " + q + " IS " +
+                         comment_literal(trigger.comment));
+      }
+      std::string drop = "DROP TRIGGER " + quote_identifier(name) + " ON " + q;
+      DdlStep& d = plan.add(kDropTrigger, "drop trigger " + key + " (names a retyped column)");
+      d.up = {drop};
+      d.down = create;
+      DdlStep& r = plan.add(kCreateTrigger, "recreate trigger " + key);
+      r.up = create;
+      r.down = {drop};
+    }
+  }
+}
+
 }  // namespace
 
 Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
@@ -227,6 +275,7 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
   Plan p(from, to, options);
   check_column_order(p);
   recreate_views(p, changes);
+  recreate_around_retyped_columns(p, changes);
   for (const model::Change& c : changes) {
     switch (c.kind) {
       case ObjectKind::kSchema:
@@ -292,8 +341,8 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
     return a.seq < b.seq;
   });
   for (OrderedStep& s : p.steps) {
-    if (s.step.up.empty() && s.step.down.empty()) continue;
     if (s.step.destructive) p.out.destructive.push_back(s.step.description);
+    if (s.step.up.empty() && s.step.down.empty()) continue;
     p.out.steps.push_back(std::move(s.step));
   }
   if (!p.out.destructive.empty() && !options.allow_destructive) {

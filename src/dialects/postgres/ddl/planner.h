@@ -35,10 +35,12 @@ enum Phase : int {
   kAddForeignKey = 91,
   kCreateIndex = 92,
   kCreateView = 100,
+  kLateFunction = 105,  // functions whose signature names a relation created here
   kCreateTrigger = 110,
   kCreatePolicy = 111,
   kOwnSequence = 120,
   kComment = 130,
+  kEarlyDropFunction = 138,  // SQL-standard bodies and signatures naming relations
   kDropColumn = 139,
   kDropTable = 140,
   kDropSequence = 150,
@@ -65,6 +67,8 @@ struct Plan {
   // "schema.name" of views (in `from`) dropped and created again around the
   // changes, and of tables whose columns change type or go away.
   std::set<std::string> recreated_views;
+  // "policy schema.table.name" / "trigger ..." recreated around a retyped column.
+  std::set<std::string> recreated_members;
 
   Plan(const model::Database& f, const model::Database& t, const DdlOptions& o)
       : from(f), to(t), options(o) {}
@@ -127,6 +131,11 @@ std::vector<std::string> create_type_statements(const std::string& schema, const
                                                 const model::Type& t);
 std::string drop_type_statement(const std::string& schema, const std::string& name,
                                 const model::Type& t);
+
+// Whether `text` (deparsed SQL) names `name` as an identifier, quoted or not.
+bool mentions_identifier(const std::string& text, const std::string& name);
+// Whether `text` names relation schema.name, in any quoting the server uses.
+bool mentions_relation(const std::string& text, const std::string& schema, const std::string& name);
 
 // Inherited members of partitions and inheritance children: created by the
 // parent, never by keel.

@@ -60,7 +60,7 @@ TEST(PostgresDdl, AddsAnIndexConcurrentlyOnAnExistingTable) {
   EXPECT_EQ(plan->steps[0].down,
             std::vector<std::string>{"DROP INDEX CONCURRENTLY \"public\".\"users_name_idx\""});
   EXPECT_EQ(render_script(*plan, false),
-            "-- keel:no-transaction (CONCURRENTLY cannot run inside a transaction block)\n"
+            "-- keel:no-transaction (CONCURRENTLY and VALIDATE, each committed on its own)\n"
             "CREATE INDEX CONCURRENTLY users_name_idx ON public.users USING btree (name);\n");
 }
 

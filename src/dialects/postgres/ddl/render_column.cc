@@ -1,4 +1,5 @@
 // PostgreSQL DDL: columns of an existing table.
+#include <cstdlib>
 #include <sstream>
 
 #include "dialects/postgres/ddl/planner.h"
@@ -41,10 +42,56 @@ std::string identity_changes(const std::string& from, const std::string& to) {
     if (a[key] != b[key] && !b[key].empty()) out += std::string(" SET ") + clause + " " + b[key];
   }
   if (a["cycle"] != b["cycle"]) out += b["cycle"] == "yes" ? " SET CYCLE" : " SET NO CYCLE";
-  // A narrower range may exclude the current value: start over at START.
-  auto number = [](const std::string& v) { return v.empty() ? 0LL : std::stoll(v); };
-  if (number(b["min"]) > number(a["min"]) || number(b["max"]) < number(a["max"])) out += " RESTART";
+  // Never RESTART: the server refuses a range that excludes the current
+  // value, instead of handing out values already used.
   return out;
+}
+
+// "character varying(20)[]" -> "character varying"
+std::string base_type(const std::string& type) {
+  std::string out = type.substr(0, type.find('('));
+  if (out.ends_with("[]")) out.resize(out.size() - 2);
+  return out;
+}
+
+std::vector<long> modifiers(const std::string& type) {
+  std::vector<long> out;
+  size_t open = type.find('(');
+  if (open == std::string::npos) return out;
+  std::string inside = type.substr(open + 1, type.find(')', open) - open - 1);
+  size_t start = 0;
+  while (start <= inside.size()) {
+    size_t comma = inside.find(',', start);
+    std::string part = inside.substr(start, comma == std::string::npos ? comma : comma - start);
+    out.push_back(std::strtol(part.c_str(), nullptr, 10));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool limited_type(const std::string& type) {
+  std::string base = base_type(type);
+  return type.find('(') != std::string::npos &&
+         (base == "character varying" || base == "character" || base == "bit" ||
+          base == "bit varying" || base == "numeric");
+}
+
+// Why a type change can lose data without an error; empty if it cannot.
+std::string lossy(const std::string& from, const std::string& to) {
+  std::string a = base_type(from), b = base_type(to);
+  std::vector<long> ma = modifiers(from), mb = modifiers(to);
+  if (a == "numeric" && b == "numeric" && ma.size() == 2 && mb.size() == 2 && mb[1] < ma[1]) {
+    return "numeric scale " + std::to_string(ma[1]) + " -> " + std::to_string(mb[1]) +
+           " rounds values";
+  }
+  if (a == "numeric" && b == "numeric" && mb.size() == 2 && ma.empty()) return "rounds values";
+  if ((a.starts_with("timestamp") && b == "date") ||
+      (a.starts_with("timestamp") && b.starts_with("time ")) ||
+      (a == "numeric" && b != a && (b == "integer" || b == "bigint" || b == "smallint"))) {
+    return a + " -> " + b + " drops part of each value";
+  }
+  return "";
 }
 
 }  // namespace
@@ -122,21 +169,43 @@ void render_column(Plan& plan, const model::Change& change) {
     up.push_back(alter + " DROP IDENTITY");
     down.insert(down.begin(), alter + " ADD " + identity_clause(a));
   }
-  if (change.has("type") || change.has("collation")) {
-    auto set_type = [&](const model::Column& c) {
+  bool retyped = change.has("type") || change.has("collation");
+  // A default tied to the old type may not cast automatically: it goes
+  // before the type change and comes back after (both ways).
+  bool default_around = retyped && (!a.default_expr.empty() || !b.default_expr.empty());
+  if (default_around && !a.default_expr.empty()) {
+    up.push_back(alter + " DROP DEFAULT");
+    down.insert(down.begin(), alter + " SET DEFAULT " + a.default_expr);
+  }
+  if (retyped) {
+    auto set_type = [&](const model::Column& from, const model::Column& c) {
       std::string sql = alter + " TYPE " + c.type;
       if (!c.collation.empty()) sql += " COLLATE " + c.collation;
-      sql += " USING " + col + "::" + c.type;
+      // An explicit cast to a length- or precision-limited type truncates or
+      // rounds silently; the assignment cast ALTER uses without USING
+      // refuses a value that does not fit. USING only where no such limit is
+      // at stake (text -> integer needs it, and fails loudly on bad input).
+      if (!limited_type(c.type) && base_type(from.type) != base_type(c.type)) {
+        sql += " USING " + col + "::" + c.type;
+      }
       return sql;
     };
-    up.push_back(set_type(b));
-    down.insert(down.begin(), set_type(a));
+    up.push_back(set_type(a, b));
+    down.insert(down.begin(), set_type(b, a));
     if (change.has("type")) {
       plan.out.warnings.push_back("column " + label + ": type " + a.type + " -> " + b.type +
                                   " may rewrite the table under an ACCESS EXCLUSIVE lock");
+      if (std::string why = lossy(a.type, b.type); !why.empty()) {
+        DdlStep& gate = plan.add(kAlterTable, "narrow column " + label + " (" + why + ")");
+        gate.destructive = true;
+      }
     }
   }
-  if (change.has("default_expr")) {
+  if (default_around && !b.default_expr.empty()) {
+    up.push_back(alter + " SET DEFAULT " + b.default_expr);
+    down.insert(down.begin(), alter + " DROP DEFAULT");
+  }
+  if (change.has("default_expr") && !default_around) {
     auto set_default = [&](const model::Column& c) {
       return c.default_expr.empty() ? alter + " DROP DEFAULT"
                                     : alter + " SET DEFAULT " + c.default_expr;
@@ -144,20 +213,23 @@ void render_column(Plan& plan, const model::Change& change) {
     up.push_back(set_default(b));
     down.insert(down.begin(), set_default(a));
   }
+  std::vector<std::string> after_up, after_down;
   if (change.has("not_null")) {
-    if (b.not_null) {
-      if (plan.options.online) {
-        // A validated CHECK lets SET NOT NULL skip its full-table scan under
-        // ACCESS EXCLUSIVE; VALIDATE scans under SHARE UPDATE EXCLUSIVE.
-        std::string check = quote_identifier((change.member + "_keel_not_null").substr(0, 63));
-        up.push_back("ALTER TABLE " + q + " ADD CONSTRAINT " + check + " CHECK (" + col +
-                     " IS NOT NULL) NOT VALID");
-        up.push_back("ALTER TABLE " + q + " VALIDATE CONSTRAINT " + check);
-        up.push_back(alter + " SET NOT NULL");
-        up.push_back("ALTER TABLE " + q + " DROP CONSTRAINT " + check);
-      } else {
-        up.push_back(alter + " SET NOT NULL");
-      }
+    bool identity_added = change.has("identity") && a.identity.empty() && !b.identity.empty();
+    if (b.not_null && plan.options.online && !identity_added) {
+      // A validated CHECK lets SET NOT NULL skip its full-table scan under
+      // ACCESS EXCLUSIVE. The CHECK is added NOT VALID in the transaction;
+      // VALIDATE (SHARE UPDATE EXCLUSIVE while it scans), SET NOT NULL and
+      // the CHECK's removal run after it, each committed on its own.
+      std::string check = quote_identifier((change.member + "_keel_not_null").substr(0, 63));
+      up.push_back("ALTER TABLE " + q + " ADD CONSTRAINT " + check + " CHECK (" + col +
+                   " IS NOT NULL) NOT VALID");
+      down.insert(down.begin(), "ALTER TABLE " + q + " DROP CONSTRAINT IF EXISTS " + check);
+      after_up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + check, alter + " SET NOT NULL",
+                  "ALTER TABLE " + q + " DROP CONSTRAINT " + check};
+      after_down = {alter + " DROP NOT NULL"};
+    } else if (b.not_null) {
+      up.push_back(alter + " SET NOT NULL");
       down.insert(down.begin(), alter + " DROP NOT NULL");
     } else {
       up.push_back(alter + " DROP NOT NULL");
@@ -167,6 +239,14 @@ void render_column(Plan& plan, const model::Change& change) {
   if (change.has("identity") && !b.identity.empty()) {
     if (a.identity.empty()) {
       up.push_back(alter + " ADD " + identity_clause(b));
+      // The new sequence starts at START: past the rows already there.
+      std::string start = "1";
+      if (size_t at = b.identity_sequence.find("start "); at != std::string::npos) {
+        start = b.identity_sequence.substr(at + 6, b.identity_sequence.find(' ', at + 6) - at - 6);
+      }
+      up.push_back("SELECT setval(pg_get_serial_sequence(" + quote_literal(q) + ", " +
+                   quote_literal(change.member) + "), greatest(coalesce(max(" + col +
+                   "), 0) + 1, " + quote_literal(start) + "::bigint), false) FROM " + q);
       down.insert(down.begin(), alter + " DROP IDENTITY");
     } else {
       up.push_back(alter + " SET GENERATED " + (b.identity == "always" ? "ALWAYS" : "BY DEFAULT"));
@@ -186,6 +266,12 @@ void render_column(Plan& plan, const model::Change& change) {
     DdlStep& s = plan.add(kAlterTable, "alter column " + label, b.position);
     s.up = std::move(up);
     s.down = std::move(down);
+  }
+  if (!after_up.empty()) {
+    DdlStep& s = plan.add(kAlterTable, "set not null on column " + label, b.position);
+    s.up = std::move(after_up);
+    s.down = std::move(after_down);
+    s.no_transaction = true;
   }
 }
 

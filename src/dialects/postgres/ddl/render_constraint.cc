@@ -91,6 +91,7 @@ void render_constraint(Plan& plan, const model::Change& change) {
       if (without_not_valid(a->definition) == without_not_valid(b->definition) && b->validated) {
         DdlStep& s = plan.add(is_foreign_key(*b) ? kAddForeignKey : kAddConstraint,
                               "validate constraint " + label);
+        s.no_transaction = true;  // SHARE UPDATE EXCLUSIVE, committed on its own
         s.up = {validate};
         s.down = {drop, add_constraint_statement(q, change.member, *a, true)};
         if (!a->comment.empty()) s.down.push_back(comment_on(q, change.member, a->comment));
@@ -118,11 +119,19 @@ void render_constraint(Plan& plan, const model::Change& change) {
   s.down = {drop};
   bool keyed = b->type == "primary key" || b->type == "unique";
   auto index = tb->indexes.find(change.member);
-  if (plan.options.online && validatable(*b)) {
+  bool partitioned = tb->kind == "partitioned table";
+  if (plan.options.online && validatable(*b) && !partitioned) {
+    // NOT VALID in the transaction (a short lock); VALIDATE after it, on its
+    // own: a validation inside the same transaction would scan under the
+    // ADD's lock (ACCESS EXCLUSIVE for a CHECK).
     s.up = {add_constraint_statement(q, change.member, *b, true)};
-    if (b->validated) s.up.push_back(validate);
-  } else if (plan.options.online && keyed && index != tb->indexes.end() && tb->parent.empty() &&
-             tb->kind == "table" &&
+    if (b->validated) {
+      DdlStep& v = plan.add(kAddConstraint, "validate constraint " + label);
+      v.up = {validate};
+      v.no_transaction = true;
+    }
+  } else if (plan.options.online && keyed && a == nullptr && index != tb->indexes.end() &&
+             tb->parent.empty() && tb->kind == "table" &&
              !referenced_by_new_foreign_key(plan, schema + "." + change.name, b->columns)) {
     s.up = {create_index_statement(index->second, true),
             "ALTER TABLE " + q + " ADD CONSTRAINT " + quote_identifier(change.member) +

@@ -79,6 +79,42 @@ std::string keyword(const model::Function& f) {
   return "FUNCTION";
 }
 
+// Whether the signature names a relation (its row type) that only `db` has.
+bool signature_names_relation(const model::Function& f, const model::Database& db,
+                              const model::Database& other) {
+  for (const auto& [sname, s] : db.schemas) {
+    auto check = [&](const std::string& name) {
+      const model::Schema* o = other.schemas.contains(sname) ? &other.schemas.at(sname) : nullptr;
+      if (o != nullptr && (o->tables.contains(name) || o->views.contains(name))) return false;
+      return mentions_relation(f.arguments, sname, name) ||
+             mentions_relation(f.result, sname, name);
+    };
+    for (const auto& [name, t] : s.tables) {
+      if (check(name)) return true;
+    }
+    for (const auto& [name, v] : s.views) {
+      if (check(name)) return true;
+    }
+  }
+  return false;
+}
+
+// "a integer, b text DEFAULT 'x'::text": the same parameters, with defaults
+// only added (CREATE OR REPLACE accepts that; not removals or renames).
+bool only_defaults_added(const std::string& from, const std::string& to) {
+  auto strip = [](const std::string& args, int& defaults) {
+    std::string out;
+    for (const std::string& arg : split_options(args)) {
+      size_t at = arg.find(" DEFAULT ");
+      if (at != std::string::npos) ++defaults;
+      out += arg.substr(0, at) + ",";
+    }
+    return out;
+  };
+  int da = 0, db = 0;
+  return strip(from, da) == strip(to, db) && db >= da;
+}
+
 }  // namespace
 
 std::vector<std::string> create_function_statements(const std::string& schema,
@@ -148,9 +184,10 @@ void render_function(Plan& plan, const model::Change& change) {
   if (change.action == ChangeAction::kCreate) {
     const model::Function& f = plan.to.schemas.at(schema).functions.at(key);
     if (unsupported(f)) return;
-    // Aggregates after the functions they call.
-    DdlStep& s =
-        plan.add(kFunction, "create " + f.kind + " " + label, f.kind == "aggregate" ? 1 : 0);
+    // Aggregates after the functions they call; a function returning or
+    // taking a new table's row type after that table (and the views).
+    int phase = signature_names_relation(f, plan.to, plan.from) ? kLateFunction : kFunction;
+    DdlStep& s = plan.add(phase, "create " + f.kind + " " + label, f.kind == "aggregate" ? 1 : 0);
     s.up = create_function_statements(schema, key, f, false);
     s.down = {drop_function_statement(schema, key, f)};
     return;
@@ -168,7 +205,13 @@ void render_function(Plan& plan, const model::Change& change) {
                                       : std::map<std::string, model::Function>{}) {
       if (split_function_key(other).first == fname) reused = true;
     }
-    DdlStep& s = plan.add(reused ? kFunction : kDropFunction, "drop " + f.kind + " " + label,
+    // A SQL-standard body depends on the columns it reads, a signature on
+    // the row type it names: those go before columns and tables do.
+    int phase = reused ? kFunction
+                : sql_standard_body(f) || signature_names_relation(f, plan.from, plan.to)
+                    ? kEarlyDropFunction
+                    : kDropFunction;
+    DdlStep& s = plan.add(phase, "drop " + f.kind + " " + label,
                           reused ? -1 : (f.kind == "aggregate" ? -1 : 0));
     s.up = {drop_function_statement(schema, key, f)};
     s.down = create_function_statements(schema, key, f, false);
@@ -181,20 +224,26 @@ void render_function(Plan& plan, const model::Change& change) {
   std::erase(rest, "comment");
   if (!rest.empty()) {
     // Parameter names, defaults and the result type cannot change in place.
-    bool recreate = change.has("kind") || change.has("result") || change.has("arguments");
+    // (Defaults added to parameters are fine in place; removed ones are not,
+    // so each direction decides on its own.)
+    auto must_recreate = [&](const model::Function& x, const model::Function& y) {
+      return change.has("kind") || change.has("result") ||
+             (change.has("arguments") && !only_defaults_added(x.arguments, y.arguments));
+    };
+    bool recreate = must_recreate(a, b);
+    bool recreate_back = must_recreate(b, a);
     DdlStep& s = plan.add(kFunction, "replace " + b.kind + " " + label);
-    if (recreate) {
-      s.up = {drop_function_statement(schema, key, a)};
-      for (std::string& sql : create_function_statements(schema, key, b, false))
-        s.up.push_back(sql);
-      s.down = {drop_function_statement(schema, key, b)};
-      for (std::string& sql : create_function_statements(schema, key, a, false))
-        s.down.push_back(sql);
-    } else {
-      s.up = {create_function_statements(schema, key, b, true).front()};
-      s.down = {create_function_statements(schema, key, a, true).front()};
-    }
-    if (recreate) return;  // the create statements carry the comment
+    auto replace = [&](const model::Function& x, const model::Function& y, bool full) {
+      std::vector<std::string> out;
+      if (!full)
+        return std::vector<std::string>{create_function_statements(schema, key, y, true).front()};
+      out.push_back(drop_function_statement(schema, key, x));
+      for (std::string& sql : create_function_statements(schema, key, y, false)) out.push_back(sql);
+      return out;
+    };
+    s.up = replace(a, b, recreate);
+    s.down = replace(b, a, recreate_back);
+    if (recreate && recreate_back) return;  // the create statements carry the comment
   }
   if (change.has("comment")) {
     auto [name, identity] = split_function_key(key);

@@ -12,17 +12,34 @@ std::string comment_on(const std::string& index, const std::string& comment) {
   return "COMMENT ON INDEX " + index + " IS " + comment_literal(comment);
 }
 
-// A table whose columns are dropped or retyped in this plan: an index on it
-// is handled inside the transaction, before the column goes.
-bool columns_change(const Plan& plan, const std::string& schema, const std::string& table) {
+// An index that names a column this plan drops or retypes is dropped inside
+// the transaction, before the column changes (DROP COLUMN would take it
+// anyway, ALTER TYPE would rebuild it for nothing).
+bool names_changed_column(const Plan& plan, const std::string& schema, const std::string& table,
+                          const model::Index& index) {
   const model::Table* a = find_table(plan.from, schema, table);
   const model::Table* b = find_table(plan.to, schema, table);
   if (a == nullptr || b == nullptr) return true;
   for (const auto& [name, c] : a->columns) {
     auto it = b->columns.find(name);
-    if (it == b->columns.end() || it->second.type != c.type ||
-        it->second.collation != c.collation) {
-      return true;
+    bool changed =
+        it == b->columns.end() || it->second.type != c.type || it->second.collation != c.collation;
+    if (changed && mentions_identifier(index.definition, name)) return true;
+  }
+  return false;
+}
+
+// An index on an expression that calls a function this plan drops or
+// recreates must go inside the transaction, before the function does.
+bool names_dropped_function(const Plan& plan, const model::Index& index) {
+  for (const auto& [sname, s] : plan.from.schemas) {
+    auto other = plan.to.schemas.find(sname);
+    for (const auto& [key, f] : s.functions) {
+      bool kept = other != plan.to.schemas.end() && other->second.functions.contains(key) &&
+                  other->second.functions.at(key).result == f.result;
+      if (!kept && mentions_identifier(index.definition, split_function_key(key).first)) {
+        return true;
+      }
     }
   }
   return false;
@@ -82,9 +99,16 @@ void render_index(Plan& plan, const model::Change& change) {
   if (a == nullptr && b == nullptr) return;
 
   bool partitioned = tb != nullptr && tb->kind == "partitioned table";
-  bool concurrent = plan.options.online && !partitioned &&
-                    (on_view || !columns_change(plan, schema, change.name));
-  std::string drop = std::string("DROP INDEX ") + (concurrent ? "CONCURRENTLY " : "") + qi;
+  bool online = plan.options.online && !partitioned;
+  // A new index is built after the transaction, when its columns exist.
+  bool create_concurrently = online;
+  bool drop_concurrently =
+      online &&
+      (a == nullptr || on_view ||
+       (!names_changed_column(plan, schema, change.name, *a) && !names_dropped_function(plan, *a)));
+  auto drop = [&](bool concurrently) {
+    return std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + qi;
+  };
 
   if (change.action == ChangeAction::kAlter && a != nullptr && b != nullptr &&
       change.properties == std::vector<std::string>{"comment"}) {
@@ -95,17 +119,17 @@ void render_index(Plan& plan, const model::Change& change) {
   }
   if (a != nullptr) {
     DdlStep& s = plan.add(kDropIndex, "drop index " + label);
-    s.up = {drop};
-    s.down = {create_index_statement(*a, concurrent)};
+    s.up = {drop(drop_concurrently)};
+    s.down = {create_index_statement(*a, drop_concurrently)};
     if (!a->comment.empty()) s.down.push_back(comment_on(qi, a->comment));
-    s.no_transaction = concurrent;
+    s.no_transaction = drop_concurrently;
   }
   if (b != nullptr) {
     DdlStep& s = plan.add(kCreateIndex, "create index " + label);
-    s.up = {create_index_statement(*b, concurrent)};
+    s.up = {create_index_statement(*b, create_concurrently)};
     if (!b->comment.empty()) s.up.push_back(comment_on(qi, b->comment));
-    s.down = {drop};
-    s.no_transaction = concurrent;
+    s.down = {drop(create_concurrently)};
+    s.no_transaction = create_concurrently;
   }
 }
 

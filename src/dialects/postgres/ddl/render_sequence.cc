@@ -76,12 +76,10 @@ void render_sequence(Plan& plan, const model::Change& change) {
   std::erase(rest, "owned_by");
   if (!rest.empty()) {
     DdlStep& step = plan.add(kSequence, "alter sequence " + label);
-    // A narrower range may exclude the current value: start over at START.
-    auto restart = [](const model::Sequence& x, const model::Sequence& y) {
-      return y.min_value > x.min_value || y.max_value < x.max_value ? std::string(" RESTART") : "";
-    };
-    step.up = {"ALTER SEQUENCE " + q + options(b) + restart(a, b)};
-    step.down = {"ALTER SEQUENCE " + q + options(a) + restart(b, a)};
+    // Never RESTART: the server refuses a range that excludes the current
+    // value, instead of handing out values already used.
+    step.up = {"ALTER SEQUENCE " + q + options(b)};
+    step.down = {"ALTER SEQUENCE " + q + options(a)};
   }
   if (change.has("owned_by")) {
     if (!a.owned_by.empty()) {

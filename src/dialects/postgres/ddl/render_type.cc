@@ -34,10 +34,54 @@ std::string formatted(const std::string& schema, const std::string& name) {
   return ident(schema) + "." + ident(name);
 }
 
+// What besides table columns names the enum: functions (arguments,
+// result), domains, index and constraint definitions.
+std::string enum_users(const model::Database& db, const std::string& schema,
+                       const std::string& name) {
+  std::string f = formatted(schema, name);
+  std::vector<std::string> users;
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [key, fn] : s.functions) {
+      if (fn.arguments.find(f) != std::string::npos || fn.result.find(f) != std::string::npos) {
+        users.push_back("function " + sname + "." + key);
+      }
+    }
+    for (const auto& [tname, t] : s.types) {
+      if (t.kind == "domain" && (t.base_type == f || t.base_type == f + "[]")) {
+        users.push_back("domain " + sname + "." + tname);
+      }
+    }
+    for (const auto& [tname, t] : s.tables) {
+      for (const auto& [iname, index] : t.indexes) {
+        if (index.definition.find(f) != std::string::npos)
+          users.push_back("index " + sname + "." + iname);
+      }
+      for (const auto& [cname, c] : t.constraints) {
+        if (c.definition.find(f) != std::string::npos) {
+          users.push_back("constraint " + sname + "." + tname + "." + cname);
+        }
+      }
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < users.size(); ++i) out += (i == 0 ? "" : ", ") + users[i];
+  return out;
+}
+
 // Rebuilds enum `schema.name` with `labels`; `db` holds the columns that use it.
 std::vector<std::string> rebuild_enum(const model::Database& db, const std::string& schema,
                                       const std::string& name,
                                       const std::vector<std::string>& labels) {
+  // Functions, domains, indexes and constraints that name the type would
+  // keep the old one alive (or compare across the two): keel does not
+  // rebuild those; the script stops with an error saying so.
+  std::string used_by = enum_users(db, schema, name);
+  if (!used_by.empty()) {
+    std::string message = "keel: enum " + schema + "." + name +
+                          " cannot be rebuilt by a generated script: " + used_by +
+                          " use it; change them by hand";
+    return {"DO " + quote_dollar("BEGIN RAISE EXCEPTION '%', " + quote_literal(message) + "; END")};
+  }
   std::string q = qname(schema, name);
   std::string old_name = (name + "__keel_old").substr(0, 63);
   std::vector<std::string> out = {"ALTER TYPE " + q + " RENAME TO " + quote_identifier(old_name),
@@ -110,14 +154,31 @@ void render_type(Plan& plan, const model::Change& change) {
   std::string label = schema + "." + name;
   if (change.action == ChangeAction::kCreate) {
     const model::Type& t = plan.to.schemas.at(schema).types.at(name);
-    DdlStep& s = plan.add(kType, "create " + t.kind + " " + label);
+    // Domains and composites may be built on enums and ranges; a domain
+    // whose CHECK or default calls a function created here comes after it.
+    int rank = t.kind == "domain" ? 1 : t.kind == "composite" ? 2 : 0;
+    int phase = kType;
+    if (t.kind == "domain") {
+      std::string text = t.default_expr;
+      for (const auto& [cname, def] : t.checks) text += " " + def;
+      for (const auto& [sname, sch] : plan.to.schemas) {
+        for (const auto& [key, fn] : sch.functions) {
+          bool is_new = !plan.from.schemas.contains(sname) ||
+                        !plan.from.schemas.at(sname).functions.contains(key);
+          if (is_new && mentions_identifier(text, split_function_key(key).first))
+            phase = kFunction + 1;
+        }
+      }
+    }
+    DdlStep& s = plan.add(phase, "create " + t.kind + " " + label, rank);
     s.up = create_type_statements(schema, name, t);
     s.down = {drop_type_statement(schema, name, t)};
     return;
   }
   if (change.action == ChangeAction::kDrop) {
     const model::Type& t = plan.from.schemas.at(schema).types.at(name);
-    DdlStep& s = plan.add(kDropType, "drop " + t.kind + " " + label);
+    int rank = t.kind == "domain" ? -1 : t.kind == "composite" ? -2 : 0;
+    DdlStep& s = plan.add(kDropType, "drop " + t.kind + " " + label, rank);
     s.up = {drop_type_statement(schema, name, t)};
     s.down = create_type_statements(schema, name, t);
     s.destructive = true;
@@ -146,6 +207,11 @@ void render_type(Plan& plan, const model::Change& change) {
     }
     DdlStep& s = plan.add(kType, "change values of enum " + label);
     s.down = rebuild_enum(plan.from, schema, name, a.labels);
+    if (std::string users = enum_users(plan.from, schema, name); !users.empty()) {
+      plan.out.down_caveats.push_back("enum " + label +
+                                      ": the reverse cannot remove the new values (" + users +
+                                      " use the type): it stops with an error");
+    }
     if (kept == a.labels) {
       std::vector<std::string> current = a.labels;
       for (size_t i = 0; i < b.labels.size(); ++i) {
@@ -170,6 +236,10 @@ void render_type(Plan& plan, const model::Change& change) {
                                       ": the reverse rebuilds the type (values cannot be "
                                       "removed in place); it fails if a row uses a new value");
     } else {
+      if (std::string users = enum_users(plan.from, schema, name); !users.empty()) {
+        plan.out.unsupported.push_back("enum " + label + ": values removed or reordered, and " +
+                                       users + " use the type; rebuild it by hand");
+      }
       s.up = rebuild_enum(plan.from, schema, name, b.labels);
       s.destructive = true;
       plan.out.warnings.push_back("enum " + label +
@@ -247,6 +317,28 @@ void render_type(Plan& plan, const model::Change& change) {
           "type " + label + ": attribute order differs; keel adds attributes at the end only");
       return;
     }
+    // A composite stored in a table column cannot have an attribute dropped
+    // or retyped in place.
+    std::string f = formatted(schema, name);
+    std::string used_in;
+    for (const auto& [sname, sch] : plan.from.schemas) {
+      for (const auto& [tname, t] : sch.tables) {
+        for (const auto& [cname, c] : t.columns) {
+          if (c.type == f || c.type == f + "[]") used_in = sname + "." + tname + "." + cname;
+        }
+      }
+    }
+    bool reshaped = false;
+    for (const auto& x : a.attributes) {
+      long j = index_of(b.attributes, x.name);
+      if (j < 0 || !(b.attributes[static_cast<size_t>(j)] == x)) reshaped = true;
+    }
+    if (reshaped && !used_in.empty()) {
+      plan.out.unsupported.push_back("type " + label +
+                                     ": attributes dropped or retyped while column " + used_in +
+                                     " stores it; migrate the column by hand");
+      return;
+    }
     for (const auto& x : a.attributes) {
       long j = index_of(b.attributes, x.name);
       if (j < 0) {
@@ -271,9 +363,14 @@ void render_type(Plan& plan, const model::Change& change) {
       }
     }
     std::reverse(down.begin(), down.end());
+    bool drops = std::any_of(up.begin(), up.end(), [](const std::string& sql) {
+      return sql.find(" DROP ATTRIBUTE ") != std::string::npos;
+    });
     DdlStep& s = plan.add(kType, "alter type " + label);
     s.up = std::move(up);
     s.down = std::move(down);
+    // DROP ATTRIBUTE removes the field from every value stored in a column.
+    s.destructive = drops;
   }
 }
 
