@@ -35,7 +35,7 @@ enum Phase : int {
   kAddForeignKey = 91,
   kCreateIndex = 92,
   kCreateView = 100,
-  kLateFunction = 105,  // functions whose signature names a relation created here
+  kLateFunction = 105,  // functions whose signature or SQL body names a new relation
   kCreateTrigger = 110,
   kCreatePolicy = 111,
   kOwnSequence = 120,

@@ -106,6 +106,53 @@ TEST(PostgresDdl, EnumValuesGoInPlaceAndColumnOrderIsNotFaked) {
   EXPECT_NE(reordered->unsupported[0].find("column order differs"), std::string::npos);
 }
 
+TEST(PostgresDdl, APartitionOfAReferencedTableIsDetachedBeforeItIsDropped) {
+  Database from;
+  model::Schema& s = from.schemas["public"];
+  s.tables["region"] = model::Table{
+      .kind = "partitioned table", .persistence = "permanent", .partition_key = "LIST (code)"};
+  s.tables["region"].columns["code"] = Column{.position = 1, .type = "text", .not_null = true};
+  s.tables["region_eu"] = model::Table{.kind = "table",
+                                       .persistence = "permanent",
+                                       .partition_bound = "FOR VALUES IN ('eu')",
+                                       .parent = "public.region"};
+  s.tables["region_eu"].columns["code"] = Column{.position = 1, .type = "text", .not_null = true};
+  s.tables["store"] = model::Table{.kind = "table", .persistence = "permanent"};
+  s.tables["store"].columns["region"] = Column{.position = 1, .type = "text"};
+  Database to = from;
+  to.schemas["public"].tables.erase("region_eu");
+  DdlOptions allow;
+  allow.allow_destructive = true;
+
+  // Without a foreign key to the parent, a plain DROP TABLE.
+  auto plain = plan_ddl(Dialect::kPostgres, from, to, allow);
+  ASSERT_TRUE(plain) << plain.error().to_string();
+  ASSERT_EQ(plain->steps.size(), 1u);
+  EXPECT_EQ(plain->steps[0].up, std::vector<std::string>{"DROP TABLE \"public\".\"region_eu\""});
+
+  // With one, the server's clone of the key on the partition goes first.
+  for (Database* db : {&from, &to}) {
+    db->schemas["public"].tables["store"].constraints["store_region_fkey"] =
+        model::Constraint{.type = "foreign key",
+                          .definition = "FOREIGN KEY (region) REFERENCES public.region(code)",
+                          .columns = {"region"},
+                          .ref_table = "public.region",
+                          .ref_columns = {"code"}};
+  }
+  auto plan = plan_ddl(Dialect::kPostgres, from, to, allow);
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->steps.size(), 1u);
+  EXPECT_EQ(plan->steps[0].up,
+            (std::vector<std::string>{
+                "ALTER TABLE \"public\".\"region\" DETACH PARTITION \"public\".\"region_eu\"",
+                "DROP TABLE \"public\".\"region_eu\""}));
+  // The reverse of creating it is the same.
+  auto back = plan_ddl(Dialect::kPostgres, to, from, allow);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->steps.size(), 1u);
+  EXPECT_EQ(back->steps[0].down, plan->steps[0].up);
+}
+
 TEST(PostgresDdl, SqliteIsNotRendered) {
   auto plan = plan_ddl(Dialect::kSqlite, Database{}, users(), DdlOptions{});
   ASSERT_FALSE(plan);

@@ -79,15 +79,19 @@ std::string keyword(const model::Function& f) {
   return "FUNCTION";
 }
 
-// Whether the signature names a relation (its row type) that only `db` has.
+// Whether the signature names a relation (its row type) that only `db` has,
+// or a SQL-standard body (parsed and bound at creation, unlike a string
+// body) reads one.
 bool signature_names_relation(const model::Function& f, const model::Database& db,
                               const model::Database& other) {
+  bool bound_body = sql_standard_body(f);
   for (const auto& [sname, s] : db.schemas) {
     auto check = [&](const std::string& name) {
       const model::Schema* o = other.schemas.contains(sname) ? &other.schemas.at(sname) : nullptr;
       if (o != nullptr && (o->tables.contains(name) || o->views.contains(name))) return false;
       return mentions_relation(f.arguments, sname, name) ||
-             mentions_relation(f.result, sname, name);
+             mentions_relation(f.result, sname, name) ||
+             (bound_body && mentions_relation(f.body, sname, name));
     };
     for (const auto& [name, t] : s.tables) {
       if (check(name)) return true;
@@ -185,7 +189,8 @@ void render_function(Plan& plan, const model::Change& change) {
     const model::Function& f = plan.to.schemas.at(schema).functions.at(key);
     if (unsupported(f)) return;
     // Aggregates after the functions they call; a function returning or
-    // taking a new table's row type after that table (and the views).
+    // taking a new table's row type, or whose SQL-standard body reads a new
+    // table, after that table (and the views).
     int phase = signature_names_relation(f, plan.to, plan.from) ? kLateFunction : kFunction;
     DdlStep& s = plan.add(phase, "create " + f.kind + " " + label, f.kind == "aggregate" ? 1 : 0);
     s.up = create_function_statements(schema, key, f, false);

@@ -192,6 +192,31 @@ void foreign_key_steps(Plan& plan, const model::Database& db, const std::string&
   }
 }
 
+namespace {
+
+// A partition of a table that foreign keys reference carries the server's
+// clones of those keys (internal dependencies): DROP TABLE refuses it, while
+// DETACH PARTITION first removes the clones (checking no row refers to it).
+std::vector<std::string> drop_table_statements(const model::Database& db, const std::string& q,
+                                               const model::Table& t) {
+  bool referenced = false;
+  for (const model::Table* p = find_table(db, t.parent); p != nullptr && !referenced;
+       p = find_table(db, p->parent)) {
+    for (const auto& [sname, s] : db.schemas) {
+      for (const auto& [tname, other] : s.tables) {
+        for (const auto& [cname, c] : other.constraints) {
+          if (c.type == "foreign key" && find_table(db, c.ref_table) == p) referenced = true;
+        }
+      }
+    }
+  }
+  if (!referenced) return {"DROP TABLE " + q};
+  return {"ALTER TABLE " + qualified_from_dotted(t.parent) + " DETACH PARTITION " + q,
+          "DROP TABLE " + q};
+}
+
+}  // namespace
+
 void render_table(Plan& plan, const model::Change& change) {
   const std::string& schema = change.schema;
   const std::string& name = change.name;
@@ -206,7 +231,7 @@ void render_table(Plan& plan, const model::Change& change) {
     }
     DdlStep& s = plan.add(kCreateTable, "create table " + label, depth(plan.to, t));
     s.up = create_table_statements(plan.to, schema, name);
-    s.down = {"DROP TABLE " + q};
+    s.down = drop_table_statements(plan.to, q, t);
     foreign_key_steps(plan, plan.to, schema, name, true);
     return;
   }
@@ -218,7 +243,7 @@ void render_table(Plan& plan, const model::Change& change) {
     }
     foreign_key_steps(plan, plan.from, schema, name, false);
     DdlStep& s = plan.add(kDropTable, "drop table " + label, -depth(plan.from, t));
-    s.up = {"DROP TABLE " + q};
+    s.up = drop_table_statements(plan.from, q, t);
     s.down = create_table_statements(plan.from, schema, name);
     s.destructive = true;
     plan.out.down_caveats.push_back("table " + label + " comes back empty");

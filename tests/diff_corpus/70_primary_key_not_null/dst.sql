@@ -1,0 +1,5 @@
+CREATE TABLE ledger (
+    entry_id integer PRIMARY KEY,
+    note     text,
+    amount   integer NOT NULL
+);
