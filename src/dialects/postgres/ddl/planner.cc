@@ -144,6 +144,7 @@ void recreate_views(Plan& plan, const std::vector<model::Change>& changes) {
 
   // Seeds: changed views and reshaped tables; then every view reading one.
   std::set<std::string> seeds = reshaped_tables(plan, changes);
+  seeds.insert(plan.recreated_functions.begin(), plan.recreated_functions.end());
   for (const model::Change& c : changes) {
     if (c.kind != ObjectKind::kView) continue;
     std::string key = c.schema + "." + c.name;
@@ -204,6 +205,50 @@ bool range_constructor(const model::Database& db, const model::Change& c) {
   return t == s->second.types.end() ? !s->second.tables.contains(type) : t->second.kind == "range";
 }
 
+// Dropped at `phase` (and `rank`), created again after everything else.
+void recreate_policy(Plan& plan, const std::string& schema, const std::string& table,
+                     const std::string& name, const model::Policy& policy, const std::string& why,
+                     int phase = kDropPolicy, int rank = 0) {
+  std::string key = schema + "." + table + "." + name;
+  if (!plan.recreated_members.insert("policy " + key).second) return;
+  std::string q = qname(schema, table);
+  std::vector<std::string> create = {create_policy_statement(q, name, policy)};
+  if (!policy.comment.empty()) {
+    create.push_back("COMMENT ON POLICY " + quote_identifier(name) + " ON " + q + " IS " +
+                     comment_literal(policy.comment));
+  }
+  std::string drop = "DROP POLICY " + quote_identifier(name) + " ON " + q;
+  DdlStep& d = plan.add(phase, "drop policy " + key + " (" + why + ")", rank);
+  d.up = {drop};
+  d.down = create;
+  DdlStep& r = plan.add(kCreatePolicy, "recreate policy " + key);
+  r.up = create;
+  r.down = {drop};
+}
+
+void recreate_trigger(Plan& plan, const std::string& schema, const std::string& table,
+                      const std::string& name, const model::Trigger& trigger,
+                      const std::string& why) {
+  std::string key = schema + "." + table + "." + name;
+  if (!plan.recreated_members.insert("trigger " + key).second) return;
+  std::string q = qname(schema, table);
+  std::vector<std::string> create = {create_trigger_statement(trigger)};
+  if (!trigger.enabled.empty() && trigger.enabled != "origin") {
+    create.push_back(trigger_enable_statement(q, name, trigger.enabled));
+  }
+  if (!trigger.comment.empty()) {
+    create.push_back("COMMENT ON TRIGGER " + quote_identifier(name) + " ON " + q + " IS " +
+                     comment_literal(trigger.comment));
+  }
+  std::string drop = "DROP TRIGGER " + quote_identifier(name) + " ON " + q;
+  DdlStep& d = plan.add(kDropTrigger, "drop trigger " + key + " (" + why + ")");
+  d.up = {drop};
+  d.down = create;
+  DdlStep& r = plan.add(kCreateTrigger, "recreate trigger " + key);
+  r.up = create;
+  r.down = {drop};
+}
+
 // Policies and triggers that name a column being retyped must be dropped
 // before ALTER COLUMN TYPE and created again after it.
 void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change>& changes) {
@@ -215,54 +260,99 @@ void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change
     const model::Table* a = find_table(plan.from, c.schema, c.name);
     const model::Table* b = find_table(plan.to, c.schema, c.name);
     if (a == nullptr || b == nullptr) continue;
-    std::string q = qname(c.schema, c.name);
-    std::string label = c.schema + "." + c.name;
     for (const auto& [name, policy] : a->policies) {
       auto it = b->policies.find(name);
       if (it == b->policies.end() || !(it->second == policy)) continue;  // changed anyway
-      if (!mentions_identifier(policy.using_expr, c.member) &&
-          !mentions_identifier(policy.check_expr, c.member)) {
-        continue;
+      if (mentions_identifier(policy.using_expr, c.member) ||
+          mentions_identifier(policy.check_expr, c.member)) {
+        recreate_policy(plan, c.schema, c.name, name, policy, "reads a retyped column");
       }
-      std::string key = label + "." + name;
-      if (!plan.recreated_members.insert("policy " + key).second) continue;
-      std::vector<std::string> create = {create_policy_statement(q, name, policy)};
-      if (!policy.comment.empty()) {
-        create.push_back("COMMENT ON POLICY " + quote_identifier(name) + " ON " + q + " IS " +
-                         comment_literal(policy.comment));
-      }
-      std::string drop = "DROP POLICY " + quote_identifier(name) + " ON " + q;
-      DdlStep& d = plan.add(kDropPolicy, "drop policy " + key + " (reads a retyped column)");
-      d.up = {drop};
-      d.down = create;
-      DdlStep& r = plan.add(kCreatePolicy, "recreate policy " + key);
-      r.up = create;
-      r.down = {drop};
     }
     for (const auto& [name, trigger] : a->triggers) {
       auto it = b->triggers.find(name);
       if (it == b->triggers.end() || !(it->second == trigger)) continue;
-      if (inherited_trigger(plan.from, *a, name) ||
-          !mentions_identifier(trigger.definition, c.member)) {
+      if (!inherited_trigger(plan.from, *a, name) &&
+          mentions_identifier(trigger.definition, c.member)) {
+        recreate_trigger(plan, c.schema, c.name, name, trigger, "names a retyped column");
+      }
+    }
+  }
+}
+
+// Functions whose change needs DROP + CREATE (in either direction): views
+// and policies calling them are recreated around them.
+void find_recreated_functions(Plan& plan, const std::vector<model::Change>& changes) {
+  for (const model::Change& c : changes) {
+    if (c.kind != ObjectKind::kFunction || c.action != ChangeAction::kAlter) continue;
+    const model::Function& a = plan.from.schemas.at(c.schema).functions.at(c.name);
+    const model::Function& b = plan.to.schemas.at(c.schema).functions.at(c.name);
+    if (function_recreated(c, a, b) || function_recreated(c, b, a)) {
+      plan.recreated_functions.insert(c.schema + "." + split_function_key(c.name).first);
+    }
+  }
+}
+
+// Unchanged objects bound to a view or function that is dropped and created
+// again, or to a retyped column: policies reading such a view or calling such
+// a function, and SQL-standard function bodies (bound at creation) reading
+// any of them, go before it and come back after it.
+void recreate_around_replaced(Plan& plan, const std::vector<model::Change>& changes) {
+  constexpr int kBeforeViews = -100000;  // rank in kDropView: views go by -depth
+  std::vector<std::pair<std::string, std::string>> replaced, retyped;
+  auto split = [](const std::string& dotted) {
+    size_t dot = dotted.find('.');
+    return std::pair{dotted.substr(0, dot), dotted.substr(dot + 1)};
+  };
+  for (const std::string& v : plan.recreated_views) replaced.push_back(split(v));
+  for (const std::string& f : plan.recreated_functions) replaced.push_back(split(f));
+  for (const model::Change& c : changes) {
+    if (c.kind == ObjectKind::kColumn && c.action == ChangeAction::kAlter &&
+        (c.has("type") || c.has("collation"))) {
+      retyped.emplace_back(c.schema, c.name);
+    }
+  }
+  if (replaced.empty() && retyped.empty()) return;
+  auto mentions_any = [](const std::string& text, const auto& names) {
+    for (const auto& [schema, name] : names) {
+      if (mentions_relation(text, schema, name)) return true;
+    }
+    return false;
+  };
+  for (const auto& [sname, s] : plan.from.schemas) {
+    auto other = plan.to.schemas.find(sname);
+    if (other == plan.to.schemas.end()) continue;
+    for (const auto& [tname, a] : s.tables) {
+      const model::Table* b = find_table(plan.to, sname, tname);
+      if (b == nullptr) continue;
+      for (const auto& [name, policy] : a.policies) {
+        auto it = b->policies.find(name);
+        if (it == b->policies.end() || !(it->second == policy)) continue;
+        if (mentions_any(policy.using_expr, replaced) ||
+            mentions_any(policy.check_expr, replaced)) {
+          recreate_policy(plan, sname, tname, name, policy, "reads a recreated view or function",
+                          kDropView, kBeforeViews);
+        }
+      }
+    }
+    for (const auto& [key, f] : s.functions) {
+      auto it = other->second.functions.find(key);
+      if (it == other->second.functions.end() || !(it->second == f) || !sql_standard_body(f) ||
+          plan.recreated_functions.contains(sname + "." + split_function_key(key).first)) {
         continue;
       }
-      std::string key = label + "." + name;
-      if (!plan.recreated_members.insert("trigger " + key).second) continue;
-      std::vector<std::string> create = {create_trigger_statement(trigger)};
-      if (!trigger.enabled.empty() && trigger.enabled != "origin") {
-        create.push_back(trigger_enable_statement(q, name, trigger.enabled));
-      }
-      if (!trigger.comment.empty()) {
-        create.push_back("COMMENT ON TRIGGER " + quote_identifier(name) + " ON " + q + " IS " +
-                         comment_literal(trigger.comment));
-      }
-      std::string drop = "DROP TRIGGER " + quote_identifier(name) + " ON " + q;
-      DdlStep& d = plan.add(kDropTrigger, "drop trigger " + key + " (names a retyped column)");
-      d.up = {drop};
-      d.down = create;
-      DdlStep& r = plan.add(kCreateTrigger, "recreate trigger " + key);
-      r.up = create;
-      r.down = {drop};
+      if (!mentions_any(f.body, replaced) && !mentions_any(f.body, retyped)) continue;
+      std::string label = sname + "." + key;
+      if (!plan.recreated_members.insert("function " + label).second) continue;
+      // Before the views it reads are dropped, back after they are created.
+      DdlStep& d = plan.add(
+          kDropView,
+          "drop " + f.kind + " " + label + " (its body reads a recreated or retyped object)",
+          kBeforeViews);
+      d.up = {drop_function_statement(sname, key, f)};
+      d.down = create_function_statements(sname, key, f, false);
+      DdlStep& r = plan.add(kLateFunction, "recreate " + f.kind + " " + label);
+      r.up = create_function_statements(sname, key, f, false);
+      r.down = {drop_function_statement(sname, key, f)};
     }
   }
 }
@@ -274,8 +364,10 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
   std::vector<model::Change> changes = model::diff(from, to);
   Plan p(from, to, options);
   check_column_order(p);
+  find_recreated_functions(p, changes);
   recreate_views(p, changes);
   recreate_around_retyped_columns(p, changes);
+  recreate_around_replaced(p, changes);
   for (const model::Change& c : changes) {
     switch (c.kind) {
       case ObjectKind::kSchema:

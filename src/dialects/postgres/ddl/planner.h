@@ -67,8 +67,11 @@ struct Plan {
   // "schema.name" of views (in `from`) dropped and created again around the
   // changes, and of tables whose columns change type or go away.
   std::set<std::string> recreated_views;
-  // "policy schema.table.name" / "trigger ..." recreated around a retyped column.
+  // "policy schema.table.name" / "trigger ..." / "function schema.key"
+  // recreated around a retyped column, a recreated view or function.
   std::set<std::string> recreated_members;
+  // "schema.name" of functions dropped and created again (either direction).
+  std::set<std::string> recreated_functions;
 
   Plan(const model::Database& f, const model::Database& t, const DdlOptions& o)
       : from(f), to(t), options(o) {}
@@ -127,6 +130,13 @@ std::vector<std::string> create_function_statements(const std::string& schema,
                                                     const model::Function& f, bool replace);
 std::string drop_function_statement(const std::string& schema, const std::string& key,
                                     const model::Function& f);
+// Whether a changed function must be dropped and created again (its result,
+// kind or parameters change) to go from `x` to `y`.
+bool function_recreated(const model::Change& change, const model::Function& x,
+                        const model::Function& y);
+// Whether f's body is SQL-standard (BEGIN ATOMIC / RETURN): bound to the
+// objects it reads at creation, which then cannot change under it.
+bool sql_standard_body(const model::Function& f);
 std::vector<std::string> create_type_statements(const std::string& schema, const std::string& name,
                                                 const model::Type& t);
 std::string drop_type_statement(const std::string& schema, const std::string& name,

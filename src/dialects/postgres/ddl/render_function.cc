@@ -42,11 +42,6 @@ std::string set_clause(const std::string& entry) {
   return "SET " + name + " TO " + join(items, ", ");
 }
 
-bool sql_standard_body(const model::Function& f) {
-  return f.language == "sql" &&
-         (f.body.starts_with("BEGIN ATOMIC") || f.body.starts_with("RETURN "));
-}
-
 // The aggregate's "sfunc=... stype=... initcond='0'" as CREATE AGGREGATE options.
 std::string aggregate_options(const std::string& body) {
   static const std::pair<const char*, const char*> kKeys[] = {
@@ -120,6 +115,20 @@ bool only_defaults_added(const std::string& from, const std::string& to) {
 }
 
 }  // namespace
+
+bool sql_standard_body(const model::Function& f) {
+  return f.language == "sql" &&
+         (f.body.starts_with("BEGIN ATOMIC") || f.body.starts_with("RETURN "));
+}
+
+// Parameter names, defaults and the result type cannot change in place.
+// (Defaults added to parameters are fine in place; removed ones are not, so
+// each direction decides on its own.)
+bool function_recreated(const model::Change& change, const model::Function& x,
+                        const model::Function& y) {
+  return change.has("kind") || change.has("result") ||
+         (change.has("arguments") && !only_defaults_added(x.arguments, y.arguments));
+}
 
 std::vector<std::string> create_function_statements(const std::string& schema,
                                                     const std::string& key,
@@ -228,15 +237,8 @@ void render_function(Plan& plan, const model::Change& change) {
   std::vector<std::string> rest = change.properties;
   std::erase(rest, "comment");
   if (!rest.empty()) {
-    // Parameter names, defaults and the result type cannot change in place.
-    // (Defaults added to parameters are fine in place; removed ones are not,
-    // so each direction decides on its own.)
-    auto must_recreate = [&](const model::Function& x, const model::Function& y) {
-      return change.has("kind") || change.has("result") ||
-             (change.has("arguments") && !only_defaults_added(x.arguments, y.arguments));
-    };
-    bool recreate = must_recreate(a, b);
-    bool recreate_back = must_recreate(b, a);
+    bool recreate = function_recreated(change, a, b);
+    bool recreate_back = function_recreated(change, b, a);
     DdlStep& s = plan.add(kFunction, "replace " + b.kind + " " + label);
     auto replace = [&](const model::Function& x, const model::Function& y, bool full) {
       std::vector<std::string> out;
