@@ -170,6 +170,20 @@ void render_column(Plan& plan, const model::Change& change) {
     down.insert(down.begin(), alter + " ADD " + identity_clause(a));
   }
   bool retyped = change.has("type") || change.has("collation");
+  if (retyped) {
+    // PostgreSQL refuses ALTER TYPE on a column a generated column reads.
+    for (const model::Table* t : {ta, tb}) {
+      for (const auto& [other, c] : t->columns) {
+        if (other != change.member && mentions_identifier(c.generated, change.member)) {
+          plan.out.unsupported.push_back(
+              "column " + label + ": generated column " + other +
+              " reads it, and PostgreSQL cannot change its type under it (drop " + other +
+              ", change the type, add " + other + " back)");
+          return;
+        }
+      }
+    }
+  }
   // A default tied to the old type may not cast automatically: it goes
   // before the type change and comes back after (both ways).
   bool default_around = retyped && (!a.default_expr.empty() || !b.default_expr.empty());

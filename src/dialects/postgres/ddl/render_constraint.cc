@@ -38,8 +38,12 @@ bool referenced_by_new_foreign_key(const Plan& plan, const std::string& table,
     for (const auto& [tname, t] : schema.tables) {
       for (const auto& [cname, c] : t.constraints) {
         if (c.type != "foreign key" || c.ref_table != table || c.ref_columns != columns) continue;
+        // New, or changed (dropped and added again in the transaction).
         const model::Table* old = find_table(plan.from, sname, tname);
-        if (old == nullptr || !old->constraints.contains(cname)) return true;
+        if (old == nullptr || !old->constraints.contains(cname) ||
+            !(old->constraints.at(cname) == c)) {
+          return true;
+        }
       }
     }
   }
@@ -76,6 +80,48 @@ void render_constraint(Plan& plan, const model::Change& change) {
   std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(change.member);
   std::string validate =
       "ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(change.member);
+
+  // A standalone unique index becomes the constraint's (USING INDEX, no
+  // build), or the constraint goes and leaves its index standing. DROP
+  // CONSTRAINT takes the index with it, so that way it is built again (in
+  // the transaction: a window without it would let duplicates in). This
+  // applies when an index of the constraint's name, with the same definition,
+  // is on both sides.
+  const model::Index* kept_index = nullptr;
+  if (ta != nullptr && tb != nullptr) {
+    auto ia = ta->indexes.find(change.member);
+    auto ib = tb->indexes.find(change.member);
+    if (ia != ta->indexes.end() && ib != tb->indexes.end() &&
+        ia->second.definition == ib->second.definition) {
+      kept_index = &ib->second;
+    }
+  }
+  const model::Constraint* one_side = a == nullptr ? b : (b == nullptr ? a : nullptr);
+  if (one_side != nullptr && (one_side->type == "unique" || one_side->type == "primary key") &&
+      kept_index != nullptr) {
+    const model::Constraint& keyed_c = *one_side;
+    std::string attach = "ALTER TABLE " + q + " ADD CONSTRAINT " + quote_identifier(change.member) +
+                         (keyed_c.type == "primary key" ? " PRIMARY KEY" : " UNIQUE") +
+                         " USING INDEX " + quote_identifier(change.member) +
+                         (keyed_c.deferrable ? " DEFERRABLE" : "") +
+                         (keyed_c.initially_deferred ? " INITIALLY DEFERRED" : "");
+    std::vector<std::string> rebuild = {drop, create_index_statement(*kept_index, false)};
+    if (!kept_index->comment.empty()) {
+      rebuild.push_back("COMMENT ON INDEX " + qname(schema, change.member) + " IS " +
+                        comment_literal(kept_index->comment));
+    }
+    std::vector<std::string> attached = {attach};
+    if (!keyed_c.comment.empty()) attached.push_back(comment_on(q, change.member, keyed_c.comment));
+    DdlStep& s = plan.add(
+        kAddConstraint,
+        (b != nullptr ? "attach index as constraint " : "detach constraint from index ") + label);
+    s.up = b != nullptr ? attached : rebuild;
+    s.down = b != nullptr ? rebuild : attached;
+    plan.out.warnings.push_back(
+        "constraint " + label + ": " + (b != nullptr ? "the reverse" : "this change") +
+        " rebuilds index " + change.member + " inside the transaction (writes wait for the build)");
+    return;
+  }
 
   if (a != nullptr && b != nullptr && change.action == ChangeAction::kAlter) {
     std::vector<std::string> rest = change.properties;

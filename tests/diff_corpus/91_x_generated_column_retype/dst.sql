@@ -1,0 +1,1 @@
+CREATE TABLE g (id int primary key, a bigint, b int GENERATED ALWAYS AS (a * 2) STORED);
