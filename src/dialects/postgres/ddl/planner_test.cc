@@ -153,6 +153,20 @@ TEST(PostgresDdl, APartitionOfAReferencedTableIsDetachedBeforeItIsDropped) {
   EXPECT_EQ(back->steps[0].down, plan->steps[0].up);
 }
 
+TEST(PostgresDdl, WarnsWhenAnAddedColumnRewritesTheTable) {
+  Database from = users(), to = users();
+  auto& columns = to.schemas["public"].tables["users"].columns;
+  columns["token"] = Column{.position = 3, .type = "uuid", .default_expr = "gen_random_uuid()"};
+  columns["seen"] =
+      Column{.position = 4, .type = "timestamp with time zone", .default_expr = "now()"};
+  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->warnings.size(), 1u);
+  EXPECT_NE(plan->warnings[0].find("column public.users.token: added with a volatile default"),
+            std::string::npos)
+      << plan->warnings[0];
+}
+
 TEST(PostgresDdl, SqliteIsNotRendered) {
   auto plan = plan_ddl(Dialect::kSqlite, Database{}, users(), DdlOptions{});
   ASSERT_FALSE(plan);

@@ -94,6 +94,27 @@ std::string lossy(const std::string& from, const std::string& to) {
   return "";
 }
 
+// Whether the default calls a volatile function (evaluated per row, so ADD
+// COLUMN fills every row by rewriting the table): a known built-in, a
+// sequence, or a function of the model marked volatile.
+bool volatile_default(const model::Database& db, const model::Column& c) {
+  if (c.default_expr.empty()) return false;
+  static const char* const kVolatile[] = {
+      "nextval(",          "random(",          "clock_timestamp(",
+      "timeofday(",        "gen_random_uuid(", "uuid_generate_v1(",
+      "uuid_generate_v4(", "txid_current(",    "statement_timestamp("};
+  for (const char* f : kVolatile) {
+    if (c.default_expr.find(f) != std::string::npos) return true;
+  }
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [key, f] : s.functions) {
+      if (f.volatility != "volatile") continue;
+      if (mentions_relation(c.default_expr, sname, split_function_key(key).first)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void render_column(Plan& plan, const model::Change& change) {
@@ -120,6 +141,12 @@ void render_column(Plan& plan, const model::Change& change) {
     s.up = {"ALTER TABLE " + q + " ADD COLUMN " + column_definition(change.member, c)};
     if (!c.comment.empty()) s.up.push_back(comment_on(q, change.member, c.comment));
     s.down = {"ALTER TABLE " + q + " DROP COLUMN " + col};
+    if (volatile_default(plan.to, c) || !c.identity.empty() || !c.generated.empty()) {
+      plan.out.warnings.push_back("column " + label +
+                                  ": added with a volatile default, identity or generation "
+                                  "expression, it rewrites the table under an ACCESS EXCLUSIVE "
+                                  "lock (a constant or stable default does not)");
+    }
     if (c.not_null && c.default_expr.empty() && c.identity.empty() && c.generated.empty()) {
       plan.out.warnings.push_back("column " + label +
                                   ": NOT NULL without a default fails if the table has rows");

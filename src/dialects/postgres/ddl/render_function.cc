@@ -236,6 +236,22 @@ void render_function(Plan& plan, const model::Change& change) {
   if (unsupported(b)) return;
   std::vector<std::string> rest = change.properties;
   std::erase(rest, "comment");
+  if (change.has("body") && b.volatility == "immutable") {
+    // Index entries (and stored generated values) computed by the old body
+    // stay as they are.
+    std::string fname = split_function_key(key).first;
+    for (const auto& [sname, sc] : plan.to.schemas) {
+      for (const auto& [tname, t] : sc.tables) {
+        for (const auto& [iname, index] : t.indexes) {
+          if (mentions_relation(index.definition, schema, fname)) {
+            plan.out.warnings.push_back("function " + label + ": its body changes while index " +
+                                        sname + "." + iname +
+                                        " uses it; REINDEX it (its entries hold the old results)");
+          }
+        }
+      }
+    }
+  }
   if (!rest.empty()) {
     bool recreate = function_recreated(change, a, b);
     bool recreate_back = function_recreated(change, b, a);

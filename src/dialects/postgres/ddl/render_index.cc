@@ -124,6 +124,13 @@ void render_index(Plan& plan, const model::Change& change) {
     if (!a->comment.empty()) s.down.push_back(comment_on(qi, a->comment));
     s.no_transaction = drop_concurrently;
   }
+  if (b != nullptr && partitioned && ta != nullptr && plan.options.online) {
+    plan.out.warnings.push_back(
+        "index " + label +
+        ": built without CONCURRENTLY (PostgreSQL refuses it on a partitioned table), blocking "
+        "writes to every partition while it builds; to avoid that, create it ON ONLY the "
+        "parent, build each partition's index CONCURRENTLY and ATTACH them by hand");
+  }
   if (b != nullptr) {
     DdlStep& s = plan.add(kCreateIndex, "create index " + label);
     s.up = {create_index_statement(*b, create_concurrently)};

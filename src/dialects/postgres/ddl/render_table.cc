@@ -300,6 +300,10 @@ void render_table(Plan& plan, const model::Change& change) {
     up.insert(up.end(), attach_b.begin(), attach_b.end());
     down.insert(down.end(), attach_a.begin(), attach_a.end());
     alter(kAlterTable, "partition of", up, down);
+    plan.out.warnings.push_back(
+        "table " + label +
+        ": DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the parent; ATTACH PARTITION "
+        "scans the table to check its bound (unless a CHECK constraint proves it)");
   }
   if (change.has("inherits")) {
     std::vector<std::string> up, down;
