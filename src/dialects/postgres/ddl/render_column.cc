@@ -1,5 +1,7 @@
 // PostgreSQL DDL: columns of an existing table.
+#include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 
 #include "dialects/postgres/ddl/planner.h"
@@ -115,6 +117,53 @@ bool volatile_default(const model::Database& db, const model::Column& c) {
   return false;
 }
 
+// Partitions and inheritance children below schema.table, at any depth.
+std::vector<std::pair<std::string, std::string>> descendants(const model::Database& db,
+                                                             const std::string& dotted) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [tname, t] : s.tables) {
+      bool child = t.parent == dotted ||
+                   std::find(t.inherits.begin(), t.inherits.end(), dotted) != t.inherits.end();
+      if (!child) continue;
+      out.emplace_back(sname, tname);
+      for (auto& d : descendants(db, sname + "." + tname)) out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+// Whether an ancestor's column `name` changes as `what` says between the
+// two sides (its ALTER COLUMN then recurses into this table).
+bool ancestor_changes(const Plan& plan, const model::Table& table, const std::string& name,
+                      const std::function<bool(const model::Column&, const model::Column&)>& what) {
+  std::vector<std::string> up = table.inherits;
+  if (!table.parent.empty()) up.push_back(table.parent);
+  for (const std::string& dotted : up) {
+    const model::Table* pa = find_table(plan.from, dotted);
+    const model::Table* pb = find_table(plan.to, dotted);
+    if (pa == nullptr || pb == nullptr) continue;
+    auto ca = pa->columns.find(name);
+    auto cb = pb->columns.find(name);
+    if (ca != pa->columns.end() && cb != pb->columns.end() && what(ca->second, cb->second)) {
+      return true;
+    }
+    if (ancestor_changes(plan, *pa, name, what)) return true;
+  }
+  return false;
+}
+
+bool default_touched(const model::Column& a, const model::Column& b) {
+  // SET/DROP DEFAULT on the ancestor, also around a type change.
+  return a.default_expr != b.default_expr || ((a.type != b.type || a.collation != b.collation) &&
+                                              (!a.default_expr.empty() || !b.default_expr.empty()));
+}
+
+std::string set_default_statement(const std::string& alter, const model::Column& c) {
+  return c.default_expr.empty() ? alter + " DROP DEFAULT"
+                                : alter + " SET DEFAULT " + c.default_expr;
+}
+
 }  // namespace
 
 void render_column(Plan& plan, const model::Change& change) {
@@ -172,9 +221,25 @@ void render_column(Plan& plan, const model::Change& change) {
     s.up = {comment_on(q, change.member, b.comment)};
     s.down = {comment_on(q, change.member, a.comment)};
   }
-  // Everything else of an inherited column follows its parent.
+  // Everything else of an inherited column follows its parent, but for a
+  // default or NOT NULL of its own. When the parent's changes too, its
+  // ALTER recurses here: the parent's step then puts this one's back.
   if (inherited_column(plan.to, *tb, change.member) &&
       inherited_column(plan.from, *ta, change.member)) {
+    if (change.has("default_expr") &&
+        !ancestor_changes(plan, *ta, change.member, default_touched)) {
+      DdlStep& s = plan.add(kAlterTable, "alter default of inherited column " + label, 1000);
+      s.up = {set_default_statement(alter, b)};
+      s.down = {set_default_statement(alter, a)};
+    }
+    auto not_null_changes = [](const model::Column& x, const model::Column& y) {
+      return x.not_null != y.not_null;
+    };
+    if (change.has("not_null") && !ancestor_changes(plan, *ta, change.member, not_null_changes)) {
+      DdlStep& s = plan.add(kAlterTable, "alter NOT NULL of inherited column " + label, 1000);
+      s.up = {alter + (b.not_null ? " SET NOT NULL" : " DROP NOT NULL")};
+      s.down = {alter + (a.not_null ? " SET NOT NULL" : " DROP NOT NULL")};
+    }
     return;
   }
   if (change.has("generated")) {
@@ -247,12 +312,8 @@ void render_column(Plan& plan, const model::Change& change) {
     down.insert(down.begin(), alter + " DROP DEFAULT");
   }
   if (change.has("default_expr") && !default_around) {
-    auto set_default = [&](const model::Column& c) {
-      return c.default_expr.empty() ? alter + " DROP DEFAULT"
-                                    : alter + " SET DEFAULT " + c.default_expr;
-    };
-    up.push_back(set_default(b));
-    down.insert(down.begin(), set_default(a));
+    up.push_back(set_default_statement(alter, b));
+    down.insert(down.begin(), set_default_statement(alter, a));
   }
   std::vector<std::string> after_up, after_down;
   if (change.has("not_null")) {
@@ -301,6 +362,29 @@ void render_column(Plan& plan, const model::Change& change) {
     if (!forward.empty()) {
       up.push_back(alter + forward);
       down.insert(down.begin(), alter + backward);
+    }
+  }
+  if (default_touched(a, b) || a.not_null != b.not_null) {
+    // The parent's SET/DROP DEFAULT and DROP NOT NULL reached its partitions
+    // and children: their own defaults and NOT NULL go back on, both ways.
+    for (const auto& [ds, dn] : descendants(plan.to, schema + "." + change.name)) {
+      const model::Table* da = find_table(plan.from, ds, dn);
+      const model::Table* db = find_table(plan.to, ds, dn);
+      if (da == nullptr || db == nullptr || !da->columns.contains(change.member) ||
+          !db->columns.contains(change.member)) {
+        continue;
+      }
+      std::string child = "ALTER TABLE " + qname(ds, dn) + " ALTER COLUMN " + col;
+      const model::Column& cb = db->columns.at(change.member);
+      const model::Column& ca = da->columns.at(change.member);
+      if (default_touched(a, b)) {
+        if (cb.default_expr != b.default_expr) up.push_back(set_default_statement(child, cb));
+        if (ca.default_expr != a.default_expr) down.push_back(set_default_statement(child, ca));
+      }
+      if (a.not_null && !b.not_null && cb.not_null) up.push_back(child + " SET NOT NULL");
+      if (!a.not_null && b.not_null && ca.not_null) {
+        (after_down.empty() ? down : after_down).push_back(child + " SET NOT NULL");
+      }
     }
   }
   if (!up.empty()) {
