@@ -28,7 +28,7 @@ demo: build
 	examples/demo/run.sh $(BUILD)/keel
 
 # make bench runs every benchmark; BENCH=apply (or baseline) runs one.
-BENCH ?= baseline apply lint
+BENCH ?= baseline apply lint diff
 
 bench: build
 	@for b in $(BENCH); do \
