@@ -6,3 +6,4 @@ CREATE TABLE account (
 );
 COMMENT ON INDEX account_email_key IS 'one account per address';
 CREATE UNIQUE INDEX account_login_key ON account (login);
+CREATE TABLE session (token text NOT NULL, account integer, CONSTRAINT session_pkey PRIMARY KEY (token));

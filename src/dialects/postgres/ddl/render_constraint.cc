@@ -93,7 +93,7 @@ void render_constraint(Plan& plan, const model::Change& change) {
     auto ib = tb->indexes.find(change.member);
     if (ia != ta->indexes.end() && ib != tb->indexes.end() &&
         ia->second.definition == ib->second.definition) {
-      kept_index = &ib->second;
+      kept_index = b != nullptr ? &ia->second : &ib->second;  // the standalone one
     }
   }
   const model::Constraint* one_side = a == nullptr ? b : (b == nullptr ? a : nullptr);

@@ -85,6 +85,13 @@ void render_index(Plan& plan, const model::Change& change) {
     s.down = {comment_on(qi, before)};
     return;
   }
+  // A standalone index that a new constraint takes over (USING INDEX), or
+  // that a dropped constraint leaves behind: render_constraint's.
+  if (ta != nullptr && tb != nullptr && change.action == ChangeAction::kAlter &&
+      constraint_index(*ta, change.member) != constraint_index(*tb, change.member) &&
+      ta->indexes.at(change.member).definition == tb->indexes.at(change.member).definition) {
+    return;
+  }
   auto lookup = [&](const model::Database& db, const model::Table* t) -> const model::Index* {
     if (t != nullptr) {
       if (constraint_index(*t, change.member)) return nullptr;
