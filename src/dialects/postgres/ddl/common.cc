@@ -1,5 +1,6 @@
 // PostgreSQL DDL renderer: names, small SQL pieces, inherited members.
 #include <algorithm>
+#include <cctype>
 
 #include "dialects/postgres/ddl/planner.h"
 
@@ -29,6 +30,23 @@ std::string comment_literal(const std::string& comment) {
   return comment.empty() ? "NULL" : quote_literal(comment);
 }
 
+// How the server writes a name (quote_ident style: quoted only when needed;
+// keywords are not checked, so a keyword-named object is matched less).
+std::string deparsed_ident(const std::string& s) {
+  bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      plain = false;
+    }
+  }
+  return plain ? s : quote_identifier(s);
+}
+
+std::string deparsed_name(const std::string& schema, const std::string& name) {
+  return deparsed_ident(schema) + "." + deparsed_ident(name);
+}
+
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -51,9 +69,17 @@ std::vector<std::string> split_options(const std::string& options) {
 }
 
 std::pair<std::string, std::string> split_function_key(const std::string& key) {
-  size_t open = key.find('(');
-  if (open == std::string::npos || key.back() != ')') return {key, ""};
-  return {key.substr(0, open), key.substr(open + 1, key.size() - open - 2)};
+  // The argument list is the parenthesis group that ends the key (a name
+  // may hold parentheses itself, and so may argument types: numeric(10,2)).
+  if (key.empty() || key.back() != ')') return {key, ""};
+  int depth = 0;
+  for (size_t i = key.size(); i-- > 0;) {
+    if (key[i] == ')') ++depth;
+    if (key[i] == '(' && --depth == 0) {
+      return {key.substr(0, i), key.substr(i + 1, key.size() - i - 2)};
+    }
+  }
+  return {key, ""};
 }
 
 const model::Table* find_table(const model::Database& db, const std::string& schema,

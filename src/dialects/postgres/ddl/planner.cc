@@ -13,23 +13,6 @@ namespace {
 using model::ChangeAction;
 using model::ObjectKind;
 
-// How the server writes a name (quote_ident style: quoted only when needed;
-// keywords are not checked, so a keyword-named object is matched less).
-std::string deparsed_ident(const std::string& s) {
-  bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
-  for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) ||
-          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
-      plain = false;
-    }
-  }
-  return plain ? s : quote_identifier(s);
-}
-
-std::string deparsed_name(const std::string& schema, const std::string& name) {
-  return deparsed_ident(schema) + "." + deparsed_ident(name);
-}
-
 struct ViewInfo {
   std::string schema, name;
   const model::View* view = nullptr;
@@ -260,12 +243,24 @@ void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change
     const model::Table* a = find_table(plan.from, c.schema, c.name);
     const model::Table* b = find_table(plan.to, c.schema, c.name);
     if (a == nullptr || b == nullptr) continue;
-    for (const auto& [name, policy] : a->policies) {
-      auto it = b->policies.find(name);
-      if (it == b->policies.end() || !(it->second == policy)) continue;  // changed anyway
-      if (mentions_identifier(policy.using_expr, c.member) ||
-          mentions_identifier(policy.check_expr, c.member)) {
-        recreate_policy(plan, c.schema, c.name, name, policy, "reads a retyped column");
+    // Policies on this table naming the column, or on any table reading it
+    // through a subquery.
+    for (const auto& [sname, sc] : plan.from.schemas) {
+      for (const auto& [tname, pa] : sc.tables) {
+        const model::Table* pb = find_table(plan.to, sname, tname);
+        if (pb == nullptr) continue;
+        bool same = &pa == a;
+        for (const auto& [name, policy] : pa.policies) {
+          auto it = pb->policies.find(name);
+          if (it == pb->policies.end() || !(it->second == policy)) continue;  // changed anyway
+          auto reads = [&](const std::string& expr) {
+            return mentions_identifier(expr, c.member) &&
+                   (same || mentions_relation(expr, c.schema, c.name));
+          };
+          if (reads(policy.using_expr) || reads(policy.check_expr)) {
+            recreate_policy(plan, sname, tname, name, policy, "reads a retyped column");
+          }
+        }
       }
     }
     for (const auto& [name, trigger] : a->triggers) {

@@ -142,6 +142,10 @@ std::vector<std::string> create_type_statements(const std::string& schema, const
 std::string drop_type_statement(const std::string& schema, const std::string& name,
                                 const model::Type& t);
 
+// How the server writes a name in deparsed SQL and type names (quote_ident
+// style: quoted only when needed; keywords are not checked).
+std::string deparsed_ident(const std::string& s);
+std::string deparsed_name(const std::string& schema, const std::string& name);
 // Whether `text` (deparsed SQL) names `name` as an identifier, quoted or not.
 bool mentions_identifier(const std::string& text, const std::string& name);
 // Whether `text` names relation schema.name, in any quoting the server uses.

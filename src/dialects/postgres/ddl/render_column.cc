@@ -79,19 +79,59 @@ bool limited_type(const std::string& type) {
           base == "bit varying" || base == "numeric");
 }
 
+// "timestamp(3) without time zone" -> "timestamp without time zone" (the
+// name without its modifiers and array brackets).
+std::string type_name(const std::string& type) {
+  std::string out = type;
+  if (out.ends_with("[]")) out.resize(out.size() - 2);
+  size_t open = out.find('(');
+  if (open != std::string::npos) {
+    size_t close = out.find(')', open);
+    out.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+  }
+  return out;
+}
+
 // Why a type change can lose data without an error; empty if it cannot.
+// (Narrowing that fails loudly instead, like bigint -> integer or a shorter
+// varchar without USING, is not listed.)
 std::string lossy(const std::string& from, const std::string& to) {
-  std::string a = base_type(from), b = base_type(to);
+  std::string a = type_name(from), b = type_name(to);
   std::vector<long> ma = modifiers(from), mb = modifiers(to);
+  auto one_of = [](const std::string& t, std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+      if (t == n) return true;
+    }
+    return false;
+  };
+  std::string drops = a + " -> " + b + " drops part of each value";
   if (a == "numeric" && b == "numeric" && ma.size() == 2 && mb.size() == 2 && mb[1] < ma[1]) {
     return "numeric scale " + std::to_string(ma[1]) + " -> " + std::to_string(mb[1]) +
            " rounds values";
   }
   if (a == "numeric" && b == "numeric" && mb.size() == 2 && ma.empty()) return "rounds values";
+  bool fractional = one_of(a, {"numeric", "double precision", "real"});
+  bool integral = one_of(b, {"smallint", "integer", "bigint"});
+  if (fractional && integral) return drops + " (the fraction is rounded away)";
+  if ((a == "numeric" && one_of(b, {"double precision", "real"})) ||
+      (a == "double precision" && b == "real") ||
+      (one_of(a, {"integer", "bigint"}) && b == "real") ||
+      (a == "bigint" && b == "double precision")) {
+    return a + " -> " + b + " rounds values to fewer significant digits";
+  }
   if ((a.starts_with("timestamp") && b == "date") ||
       (a.starts_with("timestamp") && b.starts_with("time ")) ||
-      (a == "numeric" && b != a && (b == "integer" || b == "bigint" || b == "smallint"))) {
-    return a + " -> " + b + " drops part of each value";
+      (a == "interval" && b == "interval" && !mb.empty() && ma != mb)) {
+    return drops;
+  }
+  // Fractional seconds: precision 6 unless given.
+  bool timed = (a.starts_with("time") && b.starts_with("time"));
+  if (timed && a.starts_with("timestamp") == b.starts_with("timestamp")) {
+    long pa = ma.empty() ? 6 : ma[0], pb = mb.empty() ? 6 : mb[0];
+    if (pb < pa) {
+      return "fractional seconds " + std::to_string(pa) + " -> " + std::to_string(pb) +
+             " digits round values";
+    }
   }
   return "";
 }
@@ -263,6 +303,27 @@ void render_column(Plan& plan, const model::Change& change) {
   }
   bool retyped = change.has("type") || change.has("collation");
   if (retyped) {
+    auto refuse = [&](const std::string& why) {
+      plan.out.unsupported.push_back("column " + label + ": " + why);
+    };
+    if (!tb->partition_key.empty() && mentions_identifier(tb->partition_key, change.member)) {
+      refuse("it is part of the partition key (" + tb->partition_key +
+             "), which PostgreSQL cannot retype; create a new partitioned table and move the rows");
+      return;
+    }
+    // A table whose row type another table stores cannot change its columns.
+    std::string row_type = deparsed_name(schema, change.name);
+    for (const auto& [sname, sc] : plan.from.schemas) {
+      for (const auto& [tname, t] : sc.tables) {
+        for (const auto& [cname, c] : t.columns) {
+          if (c.type == row_type || c.type == row_type + "[]") {
+            refuse("column " + sname + "." + tname + "." + cname + " stores the row type of " +
+                   schema + "." + change.name + ", so PostgreSQL cannot retype its columns");
+            return;
+          }
+        }
+      }
+    }
     // PostgreSQL refuses ALTER TYPE on a column a generated column reads.
     for (const model::Table* t : {ta, tb}) {
       for (const auto& [other, c] : t->columns) {

@@ -27,8 +27,20 @@ std::string set_clause(const std::string& entry) {
   std::string name = entry.substr(0, eq);
   std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
   if (!list_variable(name)) return "SET " + name + " TO " + quote_literal(value);
+  // The server's list: elements split at commas outside double quotes
+  // ("a, b" is one schema), each quoted only when needed.
+  std::vector<std::string> elements(1);
+  bool quoted = false;
+  for (char c : value) {
+    if (c == '"') quoted = !quoted;
+    if (c == ',' && !quoted) {
+      elements.emplace_back();
+    } else if (!(c == ' ' && !quoted && elements.back().empty())) {
+      elements.back() += c;
+    }
+  }
   std::vector<std::string> items;
-  for (std::string item : split_options(value)) {
+  for (std::string item : elements) {
     if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
       std::string raw;
       for (size_t i = 1; i + 1 < item.size(); ++i) {
@@ -236,17 +248,33 @@ void render_function(Plan& plan, const model::Change& change) {
   if (unsupported(b)) return;
   std::vector<std::string> rest = change.properties;
   std::erase(rest, "comment");
-  if (change.has("body") && b.volatility == "immutable") {
-    // Index entries (and stored generated values) computed by the old body
-    // stay as they are.
+  if (change.has("body") && !function_recreated(change, a, b) &&
+      !function_recreated(change, b, a)) {
+    // What the old body computed stays: index entries, stored generated
+    // values, and rows a CHECK accepted.
     std::string fname = split_function_key(key).first;
+    auto warn = [&](const std::string& what, const std::string& todo) {
+      plan.out.warnings.push_back("function " + label + ": its body changes while " + what +
+                                  " uses it; " + todo);
+    };
     for (const auto& [sname, sc] : plan.to.schemas) {
       for (const auto& [tname, t] : sc.tables) {
+        std::string table = sname + "." + tname;
         for (const auto& [iname, index] : t.indexes) {
           if (mentions_relation(index.definition, schema, fname)) {
-            plan.out.warnings.push_back("function " + label + ": its body changes while index " +
-                                        sname + "." + iname +
-                                        " uses it; REINDEX it (its entries hold the old results)");
+            warn("index " + sname + "." + iname, "REINDEX it (its entries hold the old results)");
+          }
+        }
+        for (const auto& [cname, c] : t.constraints) {
+          if (c.type == "check" && mentions_relation(c.definition, schema, fname)) {
+            warn("constraint " + table + "." + cname,
+                 "rows already there are not checked again (VALIDATE does not recheck)");
+          }
+        }
+        for (const auto& [cname, c] : t.columns) {
+          if (mentions_relation(c.generated, schema, fname)) {
+            warn("generated column " + table + "." + cname,
+                 "stored values keep the old results until their rows are updated");
           }
         }
       }

@@ -101,6 +101,16 @@ void render_trigger(Plan& plan, const model::Change& change) {
   std::string label = key + "." + change.member;
   const model::Table* ta = owner_table(plan.from, change);
   const model::Table* tb = owner_table(plan.to, change);
+  // A partition's clone of its parent's trigger has an enabled state of its
+  // own (ALTER TABLE partition DISABLE TRIGGER); the rest follows the parent.
+  if (ta != nullptr && tb != nullptr && change.action == ChangeAction::kAlter &&
+      change.has("enabled") && inherited_trigger(plan.from, *ta, change.member) &&
+      inherited_trigger(plan.to, *tb, change.member)) {
+    DdlStep& s = plan.add(kCreateTrigger, "enable/disable trigger " + label, 1000);
+    s.up = {trigger_enable_statement(q, change.member, tb->triggers.at(change.member).enabled)};
+    s.down = {trigger_enable_statement(q, change.member, ta->triggers.at(change.member).enabled)};
+    return;
+  }
   auto lookup = [&](const model::Database& db, const model::Table* t) -> const model::Trigger* {
     if (t != nullptr) {
       if (inherited_trigger(db, *t, change.member)) return nullptr;

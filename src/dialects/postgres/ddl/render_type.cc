@@ -19,26 +19,11 @@ std::string labels_list(const std::vector<std::string>& labels) {
 
 std::string type_keyword(const model::Type& t) { return t.kind == "domain" ? "DOMAIN" : "TYPE"; }
 
-// The name format_type() gives a type in another schema than pg_catalog.
-std::string formatted(const std::string& schema, const std::string& name) {
-  auto ident = [](const std::string& s) {
-    bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
-    for (char c : s) {
-      if (!(std::islower(static_cast<unsigned char>(c)) ||
-            std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
-        plain = false;
-      }
-    }
-    return plain ? s : quote_identifier(s);
-  };
-  return ident(schema) + "." + ident(name);
-}
-
 // What besides table columns names the enum: functions (arguments,
 // result), domains, index and constraint definitions.
 std::string enum_users(const model::Database& db, const std::string& schema,
                        const std::string& name) {
-  std::string f = formatted(schema, name);
+  std::string f = deparsed_name(schema, name);
   std::vector<std::string> users;
   for (const auto& [sname, s] : db.schemas) {
     for (const auto& [key, fn] : s.functions) {
@@ -68,6 +53,19 @@ std::string enum_users(const model::Database& db, const std::string& schema,
   return out;
 }
 
+// Whether a table column holds type `type` (as the server names it), or an
+// array of it.
+bool stored(const model::Database& db, const std::string& type) {
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [tname, t] : s.tables) {
+      for (const auto& [cname, c] : t.columns) {
+        if (c.type == type || c.type == type + "[]") return true;
+      }
+    }
+  }
+  return false;
+}
+
 // Rebuilds enum `schema.name` with `labels`; `db` holds the columns that use it.
 std::vector<std::string> rebuild_enum(const model::Database& db, const std::string& schema,
                                       const std::string& name,
@@ -86,7 +84,7 @@ std::vector<std::string> rebuild_enum(const model::Database& db, const std::stri
   std::string old_name = (name + "__keel_old").substr(0, 63);
   std::vector<std::string> out = {"ALTER TYPE " + q + " RENAME TO " + quote_identifier(old_name),
                                   "CREATE TYPE " + q + " AS ENUM (" + labels_list(labels) + ")"};
-  std::string f = formatted(schema, name);
+  std::string f = deparsed_name(schema, name);
   for (const auto& [sname, s] : db.schemas) {
     for (const auto& [tname, t] : s.tables) {
       if (!t.parent.empty()) continue;  // partitions follow their parent
@@ -247,6 +245,25 @@ void render_type(Plan& plan, const model::Change& change) {
                                   "column using it is rewritten");
     }
   }
+  if (a.kind == "domain" && (change.has("not_null") || change.has("checks"))) {
+    // PostgreSQL cannot check a new domain constraint inside a composite
+    // that a table stores ("cannot alter type ... because column ... uses it").
+    std::string d = deparsed_name(schema, name);
+    for (const auto& [sname, sc] : plan.from.schemas) {
+      for (const auto& [tname, t] : sc.types) {
+        bool contains = t.kind == "composite" &&
+                        std::any_of(t.attributes.begin(), t.attributes.end(), [&](const auto& x) {
+                          return x.type == d || x.type == d + "[]";
+                        });
+        if (contains && stored(plan.from, deparsed_name(sname, tname))) {
+          plan.out.unsupported.push_back(
+              "domain " + label + ": its constraints change while composite type " + sname + "." +
+              tname + " holds it and a table stores that type; PostgreSQL cannot check them there");
+          return;
+        }
+      }
+    }
+  }
   if (a.kind == "domain") {
     std::string alter = "ALTER DOMAIN " + q;
     std::vector<std::string> up, down;
@@ -319,7 +336,7 @@ void render_type(Plan& plan, const model::Change& change) {
     }
     // A composite stored in a table column cannot have an attribute dropped
     // or retyped in place.
-    std::string f = formatted(schema, name);
+    std::string f = deparsed_name(schema, name);
     std::string used_in;
     for (const auto& [sname, sch] : plan.from.schemas) {
       for (const auto& [tname, t] : sch.tables) {
