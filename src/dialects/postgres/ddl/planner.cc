@@ -352,6 +352,71 @@ void recreate_around_replaced(Plan& plan, const std::vector<model::Change>& chan
   }
 }
 
+// A foreign key depends on the unique index of the key it references: when
+// that key's index goes (a PRIMARY KEY or UNIQUE dropped, renamed or
+// redefined, or a plain unique index redefined), the unchanged foreign keys
+// on it are dropped first and added again (NOT VALID, then VALIDATE) once
+// the new key stands. Its replacement is then built inside the transaction.
+void recreate_foreign_keys_around_keys(Plan& plan) {
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  // "schema.table" -> column sets of keys whose index is dropped.
+  std::map<std::string, std::vector<std::vector<std::string>>> dropped;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, a] : sc.tables) {
+      const model::Table* b = find_table(plan.to, sname, tname);
+      if (b == nullptr) continue;
+      for (const auto& [iname, index] : a.indexes) {
+        if (!index.unique) continue;
+        auto kept = b->indexes.find(iname);
+        bool same = kept != b->indexes.end() && kept->second.definition == index.definition &&
+                    constraint_index(a, iname) == constraint_index(*b, iname);
+        // A constraint that only takes over or lets go of its index keeps it.
+        bool handed = kept != b->indexes.end() && kept->second.definition == index.definition;
+        if (!same && !handed) dropped[sname + "." + tname].push_back(sorted(index.columns));
+      }
+    }
+  }
+  if (dropped.empty()) return;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, a] : sc.tables) {
+      const model::Table* b = find_table(plan.to, sname, tname);
+      if (b == nullptr) continue;
+      std::string q = qname(sname, tname);
+      for (const auto& [cname, c] : a.constraints) {
+        if (c.type != "foreign key" || inherited_constraint(plan.from, a, cname)) continue;
+        auto kept = b->constraints.find(cname);
+        if (kept == b->constraints.end() || !(kept->second == c)) continue;  // changed anyway
+        auto keys = dropped.find(c.ref_table);
+        if (keys == dropped.end()) continue;
+        auto cols = sorted(c.ref_columns);
+        if (std::find(keys->second.begin(), keys->second.end(), cols) == keys->second.end()) {
+          continue;
+        }
+        std::string key = sname + "." + tname + "." + cname;
+        if (!plan.recreated_members.insert("foreign key " + key).second) continue;
+        std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(cname);
+        bool online = plan.options.online && c.validated && a.kind == "table";
+        DdlStep& d =
+            plan.add(kDropForeignKey, "drop foreign key " + key + " (its referenced key changes)");
+        d.up = {drop};
+        d.down = {add_constraint_statement(q, cname, c, !c.validated)};
+        // After the new key's constraint or unique index (kCreateIndex).
+        DdlStep& r = plan.add(kCreateIndex, "add foreign key " + key + " again", 1000);
+        r.up = {add_constraint_statement(q, cname, c, online || !c.validated)};
+        r.down = {drop};
+        if (online) {
+          DdlStep& v = plan.add(kAddForeignKey, "validate foreign key " + key);
+          v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(cname)};
+          v.no_transaction = true;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
@@ -363,6 +428,7 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
   recreate_views(p, changes);
   recreate_around_retyped_columns(p, changes);
   recreate_around_replaced(p, changes);
+  recreate_foreign_keys_around_keys(p);
   for (const model::Change& c : changes) {
     switch (c.kind) {
       case ObjectKind::kSchema:

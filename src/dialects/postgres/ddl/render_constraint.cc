@@ -38,10 +38,12 @@ bool referenced_by_new_foreign_key(const Plan& plan, const std::string& table,
     for (const auto& [tname, t] : schema.tables) {
       for (const auto& [cname, c] : t.constraints) {
         if (c.type != "foreign key" || c.ref_table != table || c.ref_columns != columns) continue;
-        // New, or changed (dropped and added again in the transaction).
+        // New, changed, or added again around a key change (all in the
+        // transaction).
         const model::Table* old = find_table(plan.from, sname, tname);
         if (old == nullptr || !old->constraints.contains(cname) ||
-            !(old->constraints.at(cname) == c)) {
+            !(old->constraints.at(cname) == c) ||
+            plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
           return true;
         }
       }

@@ -106,7 +106,24 @@ void render_index(Plan& plan, const model::Change& change) {
   if (a == nullptr && b == nullptr) return;
 
   bool partitioned = tb != nullptr && tb->kind == "partitioned table";
-  bool online = plan.options.online && !partitioned;
+  // A unique index under foreign keys that are dropped and added again
+  // around it is rebuilt inside their transaction.
+  bool under_foreign_key = false;
+  for (const std::string& member : plan.recreated_members) {
+    const std::string prefix = "foreign key ";
+    if (!member.starts_with(prefix) || a == nullptr || !a->unique) continue;
+    for (const auto& [sname, sc] : plan.from.schemas) {
+      for (const auto& [tname, t] : sc.tables) {
+        for (const auto& [cname, c] : t.constraints) {
+          if (member == prefix + sname + "." + tname + "." + cname &&
+              c.ref_table == schema + "." + change.name) {
+            under_foreign_key = true;
+          }
+        }
+      }
+    }
+  }
+  bool online = plan.options.online && !partitioned && !under_foreign_key;
   // A new index is built after the transaction, when its columns exist.
   bool create_concurrently = online;
   bool drop_concurrently =
