@@ -287,6 +287,93 @@ void find_recreated_functions(Plan& plan, const std::vector<model::Change>& chan
   }
 }
 
+// Unchanged column defaults, CHECKs and indexes of table a/b that call a
+// function dropped and created again: off before the DROP FUNCTION, back
+// after the CREATE. Generated columns cannot be: refused.
+void recreate_around_functions(Plan& plan, const std::string& schema, const std::string& table,
+                               const model::Table& a, const model::Table& b) {
+  auto calls = [&](const std::string& text) {
+    for (const std::string& f : plan.recreated_functions) {
+      size_t dot = f.find('.');
+      if (mentions_relation(text, f.substr(0, dot), f.substr(dot + 1))) return true;
+    }
+    return false;
+  };
+  if (plan.recreated_functions.empty()) return;
+  std::string q = qname(schema, table);
+  std::string label = schema + "." + table;
+  for (const auto& [cname, c] : a.columns) {
+    auto it = b.columns.find(cname);
+    if (it == b.columns.end() || inherited_column(plan.from, a, cname)) continue;
+    if (calls(c.generated) || calls(it->second.generated)) {
+      plan.out.unsupported.push_back("column " + label + "." + cname +
+                                     ": its generation expression calls a function that must be "
+                                     "dropped and created again; PostgreSQL cannot");
+      continue;
+    }
+    if (c.default_expr.empty() || c.default_expr != it->second.default_expr ||
+        !calls(c.default_expr)) {
+      continue;
+    }
+    std::string alter = "ALTER TABLE " + q + " ALTER COLUMN " + quote_identifier(cname);
+    DdlStep& d = plan.add(kDropConstraint, "drop default of column " + label + "." + cname +
+                                               " (its function is recreated)");
+    d.up = {alter + " DROP DEFAULT"};
+    d.down = {alter + " SET DEFAULT " + c.default_expr};
+    DdlStep& r =
+        plan.add(kAlterTable, "set default of column " + label + "." + cname + " again", 2000);
+    r.up = {alter + " SET DEFAULT " + c.default_expr};
+    r.down = {alter + " DROP DEFAULT"};
+  }
+  for (const auto& [cname, c] : a.constraints) {
+    auto it = b.constraints.find(cname);
+    if (c.type != "check" || it == b.constraints.end() || !(it->second == c) ||
+        inherited_constraint(plan.from, a, cname) || !calls(c.definition)) {
+      continue;
+    }
+    std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(cname);
+    bool online = plan.options.online && c.validated && a.kind == "table";
+    DdlStep& d = plan.add(
+        kDropConstraint, "drop constraint " + label + "." + cname + " (its function is recreated)");
+    d.up = {drop};
+    d.down = {add_constraint_statement(q, cname, c, !c.validated)};
+    DdlStep& r = plan.add(kAddConstraint, "add constraint " + label + "." + cname + " again");
+    r.up = {add_constraint_statement(q, cname, c, online || !c.validated)};
+    r.down = {drop};
+    if (online) {
+      DdlStep& v = plan.add(kAddConstraint, "validate constraint " + label + "." + cname);
+      v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(cname)};
+      v.no_transaction = true;
+    }
+  }
+  for (const auto& [iname, index] : a.indexes) {
+    auto it = b.indexes.find(iname);
+    if (it == b.indexes.end() || !(it->second == index) || constraint_index(a, iname) ||
+        inherited_index(plan.from, schema, a, index) || !calls(index.definition)) {
+      continue;
+    }
+    // Dropped inside the transaction (the function cannot go while it
+    // stands), built again after it, concurrently.
+    bool online = plan.options.online && a.kind == "table";
+    std::string qi = qname(schema, iname);
+    DdlStep& d =
+        plan.add(kDropIndex, "drop index " + schema + "." + iname + " (its function is recreated)");
+    d.up = {"DROP INDEX " + qi};
+    d.down = {create_index_statement(index, false)};
+    DdlStep& r = plan.add(kCreateIndex, "create index " + schema + "." + iname + " again");
+    r.up = {create_index_statement(index, online)};
+    r.down = {std::string("DROP INDEX ") + (online ? "CONCURRENTLY " : "") + qi};
+    r.no_transaction = online;
+    if (!index.comment.empty()) {
+      std::string comment = "COMMENT ON INDEX " + qi + " IS " + comment_literal(index.comment);
+      d.down.push_back(comment);
+      r.up.push_back(comment);
+    }
+    plan.out.warnings.push_back("index " + schema + "." + iname +
+                                ": dropped while its function is recreated, and built again");
+  }
+}
+
 // Unchanged objects bound to a view or function that is dropped and created
 // again, or to a retyped column: policies reading such a view or calling such
 // a function, and SQL-standard function bodies (bound at creation) reading
@@ -319,6 +406,7 @@ void recreate_around_replaced(Plan& plan, const std::vector<model::Change>& chan
     for (const auto& [tname, a] : s.tables) {
       const model::Table* b = find_table(plan.to, sname, tname);
       if (b == nullptr) continue;
+      recreate_around_functions(plan, sname, tname, a, *b);
       for (const auto& [name, policy] : a.policies) {
         auto it = b->policies.find(name);
         if (it == b->policies.end() || !(it->second == policy)) continue;

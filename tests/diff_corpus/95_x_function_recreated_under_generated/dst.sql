@@ -1,0 +1,2 @@
+CREATE FUNCTION dbl(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT x*2 $$;
+CREATE TABLE t (v int, g int GENERATED ALWAYS AS (dbl(v)) STORED);
