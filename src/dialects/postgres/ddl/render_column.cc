@@ -296,10 +296,25 @@ void render_column(Plan& plan, const model::Change& change) {
                                     a.generated + ") cannot be put back in place");
   }
   std::vector<std::string> up, down;
-  // Identity off first (it needs NOT NULL), type, default, NOT NULL, identity on.
+  // ADD ... AS IDENTITY on a column that may hold rows: the new sequence
+  // moves past them (it would start at START).
+  auto add_identity = [&](const model::Column& c) {
+    std::string start = "1";
+    if (size_t at = c.identity_sequence.find("start "); at != std::string::npos) {
+      start = c.identity_sequence.substr(at + 6, c.identity_sequence.find(' ', at + 6) - at - 6);
+    }
+    return std::vector<std::string>{alter + " ADD " + identity_clause(c),
+                                    "SELECT setval(pg_get_serial_sequence(" + quote_literal(q) +
+                                        ", " + quote_literal(change.member) +
+                                        "), greatest(coalesce(max(" + col + "), 0) + 1, " +
+                                        quote_literal(start) + "::bigint), false) FROM " + q};
+  };
+  // Identity off first, in a step of its own before sequences are created
+  // (a new sequence may take the identity sequence's name, as serial does).
   if (change.has("identity") && !a.identity.empty() && b.identity.empty()) {
-    up.push_back(alter + " DROP IDENTITY");
-    down.insert(down.begin(), alter + " ADD " + identity_clause(a));
+    DdlStep& s = plan.add(kDisownSequence, "drop identity of column " + label);
+    s.up = {alter + " DROP IDENTITY"};
+    s.down = add_identity(a);
   }
   bool retyped = change.has("type") || change.has("collation");
   if (retyped) {
@@ -401,15 +416,7 @@ void render_column(Plan& plan, const model::Change& change) {
   }
   if (change.has("identity") && !b.identity.empty()) {
     if (a.identity.empty()) {
-      up.push_back(alter + " ADD " + identity_clause(b));
-      // The new sequence starts at START: past the rows already there.
-      std::string start = "1";
-      if (size_t at = b.identity_sequence.find("start "); at != std::string::npos) {
-        start = b.identity_sequence.substr(at + 6, b.identity_sequence.find(' ', at + 6) - at - 6);
-      }
-      up.push_back("SELECT setval(pg_get_serial_sequence(" + quote_literal(q) + ", " +
-                   quote_literal(change.member) + "), greatest(coalesce(max(" + col +
-                   "), 0) + 1, " + quote_literal(start) + "::bigint), false) FROM " + q);
+      for (std::string& sql : add_identity(b)) up.push_back(std::move(sql));
       down.insert(down.begin(), alter + " DROP IDENTITY");
     } else {
       up.push_back(alter + " SET GENERATED " + (b.identity == "always" ? "ALWAYS" : "BY DEFAULT"));
