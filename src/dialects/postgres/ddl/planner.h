@@ -137,6 +137,9 @@ bool function_recreated(const model::Change& change, const model::Function& x,
 // Whether f's body is SQL-standard (BEGIN ATOMIC / RETURN): bound to the
 // objects it reads at creation, which then cannot change under it.
 bool sql_standard_body(const model::Function& f);
+// Whether enum a -> b removes or reorders labels: the type is rebuilt (and
+// the rebuild sets the columns' defaults, both ways).
+bool enum_rebuilt(const model::Type& a, const model::Type& b);
 std::vector<std::string> create_type_statements(const std::string& schema, const std::string& name,
                                                 const model::Type& t);
 std::string drop_type_statement(const std::string& schema, const std::string& name,

@@ -387,7 +387,21 @@ void render_column(Plan& plan, const model::Change& change) {
     up.push_back(alter + " SET DEFAULT " + b.default_expr);
     down.insert(down.begin(), alter + " DROP DEFAULT");
   }
-  if (change.has("default_expr") && !default_around) {
+  // A rebuilt enum sets its columns' defaults itself (before and after the
+  // rebuild the other labels are not valid).
+  bool enum_sets_default = false;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, t] : sc.types) {
+      const model::Schema* other =
+          plan.to.schemas.contains(sname) ? &plan.to.schemas.at(sname) : nullptr;
+      std::string f = deparsed_name(sname, tname);
+      if (other != nullptr && other->types.contains(tname) && (b.type == f || b.type == f + "[]") &&
+          a.type == b.type && enum_rebuilt(t, other->types.at(tname))) {
+        enum_sets_default = true;
+      }
+    }
+  }
+  if (change.has("default_expr") && !default_around && !enum_sets_default) {
     up.push_back(set_default_statement(alter, b));
     down.insert(down.begin(), set_default_statement(alter, a));
   }

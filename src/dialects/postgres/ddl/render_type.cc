@@ -67,8 +67,10 @@ bool stored(const model::Database& db, const std::string& type) {
 }
 
 // Rebuilds enum `schema.name` with `labels`; `db` holds the columns that use it.
-std::vector<std::string> rebuild_enum(const model::Database& db, const std::string& schema,
-                                      const std::string& name,
+// Column defaults come back as `target` has them (the old ones may name a
+// label the new type lacks).
+std::vector<std::string> rebuild_enum(const model::Database& db, const model::Database& target,
+                                      const std::string& schema, const std::string& name,
                                       const std::vector<std::string>& labels) {
   // Functions, domains, indexes and constraints that name the type would
   // keep the old one alive (or compare across the two): keel does not
@@ -97,7 +99,12 @@ std::vector<std::string> rebuild_enum(const model::Database& db, const std::stri
         out.push_back(alter + " TYPE " + q + (array ? "[]" : "") + " USING " +
                       quote_identifier(cname) + (array ? "::text[]::" : "::text::") + q +
                       (array ? "[]" : ""));
-        if (!c.default_expr.empty()) out.push_back(alter + " SET DEFAULT " + c.default_expr);
+        const model::Table* tt = find_table(target, sname, tname);
+        auto tc = tt == nullptr ? nullptr : &tt->columns;
+        if (tc != nullptr && tc->contains(cname) && !tc->at(cname).default_expr.empty() &&
+            tc->at(cname).type == c.type) {
+          out.push_back(alter + " SET DEFAULT " + tc->at(cname).default_expr);
+        }
       }
     }
   }
@@ -106,6 +113,15 @@ std::vector<std::string> rebuild_enum(const model::Database& db, const std::stri
 }
 
 }  // namespace
+
+bool enum_rebuilt(const model::Type& a, const model::Type& b) {
+  if (a.kind != "enum" || b.kind != "enum" || a.labels == b.labels) return false;
+  std::vector<std::string> kept;
+  for (const std::string& l : b.labels) {
+    if (std::find(a.labels.begin(), a.labels.end(), l) != a.labels.end()) kept.push_back(l);
+  }
+  return kept != a.labels;
+}
 
 std::vector<std::string> create_type_statements(const std::string& schema, const std::string& name,
                                                 const model::Type& t) {
@@ -198,19 +214,15 @@ void render_type(Plan& plan, const model::Change& change) {
     s.down = {"COMMENT ON " + type_keyword(a) + " " + q + " IS " + comment_literal(a.comment)};
   }
   if (change.has("labels")) {
-    // Old labels in the same order within the new ones: ADD VALUE each.
-    std::vector<std::string> kept;
-    for (const std::string& l : b.labels) {
-      if (std::find(a.labels.begin(), a.labels.end(), l) != a.labels.end()) kept.push_back(l);
-    }
     DdlStep& s = plan.add(kType, "change values of enum " + label);
-    s.down = rebuild_enum(plan.from, schema, name, a.labels);
+    s.down = rebuild_enum(plan.from, plan.from, schema, name, a.labels);
     if (std::string users = enum_users(plan.from, schema, name); !users.empty()) {
       plan.out.down_caveats.push_back("enum " + label +
                                       ": the reverse cannot remove the new values (" + users +
                                       " use the type): it stops with an error");
     }
-    if (kept == a.labels) {
+    if (!enum_rebuilt(a, b)) {
+      // Old labels in the same order within the new ones: ADD VALUE each.
       std::vector<std::string> current = a.labels;
       for (size_t i = 0; i < b.labels.size(); ++i) {
         const std::string& l = b.labels[i];
@@ -238,7 +250,7 @@ void render_type(Plan& plan, const model::Change& change) {
         plan.out.unsupported.push_back("enum " + label + ": values removed or reordered, and " +
                                        users + " use the type; rebuild it by hand");
       }
-      s.up = rebuild_enum(plan.from, schema, name, b.labels);
+      s.up = rebuild_enum(plan.from, plan.to, schema, name, b.labels);
       s.destructive = true;
       plan.out.warnings.push_back("enum " + label +
                                   ": values removed or reordered: the type is rebuilt and every "
