@@ -316,7 +316,19 @@ void render_column(Plan& plan, const model::Change& change) {
     s.up = {alter + " DROP IDENTITY"};
     s.down = add_identity(a);
   }
-  bool retyped = change.has("type") || change.has("collation");
+  // A type that only moved with its extension (ALTER EXTENSION SET SCHEMA)
+  // is the same type under its new name: nothing to do for the column.
+  bool moved_with_extension = false;
+  for (const auto& [ename, ea] : plan.from.extensions) {
+    auto eb = plan.to.extensions.find(ename);
+    if (eb == plan.to.extensions.end() || ea.schema == eb->second.schema) continue;
+    std::string pa = deparsed_ident(ea.schema) + ".", pb = deparsed_ident(eb->second.schema) + ".";
+    if (a.type.starts_with(pa) && b.type.starts_with(pb) &&
+        a.type.substr(pa.size()) == b.type.substr(pb.size())) {
+      moved_with_extension = true;
+    }
+  }
+  bool retyped = (change.has("type") && !moved_with_extension) || change.has("collation");
   if (retyped) {
     auto refuse = [&](const std::string& why) {
       plan.out.unsupported.push_back("column " + label + ": " + why);
@@ -374,7 +386,7 @@ void render_column(Plan& plan, const model::Change& change) {
     };
     up.push_back(set_type(a, b));
     down.insert(down.begin(), set_type(b, a));
-    if (change.has("type")) {
+    if (change.has("type") && !moved_with_extension) {
       plan.out.warnings.push_back("column " + label + ": type " + a.type + " -> " + b.type +
                                   " may rewrite the table under an ACCESS EXCLUSIVE lock");
       if (std::string why = lossy(a.type, b.type); !why.empty()) {
