@@ -141,6 +141,39 @@ void render_index(Plan& plan, const model::Change& change) {
     s.down = {comment_on(qi, a->comment)};
     return;
   }
+  // Partition indexes attached to a parent index go with it when it is
+  // dropped, and are taken over when one is created. Those the other side
+  // keeps standalone are built again after the parent's DROP (both ways).
+  if ((a == nullptr) != (b == nullptr) && ta != nullptr && tb != nullptr && !on_view) {
+    for (const auto& [sname, sc] : plan.from.schemas) {
+      for (const auto& [tname, pa] : sc.tables) {
+        const model::Table* pb = find_table(plan.to, sname, tname);
+        if (pb == nullptr || pa.parent != schema + "." + change.name) continue;
+        for (const auto& [iname, ia] : pa.indexes) {
+          auto ib = pb->indexes.find(iname);
+          if (ib == pb->indexes.end() || ib->second.definition != ia.definition ||
+              constraint_index(pa, iname)) {
+            continue;
+          }
+          bool attached_a = inherited_index(plan.from, sname, pa, ia);
+          bool attached_b = inherited_index(plan.to, sname, *pb, ib->second);
+          if (attached_a == attached_b) continue;
+          const model::Index& child = attached_a ? ib->second : ia;
+          if (a != nullptr && attached_a) {
+            DdlStep& s = plan.add(
+                kCreateIndex,
+                "create index " + sname + "." + iname + " again (dropped with its parent index)",
+                1);
+            s.up = {create_index_statement(child, false)};
+          } else if (b != nullptr && attached_b) {
+            DdlStep& s = plan.add(kCreateIndex,
+                                  "index " + sname + "." + iname + " attached by the parent's", -1);
+            s.down = {create_index_statement(child, false)};
+          }
+        }
+      }
+    }
+  }
   if (a != nullptr) {
     DdlStep& s = plan.add(kDropIndex, "drop index " + label);
     s.up = {drop(drop_concurrently)};
