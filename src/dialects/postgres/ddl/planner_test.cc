@@ -1,6 +1,7 @@
 // Exact SQL of the PostgreSQL renderer, without a database.
 #include <gtest/gtest.h>
 
+#include "dialects/postgres/ddl/planner.h"
 #include "keel/ddl.h"
 
 namespace keel {
@@ -165,6 +166,33 @@ TEST(PostgresDdl, WarnsWhenAnAddedColumnRewritesTheTable) {
   EXPECT_NE(plan->warnings[0].find("column public.users.token: added with a volatile default"),
             std::string::npos)
       << plan->warnings[0];
+}
+
+TEST(PostgresDdl, FunctionKeysSplitAtTheirArgumentList) {
+  using pg::ddl::split_function_key;
+  EXPECT_EQ(split_function_key("f(a integer)"),
+            (std::pair<std::string, std::string>{"f", "a integer"}));
+  EXPECT_EQ(split_function_key("f(x(a text)"),
+            (std::pair<std::string, std::string>{"f(x", "a text"}));
+  EXPECT_EQ(split_function_key("g(n numeric(10,2), t text)"),
+            (std::pair<std::string, std::string>{"g", "n numeric(10,2), t text"}));
+  EXPECT_EQ(split_function_key("h()"), (std::pair<std::string, std::string>{"h", ""}));
+}
+
+TEST(PostgresDdl, RoundingTypeChangesAreDestructive) {
+  Database from = users(), to = users();
+  from.schemas["public"].tables["users"].columns["score"] =
+      Column{.position = 3, .type = "double precision"};
+  to.schemas["public"].tables["users"].columns["score"] = Column{.position = 3, .type = "integer"};
+  auto refused = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kGateFailed);
+  EXPECT_NE(refused.error().message.find("narrow column public.users.score"), std::string::npos)
+      << refused.error().message;
+  // Widening is not.
+  auto widened = plan_ddl(Dialect::kPostgres, to, from, DdlOptions{});
+  ASSERT_TRUE(widened) << widened.error().to_string();
+  EXPECT_TRUE(widened->destructive.empty());
 }
 
 TEST(PostgresDdl, SqliteIsNotRendered) {
