@@ -340,6 +340,10 @@ void recreate_around_functions(Plan& plan, const std::string& schema, const std:
     DdlStep& r = plan.add(kAddConstraint, "add constraint " + label + "." + cname + " again");
     r.up = {add_constraint_statement(q, cname, c, online || !c.validated)};
     r.down = {drop};
+    if (!c.comment.empty()) {
+      d.down.push_back(constraint_comment(q, cname, c.comment));
+      r.up.push_back(constraint_comment(q, cname, c.comment));
+    }
     if (online) {
       DdlStep& v = plan.add(kAddConstraint, "validate constraint " + label + "." + cname);
       v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(cname)};
@@ -495,6 +499,10 @@ void recreate_foreign_keys_around_keys(Plan& plan) {
         DdlStep& r = plan.add(kCreateIndex, "add foreign key " + key + " again", 1000);
         r.up = {add_constraint_statement(q, cname, c, online || !c.validated)};
         r.down = {drop};
+        if (!c.comment.empty()) {
+          d.down.push_back(constraint_comment(q, cname, c.comment));
+          r.up.push_back(constraint_comment(q, cname, c.comment));
+        }
         if (online) {
           DdlStep& v = plan.add(kAddForeignKey, "validate foreign key " + key);
           v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(cname)};

@@ -3,6 +3,7 @@
 // must be recreated around them, and orders the steps by phase.
 #pragma once
 
+#include <deque>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,7 +64,9 @@ struct Plan {
   const model::Database& to;
   const DdlOptions& options;
   DdlPlan out;
-  std::vector<OrderedStep> steps;
+  // A deque: add() hands out references that must stay valid while later
+  // steps are added.
+  std::deque<OrderedStep> steps;
   // "schema.name" of views (in `from`) dropped and created again around the
   // changes, and of tables whose columns change type or go away.
   std::set<std::string> recreated_views;
@@ -115,6 +118,8 @@ std::string drop_view_statement(const std::string& schema, const std::string& na
                                 const model::View& view);
 std::string identity_clause(const model::Column& column);
 std::string column_definition(const std::string& name, const model::Column& column);
+std::string constraint_comment(const std::string& table, const std::string& name,
+                               const std::string& comment);
 std::string add_constraint_statement(const std::string& table, const std::string& name,
                                      const model::Constraint& c, bool not_valid);
 std::string create_index_statement(const model::Index& index, bool concurrently);

@@ -24,12 +24,6 @@ bool validatable(const model::Constraint& c) {
   return c.type == "check" || c.type == "foreign key";
 }
 
-std::string comment_on(const std::string& table, const std::string& name,
-                       const std::string& comment) {
-  return "COMMENT ON CONSTRAINT " + quote_identifier(name) + " ON " + table + " IS " +
-         comment_literal(comment);
-}
-
 // Another change in this plan adds a foreign key that needs this key in
 // place inside the transactional script.
 bool referenced_by_new_foreign_key(const Plan& plan, const std::string& table,
@@ -53,6 +47,12 @@ bool referenced_by_new_foreign_key(const Plan& plan, const std::string& table,
 }
 
 }  // namespace
+
+std::string constraint_comment(const std::string& table, const std::string& name,
+                               const std::string& comment) {
+  return "COMMENT ON CONSTRAINT " + quote_identifier(name) + " ON " + table + " IS " +
+         comment_literal(comment);
+}
 
 std::string add_constraint_statement(const std::string& table, const std::string& name,
                                      const model::Constraint& c, bool not_valid) {
@@ -113,7 +113,8 @@ void render_constraint(Plan& plan, const model::Change& change) {
                         comment_literal(kept_index->comment));
     }
     std::vector<std::string> attached = {attach};
-    if (!keyed_c.comment.empty()) attached.push_back(comment_on(q, change.member, keyed_c.comment));
+    if (!keyed_c.comment.empty())
+      attached.push_back(constraint_comment(q, change.member, keyed_c.comment));
     DdlStep& s = plan.add(
         kAddConstraint,
         (b != nullptr ? "attach index as constraint " : "detach constraint from index ") + label);
@@ -130,8 +131,8 @@ void render_constraint(Plan& plan, const model::Change& change) {
     std::erase(rest, "comment");
     if (change.has("comment")) {
       DdlStep& s = plan.add(kComment, "comment on constraint " + label);
-      s.up = {comment_on(q, change.member, b->comment)};
-      s.down = {comment_on(q, change.member, a->comment)};
+      s.up = {constraint_comment(q, change.member, b->comment)};
+      s.down = {constraint_comment(q, change.member, a->comment)};
     }
     if (rest.empty()) return;
     if (rest == std::vector<std::string>{"validated"} ||
@@ -142,7 +143,7 @@ void render_constraint(Plan& plan, const model::Change& change) {
         s.no_transaction = true;  // SHARE UPDATE EXCLUSIVE, committed on its own
         s.up = {validate};
         s.down = {drop, add_constraint_statement(q, change.member, *a, true)};
-        if (!a->comment.empty()) s.down.push_back(comment_on(q, change.member, a->comment));
+        if (!a->comment.empty()) s.down.push_back(constraint_comment(q, change.member, a->comment));
         return;
       }
     }
@@ -154,7 +155,7 @@ void render_constraint(Plan& plan, const model::Change& change) {
                           "drop constraint " + label);
     s.up = {drop};
     s.down = {add_constraint_statement(q, change.member, *a, !a->validated)};
-    if (!a->comment.empty()) s.down.push_back(comment_on(q, change.member, a->comment));
+    if (!a->comment.empty()) s.down.push_back(constraint_comment(q, change.member, a->comment));
     auto old_index = ta->indexes.find(change.member);
     if (old_index != ta->indexes.end() && !old_index->second.comment.empty()) {
       s.down.push_back("COMMENT ON INDEX " + qname(schema, change.member) + " IS " +
@@ -192,7 +193,7 @@ void render_constraint(Plan& plan, const model::Change& change) {
   } else {
     s.up = {add_constraint_statement(q, change.member, *b, !b->validated)};
   }
-  if (!b->comment.empty()) s.up.push_back(comment_on(q, change.member, b->comment));
+  if (!b->comment.empty()) s.up.push_back(constraint_comment(q, change.member, b->comment));
   // The index the constraint builds may carry a comment of its own.
   if (index != tb->indexes.end() && !index->second.comment.empty()) {
     s.up.push_back("COMMENT ON INDEX " + qname(schema, change.member) + " IS " +

@@ -139,8 +139,7 @@ std::vector<std::string> create_table_statements(const model::Database& db,
   }
   for (const auto& [cname, c] : t.constraints) {
     if (!c.comment.empty() && !is_foreign_key(c)) {
-      out.push_back("COMMENT ON CONSTRAINT " + quote_identifier(cname) + " ON " + q + " IS " +
-                    comment_literal(c.comment));
+      out.push_back(constraint_comment(q, cname, c.comment));
     }
   }
   for (const auto& [iname, index] : t.indexes) {
@@ -176,8 +175,7 @@ void foreign_key_steps(Plan& plan, const model::Database& db, const std::string&
     std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(cname);
     std::vector<std::string> adds = {add};
     if (!c.comment.empty()) {
-      adds.push_back("COMMENT ON CONSTRAINT " + quote_identifier(cname) + " ON " + q + " IS " +
-                     comment_literal(c.comment));
+      adds.push_back(constraint_comment(q, cname, c.comment));
     }
     if (create) {
       DdlStep& s = plan.add(kAddForeignKey, "add foreign key " + schema + "." + name + "." + cname);
