@@ -1,6 +1,7 @@
 // PostgreSQL DDL renderer: names, small SQL pieces, inherited members.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include "dialects/postgres/ddl/planner.h"
 
@@ -45,6 +46,22 @@ std::string deparsed_ident(const std::string& s) {
 
 std::string deparsed_name(const std::string& schema, const std::string& name) {
   return deparsed_ident(schema) + "." + deparsed_ident(name);
+}
+
+std::string helper_name(const std::string& base, const std::string& suffix,
+                        const std::function<bool(const std::string&)>& taken) {
+  for (int n = 0;; ++n) {
+    std::string tail = suffix + (n == 0 ? "" : std::to_string(n));
+    // 63 bytes at most (the server would cut the suffix off), not cutting a
+    // UTF-8 character in two.
+    size_t keep = std::min(base.size(), 63 - tail.size());
+    while (keep > 0 && keep < base.size() &&
+           (static_cast<unsigned char>(base[keep]) & 0xC0) == 0x80) {
+      --keep;
+    }
+    std::string name = base.substr(0, keep) + tail;
+    if (!taken(name)) return name;
+  }
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {

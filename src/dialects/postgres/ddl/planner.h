@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -90,6 +91,10 @@ std::string comment_literal(const std::string& comment);  // 'text' or NULL
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // "fillfactor=70, autovacuum_enabled=false" (model form) to its entries.
 std::vector<std::string> split_options(const std::string& options);
+// A name for a helper object keel creates for a while: base + suffix, cut
+// to 63 bytes, numbered until `taken` says it is free.
+std::string helper_name(const std::string& base, const std::string& suffix,
+                        const std::function<bool(const std::string&)>& taken);
 // The model's function key "name(args)" split into name and identity arguments.
 std::pair<std::string, std::string> split_function_key(const std::string& key);
 

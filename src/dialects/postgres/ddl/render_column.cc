@@ -333,10 +333,19 @@ void render_column(Plan& plan, const model::Change& change) {
     auto refuse = [&](const std::string& why) {
       plan.out.unsupported.push_back("column " + label + ": " + why);
     };
-    if (!tb->partition_key.empty() && mentions_identifier(tb->partition_key, change.member)) {
-      refuse("it is part of the partition key (" + tb->partition_key +
-             "), which PostgreSQL cannot retype; create a new partitioned table and move the rows");
-      return;
+    // The partition key of this table or of a sub-partitioned partition.
+    std::vector<std::pair<std::string, const model::Table*>> keyed = {{label, tb}};
+    for (const auto& [ds, dn] : descendants(plan.to, schema + "." + change.name)) {
+      keyed.emplace_back(ds + "." + dn, find_table(plan.to, ds, dn));
+    }
+    for (const auto& [name, t] : keyed) {
+      if (t != nullptr && !t->partition_key.empty() &&
+          mentions_identifier(t->partition_key, change.member)) {
+        refuse("it is part of the partition key of " + name + " (" + t->partition_key +
+               "), which PostgreSQL cannot retype; create a new partitioned table and move the "
+               "rows");
+        return;
+      }
     }
     // A table whose row type another table stores cannot change its columns.
     std::string row_type = deparsed_name(schema, change.name);
@@ -425,7 +434,10 @@ void render_column(Plan& plan, const model::Change& change) {
       // ACCESS EXCLUSIVE. The CHECK is added NOT VALID in the transaction;
       // VALIDATE (SHARE UPDATE EXCLUSIVE while it scans), SET NOT NULL and
       // the CHECK's removal run after it, each committed on its own.
-      std::string check = quote_identifier((change.member + "_keel_not_null").substr(0, 63));
+      std::string check =
+          quote_identifier(helper_name(change.member, "_keel_not_null", [&](const std::string& n) {
+            return ta->constraints.contains(n) || tb->constraints.contains(n);
+          }));
       up.push_back("ALTER TABLE " + q + " ADD CONSTRAINT " + check + " CHECK (" + col +
                    " IS NOT NULL) NOT VALID");
       down.insert(down.begin(), "ALTER TABLE " + q + " DROP CONSTRAINT IF EXISTS " + check);

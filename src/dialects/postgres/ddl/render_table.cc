@@ -42,6 +42,21 @@ int depth(const model::Database& db, const model::Table& table, int guard = 0) {
   return d;
 }
 
+// How many foreign keys deep the table references other tables (self
+// references aside): a logged table may not reference an unlogged one, so
+// SET LOGGED goes from the referenced tables out, SET UNLOGGED inward.
+int reference_depth(const model::Database& db, const model::Table& table, int guard = 0) {
+  int d = 0;
+  if (guard > 32) return d;
+  for (const auto& [cname, c] : table.constraints) {
+    const model::Table* target = c.type == "foreign key" ? find_table(db, c.ref_table) : nullptr;
+    if (target != nullptr && target != &table) {
+      d = std::max(d, 1 + reference_depth(db, *target, guard + 1));
+    }
+  }
+  return d;
+}
+
 std::string unlogged(const model::Table& t) {
   return t.persistence == "unlogged" ? "UNLOGGED " : "";
 }
@@ -265,7 +280,14 @@ void render_table(Plan& plan, const model::Change& change) {
     auto set = [&](const model::Table& t) {
       return "ALTER TABLE " + q + (t.persistence == "unlogged" ? " SET UNLOGGED" : " SET LOGGED");
     };
-    alter(kAlterTable, "set persistence of", {set(b)}, {set(a)});
+    // Before the column changes; SET LOGGED referenced tables first, SET
+    // UNLOGGED referencing ones first (the reverse runs the other way).
+    int refs = reference_depth(b.persistence == "unlogged" ? plan.from : plan.to,
+                               b.persistence == "unlogged" ? a : b);
+    DdlStep& s = plan.add(kAlterTable, "set persistence of " + label,
+                          b.persistence == "unlogged" ? -1000 - refs : -2000 + refs);
+    s.up = {set(b)};
+    s.down = {set(a)};
     plan.out.warnings.push_back("table " + label +
                                 ": SET LOGGED/UNLOGGED rewrites the table under an ACCESS "
                                 "EXCLUSIVE lock");
@@ -281,6 +303,16 @@ void render_table(Plan& plan, const model::Change& change) {
       return "ALTER TABLE " + q + (on ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY";
     };
     alter(kCreatePolicy, "forced row level security of", {set(b.rls_forced)}, {set(a.rls_forced)});
+  }
+  if (change.has("partition_bound") && a.parent == b.parent) {
+    const model::Table* parent = find_table(plan.to, b.parent);
+    if (parent != nullptr && parent->partition_key.starts_with("HASH")) {
+      plan.out.unsupported.push_back(
+          "table " + label + ": its hash partition bound changes (" + a.partition_bound + " -> " +
+          b.partition_bound +
+          "); a new modulus overlaps the partitions in place: repartition by hand");
+      return;
+    }
   }
   if (change.has("parent") || change.has("partition_bound")) {
     std::vector<std::string> detach_a, attach_a, detach_b, attach_b;

@@ -35,8 +35,20 @@ std::string enum_users(const model::Database& db, const std::string& schema,
       if (t.kind == "domain" && (t.base_type == f || t.base_type == f + "[]")) {
         users.push_back("domain " + sname + "." + tname);
       }
+      for (const auto& attribute : t.attributes) {
+        if (attribute.type == f || attribute.type == f + "[]") {
+          users.push_back("composite type " + sname + "." + tname);
+          break;
+        }
+      }
     }
     for (const auto& [tname, t] : s.tables) {
+      for (const auto& [cname, c] : t.columns) {
+        if ((c.type == f || c.type == f + "[]") && !t.partition_key.empty() &&
+            mentions_identifier(t.partition_key, cname)) {
+          users.push_back("the partition key of " + sname + "." + tname);
+        }
+      }
       for (const auto& [iname, index] : t.indexes) {
         if (index.definition.find(f) != std::string::npos)
           users.push_back("index " + sname + "." + iname);
@@ -83,7 +95,17 @@ std::vector<std::string> rebuild_enum(const model::Database& db, const model::Da
     return {"DO " + quote_dollar("BEGIN RAISE EXCEPTION '%', " + quote_literal(message) + "; END")};
   }
   std::string q = qname(schema, name);
-  std::string old_name = (name + "__keel_old").substr(0, 63);
+  std::string old_name = helper_name(name, "__keel_old", [&](const std::string& n) {
+    for (const model::Database* d : {&db, &target}) {
+      auto sc = d->schemas.find(schema);
+      if (sc != d->schemas.end() &&
+          (sc->second.types.contains(n) || sc->second.tables.contains(n) ||
+           sc->second.views.contains(n))) {
+        return true;
+      }
+    }
+    return false;
+  });
   std::vector<std::string> out = {"ALTER TYPE " + q + " RENAME TO " + quote_identifier(old_name),
                                   "CREATE TYPE " + q + " AS ENUM (" + labels_list(labels) + ")"};
   std::string f = deparsed_name(schema, name);
