@@ -378,6 +378,42 @@ void recreate_around_functions(Plan& plan, const std::string& schema, const std:
   }
 }
 
+// Unchanged domain CHECKs calling a function dropped and created again: off
+// before it, back after (ALTER DOMAIN ... ADD CONSTRAINT checks the columns).
+void recreate_domain_checks(Plan& plan) {
+  if (plan.recreated_functions.empty()) return;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    auto other = plan.to.schemas.find(sname);
+    if (other == plan.to.schemas.end()) continue;
+    for (const auto& [tname, t] : sc.types) {
+      auto it = other->second.types.find(tname);
+      if (t.kind != "domain" || it == other->second.types.end()) continue;
+      std::string q = qname(sname, tname);
+      for (const auto& [cname, def] : t.checks) {
+        auto kept = it->second.checks.find(cname);
+        if (kept == it->second.checks.end() || kept->second != def) continue;
+        bool calls = false;
+        for (const std::string& f : plan.recreated_functions) {
+          size_t dot = f.find('.');
+          calls = calls || mentions_relation(def, f.substr(0, dot), f.substr(dot + 1));
+        }
+        if (!calls) continue;
+        std::string drop = "ALTER DOMAIN " + q + " DROP CONSTRAINT " + quote_identifier(cname);
+        std::string add =
+            "ALTER DOMAIN " + q + " ADD CONSTRAINT " + quote_identifier(cname) + " " + def;
+        std::string label = sname + "." + tname + "." + cname;
+        DdlStep& d = plan.add(kDropConstraint,
+                              "drop domain constraint " + label + " (its function is recreated)");
+        d.up = {drop};
+        d.down = {add};
+        DdlStep& r = plan.add(kAddConstraint, "add domain constraint " + label + " again");
+        r.up = {add};
+        r.down = {drop};
+      }
+    }
+  }
+}
+
 // Unchanged objects bound to a view or function that is dropped and created
 // again, or to a retyped column: policies reading such a view or calling such
 // a function, and SQL-standard function bodies (bound at creation) reading
@@ -465,13 +501,37 @@ void recreate_foreign_keys_around_keys(Plan& plan) {
         auto kept = b->indexes.find(iname);
         bool same = kept != b->indexes.end() && kept->second.definition == index.definition &&
                     constraint_index(a, iname) == constraint_index(*b, iname);
+        if (same && constraint_index(a, iname)) {
+          // A constraint changed in any way but its comment is dropped and
+          // added again, and its index with it.
+          model::Constraint ca = a.constraints.at(iname), cb = b->constraints.at(iname);
+          ca.comment = cb.comment = "";
+          same = ca == cb;
+        }
         // A constraint that only takes over or lets go of its index keeps it.
-        bool handed = kept != b->indexes.end() && kept->second.definition == index.definition;
+        bool handed = kept != b->indexes.end() && kept->second.definition == index.definition &&
+                      constraint_index(a, iname) != constraint_index(*b, iname);
         if (!same && !handed) dropped[sname + "." + tname].push_back(sorted(index.columns));
       }
     }
   }
-  if (dropped.empty()) return;
+  // Columns whose type changes ("schema.table.column"): a foreign key
+  // between two retyped columns may not hold between the old and the new
+  // type half way (integer -> text on both ends).
+  std::set<std::string> retyped;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, a] : sc.tables) {
+      const model::Table* b = find_table(plan.to, sname, tname);
+      if (b == nullptr) continue;
+      for (const auto& [cname, c] : a.columns) {
+        auto it = b->columns.find(cname);
+        if (it != b->columns.end() && it->second.type != c.type) {
+          retyped.insert(sname + "." + tname + "." + cname);
+        }
+      }
+    }
+  }
+  if (dropped.empty() && retyped.empty()) return;
   for (const auto& [sname, sc] : plan.from.schemas) {
     for (const auto& [tname, a] : sc.tables) {
       const model::Table* b = find_table(plan.to, sname, tname);
@@ -482,11 +542,18 @@ void recreate_foreign_keys_around_keys(Plan& plan) {
         auto kept = b->constraints.find(cname);
         if (kept == b->constraints.end() || !(kept->second == c)) continue;  // changed anyway
         auto keys = dropped.find(c.ref_table);
-        if (keys == dropped.end()) continue;
         auto cols = sorted(c.ref_columns);
-        if (std::find(keys->second.begin(), keys->second.end(), cols) == keys->second.end()) {
-          continue;
+        bool key_dropped =
+            keys != dropped.end() &&
+            std::find(keys->second.begin(), keys->second.end(), cols) != keys->second.end();
+        bool ends_retyped = false;
+        for (const std::string& col : c.columns) {
+          ends_retyped = ends_retyped || retyped.contains(sname + "." + tname + "." + col);
         }
+        for (const std::string& col : c.ref_columns) {
+          ends_retyped = ends_retyped || retyped.contains(c.ref_table + "." + col);
+        }
+        if (!key_dropped && !ends_retyped) continue;
         std::string key = sname + "." + tname + "." + cname;
         if (!plan.recreated_members.insert("foreign key " + key).second) continue;
         std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(cname);
@@ -525,6 +592,7 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
   recreate_around_retyped_columns(p, changes);
   recreate_around_replaced(p, changes);
   recreate_foreign_keys_around_keys(p);
+  recreate_domain_checks(p);
   for (const model::Change& c : changes) {
     switch (c.kind) {
       case ObjectKind::kSchema:

@@ -1,0 +1,11 @@
+create type color as enum ('red','green');
+create type color__keel_old as enum ('x');
+create table t(id int, c color, a int not null default 0);
+create table t__keel_old(id int);
+alter table t add constraint t_a_keel_not_null check (a is not null) not valid;
+create table t2(id int, a int not null, b int);
+alter table t2 add constraint a_keel_not_null check (b > 0);
+alter table t2 add constraint t_a_keel_not_null check (b > -1);
+create table tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1(id int, aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2 bigint not null constraint cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc3 check (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2 > 0));
+create type eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee as enum ('a','c');
+create table u(id int, e eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee);
