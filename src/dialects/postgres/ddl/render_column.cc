@@ -110,6 +110,14 @@ std::string lossy(const std::string& from, const std::string& to) {
            " rounds values";
   }
   if (a == "numeric" && b == "numeric" && mb.size() == 2 && ma.empty()) return "rounds values";
+  // Text parsed into a built-in type keeps the value, not its spelling
+  // ('007' -> 7, ' 1.50' -> 1.50, jsonb spacing). (Types of a schema, such
+  // as enums and domains, are named schema.name: left out.)
+  bool textual = one_of(a, {"text", "character varying", "character"});
+  if (textual && !one_of(b, {"text", "character varying", "character"}) &&
+      b.find('.') == std::string::npos) {
+    return a + " -> " + b + " parses each value: its text form may not come back";
+  }
   bool fractional = one_of(a, {"numeric", "double precision", "real"});
   bool integral = one_of(b, {"smallint", "integer", "bigint"});
   if (fractional && integral) return drops + " (the fraction is rounded away)";
