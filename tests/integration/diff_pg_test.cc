@@ -304,6 +304,14 @@ TEST_F(DiffPg, DestructiveChangesAreRefusedAndListed) {
   EXPECT_NE(r.out.find("DROP TABLE \"public\".\"orders\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("-- DESTRUCTIVE (allowed): drop table public.orders"), std::string::npos)
       << r.out;
+
+  // The reverse brings the table back: the gate is the forward script's.
+  r = run_keel({"diff", "--from", a.url(), "--to", b.url(), "--sql", "--reverse"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("CREATE TABLE \"public\".\"orders\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("DESTRUCTIVE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-- down: table public.orders comes back empty"), std::string::npos)
+      << r.out;
 }
 
 TEST_F(DiffPg, GenerateWritesMigrationsThatApplyAndRollBack) {
