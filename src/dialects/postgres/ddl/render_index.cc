@@ -109,14 +109,12 @@ void render_index(Plan& plan, const model::Change& change) {
   // A unique index under foreign keys that are dropped and added again
   // around it is rebuilt inside their transaction.
   bool under_foreign_key = false;
-  for (const std::string& member : plan.recreated_members) {
-    const std::string prefix = "foreign key ";
-    if (!member.starts_with(prefix) || a == nullptr || !a->unique) continue;
+  if (a != nullptr && a->unique) {
     for (const auto& [sname, sc] : plan.from.schemas) {
       for (const auto& [tname, t] : sc.tables) {
         for (const auto& [cname, c] : t.constraints) {
-          if (member == prefix + sname + "." + tname + "." + cname &&
-              c.ref_table == schema + "." + change.name) {
+          if (c.type == "foreign key" && c.ref_table == schema + "." + change.name &&
+              plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
             under_foreign_key = true;
           }
         }
