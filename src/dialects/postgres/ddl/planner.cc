@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "dialects/postgres/ddl/planner.h"
 #include "dialects/postgres/ddl/postgres_ddl.h"
@@ -235,6 +236,16 @@ void recreate_trigger(Plan& plan, const std::string& schema, const std::string& 
 // Policies and triggers that name a column being retyped must be dropped
 // before ALTER COLUMN TYPE and created again after it.
 void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change>& changes) {
+  // The tables with policies, found once (a change may retype thousands of
+  // columns).
+  std::vector<std::tuple<std::string, std::string, const model::Table*, const model::Table*>>
+      with_policies;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, pa] : sc.tables) {
+      const model::Table* pb = find_table(plan.to, sname, tname);
+      if (!pa.policies.empty() && pb != nullptr) with_policies.emplace_back(sname, tname, &pa, pb);
+    }
+  }
   for (const model::Change& c : changes) {
     if (c.kind != ObjectKind::kColumn || c.action != ChangeAction::kAlter ||
         !(c.has("type") || c.has("collation"))) {
@@ -245,21 +256,17 @@ void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change
     if (a == nullptr || b == nullptr) continue;
     // Policies on this table naming the column, or on any table reading it
     // through a subquery.
-    for (const auto& [sname, sc] : plan.from.schemas) {
-      for (const auto& [tname, pa] : sc.tables) {
-        const model::Table* pb = find_table(plan.to, sname, tname);
-        if (pb == nullptr) continue;
-        bool same = &pa == a;
-        for (const auto& [name, policy] : pa.policies) {
-          auto it = pb->policies.find(name);
-          if (it == pb->policies.end() || !(it->second == policy)) continue;  // changed anyway
-          auto reads = [&](const std::string& expr) {
-            return mentions_identifier(expr, c.member) &&
-                   (same || mentions_relation(expr, c.schema, c.name));
-          };
-          if (reads(policy.using_expr) || reads(policy.check_expr)) {
-            recreate_policy(plan, sname, tname, name, policy, "reads a retyped column");
-          }
+    for (const auto& [sname, tname, pa, pb] : with_policies) {
+      bool same = pa == a;
+      for (const auto& [name, policy] : pa->policies) {
+        auto it = pb->policies.find(name);
+        if (it == pb->policies.end() || !(it->second == policy)) continue;  // changed anyway
+        auto reads = [&](const std::string& expr) {
+          return mentions_identifier(expr, c.member) &&
+                 (same || mentions_relation(expr, c.schema, c.name));
+        };
+        if (reads(policy.using_expr) || reads(policy.check_expr)) {
+          recreate_policy(plan, sname, tname, name, policy, "reads a retyped column");
         }
       }
     }
@@ -586,6 +593,14 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
                      const DdlOptions& options) {
   std::vector<model::Change> changes = model::diff(from, to);
   Plan p(from, to, options);
+  for (const auto& [sname, sc] : from.schemas) {
+    for (const auto& [tname, t] : sc.tables) {
+      for (const auto& [cname, c] : t.columns) {
+        std::string type = c.type.ends_with("[]") ? c.type.substr(0, c.type.size() - 2) : c.type;
+        p.stored_types.emplace(type, sname + "." + tname + "." + cname);
+      }
+    }
+  }
   check_column_order(p);
   find_recreated_functions(p, changes);
   recreate_views(p, changes);

@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -76,6 +77,9 @@ struct Plan {
   std::set<std::string> recreated_members;
   // "schema.name" of functions dropped and created again (either direction).
   std::set<std::string> recreated_functions;
+  // Every column type of `from` (arrays without their []) -> one column
+  // "schema.table.column" that stores it.
+  std::map<std::string, std::string> stored_types;
 
   Plan(const model::Database& f, const model::Database& t, const DdlOptions& o)
       : from(f), to(t), options(o) {}

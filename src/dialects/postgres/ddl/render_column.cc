@@ -356,17 +356,11 @@ void render_column(Plan& plan, const model::Change& change) {
       }
     }
     // A table whose row type another table stores cannot change its columns.
-    std::string row_type = deparsed_name(schema, change.name);
-    for (const auto& [sname, sc] : plan.from.schemas) {
-      for (const auto& [tname, t] : sc.tables) {
-        for (const auto& [cname, c] : t.columns) {
-          if (c.type == row_type || c.type == row_type + "[]") {
-            refuse("column " + sname + "." + tname + "." + cname + " stores the row type of " +
-                   schema + "." + change.name + ", so PostgreSQL cannot retype its columns");
-            return;
-          }
-        }
-      }
+    if (auto it = plan.stored_types.find(deparsed_name(schema, change.name));
+        it != plan.stored_types.end()) {
+      refuse("column " + it->second + " stores the row type of " + schema + "." + change.name +
+             ", so PostgreSQL cannot retype its columns");
+      return;
     }
     // PostgreSQL refuses ALTER TYPE on a column a generated column reads.
     for (const model::Table* t : {ta, tb}) {
