@@ -677,6 +677,31 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
     if (s.step.up.empty() && s.step.down.empty()) continue;
     p.out.steps.push_back(std::move(s.step));
   }
+  // Every relation the transaction alters stays locked until COMMIT, with
+  // its indexes: the server's lock table holds max_locks_per_transaction x
+  // (max_connections + max_prepared_transactions) locks, 6,400 by default.
+  for (bool up : {true, false}) {
+    std::set<std::string> altered;
+    for (const DdlStep& step : p.out.steps) {
+      if (step.no_transaction || step.before_transaction) continue;
+      for (const std::string& sql : up ? step.up : step.down) {
+        static const std::string kAlter = "ALTER TABLE ";
+        if (sql.starts_with(kAlter))
+          altered.insert(sql.substr(kAlter.size(), sql.find(' ', kAlter.size()) - kAlter.size()));
+      }
+    }
+    if (altered.size() > 1000) {
+      (up ? p.out.warnings : p.out.down_caveats)
+          .push_back(
+              std::string(up ? "the script" : "the reverse") + " alters " +
+              std::to_string(altered.size()) +
+              " tables in one transaction, each locked with its indexes until COMMIT: past the "
+              "server's lock table (max_locks_per_transaction x (max_connections + "
+              "max_prepared_transactions), 6,400 by default) it fails with \"out of shared "
+              "memory\" "
+              "and rolls back; split the change or raise max_locks_per_transaction");
+    }
+  }
   if (!p.out.destructive.empty() && !options.allow_destructive) {
     std::string list;
     for (const std::string& d : p.out.destructive) list += "\n  " + d;

@@ -195,6 +195,29 @@ TEST(PostgresDdl, RoundingTypeChangesAreDestructive) {
   EXPECT_TRUE(widened->destructive.empty());
 }
 
+TEST(PostgresDdl, WarnsWhenOneTransactionAltersTooManyTables) {
+  Database from, to;
+  for (int i = 0; i < 1001; ++i) {
+    std::string name = "t" + std::to_string(i);
+    model::Table& a = from.schemas["public"].tables[name];
+    a.kind = "table";
+    a.columns["qty"] = Column{.position = 1, .type = "integer"};
+    model::Table& b = to.schemas["public"].tables[name];
+    b = a;
+    b.columns["qty"].type = "bigint";
+  }
+  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  auto has = [](const std::vector<std::string>& v, const std::string& text) {
+    for (const std::string& s : v) {
+      if (s.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(plan->warnings, "the script alters 1001 tables in one transaction"));
+  EXPECT_TRUE(has(plan->down_caveats, "the reverse alters 1001 tables in one transaction"));
+}
+
 TEST(PostgresDdl, SqliteIsNotRendered) {
   auto plan = plan_ddl(Dialect::kSqlite, Database{}, users(), DdlOptions{});
   ASSERT_FALSE(plan);
