@@ -294,6 +294,32 @@ void find_recreated_functions(Plan& plan, const std::vector<model::Change>& chan
   }
 }
 
+// Drops an unchanged CHECK or foreign key at `drop_phase` and adds it
+// again at `add_phase` (NOT VALID, then VALIDATE after the transaction, on
+// a plain table online), with its comment.
+void recreate_constraint(Plan& plan, const std::string& q, const std::string& label,
+                         const model::Table& table, const std::string& name,
+                         const model::Constraint& c, int drop_phase, int add_phase, int add_rank,
+                         const std::string& why) {
+  std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(name);
+  bool online = plan.options.online && c.validated && table.kind == "table";
+  DdlStep& d = plan.add(drop_phase, "drop constraint " + label + " (" + why + ")");
+  d.up = {drop};
+  d.down = {add_constraint_statement(q, name, c, !c.validated)};
+  DdlStep& r = plan.add(add_phase, "add constraint " + label + " again", add_rank);
+  r.up = {add_constraint_statement(q, name, c, online || !c.validated)};
+  r.down = {drop};
+  if (!c.comment.empty()) {
+    d.down.push_back(constraint_comment(q, name, c.comment));
+    r.up.push_back(constraint_comment(q, name, c.comment));
+  }
+  if (online) {
+    DdlStep& v = plan.add(add_phase, "validate constraint " + label);
+    v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(name)};
+    v.no_transaction = true;
+  }
+}
+
 // Unchanged column defaults, CHECKs and indexes of table a/b that call a
 // function dropped and created again: off before the DROP FUNCTION, back
 // after the CREATE. Generated columns cannot be: refused.
@@ -338,24 +364,8 @@ void recreate_around_functions(Plan& plan, const std::string& schema, const std:
         inherited_constraint(plan.from, a, cname) || !calls(c.definition)) {
       continue;
     }
-    std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(cname);
-    bool online = plan.options.online && c.validated && a.kind == "table";
-    DdlStep& d = plan.add(
-        kDropConstraint, "drop constraint " + label + "." + cname + " (its function is recreated)");
-    d.up = {drop};
-    d.down = {add_constraint_statement(q, cname, c, !c.validated)};
-    DdlStep& r = plan.add(kAddConstraint, "add constraint " + label + "." + cname + " again");
-    r.up = {add_constraint_statement(q, cname, c, online || !c.validated)};
-    r.down = {drop};
-    if (!c.comment.empty()) {
-      d.down.push_back(constraint_comment(q, cname, c.comment));
-      r.up.push_back(constraint_comment(q, cname, c.comment));
-    }
-    if (online) {
-      DdlStep& v = plan.add(kAddConstraint, "validate constraint " + label + "." + cname);
-      v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(cname)};
-      v.no_transaction = true;
-    }
+    recreate_constraint(plan, q, label + "." + cname, a, cname, c, kDropConstraint, kAddConstraint,
+                        0, "its function is recreated");
   }
   for (const auto& [iname, index] : a.indexes) {
     auto it = b.indexes.find(iname);
@@ -563,25 +573,9 @@ void recreate_foreign_keys_around_keys(Plan& plan) {
         if (!key_dropped && !ends_retyped) continue;
         std::string key = sname + "." + tname + "." + cname;
         if (!plan.recreated_members.insert("foreign key " + key).second) continue;
-        std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(cname);
-        bool online = plan.options.online && c.validated && a.kind == "table";
-        DdlStep& d =
-            plan.add(kDropForeignKey, "drop foreign key " + key + " (its referenced key changes)");
-        d.up = {drop};
-        d.down = {add_constraint_statement(q, cname, c, !c.validated)};
-        // After the new key's constraint or unique index (kCreateIndex).
-        DdlStep& r = plan.add(kCreateIndex, "add foreign key " + key + " again", 1000);
-        r.up = {add_constraint_statement(q, cname, c, online || !c.validated)};
-        r.down = {drop};
-        if (!c.comment.empty()) {
-          d.down.push_back(constraint_comment(q, cname, c.comment));
-          r.up.push_back(constraint_comment(q, cname, c.comment));
-        }
-        if (online) {
-          DdlStep& v = plan.add(kAddForeignKey, "validate foreign key " + key);
-          v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(cname)};
-          v.no_transaction = true;
-        }
+        // Added again after the new key's constraint or unique index.
+        recreate_constraint(plan, q, key, a, cname, c, kDropForeignKey, kCreateIndex, 1000,
+                            "its key or its columns change");
       }
     }
   }
