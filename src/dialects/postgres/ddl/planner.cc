@@ -320,18 +320,21 @@ void recreate_constraint(Plan& plan, const std::string& q, const std::string& la
   }
 }
 
+// Whether deparsed SQL calls a function that is dropped and created again.
+bool calls_recreated_function(const Plan& plan, const std::string& text) {
+  for (const std::string& f : plan.recreated_functions) {
+    size_t dot = f.find('.');
+    if (mentions_relation(text, f.substr(0, dot), f.substr(dot + 1))) return true;
+  }
+  return false;
+}
+
 // Unchanged column defaults, CHECKs and indexes of table a/b that call a
 // function dropped and created again: off before the DROP FUNCTION, back
 // after the CREATE. Generated columns cannot be: refused.
 void recreate_around_functions(Plan& plan, const std::string& schema, const std::string& table,
                                const model::Table& a, const model::Table& b) {
-  auto calls = [&](const std::string& text) {
-    for (const std::string& f : plan.recreated_functions) {
-      size_t dot = f.find('.');
-      if (mentions_relation(text, f.substr(0, dot), f.substr(dot + 1))) return true;
-    }
-    return false;
-  };
+  auto calls = [&](const std::string& text) { return calls_recreated_function(plan, text); };
   if (plan.recreated_functions.empty()) return;
   std::string q = qname(schema, table);
   std::string label = schema + "." + table;
@@ -409,12 +412,7 @@ void recreate_domain_checks(Plan& plan) {
       for (const auto& [cname, def] : t.checks) {
         auto kept = it->second.checks.find(cname);
         if (kept == it->second.checks.end() || kept->second != def) continue;
-        bool calls = false;
-        for (const std::string& f : plan.recreated_functions) {
-          size_t dot = f.find('.');
-          calls = calls || mentions_relation(def, f.substr(0, dot), f.substr(dot + 1));
-        }
-        if (!calls) continue;
+        if (!calls_recreated_function(plan, def)) continue;
         std::string drop = "ALTER DOMAIN " + q + " DROP CONSTRAINT " + quote_identifier(cname);
         std::string add =
             "ALTER DOMAIN " + q + " ADD CONSTRAINT " + quote_identifier(cname) + " " + def;
@@ -692,8 +690,7 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
               " tables in one transaction, each locked with its indexes until COMMIT: past the "
               "server's lock table (max_locks_per_transaction x (max_connections + "
               "max_prepared_transactions), 6,400 by default) it fails with \"out of shared "
-              "memory\" "
-              "and rolls back; split the change or raise max_locks_per_transaction");
+              "memory\" and rolls back; split the change or raise max_locks_per_transaction");
     }
   }
   if (!p.out.destructive.empty() && !options.allow_destructive) {

@@ -366,10 +366,9 @@ void render_column(Plan& plan, const model::Change& change) {
     for (const model::Table* t : {ta, tb}) {
       for (const auto& [other, c] : t->columns) {
         if (other != change.member && mentions_identifier(c.generated, change.member)) {
-          plan.out.unsupported.push_back(
-              "column " + label + ": generated column " + other +
-              " reads it, and PostgreSQL cannot change its type under it (drop " + other +
-              ", change the type, add " + other + " back)");
+          refuse("generated column " + other +
+                 " reads it, and PostgreSQL cannot change its type under it (drop " + other +
+                 ", change the type, add " + other + " back)");
           return;
         }
       }

@@ -65,19 +65,6 @@ std::string enum_users(const model::Database& db, const std::string& schema,
   return out;
 }
 
-// Whether a table column holds type `type` (as the server names it), or an
-// array of it.
-bool stored(const model::Database& db, const std::string& type) {
-  for (const auto& [sname, s] : db.schemas) {
-    for (const auto& [tname, t] : s.tables) {
-      for (const auto& [cname, c] : t.columns) {
-        if (c.type == type || c.type == type + "[]") return true;
-      }
-    }
-  }
-  return false;
-}
-
 // Rebuilds enum `schema.name` with `labels`; `db` holds the columns that use it.
 // Column defaults come back as `target` has them (the old ones may name a
 // label the new type lacks).
@@ -289,7 +276,7 @@ void render_type(Plan& plan, const model::Change& change) {
                         std::any_of(t.attributes.begin(), t.attributes.end(), [&](const auto& x) {
                           return x.type == d || x.type == d + "[]";
                         });
-        if (contains && stored(plan.from, deparsed_name(sname, tname))) {
+        if (contains && plan.stored_types.contains(deparsed_name(sname, tname))) {
           plan.out.unsupported.push_back(
               "domain " + label + ": its constraints change while composite type " + sname + "." +
               tname + " holds it and a table stores that type; PostgreSQL cannot check them there");
