@@ -204,8 +204,10 @@ void add_common(CLI::App* command, DiffArgs& args) {
   command->add_option("--from", args.from, "Source schema: URL, env:NAME or manifest FILE")
       ->required();
   command->add_option("--to", args.to, "Target schema: URL, env:NAME or manifest FILE")->required();
-  command->add_flag("--allow-destructive", args.allow_destructive,
-                    "Allow drops of tables, columns, types, sequences (refused otherwise)");
+  command->add_flag(
+      "--allow-destructive", args.allow_destructive,
+      "Allow changes that lose data: drops of tables, columns, types, sequences; enum values "
+      "removed; type changes that round or cut values (refused otherwise)");
   command->add_flag(
       "--offline", args.offline,
       "Plain forms: CREATE INDEX without CONCURRENTLY, constraints validated at once");
@@ -221,7 +223,9 @@ void add_diff(CLI::App& app, GlobalOptions& options, Runner& runner) {
   add_common(command, *args);
   command->add_flag("--sql", args->sql,
                     "Print the PostgreSQL DDL that turns --from into --to (online-safe forms)");
-  command->add_flag("--reverse", args->reverse, "With --sql: print the reverse (down) script");
+  command->add_flag("--reverse", args->reverse,
+                    "With --sql: print the reverse (down) script (not refused as destructive: it "
+                    "brings back what the forward script drops)");
   command->callback([&, args] { runner = [&, args] { return run_diff(options, *args); }; });
 }
 
