@@ -10,6 +10,7 @@
 
 #include "dialects/split.h"
 #include "lint/engine.h"
+#include "util/quote.h"
 #include "util/utf8.h"
 
 namespace keel::lint {
@@ -116,27 +117,98 @@ Parsed parse_statement(std::string_view sql, size_t begin, size_t length) {
   return out;
 }
 
+// True when `text` is COPY ... FROM STDIN: its rows follow it in the script
+// as a psql data stream, not as SQL.
+bool copy_from_stdin(std::string_view text) {
+  size_t start = dialects::skip_space_and_comments(text, 0, true);
+  if (lower(text.substr(start, 4)) != "copy") return false;
+  std::string sql(text);
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  bool found = false;
+  if (result.error == nullptr) {
+    Json tree = Json::parse(result.parse_tree, nullptr, false);
+    const Json& stmts = field(tree, "stmts");
+    const Json& copy = stmts.empty() ? kNull : field(field(stmts[0], "stmt"), "CopyStmt");
+    found = copy.value("is_from", false) && !copy.contains("filename") &&
+            !copy.value("is_program", false);
+  }
+  pg_query_free_parse_result(result);
+  return found;
+}
+
+// Where the rows of a COPY ... FROM STDIN ending at `from` stop: after the
+// line "\." that ends them, or at the end of the script.
+size_t after_copy_data(std::string_view sql, size_t from) {
+  size_t eol = sql.find('\n', from);
+  while (eol != std::string_view::npos) {
+    size_t start = eol + 1;
+    eol = sql.find('\n', start);
+    std::string_view line = sql.substr(start, std::min(eol, sql.size()) - start);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line == "\\.") return std::min(eol, sql.size());
+  }
+  return sql.size();
+}
+
 // Where each statement starts and how long it is: the parser's splitter, or
 // when the script does not parse, the scanner's (so one bad statement does
-// not hide the others). Empty when not even the scanner can split it (an
-// unterminated string or comment): then the whole script is one piece.
+// not hide the others). The scanner keeps a statement open while a
+// parenthesis is: such a statement is cut at the first ';' at or after its
+// syntax error, and the rest is split again. When not even the scanner can
+// split it (an unterminated string or comment), the rest is one piece. The
+// rows after a COPY ... FROM STDIN are skipped (the rule copy-from-stdin
+// reports the statement).
 std::vector<std::pair<size_t, size_t>> split(const std::string& sql) {
   std::vector<std::pair<size_t, size_t>> out;
-  PgQuerySplitResult result = pg_query_split_with_parser(sql.c_str());
-  if (result.error != nullptr) {
-    pg_query_free_split_result(result);
-    result = pg_query_split_with_scanner(sql.c_str());
-  }
-  if (result.error != nullptr) {
-    out.emplace_back(0, sql.size());
-  } else {
-    for (int i = 0; i < result.n_stmts; ++i) {
-      size_t begin = static_cast<size_t>(result.stmts[i]->stmt_location);
-      size_t length = static_cast<size_t>(result.stmts[i]->stmt_len);
-      out.emplace_back(begin, length == 0 ? sql.size() - begin : length);
+  size_t pos = 0;
+  while (pos < sql.size()) {
+    std::string rest = sql.substr(pos);
+    bool scanned = false;
+    PgQuerySplitResult result = pg_query_split_with_parser(rest.c_str());
+    if (result.error != nullptr) {
+      pg_query_free_split_result(result);
+      result = pg_query_split_with_scanner(rest.c_str());
+      scanned = true;
     }
+    if (result.error != nullptr) {
+      pg_query_free_split_result(result);
+      out.emplace_back(pos, sql.size() - pos);
+      break;
+    }
+    size_t covered = pos;
+    size_t next = std::string::npos;
+    for (int i = 0; i < result.n_stmts; ++i) {
+      size_t begin = pos + static_cast<size_t>(result.stmts[i]->stmt_location);
+      size_t length = static_cast<size_t>(result.stmts[i]->stmt_len);
+      if (length == 0) length = sql.size() - begin;
+      out.emplace_back(begin, length);
+      covered = begin + length;
+      if (copy_from_stdin(std::string_view(sql).substr(begin, length))) {
+        next = after_copy_data(sql, covered);
+        break;
+      }
+    }
+    pg_query_free_split_result(result);
+    if (next != std::string::npos) {
+      pos = next;
+      continue;
+    }
+    if (!scanned) break;
+    if (covered < sql.size() && sql[covered] == ';') ++covered;
+    size_t tail = dialects::skip_space_and_comments(sql, covered, true);
+    if (tail >= sql.size()) break;
+    std::string text = sql.substr(tail);
+    PgQueryParseResult parsed = pg_query_parse(text.c_str());
+    size_t end = sql.size();
+    if (parsed.error != nullptr) {
+      size_t at = tail + util::char_to_byte_offset(text, parsed.error->cursorpos);
+      size_t semicolon = sql.find(';', at);
+      if (semicolon != std::string::npos) end = semicolon + 1;
+    }
+    pg_query_free_parse_result(parsed);
+    out.emplace_back(tail, end - tail);
+    pos = end;
   }
-  pg_query_free_split_result(result);
   return out;
 }
 
@@ -159,8 +231,10 @@ void update_state(Context& ctx, const Stmt& stmt) {
     }
   } else if (stmt.kind == "CreateStmt") {
     state.new_tables.insert(Context::table(field(body, "relation")));
+    state.made.tables.insert(Context::table(field(body, "relation")));
   } else if (stmt.kind == "CreateTableAsStmt") {
     state.new_tables.insert(Context::table(field(field(body, "into"), "rel")));
+    state.made.tables.insert(Context::table(field(field(body, "into"), "rel")));
   } else if (stmt.kind == "IndexStmt" && body.contains("idxname")) {
     state.new_indexes[index_name(body)] = Context::table(field(body, "relation"));
   } else if (stmt.kind == "CreateFunctionStmt") {
@@ -183,6 +257,9 @@ void update_state(Context& ctx, const Stmt& stmt) {
       const Json& def = field(cmd, "def");
       if (subtype == "AT_AddColumn") {
         const Json& column = field(def, "ColumnDef");
+        if (!state.new_tables.contains(table)) {
+          state.made.columns.insert(table + "." + column.value("colname", ""));
+        }
         memory.column_types[table + "." + column.value("colname", "")] =
             type_of(field(column, "typeName"));
       } else if (subtype == "AT_AlterColumnType") {
@@ -362,6 +439,14 @@ size_t Context::at(const Json& node) const {
   return stmt_->begin;
 }
 
+std::string Context::sql_table(const Json& range_var) {
+  std::string name = quote_identifier(range_var.value("relname", ""));
+  std::string schema = range_var.value("schemaname", "");
+  return schema.empty() ? name : quote_identifier(schema) + "." + name;
+}
+
+std::string Context::sql_relation() const { return sql_table(field(body(), "relation")); }
+
 std::string Context::table(const Json& range_var) {
   return range_var.value("schemaname", "public") + "." + range_var.value("relname", "");
 }
@@ -377,6 +462,11 @@ std::optional<ColumnType> Context::column_type(const std::string& table,
 
 std::vector<Finding> lint_script(const migrate::Script& script, const LintOptions& options,
                                  Memory* memory) {
+  return lint_paired(script, options, memory, nullptr, nullptr);
+}
+
+std::vector<Finding> lint_paired(const migrate::Script& script, const LintOptions& options,
+                                 Memory* memory, const Made* up_made, Made* made) {
   std::vector<Finding> out;
   MemoryPtr own;
   if (memory == nullptr) {
@@ -385,6 +475,7 @@ std::vector<Finding> lint_script(const migrate::Script& script, const LintOption
   }
   std::vector<size_t> starts = line_starts(script.sql);
   ScriptState state;
+  state.up_made = up_made;
   Context ctx(script, options, state, *memory, out, starts);
   // Statement by statement: parsing each alone is faster than one parse of a
   // big file, and only one parse tree is alive at a time.
@@ -421,6 +512,7 @@ std::vector<Finding> lint_script(const migrate::Script& script, const LintOption
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });
+  if (made != nullptr) *made = std::move(state.made);
   return out;
 }
 

@@ -33,8 +33,17 @@ struct Memory {
   std::set<std::string> proven_not_null;               // "public.t.c"
 };
 
+// What an up script made, which its down script is expected to drop.
+struct Made {
+  std::set<std::string> tables;   // "public.t"
+  std::set<std::string> columns;  // "public.t.c", added to a table that existed before
+};
+
 // Within one script.
 struct ScriptState {
+  // Linting a down script: what its paired up script made; null otherwise.
+  const Made* up_made = nullptr;
+  Made made;                                       // filled while linting, for the down script
   std::set<std::string> new_tables;                // "public.t"
   std::map<std::string, std::string> new_indexes;  // "public.i" -> "public.t"
   std::map<std::string, Volatility> functions;     // created here: "public.f"
@@ -43,6 +52,25 @@ struct ScriptState {
   // The first statement that refuses a transaction (outside BEGIN), if any.
   std::string non_transactional;
   size_t non_transactional_at = 0;
+  // A statement that refuses a transaction outside BEGIN: keel then runs the
+  // file statement by statement.
+  bool runs_without_transaction = false;
+  // Enum values ALTER TYPE ... ADD VALUE added here, and later statements
+  // using one of them (enum-value-used-in-transaction).
+  struct EnumValue {
+    std::string type;   // as written: "mood", "app.mood"
+    std::string label;  // "great"
+    int line = 0;
+    int block = 0;  // line of the explicit BEGIN it ran in; 0 outside one
+  };
+  struct EnumValueUse {
+    size_t value = 0;  // index in enum_values
+    size_t at = 0;
+    bool same_block = false;  // inside the explicit BEGIN the value was added in
+    bool ignored = false;     // "-- keel:ignore" for this statement
+  };
+  std::vector<EnumValue> enum_values;
+  std::vector<EnumValueUse> enum_value_uses;
 };
 
 // The most volatile function of an expression.
@@ -72,13 +100,27 @@ class Context {
   size_t at(const Json& node) const;
 
   int pg_version() const { return options_.pg_version; }
+  // "-- keel:no-transaction": keel runs the script statement by statement.
+  bool no_transaction_directive() const { return script_.directives.no_transaction; }
   ScriptState& state() { return state_; }
   Memory& memory() { return memory_; }
   int line_of(size_t offset) const;
 
   // "public.users" for a RangeVar (default schema public).
   static std::string table(const Json& range_var);
+  // A RangeVar as SQL for fix texts, quoted through quote_identifier as
+  // written: "MyApp"."Users", or "users" when it had no schema.
+  static std::string sql_table(const Json& range_var);
+  // The table of the ALTER TABLE being checked, as SQL.
+  std::string sql_relation() const;
   bool is_new_table(const std::string& table) const { return state_.new_tables.contains(table); }
+  // A down script dropping what its paired up script made ("public.t",
+  // "public.t.c"): expected, not a hazard to running application versions.
+  bool made_by_up(const std::string& table, const std::string& column = "") const {
+    if (state_.up_made == nullptr) return false;
+    return state_.up_made->tables.contains(table) ||
+           (!column.empty() && state_.up_made->columns.contains(table + "." + column));
+  }
 
   VolatilityFound volatility(const Json& expr);
   std::optional<ColumnType> column_type(const std::string& table, const std::string& column);
@@ -142,6 +184,12 @@ std::string refuses_transaction(std::string_view kind, const Json& body);
 // Lock phrases shared by messages.
 std::string access_exclusive(
     const std::string& table);  // "takes an ACCESS EXCLUSIVE lock on T: ..."
+
+// lint_script with the pairing of an up and its down: `made` (may be null)
+// receives what the script made; `up_made`, when linting a down script, is
+// what its up script made.
+std::vector<Finding> lint_paired(const migrate::Script& script, const LintOptions& options,
+                                 Memory* memory, const Made* up_made, Made* made);
 
 // The catalogue (catalogue.cc).
 const std::vector<const Rule*>& all_rules();

@@ -23,12 +23,19 @@ void add(std::vector<Finding>&& found, LintReport& report) {
   ++report.scripts;
 }
 
+// An up script, recording what it made for its down script.
+void lint_up(const migrate::Script& up, const LintOptions& options, Memory& memory, Made& made,
+             LintReport& report) {
+  add(lint_paired(up, options, &memory, nullptr, &made), report);
+}
+
 // A down script sees what its up script left, but does not pass its own
-// changes on to later migrations.
+// changes on to later migrations. Dropping what its up made is what a down
+// is for: drop-table and drop-column do not report it (lock hazards do).
 void lint_down(const migrate::Script& down, const LintOptions& options, const Memory& memory,
-               LintReport& report) {
+               const Made& up_made, LintReport& report) {
   Memory copy = memory;
-  add(lint_script(down, options, &copy), report);
+  add(lint_paired(down, options, &copy, &up_made, nullptr), report);
 }
 
 Result<void> lint_file(const std::string& path, const LintOptions& options, Memory& memory,
@@ -44,8 +51,9 @@ Result<void> lint_file(const std::string& path, const LintOptions& options, Memo
   if (sql.find("-- migrate:up") != std::string::npos) {
     auto sections = migrate::dbmate_sections(path, sql);
     if (!sections) return std::unexpected(sections.error());
-    add(lint_script(sections->first, options, &memory), report);
-    if (sections->second) lint_down(*sections->second, options, memory, report);
+    Made made;
+    lint_up(sections->first, options, memory, made, report);
+    if (sections->second) lint_down(*sections->second, options, memory, made, report);
     return {};
   }
   auto script = migrate::make_script(path, std::move(sql), 1);
@@ -65,8 +73,9 @@ Result<LintReport> lint_paths(const std::vector<std::string>& paths, const LintO
       auto migrations = migrate::load_migrations(path);
       if (!migrations) return std::unexpected(migrations.error());
       for (const migrate::Migration& m : *migrations) {
-        add(lint_script(m.up, options, memory.get()), report);
-        if (m.down) lint_down(*m.down, options, *memory, report);
+        Made made;
+        lint_up(m.up, options, *memory, made, report);
+        if (m.down) lint_down(*m.down, options, *memory, made, report);
       }
     } else if (fs::exists(path, ec)) {
       if (auto ok = lint_file(path, options, *memory, report); !ok) {

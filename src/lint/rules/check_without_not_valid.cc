@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
+#include "util/quote.h"
 
 namespace keel::lint::checks {
 namespace {
@@ -20,7 +21,7 @@ void check(Context& ctx) {
                fmt::format("ADD CONSTRAINT {0} CHECK (...) NOT VALID (a brief lock, no scan; new "
                            "rows are checked); then VALIDATE CONSTRAINT {0} (SHARE UPDATE "
                            "EXCLUSIVE: reads and writes go on)",
-                           name.empty() ? "name" : name));
+                           name.empty() ? "name" : quote_identifier(name)));
   });
 }
 

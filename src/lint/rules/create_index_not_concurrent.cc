@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
+#include "util/quote.h"
 
 namespace keel::lint::checks {
 namespace {
@@ -22,7 +23,7 @@ void check(Context& ctx) {
                   "(keel runs it outside a transaction, and on a retry drops the INVALID index a "
                   "failed build leaves)",
                   ctx.body().value("unique", false) ? "UNIQUE " : "",
-                  name.empty() ? "" : name + " ", table));
+                  name.empty() ? "" : quote_identifier(name) + " ", Context::sql_table(relation)));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ void check(Context& ctx) {
   alter_existing(ctx, [&](const std::string& table, const std::string& subtype, const Json& cmd) {
     if (subtype != "AT_DropColumn") return;
     std::string column = cmd.value("name", "");
+    if (ctx.made_by_up(table, column)) return;  // a down undoing its up
     ctx.report(
         kDropColumn.info.id, ctx.stmt().begin,
         fmt::format("DROP COLUMN {}.{} breaks every running application version that still "

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
+#include "util/quote.h"
 
 namespace keel::lint::checks {
 namespace {
@@ -16,6 +17,10 @@ void check(Context& ctx) {
     const Json& names =
         field(object, "List").contains("items") ? field(field(object, "List"), "items") : object;
     std::string index = dotted(names);
+    std::string sql_index;
+    for (const Json& part : names) {
+      sql_index += (sql_index.empty() ? "" : ".") + quote_identifier(sval(part));
+    }
     std::string qualified = index.find('.') == std::string::npos ? "public." + index : index;
     auto known = ctx.state().new_indexes.find(qualified);
     if (known != ctx.state().new_indexes.end() && ctx.is_new_table(known->second)) continue;
@@ -28,7 +33,7 @@ void check(Context& ctx) {
                            index, table),
                fmt::format("DROP INDEX CONCURRENTLY {}: waits for running queries without "
                            "blocking new ones (keel runs it outside a transaction)",
-                           index));
+                           sql_index));
   }
 }
 

@@ -1,4 +1,5 @@
-// DROP TABLE of a table that existed before the script.
+// DROP TABLE of a table that existed before the script (in a down script:
+// and that its up script did not create).
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
@@ -12,7 +13,7 @@ void check(Context& ctx) {
   for (const Json& object : field(body, "objects")) {
     std::string name = dotted(field(field(object, "List"), "items"));
     std::string table = name.find('.') == std::string::npos ? "public." + name : name;
-    if (ctx.is_new_table(table)) continue;
+    if (ctx.is_new_table(table) || ctx.made_by_up(table)) continue;
     ctx.report(kDropTable.info.id, ctx.stmt().begin,
                fmt::format("DROP TABLE {} breaks every running application version that still "
                            "uses it, and deletes its data for good; it also {}",

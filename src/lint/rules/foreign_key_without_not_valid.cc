@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
+#include "util/quote.h"
 
 namespace keel::lint::checks {
 namespace {
@@ -23,7 +24,9 @@ void check(Context& ctx) {
         fmt::format("ADD CONSTRAINT {} FOREIGN KEY (...) REFERENCES {} (...) NOT VALID (a brief "
                     "lock, no scan; new rows are checked); then VALIDATE CONSTRAINT {} in a "
                     "later statement or migration (SHARE UPDATE EXCLUSIVE on {}: writes go on)",
-                    name.empty() ? "name" : name, referenced, name.empty() ? "name" : name, table));
+                    name.empty() ? "name" : quote_identifier(name),
+                    Context::sql_table(field(c, "pktable")),
+                    name.empty() ? "name" : quote_identifier(name), table));
   });
 }
 

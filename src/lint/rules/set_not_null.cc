@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
+#include "util/quote.h"
 
 namespace keel::lint::checks {
 namespace {
@@ -20,12 +21,12 @@ void check(Context& ctx) {
     std::string fix = fmt::format(
         "ALTER TABLE {0} ADD CONSTRAINT {1} CHECK ({2} IS NOT NULL) NOT VALID; then ALTER TABLE "
         "{0} VALIDATE CONSTRAINT {1} (SHARE UPDATE EXCLUSIVE: reads and writes go on); then ",
-        table, check_name, column);
+        ctx.sql_relation(), quote_identifier(check_name), quote_identifier(column));
     if (ctx.pg_version() >= 12) {
       fix += fmt::format(
           "SET NOT NULL, which PostgreSQL 12+ proves from the constraint without a scan; then "
           "DROP CONSTRAINT {}",
-          check_name);
+          quote_identifier(check_name));
     } else {
       fix +=
           "keep the CHECK constraint instead of SET NOT NULL (PostgreSQL before 12 scans "

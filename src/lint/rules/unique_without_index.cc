@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lint/rules/rules.h"
+#include "util/quote.h"
 
 namespace keel::lint::checks {
 namespace {
@@ -21,9 +22,10 @@ void report(Context& ctx, const std::string& table, const Json& c) {
                 "an exclusion constraint cannot use an existing index: add it in a "
                 "maintenance window, or enforce the rule another way")
           : fmt::format(
-                "CREATE UNIQUE INDEX CONCURRENTLY {0}_idx ON {1} (...); then ALTER TABLE "
-                "{1} ADD CONSTRAINT {0} {2} USING INDEX {0}_idx (a brief lock){3}",
-                name.empty() ? "name" : name, table, kind,
+                "CREATE UNIQUE INDEX CONCURRENTLY {0} ON {1} (...); then ALTER TABLE "
+                "{1} ADD CONSTRAINT {2} {3} USING INDEX {0} (a brief lock){4}",
+                quote_identifier((name.empty() ? "name" : name) + "_idx"), ctx.sql_relation(),
+                name.empty() ? "name" : quote_identifier(name), kind,
                 kind == "PRIMARY KEY" ? "; the columns must already be NOT NULL" : "");
   ctx.report(kUniqueWithoutIndex.info.id, ctx.at(c),
              fmt::format("ADD {}{} on {} builds its index inside ALTER TABLE and {}", kind,
