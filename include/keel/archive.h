@@ -1,22 +1,36 @@
-// keel: the run archive on disk — one JSON line per keel command that
-// touched a database, appended to <[log] dir>/<name>.jsonl — and what a run
-// record holds (secrets masked). The same RunRow goes to the environment's
-// keel.runs / keel_runs table through ledger::Ledger (keel/ledger.h).
+// keel: the run archive on disk — JSON lines per keel command that touched a
+// database, appended to <[log] dir>/<name>.jsonl — and what a run record
+// holds (secrets masked). The same RunRow goes to the environment's
+// keel.runs / keel_runs table through ledger::Ledger (keel/ledger.h) for the
+// commands that change the target (apply, rollback), and for read-only ones
+// only when keel.toml says [log] record_read_only_in_target = true.
 //
-// The line format (one JSON object, keys sorted, no newline inside):
+// A run writes two lines with the same run_id: one when it starts
+// (outcome "running", exit_code and duration_ms null) and one when it ends;
+// the later line of a run_id replaces the earlier. A run killed before its
+// end keeps only the first, and readers call it "interrupted" once its
+// process (pid on host) is gone. The line format (one JSON object, keys
+// sorted, no newline inside):
 //   {"arguments": ["--env", "prod", "apply"], "command": "apply",
 //    "duration_ms": 1234, "environment": "prod", "error": null,
-//    "exit_code": 0, "host": "ci-7", "keel_version": "0.1.0",
-//    "outcome": "ok", "started_at": "2026-11-25T06:30:00Z", "user": "ana",
-//    "version_after": "0004", "version_before": "0003"}
+//    "error_code": null, "exit_code": 0, "host": "ci-7",
+//    "keel_version": "0.1.0", "outcome": "ok", "pid": 4242,
+//    "run_id": "9f86d081884c7d65", "started_at": "2026-11-25T06:30:00Z",
+//    "user": "ana", "version_after": "0004", "version_before": "0003"}
 // environment is the --env name, or the masked URL of a --url run; versions
-// are null when no migration was applied, error is null when none.
-// Each line is appended with one write() on an O_APPEND descriptor, so lines
-// of concurrent keel processes never interleave. Readers skip lines that do
-// not parse (a line cut short by a full disk).
+// are null when no migration was applied; error (Error::to_string(), masked)
+// and error_code (its ErrorCode name: "sql", "connection", ...) are null
+// when none. Lines of older keels have no run_id, pid or error_code.
+// Each line is appended with one write() on an O_APPEND descriptor under an
+// flock, so lines of concurrent keel processes never interleave; when the
+// file does not end with a newline (a writer killed mid-line) the line
+// starts with one, so a torn line never swallows the next record. Readers
+// skip what does not parse, say where (file:line), and recover a record
+// that follows a torn line on the same line (written by an older keel).
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +41,11 @@
 #include "keel/ledger.h"
 
 namespace keel::archive {
+
+// The outcome of a run that is under way, and of one that never closed and
+// whose process is gone.
+inline constexpr std::string_view kRunning = "running";
+inline constexpr std::string_view kInterrupted = "interrupted";
 
 // The outcome of a run from its exit status (error.h's table): 0 "ok";
 // 3 "drift" for the commands whose gate is a comparison (drift, verify),
@@ -60,7 +79,20 @@ ledger::RunRow make_run_row(const std::string& environment, const std::string& c
                             const std::vector<std::string>& arguments,
                             const std::vector<std::string>& secrets);
 
-// The JSON object of one line, and back. Empty versions and error are null.
+// A new run id: 16 random lower-case hex digits.
+std::string new_run_id();
+
+// The name of an error code as recorded in error_code: "usage", "config",
+// "io", "connection", "sql", "unsupported", "internal", "gate_failed".
+std::string error_code_name(ErrorCode code);
+
+// Says "interrupted" of each "running" row whose process is gone: its host
+// is this machine and no keel process has its pid any more. A row from
+// another host, or without a pid, stays "running" (keel cannot tell).
+void mark_interrupted(std::vector<ledger::RunRow>& rows);
+
+// The JSON object of one line, and back. Empty versions and error are null;
+// exit_code and duration_ms are null while the outcome is "running".
 nlohmann::json run_to_json(const ledger::RunRow& row);
 Result<ledger::RunRow> run_from_json(const nlohmann::json& j);
 
@@ -71,9 +103,17 @@ std::string log_path(const std::string& dir, const std::string& name);
 // file when missing.
 Result<void> append_run(const std::string& dir, const std::string& name, const ledger::RunRow& row);
 
-// The newest `limit` runs of <dir>/<name>.jsonl, newest first; none when
-// the file does not exist.
-Result<std::vector<ledger::RunRow>> read_runs(const std::string& dir, const std::string& name,
-                                              int limit);
+// What read_runs found.
+struct RunLog {
+  std::vector<ledger::RunRow> runs;  // newest first (by their first line)
+  std::string path;
+  std::vector<int> unreadable;  // 1-based line numbers of what could not be read, in order
+};
+
+// The newest `limit` runs of <dir>/<name>.jsonl, newest first, each as its
+// last line (the closing one when the run ended); none when the file does
+// not exist. Lines that do not parse are skipped and listed in unreadable.
+// REQUIRES: limit >= 0.
+Result<RunLog> read_runs(const std::string& dir, const std::string& name, int limit);
 
 }  // namespace keel::archive

@@ -58,6 +58,8 @@
 //
 //   [log]
 //   dir = ".keel/log"                  # <dir>/<env>.jsonl, one line per command run
+//   record_read_only_in_target = false # also record read-only runs (baseline, drift,
+//                                      # status, validate, plan, verify, lint) in keel.runs
 #pragma once
 
 #include <chrono>
@@ -142,6 +144,9 @@ struct IntegrityConfig {
 
 struct LogConfig {
   std::string dir = ".keel/log";
+  // Read-only commands write nothing to the database they read unless this
+  // is set: then their runs go to keel.runs / keel_runs too.
+  bool record_read_only_in_target = false;
 };
 
 struct Config {

@@ -13,6 +13,8 @@
 //
 // A receiver verifies the signature over the raw body bytes it received.
 // Events: migration.applied, migration.failed, parity.locked, parity.drifted,
+// parity.error (an environment keel verify could not read: "reference",
+// "error" (masked) and "error_code" in the body, schema_hash empty),
 // rollback.completed, rollback.aborted.
 //
 // Only http and https are allowed. The URL may hold user:password and a

@@ -56,7 +56,9 @@ Result<Verdict> verify_one(const Config& config, const std::string& environment,
 // [parity] environments, each against the reference (the first, or
 // [parity] reference), whose own verdict is LOCKED as the reference. An
 // environment that cannot be read gets a Verdict with its error; the others
-// are still verified.
+// are still verified. When the reference cannot be read, every environment
+// gets a Verdict with an error (the reference's own, the others "not
+// compared"). An error result is left for a bad [parity] config.
 Result<std::vector<Verdict>> verify_all(const Config& config, const Options& options);
 
 }  // namespace keel::verify

@@ -73,12 +73,15 @@ TEST(ArchiveTest, LinesAppendAndReadBackNewestFirstSkippingABrokenLine) {
   ASSERT_TRUE(append_run(dir + "/log", "prod", row).has_value());
   // A line cut short (a full disk) is skipped by readers.
   std::ofstream(log_path(dir + "/log", "prod"), std::ios::app) << "{\"command\": \"app\n";
-  row.command = "status";
+  row.command = "status";  // another run
+  row.run_id = new_run_id();
   row.version_before = "0004";
   ASSERT_TRUE(append_run(dir + "/log", "prod", row).has_value());
 
-  auto runs = read_runs(dir + "/log", "prod", 10);
-  ASSERT_TRUE(runs.has_value()) << runs.error().to_string();
+  auto log = read_runs(dir + "/log", "prod", 10);
+  ASSERT_TRUE(log.has_value()) << log.error().to_string();
+  EXPECT_EQ(log->unreadable, std::vector<int>{2});
+  auto runs = &log->runs;
   ASSERT_EQ(runs->size(), 2u);
   EXPECT_EQ((*runs)[0].command, "status");
   EXPECT_EQ((*runs)[1].command, "apply");
@@ -90,10 +93,10 @@ TEST(ArchiveTest, LinesAppendAndReadBackNewestFirstSkippingABrokenLine) {
   EXPECT_EQ((*runs)[1].keel_version, KEEL_VERSION);
   auto limited = read_runs(dir + "/log", "prod", 1);
   ASSERT_TRUE(limited.has_value());
-  EXPECT_EQ(limited->size(), 1u);
+  EXPECT_EQ(limited->runs.size(), 1u);
   auto none = read_runs(dir + "/log", "staging", 10);
   ASSERT_TRUE(none.has_value());
-  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(none->runs.empty());
   std::filesystem::remove_all(dir);
 }
 

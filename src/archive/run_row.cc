@@ -1,8 +1,15 @@
-// A run record: outcome, masked arguments, who/where/when.
+// A run record: outcome, masked arguments, who/where/when, and whether a
+// run that never closed is still running.
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <random>
+#include <sstream>
 
 #include "keel/archive.h"
 #include "keel/migrate.h"
@@ -69,7 +76,73 @@ ledger::RunRow make_run_row(const std::string& environment, const std::string& c
   row.host = at == std::string::npos ? std::string() : who.substr(at + 1);
   row.keel_version = KEEL_VERSION;
   row.started_at = utc_now();
+  row.run_id = new_run_id();
+  row.pid = static_cast<int64_t>(::getpid());
   return row;
+}
+
+std::string new_run_id() {
+  std::random_device device;
+  std::uniform_int_distribution<uint32_t> part;
+  return fmt::format("{:08x}{:08x}", part(device), part(device));
+}
+
+std::string error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kUsage:
+      return "usage";
+    case ErrorCode::kConfig:
+      return "config";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kConnection:
+      return "connection";
+    case ErrorCode::kSql:
+      return "sql";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kInternal:
+      return "internal";
+    case ErrorCode::kGateFailed:
+      return "gate_failed";
+  }
+  return "internal";
+}
+
+namespace {
+
+// Whether a keel process with this pid runs on this machine. /proc (where
+// there is one) tells a zombie (killed, not yet reaped) and a pid reused by
+// another program apart; elsewhere kill(pid, 0) alone decides.
+bool keel_process_alive(int64_t pid) {
+  if (pid <= 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (stat) {
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // "<pid> (<comm>) <state> ...": comm may hold ')' itself, so the last one.
+    size_t open = text.find('(');
+    size_t close = text.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= text.size()) {
+      return false;
+    }
+    std::string comm = text.substr(open + 1, close - open - 1);
+    char state = text[close + 2];
+    return comm.starts_with("keel") && state != 'Z' && state != 'X';
+  }
+  if (std::ifstream("/proc/self/stat")) return false;  // /proc works: the pid is gone
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+void mark_interrupted(std::vector<ledger::RunRow>& rows) {
+  std::string who = migrate::default_applied_by();
+  size_t at = who.rfind('@');
+  const std::string host = at == std::string::npos ? std::string() : who.substr(at + 1);
+  for (ledger::RunRow& row : rows) {
+    if (row.outcome != kRunning || row.pid <= 0 || row.host != host) continue;
+    if (!keel_process_alive(row.pid)) row.outcome = std::string(kInterrupted);
+  }
 }
 
 }  // namespace keel::archive

@@ -67,11 +67,19 @@ void add_generate(CLI::App& app, GlobalOptions& options, Runner& runner);
 // Runs the subcommand `command` and returns its exit status. When the
 // command touches a database (baseline, drift, apply, validate, status,
 // rollback, plan, verify; lint with --url/--env) and its target resolves,
-// the run is recorded (record.cc): a row in the environment's keel.runs /
-// keel_runs and a line in <[log] dir>/<env>.jsonl; `verify --all` records on
-// each of [parity] environments. `arguments`: the command line after
-// "keel" (masked before recording). A failure to record is a warning.
+// the run is recorded (record.cc): a line in <[log] dir>/<env>.jsonl at its
+// start and one at its end; for apply and rollback (and the others when
+// [log] record_read_only_in_target is set) also a row in the environment's
+// keel.runs / keel_runs, inserted at the start and closed at the end.
+// `verify --all` records on each of [parity] environments. `arguments`: the
+// command line after "keel" (masked before recording). A failure to record
+// is a warning.
 int run_recorded(const GlobalOptions& options, const std::string& command,
                  const std::vector<std::string>& arguments, const Runner& runner);
+
+// The error a run failed with, for its record (record.cc): report() calls it
+// for every error it prints; verify --all for the environment an error
+// concerns (which then wins over the last printed one for that environment).
+void remember_error(const Error& error, const std::string& environment = {});
 
 }  // namespace keel::cli

@@ -11,6 +11,7 @@ Result<Config> load(const GlobalOptions& options) {
 }
 
 int report(const GlobalOptions& options, const Error& error) {
+  remember_error(error);  // for the run's record (record.cc)
   if (options.json()) {
     nlohmann::json j = {{"error",
                          {{"code", exit_status(error.code)},

@@ -1,12 +1,18 @@
 // The run archive around every database-touching command: the newest
-// applied version read before and after the command, then one row in the
-// environment's keel.runs / keel_runs and one line in <[log] dir>/<env>.jsonl.
+// applied version read before and after the command, a line in
+// <[log] dir>/<env>.jsonl when the run starts (outcome "running") and one
+// when it ends, with the same run id. Commands that change the target
+// (apply, rollback) also get a row in its keel.runs / keel_runs, inserted
+// at the start and closed at the end, so a killed run leaves a trace there
+// too; read-only commands write nothing to the database they read unless
+// keel.toml says [log] record_read_only_in_target = true.
 // Recording never changes the command's exit status: a failure is a warning.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -28,11 +34,30 @@ struct Recorded {
   std::string version_before;
 };
 
+// The errors the run failed with: the last one report() printed, and per
+// environment the ones verify --all met (remember_error).
+struct RememberedErrors {
+  std::optional<Error> last;
+  std::map<std::string, Error> by_environment;
+};
+
+RememberedErrors& remembered() {
+  static RememberedErrors errors;
+  return errors;
+}
+
 bool is_recorded(const GlobalOptions& options, const std::string& command) {
   static const std::set<std::string> kCommands = {"baseline", "drift",    "apply", "validate",
                                                   "status",   "rollback", "plan",  "verify"};
   if (command == "lint") return !options.url.empty() || !options.env.empty();
   return kCommands.contains(command);
+}
+
+// The commands that change the database they act on. plan rolls back all
+// it does, and verify writes only its verdict (keel.parity, verify.cc): both
+// are read-only here.
+bool changes_target(const std::string& command) {
+  return command == "apply" || command == "rollback";
 }
 
 std::string table_name(Dialect dialect) {
@@ -74,9 +99,10 @@ std::vector<Recorded> targets(const Config& config, const GlobalOptions& options
 }
 
 // Opens the ledger (a missing SQLite file stays missing: the ledger never
-// creates it) and reads the version before the command.
-void open(Recorded& r) {
-  auto ledger = ledger::open_ledger(r.url);
+// creates it; a reading ledger cannot write) and reads the version before
+// the command.
+void open(Recorded& r, ledger::Access access) {
+  auto ledger = ledger::open_ledger(r.url, access);
   if (!ledger) {
     r.ledger_error = ledger.error();
     return;
@@ -91,28 +117,75 @@ void open(Recorded& r) {
   }
 }
 
-void record(Recorded& r, ledger::RunRow row, const std::string& log_dir) {
+void append(const std::string& log_dir, const Recorded& r, const ledger::RunRow& row) {
+  if (auto ok = archive::append_run(log_dir, r.log_name, row); !ok) {
+    warn(archive::log_path(log_dir, r.log_name), ok.error());
+  }
+}
+
+// The start of the run: its "running" line, and its row when recorded in
+// the target.
+void start(Recorded& r, ledger::RunRow row, const std::string& log_dir, bool in_target) {
   row.environment = r.environment;
   row.version_before = r.version_before;
+  if (in_target && r.ledger) {
+    // A failure here is said at the end, unless closing the row works.
+    if (auto ok = r.ledger->record_run(row); !ok) r.ledger_error = ok.error();
+  }
+  append(log_dir, r, row);
+}
+
+// The error the run failed with on this environment, masked.
+void fill_error(ledger::RunRow& row, const std::string& environment,
+                const std::vector<std::string>& secrets) {
+  if (row.exit_code == kExitOk) return;
+  const RememberedErrors& errors = remembered();
+  const Error* error = nullptr;
+  if (auto it = errors.by_environment.find(environment); it != errors.by_environment.end()) {
+    error = &it->second;
+  } else if (errors.last) {
+    error = &*errors.last;
+  }
+  if (error == nullptr) return;
+  row.error = mask_secrets(error->to_string(), secrets);
+  row.error_code = archive::error_code_name(error->code);
+}
+
+// The end of the run: the closing line, and the row closed when recorded in
+// the target.
+void finish(Recorded& r, ledger::RunRow row, const std::string& log_dir, bool in_target,
+            const std::vector<std::string>& secrets) {
+  row.environment = r.environment;
+  row.version_before = r.version_before;
+  fill_error(row, r.environment, secrets);
   if (r.ledger) {
     auto version = r.ledger->latest_version();
     if (version) {
       row.version_after = version->value_or("");
-      if (auto ok = r.ledger->record_run(row); !ok) r.ledger_error = ok.error();
-    } else {
+      if (in_target) {
+        auto ok = r.ledger->finish_run(row);
+        r.ledger_error = ok ? std::nullopt : std::optional<Error>(ok.error());
+      }
+    } else if (in_target) {
       r.ledger_error = version.error();
     }
   }
   // When the ledger could not even open and the command failed, the
   // command's own error already says why the database was out of reach.
   bool said = !r.ledger && row.exit_code == kExitOperational;
-  if (r.ledger_error && !said) warn(table_name(r.url.dialect), *r.ledger_error);
-  if (auto ok = archive::append_run(log_dir, r.log_name, row); !ok) {
-    warn(archive::log_path(log_dir, r.log_name), ok.error());
-  }
+  if (in_target && r.ledger_error && !said) warn(table_name(r.url.dialect), *r.ledger_error);
+  append(log_dir, r, row);
 }
 
 }  // namespace
+
+void remember_error(const Error& error, const std::string& environment) {
+  if (environment.empty()) {
+    remembered().last = error;
+  } else {
+    remembered().by_environment.insert_or_assign(environment, error);
+  }
+}
 
 int run_recorded(const GlobalOptions& options, const std::string& command,
                  const std::vector<std::string>& arguments, const Runner& runner) {
@@ -122,20 +195,25 @@ int run_recorded(const GlobalOptions& options, const std::string& command,
   std::vector<Recorded> recorded = targets(*config, options, command, arguments);
   if (recorded.empty()) return runner();
 
+  const bool in_target = changes_target(command) || config->log.record_read_only_in_target;
   std::vector<std::string> secrets = archive::config_secrets(*config);
   for (const Recorded& r : recorded) secrets.push_back(r.url.password);
   ledger::RunRow row = archive::make_run_row("", command, arguments, secrets);
-  for (Recorded& r : recorded) open(r);
+  for (Recorded& r : recorded) open(r, in_target ? ledger::Access::kWrite : ledger::Access::kRead);
 
   row.started_at = archive::utc_now();
-  auto start = std::chrono::steady_clock::now();
+  row.outcome = std::string(archive::kRunning);
+  row.exit_code = -1;
+  for (Recorded& r : recorded) start(r, row, config->log.dir, in_target);
+
+  auto begin = std::chrono::steady_clock::now();
   int status = runner();
   row.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
+                        std::chrono::steady_clock::now() - begin)
                         .count();
   row.exit_code = status;
   row.outcome = archive::outcome_name(command, status);
-  for (Recorded& r : recorded) record(r, row, config->log.dir);
+  for (Recorded& r : recorded) finish(r, row, config->log.dir, in_target, secrets);
   return status;
 }
 

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/differences.h"
+#include "keel/archive.h"
 #include "keel/environment.h"
 #include "keel/notify.h"
 
@@ -19,6 +20,49 @@ struct VerifyArgs {
   bool all = false;
   bool no_baseline = false;
 };
+
+// parity.error: an environment that could not be verified (unreachable,
+// or the reference could not be read). Its error text is masked.
+void notify_error(const GlobalOptions& options, const Config& config,
+                  const std::string& environment, const std::string& reference,
+                  const Error& error) {
+  notify_event(options, config, "parity.error",
+               notify::event_body(
+                   "parity.error", environment, {}, "",
+                   {{"reference", reference},
+                    {"error", mask_secrets(error.to_string(), archive::config_secrets(config))},
+                    {"error_code", archive::error_code_name(error.code)}}));
+}
+
+// The last line: LOCKED; BROKEN, naming the environments that could not be
+// verified too; or UNKNOWN, naming them.
+std::string summary(const std::vector<verify::Verdict>& verdicts) {
+  size_t drifted = 0;
+  std::string unverified;  // "staging, prod"
+  size_t unverified_count = 0;
+  for (const auto& v : verdicts) {
+    if (v.error) {
+      unverified += (unverified.empty() ? "" : ", ") + v.environment;
+      ++unverified_count;
+    } else if (!v.locked) {
+      ++drifted;
+    }
+  }
+  const size_t n = verdicts.size();
+  const char* s = n == 1 ? "" : "s";
+  if (drifted > 0 && unverified_count > 0) {
+    return fmt::format(
+        "PARITY BROKEN: {} of {} environment{} DRIFTED, {} could not be verified ({})", drifted, n,
+        s, unverified_count, unverified);
+  }
+  if (drifted > 0)
+    return fmt::format("PARITY BROKEN: {} of {} environment{} DRIFTED", drifted, n, s);
+  if (unverified_count > 0) {
+    return fmt::format("PARITY UNKNOWN: {} of {} environment{} could not be verified ({})",
+                       unverified_count, n, s, unverified);
+  }
+  return fmt::format("PARITY LOCKED: {} environment{} verified", n, s);
+}
 
 nlohmann::json verdict_json(const verify::Verdict& v) {
   nlohmann::json j = {{"environment", v.environment},
@@ -91,9 +135,14 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
     note(options, fmt::format("reading reference {} ...", mask_url(args.against)));
     auto reference = load_reference(args.against, *config, reference_label);
     if (!reference) return report(options, reference.error());
-    auto verdict = verify::verify_one(*config, options.url.empty() ? options.env : "", *target,
-                                      *reference, reference_label, verify_options);
-    if (!verdict) return report(options, verdict.error());
+    const std::string environment = options.url.empty() ? options.env : "";
+    auto verdict = verify::verify_one(*config, environment, *target, *reference, reference_label,
+                                      verify_options);
+    if (!verdict) {
+      notify_error(options, *config, environment.empty() ? target->masked : environment,
+                   reference_label, verdict.error());
+      return report(options, verdict.error());
+    }
     verdicts.push_back(std::move(*verdict));
   }
 
@@ -101,6 +150,8 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
   for (const verify::Verdict& v : verdicts) {
     if (v.error) {
       if (status == kExitOk) status = exit_status(v.error->code);
+      remember_error(*v.error, v.environment);  // for this environment's run record
+      notify_error(options, *config, v.environment, v.reference, *v.error);
       continue;
     }
     if (!v.locked) status = kExitGate;
@@ -121,22 +172,7 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
     print_json({{"locked", status == kExitOk}, {"environments", std::move(list)}});
   } else {
     for (const auto& v : verdicts) print_verdict(v);
-    size_t drifted = 0;
-    for (const auto& v : verdicts) drifted += !v.error && !v.locked;
-    if (status == kExitOk) {
-      std::cout << fmt::format("PARITY LOCKED: {} environment{} verified\n", verdicts.size(),
-                               verdicts.size() == 1 ? "" : "s");
-    } else if (drifted > 0) {
-      std::cout << fmt::format("PARITY BROKEN: {} of {} environment{} DRIFTED\n", drifted,
-                               verdicts.size(), verdicts.size() == 1 ? "" : "s");
-    } else {
-      std::cout << fmt::format(
-          "PARITY UNKNOWN: {} of {} environment{} could not be verified\n",
-          verdicts.size() - drifted -
-              static_cast<size_t>(std::count_if(verdicts.begin(), verdicts.end(),
-                                                [](const verify::Verdict& v) { return v.locked; })),
-          verdicts.size(), verdicts.size() == 1 ? "" : "s");
-    }
+    std::cout << summary(verdicts) << "\n";
   }
   // Drift outranks an unreachable environment: both fail the pipeline.
   for (const auto& v : verdicts) {

@@ -514,12 +514,17 @@ Result<void> parse_integrity(const toml::node& node, Config& config, const std::
 }
 
 Result<void> parse_log(const toml::node& node, Config& config, const std::string& source) {
-  auto table = section_table(node, "[log]", {"dir"}, source);
+  auto table = section_table(node, "[log]", {"dir", "record_read_only_in_target"}, source);
   if (!table) return std::unexpected(table.error());
   if (const toml::node* n = (*table)->get("dir")) {
     auto v = get_string(*n, "dir", source);
     if (!v) return std::unexpected(v.error());
     config.log.dir = *v;
+  }
+  if (const toml::node* n = (*table)->get("record_read_only_in_target")) {
+    auto v = get_bool(*n, "record_read_only_in_target", source);
+    if (!v) return std::unexpected(v.error());
+    config.log.record_read_only_in_target = *v;
   }
   return {};
 }

@@ -4,20 +4,22 @@
 namespace keel {
 // Each dialect's ledger, in src/dialects/<dialect>/ledger.cc.
 namespace pg {
-Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url);
+Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url,
+                                                    ledger::Access access);
 }
 namespace sqlite {
-Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url);
+Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url,
+                                                    ledger::Access access);
 }
 
 namespace ledger {
 
-Result<std::unique_ptr<Ledger>> open_ledger(const ConnectionUrl& url) {
+Result<std::unique_ptr<Ledger>> open_ledger(const ConnectionUrl& url, Access access) {
   switch (url.dialect) {
     case Dialect::kPostgres:
-      return pg::open_ledger(url);
+      return pg::open_ledger(url, access);
     case Dialect::kSqlite:
-      return sqlite::open_ledger(url);
+      return sqlite::open_ledger(url, access);
   }
   return fail(ErrorCode::kInternal, "unknown dialect");
 }

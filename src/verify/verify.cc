@@ -118,8 +118,28 @@ Result<std::vector<Verdict>> verify_all(const Config& config, const Options& opt
   if (!reference_url) return std::unexpected(reference_url.error());
   say(options, fmt::format("capturing the reference {} ...", reference_env));
   auto reference = capture_manifest(*reference_url, config);
-  if (!reference) return std::unexpected(reference.error());
   const std::string reference_label = "env:" + reference_env;
+  if (!reference) {
+    // No verdict for anyone: each environment says why, so that the summary
+    // and the parity.error events name them all.
+    std::vector<Verdict> verdicts;
+    for (const std::string& env : parity.environments) {
+      auto url = resolve_target(config, env, "");
+      if (!url) return std::unexpected(url.error());
+      Verdict failed;
+      failed.environment = env;
+      failed.label = url->masked;
+      failed.reference = reference_label;
+      failed.is_reference = env == reference_env;
+      failed.error = reference.error();
+      if (env != reference_env) {
+        failed.error->message = fmt::format("not compared: the reference {} could not be read: {}",
+                                            reference_env, reference.error().message);
+      }
+      verdicts.push_back(std::move(failed));
+    }
+    return verdicts;
+  }
 
   std::vector<Verdict> verdicts;
   for (const std::string& env : parity.environments) {

@@ -62,13 +62,20 @@ std::vector<std::string> strings_of(const char* json_text) {
   return out;
 }
 
+// The columns of keel.runs after `env` that an older keel did not create;
+// ensure_runs() adds them.
+constexpr std::string_view kRunsAddedColumns =
+    "ADD COLUMN IF NOT EXISTS run_id text, ADD COLUMN IF NOT EXISTS pid bigint,"
+    " ADD COLUMN IF NOT EXISTS error_code text";
+
 class PgLedger final : public ledger::Ledger {
  public:
-  PgLedger(std::unique_ptr<pqxx::connection> conn, ConnectionUrl url)
-      : conn_(std::move(conn)), url_(std::move(url)) {}
+  PgLedger(std::unique_ptr<pqxx::connection> conn, ConnectionUrl url, ledger::Access access)
+      : conn_(std::move(conn)), url_(std::move(url)), access_(access) {}
 
   // Session settings: no NOTICEs for IF NOT EXISTS, and bounded waits, so
-  // that recording a run never hangs the command that finished.
+  // that recording a run never hangs the command that finished. A reading
+  // ledger's session is read-only: it cannot create anything.
   Result<void> setup() {
     return guarded([&]() -> Result<void> {
       pqxx::nontransaction tx(*conn_, "keel ledger");
@@ -76,33 +83,42 @@ class PgLedger final : public ledger::Ledger {
           "SELECT set_config('client_min_messages', 'warning', false), "
           "set_config('application_name', $1, false), "
           "set_config('lock_timeout', '5s', false), "
-          "set_config('statement_timeout', '10s', false)",
-          "keel");
+          "set_config('statement_timeout', '10s', false), "
+          "set_config('default_transaction_read_only', $2, false)",
+          "keel", access_ == ledger::Access::kRead ? "on" : "off");
       return {};
     });
   }
 
   Result<void> record_run(const ledger::RunRow& row) override {
-    if (auto ok = ensure_tables(); !ok) return ok;
+    if (auto ok = ensure_runs(); !ok) return ok;
     return guarded([&]() -> Result<void> {
       pqxx::work tx(*conn_, "keel ledger");
-      tx.exec_params("INSERT INTO " + table(kRunsTable) +
-                         " (env, command, arguments, version_before, version_after, outcome,"
-                         " exit_code, duration_ms, user_name, host_name, keel_version, started_at,"
-                         " error)"
-                         " VALUES ($1, $2, $3::jsonb, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8,"
-                         " $9, $10, $11, $12::timestamptz, NULLIF($13, ''))",
-                     row.environment, row.command, nlohmann::json(row.arguments).dump(),
-                     row.version_before, row.version_after, row.outcome, row.exit_code,
-                     row.duration_ms, row.user, row.host, row.keel_version, row.started_at,
-                     row.error);
+      insert_run(tx, row);
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<void> finish_run(const ledger::RunRow& row) override {
+    if (auto ok = ensure_runs(); !ok) return ok;
+    return guarded([&]() -> Result<void> {
+      pqxx::work tx(*conn_, "keel ledger");
+      pqxx::result r =
+          tx.exec_params("UPDATE " + table(kRunsTable) +
+                             " SET outcome = $2, exit_code = $3, duration_ms = $4,"
+                             " version_after = NULLIF($5, ''), error = NULLIF($6, ''),"
+                             " error_code = NULLIF($7, ''), recorded_at = now() WHERE run_id = $1",
+                         row.run_id, row.outcome, row.exit_code, row.duration_ms, row.version_after,
+                         row.error, row.error_code);
+      if (row.run_id.empty() || r.affected_rows() == 0) insert_run(tx, row);
       tx.commit();
       return {};
     });
   }
 
   Result<void> record_parity(const ledger::ParityRow& row) override {
-    if (auto ok = ensure_tables(); !ok) return ok;
+    if (auto ok = ensure_parity(); !ok) return ok;
     return guarded([&]() -> Result<void> {
       pqxx::work tx(*conn_, "keel ledger");
       tx.exec_params("INSERT INTO " + table(kParityTable) +
@@ -120,12 +136,17 @@ class PgLedger final : public ledger::Ledger {
       std::vector<ledger::RunRow> out;
       pqxx::nontransaction tx(*conn_, "keel ledger");
       if (!exists(tx, kRunsTable)) return out;
+      // A table an older keel made has no run_id, pid, error_code: read as
+      // empty (reading never changes the table).
+      const bool current = has_column(tx, kRunsTable, "run_id");
       pqxx::result r = tx.exec_params(
           "SELECT env, command, arguments::text, coalesce(version_before, ''),"
           " coalesce(version_after, ''), outcome, exit_code, duration_ms, user_name, host_name,"
           " keel_version, " +
-              utc("started_at") + ", coalesce(error, '') FROM " + table(kRunsTable) +
-              " ORDER BY id DESC LIMIT $1",
+              utc("started_at") + ", coalesce(error, ''), " +
+              (current ? "coalesce(run_id, ''), coalesce(pid, 0), coalesce(error_code, '')"
+                       : "'', 0, ''") +
+              " FROM " + table(kRunsTable) + " ORDER BY id DESC LIMIT $1",
           limit);
       for (const pqxx::row& f : r) {
         ledger::RunRow row;
@@ -142,6 +163,9 @@ class PgLedger final : public ledger::Ledger {
         row.keel_version = f[10].c_str();
         row.started_at = f[11].c_str();
         row.error = f[12].c_str();
+        row.run_id = f[13].c_str();
+        row.pid = f[14].as<int64_t>();
+        row.error_code = f[15].c_str();
         out.push_back(std::move(row));
       }
       return out;
@@ -196,19 +220,46 @@ class PgLedger final : public ledger::Ledger {
     return !tx.exec_params("SELECT to_regclass($1) IS NULL", table(name))[0][0].as<bool>();
   }
 
-  // Creates the schema and both tables when one is missing, once per ledger.
-  Result<void> ensure_tables() {
-    if (ensured_) return {};
-    for (int attempt = 1;; ++attempt) {
-      auto done = guarded([&]() -> Result<void> {
-        {
-          pqxx::nontransaction check(*conn_, "keel ledger");
-          if (exists(check, kRunsTable) && exists(check, kParityTable)) return {};
-        }
-        pqxx::work tx(*conn_, "keel ledger");
-        tx.exec_params("SELECT pg_advisory_xact_lock($1)", kLedgerLockKey);
-        tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema));
-        tx.exec("CREATE TABLE IF NOT EXISTS " + table(kRunsTable) + R"( (
+  static bool has_column(pqxx::transaction_base& tx, std::string_view name,
+                         std::string_view column) {
+    return tx
+        .exec_params(
+            "SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass($1)"
+            " AND attname = $2 AND NOT attisdropped)",
+            table(name), std::string(column))[0][0]
+        .as<bool>();
+  }
+
+  void insert_run(pqxx::transaction_base& tx, const ledger::RunRow& row) {
+    tx.exec_params("INSERT INTO " + table(kRunsTable) +
+                       " (env, command, arguments, version_before, version_after, outcome,"
+                       " exit_code, duration_ms, user_name, host_name, keel_version, started_at,"
+                       " error, run_id, pid, error_code)"
+                       " VALUES ($1, $2, $3::jsonb, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8,"
+                       " $9, $10, $11, $12::timestamptz, NULLIF($13, ''), NULLIF($14, ''),"
+                       " NULLIF($15, 0), NULLIF($16, ''))",
+                   row.environment, row.command, nlohmann::json(row.arguments).dump(),
+                   row.version_before, row.version_after, row.outcome, row.exit_code,
+                   row.duration_ms, row.user, row.host, row.keel_version, row.started_at, row.error,
+                   row.run_id, row.pid, row.error_code);
+  }
+
+  Result<void> writable() const {
+    if (access_ == ledger::Access::kWrite) return {};
+    return fail(ErrorCode::kInternal, "the ledger was opened for reading only", url_.masked);
+  }
+
+  // keel.runs, created (or given the columns an older keel did not make)
+  // once per ledger. Only the table a recording needs is created: verify
+  // makes keel.parity alone.
+  Result<void> ensure_runs() {
+    if (runs_ready_) return {};
+    auto done = ensure(
+        [&](pqxx::transaction_base& tx) {
+          return exists(tx, kRunsTable) && has_column(tx, kRunsTable, "run_id");
+        },
+        [&](pqxx::transaction_base& tx) {
+          tx.exec("CREATE TABLE IF NOT EXISTS " + table(kRunsTable) + R"( (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   env text NOT NULL,
   command text NOT NULL,
@@ -225,7 +276,19 @@ class PgLedger final : public ledger::Ledger {
   recorded_at timestamptz NOT NULL DEFAULT now(),
   error text
 ))");
-        tx.exec("CREATE TABLE IF NOT EXISTS " + table(kParityTable) + R"( (
+          tx.exec("ALTER TABLE " + table(kRunsTable) + " " + std::string(kRunsAddedColumns));
+          tx.exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quote_identifier("runs_run_id_key") +
+                  " ON " + table(kRunsTable) + " (run_id)");
+        });
+    if (done) runs_ready_ = true;
+    return done;
+  }
+
+  Result<void> ensure_parity() {
+    if (parity_ready_) return {};
+    auto done = ensure([&](pqxx::transaction_base& tx) { return exists(tx, kParityTable); },
+                       [&](pqxx::transaction_base& tx) {
+                         tx.exec("CREATE TABLE IF NOT EXISTS " + table(kParityTable) + R"( (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   env text NOT NULL,
   schema_hash text NOT NULL,
@@ -236,13 +299,31 @@ class PgLedger final : public ledger::Ledger {
   verified_by text NOT NULL,
   keel_version text NOT NULL
 ))");
+                       });
+    if (done) parity_ready_ = true;
+    return done;
+  }
+
+  // When `ready` says no, runs `create` (after CREATE SCHEMA keel) under the
+  // ledger's advisory lock; once more when another session's CREATE SCHEMA
+  // (the migrator's, outside our lock) won the race.
+  template <typename Ready, typename Create>
+  Result<void> ensure(Ready&& ready, Create&& create) {
+    if (auto ok = writable(); !ok) return ok;
+    for (int attempt = 1;; ++attempt) {
+      auto done = guarded([&]() -> Result<void> {
+        {
+          pqxx::nontransaction check(*conn_, "keel ledger");
+          if (ready(check)) return {};
+        }
+        pqxx::work tx(*conn_, "keel ledger");
+        tx.exec_params("SELECT pg_advisory_xact_lock($1)", kLedgerLockKey);
+        tx.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema));
+        create(tx);
         tx.commit();
         return {};
       });
-      if (done) {
-        ensured_ = true;
-        return {};
-      }
+      if (done) return {};
       if (attempt == 2 || done.error().sqlstate != kUniqueViolation) return done;
     }
   }
@@ -269,13 +350,16 @@ class PgLedger final : public ledger::Ledger {
 
   std::unique_ptr<pqxx::connection> conn_;
   ConnectionUrl url_;
-  bool ensured_ = false;
+  ledger::Access access_;
+  bool runs_ready_ = false;
+  bool parity_ready_ = false;
 };
 
 }  // namespace
 
 // Declared in src/dialects/ledger.cc, the dispatch.
-Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url) {
+Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url,
+                                                    ledger::Access access) {
   std::unique_ptr<pqxx::connection> conn;
   try {
     conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
@@ -284,7 +368,7 @@ Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url) {
                 mask_secrets("cannot connect: " + server_message(e.what()), {url.password}),
                 url.masked);
   }
-  auto ledger = std::make_unique<PgLedger>(std::move(conn), url);
+  auto ledger = std::make_unique<PgLedger>(std::move(conn), url, access);
   if (auto ok = ledger->setup(); !ok) return std::unexpected(ok.error());
   return std::unique_ptr<ledger::Ledger>(std::move(ledger));
 }

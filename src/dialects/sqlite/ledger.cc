@@ -3,6 +3,7 @@
 // prefix). Statements go through Session; values are bound parameters.
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -41,30 +42,45 @@ std::vector<std::string> strings_of(const std::optional<std::string>& json_text)
   return out;
 }
 
+// The columns of keel_runs that an older keel did not create; ensure_runs()
+// adds them.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kRunsAddedColumns = {{
+    {"run_id", "TEXT"},
+    {"pid", "INTEGER"},
+    {"error_code", "TEXT"},
+}};
+
 class SqliteLedger final : public ledger::Ledger {
  public:
-  explicit SqliteLedger(std::unique_ptr<Session> session) : session_(std::move(session)) {
+  SqliteLedger(std::unique_ptr<Session> session, ledger::Access access)
+      : session_(std::move(session)), access_(access) {
     session_->set_busy_timeout(kBusyTimeout);
   }
 
   Result<void> record_run(const ledger::RunRow& row) override {
-    if (auto ok = ensure_tables(); !ok) return ok;
-    auto done = session_->rows(
-        "INSERT INTO " + quote_identifier(kRunsTable) +
-            " (env, command, arguments, version_before, version_after, outcome, exit_code,"
-            " duration_ms, user_name, host_name, keel_version, started_at, error)"
-            " VALUES (?1, ?2, ?3, NULLIF(?4, ''), NULLIF(?5, ''), ?6, CAST(?7 AS INTEGER),"
-            " CAST(?8 AS INTEGER), ?9, ?10, ?11, ?12, NULLIF(?13, ''))",
-        {row.environment, row.command, nlohmann::json(row.arguments).dump(), row.version_before,
-         row.version_after, row.outcome, std::to_string(row.exit_code),
-         std::to_string(row.duration_ms), row.user, row.host, row.keel_version, row.started_at,
-         row.error});
-    if (!done) return std::unexpected(done.error());
-    return {};
+    if (auto ok = ensure_runs(); !ok) return ok;
+    return insert_run(row);
+  }
+
+  Result<void> finish_run(const ledger::RunRow& row) override {
+    if (auto ok = ensure_runs(); !ok) return ok;
+    if (!row.run_id.empty()) {
+      auto done = session_->rows(
+          "UPDATE " + quote_identifier(kRunsTable) +
+              " SET outcome = ?2, exit_code = CAST(?3 AS INTEGER),"
+              " duration_ms = CAST(?4 AS INTEGER), version_after = NULLIF(?5, ''),"
+              " error = NULLIF(?6, ''), error_code = NULLIF(?7, ''), recorded_at = " +
+              std::string(kNow) + " WHERE run_id = ?1",
+          {row.run_id, row.outcome, std::to_string(row.exit_code), std::to_string(row.duration_ms),
+           row.version_after, row.error, row.error_code});
+      if (!done) return std::unexpected(done.error());
+      if (session_->changes() > 0) return {};
+    }
+    return insert_run(row);
   }
 
   Result<void> record_parity(const ledger::ParityRow& row) override {
-    if (auto ok = ensure_tables(); !ok) return ok;
+    if (auto ok = ensure_parity(); !ok) return ok;
     auto done = session_->rows(
         "INSERT INTO " + quote_identifier(kParityTable) +
             " (env, schema_hash, status, reference, differences, verified_by, keel_version)"
@@ -80,9 +96,14 @@ class SqliteLedger final : public ledger::Ledger {
     auto present = exists(kRunsTable);
     if (!present) return std::unexpected(present.error());
     if (!*present) return out;
+    // A table an older keel made has no run_id, pid, error_code: read as
+    // empty (reading never changes the table).
+    auto current = has_column(kRunsTable, "run_id");
+    if (!current) return std::unexpected(current.error());
     auto rows = session_->rows(
         "SELECT env, command, arguments, version_before, version_after, outcome, exit_code,"
-        " duration_ms, user_name, host_name, keel_version, started_at, error FROM " +
+        " duration_ms, user_name, host_name, keel_version, started_at, error, " +
+            std::string(*current ? "run_id, pid, error_code" : "NULL, NULL, NULL") + " FROM " +
             quote_identifier(kRunsTable) + " ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)",
         {std::to_string(limit)});
     if (!rows) return std::unexpected(rows.error());
@@ -101,6 +122,9 @@ class SqliteLedger final : public ledger::Ledger {
       row.keel_version = r[10].value_or("");
       row.started_at = r[11].value_or("");
       row.error = r[12].value_or("");
+      row.run_id = r[13].value_or("");
+      row.pid = number(r[14]);
+      row.error_code = r[15].value_or("");
       out.push_back(std::move(row));
     }
     return out;
@@ -157,12 +181,47 @@ class SqliteLedger final : public ledger::Ledger {
     return !rows->empty();
   }
 
-  // CREATE TABLE IF NOT EXISTS takes the write lock: concurrent keel
-  // processes queue on it (busy timeout) and the later ones find the table.
-  Result<void> ensure_tables() {
-    if (ensured_) return {};
-    if (auto ok = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kRunsTable) +
-                                 fmt::format(R"( (
+  Result<bool> has_column(std::string_view table, std::string_view column) {
+    auto rows = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                               {std::string(table), std::string(column)});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+  }
+
+  Result<void> insert_run(const ledger::RunRow& row) {
+    auto done = session_->rows(
+        "INSERT INTO " + quote_identifier(kRunsTable) +
+            " (env, command, arguments, version_before, version_after, outcome, exit_code,"
+            " duration_ms, user_name, host_name, keel_version, started_at, error, run_id, pid,"
+            " error_code)"
+            " VALUES (?1, ?2, ?3, NULLIF(?4, ''), NULLIF(?5, ''), ?6, CAST(?7 AS INTEGER),"
+            " CAST(?8 AS INTEGER), ?9, ?10, ?11, ?12, NULLIF(?13, ''), NULLIF(?14, ''),"
+            " NULLIF(CAST(?15 AS INTEGER), 0), NULLIF(?16, ''))",
+        {row.environment, row.command, nlohmann::json(row.arguments).dump(), row.version_before,
+         row.version_after, row.outcome, std::to_string(row.exit_code),
+         std::to_string(row.duration_ms), row.user, row.host, row.keel_version, row.started_at,
+         row.error, row.run_id, std::to_string(row.pid), row.error_code});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  Result<void> writable() const {
+    if (access_ == ledger::Access::kWrite) return {};
+    return fail(ErrorCode::kInternal, "the ledger was opened for reading only", session_->path());
+  }
+
+  // keel_runs, created (or given the columns an older keel did not make)
+  // once per ledger, in one IMMEDIATE transaction: concurrent keel processes
+  // queue on the write lock (busy timeout) and the later ones find it done.
+  // Only the table a recording needs is created: verify makes keel_parity
+  // alone.
+  Result<void> ensure_runs() {
+    if (runs_ready_) return {};
+    if (auto ok = writable(); !ok) return ok;
+    if (auto ok = session_->exec("BEGIN IMMEDIATE"); !ok) return ok;
+    auto done = [&]() -> Result<void> {
+      if (auto ok = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kRunsTable) +
+                                   fmt::format(R"( (
   id INTEGER PRIMARY KEY,
   env TEXT NOT NULL,
   command TEXT NOT NULL,
@@ -179,10 +238,37 @@ class SqliteLedger final : public ledger::Ledger {
   recorded_at TEXT NOT NULL DEFAULT ({}),
   error TEXT
 ))",
-                                             kNow));
-        !ok) {
-      return ok;
+                                               kNow));
+          !ok) {
+        return ok;
+      }
+      for (const auto& [column, type] : kRunsAddedColumns) {
+        auto present = has_column(kRunsTable, column);
+        if (!present) return std::unexpected(present.error());
+        if (*present) continue;
+        if (auto ok =
+                session_->exec("ALTER TABLE " + quote_identifier(kRunsTable) + " ADD COLUMN " +
+                               quote_identifier(column) + " " + std::string(type));
+            !ok) {
+          return ok;
+        }
+      }
+      return session_->exec("CREATE UNIQUE INDEX IF NOT EXISTS " +
+                            quote_identifier("keel_runs_run_id_key") + " ON " +
+                            quote_identifier(kRunsTable) + " (run_id)");
+    }();
+    if (!done) {
+      (void)session_->exec("ROLLBACK");
+      return done;
     }
+    if (auto ok = session_->exec("COMMIT"); !ok) return ok;
+    runs_ready_ = true;
+    return {};
+  }
+
+  Result<void> ensure_parity() {
+    if (parity_ready_) return {};
+    if (auto ok = writable(); !ok) return ok;
     if (auto ok = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kParityTable) +
                                  fmt::format(R"( (
   id INTEGER PRIMARY KEY,
@@ -199,18 +285,21 @@ class SqliteLedger final : public ledger::Ledger {
         !ok) {
       return ok;
     }
-    ensured_ = true;
+    parity_ready_ = true;
     return {};
   }
 
   std::unique_ptr<Session> session_;
-  bool ensured_ = false;
+  ledger::Access access_;
+  bool runs_ready_ = false;
+  bool parity_ready_ = false;
 };
 
 }  // namespace
 
 // Declared in src/dialects/ledger.cc, the dispatch.
-Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url) {
+Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url,
+                                                    ledger::Access access) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(url.path, ec)) {
     return fail(ErrorCode::kConnection,
@@ -218,9 +307,11 @@ Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url) {
                 "it first (keel never creates it)",
                 url.path);
   }
-  auto session = Session::open(url.path, Access::kReadWrite);
+  auto session = Session::open(
+      url.path, access == ledger::Access::kWrite ? Access::kReadWrite : Access::kReadOnly);
   if (!session) return std::unexpected(session.error());
-  return std::unique_ptr<ledger::Ledger>(std::make_unique<SqliteLedger>(std::move(*session)));
+  return std::unique_ptr<ledger::Ledger>(
+      std::make_unique<SqliteLedger>(std::move(*session), access));
 }
 
 }  // namespace keel::sqlite
