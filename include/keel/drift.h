@@ -24,6 +24,11 @@ struct DriftOptions {
   bool include_index_stats = false;    // compare index statistics too
 };
 
+// Manifests of two dialects have nothing in common to compare (every object
+// and setting would differ): a usage error naming both sides.
+Result<void> check_same_dialect(const Manifest& expected, const Manifest& actual,
+                                const std::string& expected_label, const std::string& actual_label);
+
 std::vector<Difference> compare_manifests(const Manifest& expected, const Manifest& actual,
                                           const DriftOptions& options);
 

@@ -121,17 +121,17 @@ int run_diff(const GlobalOptions& options, const DiffArgs& args) {
   if (!loaded) return report(options, loaded.error());
 
   if (!args.sql) {
-    auto differences = compare_manifests(loaded->to, loaded->from, DriftOptions{});
+    // --from on the expected side: every value reads from -> to.
+    auto differences = compare_manifests(loaded->from, loaded->to, DriftOptions{});
     size_t n = drift_count(differences);
     if (options.json()) {
       print_json({{"from", loaded->from_label},
                   {"to", loaded->to_label},
                   {"count", n},
-                  {"differences", differences_json(differences)}});
+                  {"differences", differences_json(differences, Sides::kDiff)}});
     } else {
-      std::cout << fmt::format("differences from {} to {} (expected: {})\n", loaded->from_label,
-                               loaded->to_label, loaded->to_label);
-      print_differences(differences);
+      std::cout << fmt::format("differences from {} to {}\n", loaded->from_label, loaded->to_label);
+      print_differences(differences, Sides::kDiff);
       std::cout << (n == 0 ? std::string("no differences\n")
                            : fmt::format("{} difference{}\n", n, n == 1 ? "" : "s"));
     }

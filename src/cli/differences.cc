@@ -14,24 +14,33 @@ std::string indent(const std::string& text) {
   return out;
 }
 
+std::string presence(const Difference& d, Sides sides) {
+  bool gone = d.actual == "missing";
+  if (sides == Sides::kDiff) return gone ? "removed (only in --from)" : "added (only in --to)";
+  return gone ? "missing (present in the reference)" : "unexpected (not in the reference)";
+}
+
 }  // namespace
 
-void print_differences(const std::vector<Difference>& differences) {
+void print_differences(const std::vector<Difference>& differences, Sides sides) {
   std::string category;
   for (const auto& d : differences) {
     if (d.category != category) {
       category = d.category;
       std::cout << "\n" << category << ":\n";
     }
-    std::string prefix = fmt::format("  {}{} {}", d.info ? "(info) " : "", d.kind, d.object);
+    // "server: major version", not "server server: major version".
+    std::string prefix = d.kind == d.object
+                             ? fmt::format("  {}{}", d.info ? "(info) " : "", d.object)
+                             : fmt::format("  {}{} {}", d.info ? "(info) " : "", d.kind, d.object);
     if (d.property == "presence") {
-      std::cout << fmt::format("{}: {}\n", prefix,
-                               d.actual == "missing" ? "missing (present in the reference)"
-                                                     : "unexpected (not in the reference)");
+      std::cout << fmt::format("{}: {}\n", prefix, presence(d, sides));
     } else if (d.expected.find('\n') != std::string::npos ||
                d.actual.find('\n') != std::string::npos) {
-      std::cout << fmt::format("{}: {}:\n      expected: {}\n      actual:   {}\n", prefix,
-                               d.property, indent(d.expected), indent(d.actual));
+      bool diff = sides == Sides::kDiff;
+      std::cout << fmt::format("{}: {}:\n      {} {}\n      {} {}\n", prefix, d.property,
+                               diff ? "from:" : "expected:", indent(d.expected),
+                               diff ? "to:  " : "actual:  ", indent(d.actual));
     } else {
       std::cout << fmt::format("{}: {}: {} -> {}\n", prefix, d.property, d.expected, d.actual);
     }
@@ -39,15 +48,16 @@ void print_differences(const std::vector<Difference>& differences) {
   if (!differences.empty()) std::cout << "\n";
 }
 
-nlohmann::json differences_json(const std::vector<Difference>& differences) {
+nlohmann::json differences_json(const std::vector<Difference>& differences, Sides sides) {
+  bool diff = sides == Sides::kDiff;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& d : differences) {
     list.push_back({{"category", d.category},
                     {"object", d.object},
                     {"kind", d.kind},
                     {"property", d.property},
-                    {"expected", d.expected},
-                    {"actual", d.actual},
+                    {diff ? "from" : "expected", d.expected},
+                    {diff ? "to" : "actual", d.actual},
                     {"severity", d.info ? "info" : "drift"}});
   }
   return list;

@@ -9,10 +9,17 @@
 
 namespace keel::cli {
 
+// How the two sides are named. kDrift: `expected` is the reference and
+// `actual` the checked environment (drift, verify). kDiff: `expected` is
+// --from and `actual` is --to, read from -> to (keel diff).
+enum class Sides { kDrift, kDiff };
+
 // Grouped by category, one line (or a block for multi-line values) each,
 // followed by a blank line when there is any.
-void print_differences(const std::vector<Difference>& differences);
+void print_differences(const std::vector<Difference>& differences, Sides sides = Sides::kDrift);
 
-nlohmann::json differences_json(const std::vector<Difference>& differences);
+// kDrift: {"expected", "actual"}; kDiff: {"from", "to"}.
+nlohmann::json differences_json(const std::vector<Difference>& differences,
+                                Sides sides = Sides::kDrift);
 
 }  // namespace keel::cli

@@ -28,6 +28,9 @@ int run(const GlobalOptions& options, const DriftArgs& args) {
   note(options, fmt::format("capturing {} ...", target->masked));
   auto actual = capture_manifest(*target, *config);
   if (!actual) return report(options, actual.error());
+  if (auto same = check_same_dialect(*expected, *actual, expected_label, target->masked); !same) {
+    return report(options, same.error());
+  }
 
   DriftOptions drift_options;
   drift_options.strict_server_version = args.strict_server_version || config->strict_server_version;

@@ -11,6 +11,7 @@
 
 #include "keel/canonical.h"
 #include "keel/drift.h"
+#include "util/quote.h"
 
 namespace keel {
 namespace {
@@ -58,6 +59,29 @@ const json* member(const json& j, const std::string& key) {
   return it == j.end() ? nullptr : &*it;
 }
 
+// A member's key as printed: names that need quotes get them, so that
+// table "a.b" column e reads "public."a.b".e", apart from public.a.b.e.
+// Functions are keyed "name(identity arguments)": the arguments are already
+// the server's SQL, only the name is quoted.
+std::string display_member(const std::string& kind, const std::string& key) {
+  if (kind == "function" && key.ends_with(')')) {
+    // The '(' that opens the argument list: the one balancing the final ')',
+    // skipping quoted type names in the arguments.
+    int depth = 0;
+    bool quoted = false;
+    for (size_t i = key.size(); i-- > 0;) {
+      char c = key[i];
+      if (c == '"') quoted = !quoted;
+      if (quoted) continue;
+      if (c == ')') ++depth;
+      if (c == '(' && --depth == 0) {
+        return display_identifier(std::string_view(key).substr(0, i)) + key.substr(i);
+      }
+    }
+  }
+  return display_identifier(key);
+}
+
 struct SchemaWalker {
   std::vector<Difference>& out;
 
@@ -86,7 +110,8 @@ struct SchemaWalker {
     for (const auto& key : key_union(expected, actual)) {
       const json* e = member(expected, key);
       const json* a = member(actual, key);
-      std::string name = owner.empty() ? key : owner + "." + key;
+      std::string part = display_member(kind, key);
+      std::string name = owner.empty() ? part : owner + "." + part;
       if (!a) {
         out.push_back({category, name, kind, "presence", "present", "missing", false});
       } else if (!e) {
@@ -198,6 +223,20 @@ void compare_index_stats(const Manifest& e, const Manifest& a, std::vector<Diffe
 }
 
 }  // namespace
+
+Result<void> check_same_dialect(const Manifest& expected, const Manifest& actual,
+                                const std::string& expected_label,
+                                const std::string& actual_label) {
+  if (expected.dialect == actual.dialect) return {};
+  auto name = [](const std::string& dialect) {
+    return dialect.empty() ? std::string("of no dialect") : "a " + dialect + " schema";
+  };
+  return fail(
+      ErrorCode::kUsage,
+      fmt::format("{} is {} and {} is {}: keel compares schemas of one dialect; compare "
+                  "with a manifest or database of the same dialect",
+                  actual_label, name(actual.dialect), expected_label, name(expected.dialect)));
+}
 
 std::vector<Difference> compare_manifests(const Manifest& expected, const Manifest& actual,
                                           const DriftOptions& options) {

@@ -170,6 +170,14 @@ Result<ManifestDocument> manifest_from_json(const std::string& text, const std::
 }
 
 Result<ManifestDocument> read_manifest_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return fail(ErrorCode::kUsage,
+                "is a directory, not a manifest file; pass a manifest FILE (such as "
+                "baselines/<env>.json, written by 'keel baseline capture -o FILE'), a URL or "
+                "env:NAME",
+                path);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return fail(ErrorCode::kIo,

@@ -17,6 +17,16 @@ std::string quote_with(std::string_view text, char quote) {
 
 std::string quote_identifier(std::string_view name) { return quote_with(name, '"'); }
 
+std::string display_identifier(std::string_view name) {
+  bool bare = !name.empty() && !(name.front() >= '0' && name.front() <= '9') && name.front() != '$';
+  for (char c : name) {
+    auto byte = static_cast<unsigned char>(c);
+    bare = bare && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+                    byte >= 0x80);
+  }
+  return bare ? std::string(name) : quote_identifier(name);
+}
+
 std::string quote_literal(std::string_view text) { return quote_with(text, '\''); }
 
 std::string quote_dollar(std::string_view text) {

@@ -12,6 +12,13 @@ namespace keel {
 // "name" with embedded double quotes doubled. Valid in PostgreSQL and SQLite.
 std::string quote_identifier(std::string_view name);
 
+// A name as keel prints it in reports (drift, diff, verify, plan): bare when
+// it reads the same unquoted — lower-case ASCII letters, digits, '_', '$' and
+// non-ASCII bytes, not starting with a digit or '$' — else quote_identifier().
+// So "a.b" and "Users" stay apart from a.b and users. For reading only: key
+// words are left bare, so this is not for generated SQL.
+std::string display_identifier(std::string_view name);
+
 // quote_identifier(schema) + "." + quote_identifier(name); just the name when
 // schema is empty.
 std::string quote_qualified(std::string_view schema, std::string_view name);

@@ -71,8 +71,11 @@ std::string baseline_file(const std::string& pattern, const std::string& environ
 }
 
 std::string describe(const Difference& d) {
+  // "server version server: ..." names the object once.
   std::string head =
-      fmt::format("{}{} {} {}", d.info ? "(info) " : "", d.category, d.kind, d.object);
+      d.kind == d.object
+          ? fmt::format("{}{} {}", d.info ? "(info) " : "", d.category, d.object)
+          : fmt::format("{}{} {} {}", d.info ? "(info) " : "", d.category, d.kind, d.object);
   if (d.property == "presence") {
     return fmt::format("{}: {}", head,
                        d.actual == "missing" ? "missing (present in the reference)"
@@ -93,6 +96,9 @@ Result<Verdict> verify_one(const Config& config, const std::string& environment,
   say(options, fmt::format("capturing {} ...", url.masked));
   auto manifest = capture_manifest(url, config);
   if (!manifest) return std::unexpected(manifest.error());
+  if (auto same = check_same_dialect(reference, *manifest, reference_label, url.masked); !same) {
+    return std::unexpected(same.error());
+  }
   Verdict verdict;
   verdict.environment = environment.empty() ? url.masked : environment;
   verdict.label = url.masked;

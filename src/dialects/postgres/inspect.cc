@@ -368,10 +368,22 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
                 "keel reads PostgreSQL 15 and later; this server is " + manifest.server.version);
   }
   // From here on every name the server renders is schema-qualified,
-  // whatever the environment's search_path is. Parallel workers would each
-  // start with cold catalog caches and cost more than they save.
+  // whatever the environment's search_path is, and every constant it
+  // deparses (defaults, CHECKs, views, index predicates) or prints is written
+  // in one format, whatever the client (PGTZ, PGDATESTYLE, PGOPTIONS,
+  // PGCLIENTENCODING) or ALTER DATABASE/ROLE ... SET chose: the settings
+  // pg_dump pins, plus lc_monetary (money constants) and client_encoding (names
+  // as UTF-8 bytes). SET LOCAL, so the session (a migration run's, in keel
+  // plan) keeps its own settings after the transaction; the settings the
+  // manifest reports were read above, before this. Parallel workers would
+  // each start with cold catalog caches and cost more than they save.
   static constexpr std::string_view kSetup =
-      "SET LOCAL search_path = pg_catalog; SET LOCAL max_parallel_workers_per_gather = 0; "
+      "SET LOCAL search_path = pg_catalog; SET LOCAL DateStyle = 'ISO, MDY'; "
+      "SET LOCAL IntervalStyle = postgres; SET LOCAL TimeZone = 'UTC'; "
+      "SET LOCAL bytea_output = hex; SET LOCAL extra_float_digits = 3; "
+      "SET LOCAL quote_all_identifiers = off; SET LOCAL standard_conforming_strings = on; "
+      "SET LOCAL lc_monetary = 'C'; SET LOCAL client_encoding = 'UTF8'; "
+      "SET LOCAL max_parallel_workers_per_gather = 0; "
       "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'";
   if (auto r = snap.each_row(kSetup, [](const Row&) {}); !r) return r;
   Catalog cat(snap, manifest);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "dialects/postgres/catalog.h"
+#include "dialects/postgres/function_config.h"
 
 namespace keel::pg {
 namespace {
@@ -214,8 +215,13 @@ Result<void> load_sequences(Catalog& cat) {
   });
 }
 
+// The type and unit of every setting, to read functions' SET clauses by.
+constexpr std::string_view kSettingTypes = R"sql(
+SELECT pg_catalog.lower(name), name, vartype, coalesce(unit, '') FROM pg_catalog.pg_settings)sql";
+
 Result<void> load_functions(Catalog& cat) {
-  return cat.snap.each_row(kFunctions, [&](const Row& row) {
+  std::vector<model::Function*> with_config;
+  auto done = cat.snap.each_row(kFunctions, [&](const Row& row) {
     if (cat.ext_procs.contains(row.oid(0))) return;
     model::Schema* schema = cat.schema(row.oid(1));
     if (schema == nullptr) return;
@@ -233,9 +239,22 @@ Result<void> load_functions(Catalog& cat) {
     char parallel = row.ch(12);
     f.parallel = parallel == 's' ? "safe" : parallel == 'r' ? "restricted" : "unsafe";
     f.config = split(row.view(13), '\x1f');
+    if (!f.config.empty()) with_config.push_back(&f);
     f.body = row.str(14);
     f.comment = row.str(15);
   });
+  if (!done || with_config.empty()) return done;
+  // SET clauses compare by meaning: in name order, values in one spelling.
+  std::map<std::string, SettingType> types;
+  if (auto r = cat.snap.each_row(kSettingTypes,
+                                 [&](const Row& row) {
+                                   types[row.str(0)] = {row.str(1), row.str(2), row.str(3)};
+                                 });
+      !r) {
+    return r;
+  }
+  for (model::Function* f : with_config) f->config = canonical_function_config(f->config, types);
+  return {};
 }
 
 Result<void> load_types(Catalog& cat) {
