@@ -268,15 +268,20 @@ struct ApplyOptions {
   RunOptions run;
   std::optional<std::string> to;  // apply up to and including this version
   bool allow_out_of_order = false;
-  // When set, a pending migration whose checksum is not in it is refused
-  // (kGateFailed, nothing run): apply --require-validated.
-  std::optional<std::set<std::string>> validated;
+  // apply --require-validated: when set, called under the deploy lock with
+  // the pending migrations (in the order they would run) and the schema hash
+  // before the first; an error refuses the run (nothing run).
+  std::function<Result<void>(const std::vector<const Migration*>& pending,
+                             const std::string& schema_hash)>
+      require_validated;
   // Which schema hashes the history records (see SchemaHashes).
   SchemaHashes schema_hashes = SchemaHashes::kEach;
   // Called after each migration commits, and when one fails (the error it
   // returns), e.g. to send webhooks.
   std::function<void(const Migration&, const Applied&)> on_applied;
   std::function<void(const Migration&, const Error&)> on_failed;
+  // Warnings about what runs (an empty up script), one line each.
+  std::function<void(const std::string&)> warn;
 };
 
 // Takes the deploy lock, validates (a problem is a kGateFailed error), then

@@ -83,6 +83,18 @@ class PlanTarget : public migrate::MigrationTarget {
   // there is none (VACUUM).
   virtual std::optional<std::string> in_transaction_equivalent(
       const migrate::Statement& statement) const = 0;
+  // True when `statement` adds an enum value (ALTER TYPE ... ADD VALUE),
+  // which PostgreSQL lets the session use only after the transaction that
+  // added it commits. Default: never (SQLite has no enums).
+  virtual bool adds_enum_value(const migrate::Statement& /*statement*/) const { return false; }
+  // The position of every sequence, by schema-qualified name ("41"; "unused"
+  // before its first nextval() or when it cannot be read). Sequences are not
+  // transactional: a ROLLBACK does not undo nextval(), so the dry run reads
+  // them before and after. Call outside a transaction. Default: none
+  // (SQLite's sequences are rows, rolled back with the rest).
+  virtual Result<std::map<std::string, std::string>> sequence_positions() {
+    return std::map<std::string, std::string>{};
+  }
 };
 
 // Opens a session for a dry run. SQLite: the file must exist.
@@ -126,7 +138,13 @@ struct MigrationReport {
   std::string checksum;
   bool validated = false;
   std::vector<std::string> reasons;  // why it was rejected, one line each
-  std::optional<bool> idempotent;    // nullopt: not proven (the up failed)
+  // What the dry run could not prove (it is then not validated, but not
+  // rejected either: "NOT PROVEN"), one line each, with what to do.
+  std::vector<std::string> unproven;
+  // What a reader should know that is not a reason to reject (an empty up
+  // script, an enum-only migration's empty down), one line each.
+  std::vector<std::string> notes;
+  std::optional<bool> idempotent;  // nullopt: not proven (the up failed)
   std::optional<bool> reversible;
   std::string hash_before;
   std::string hash_after;
@@ -146,7 +164,15 @@ struct Report {
   // reports a session's statistics only once its transaction ends).
   int64_t temp_files = 0;
   int64_t temp_bytes = 0;
+  // Sequences the dry run advanced (nextval() is not rolled back), as
+  // "public.users_id_seq (41 -> 44)".
+  std::vector<std::string> sequences_advanced;
 };
+
+// "VALIDATED", "REJECTED" (a reason), or "NOT PROVEN" (no reason, but
+// something the dry run could not prove).
+std::string verdict(const MigrationReport& migration);
+std::string verdict(const Report& report);
 
 // Dry-runs every pending migration (per the history) in version order, each
 // seeing the ones before it, inside one transaction that is rolled back; then
@@ -155,14 +181,43 @@ struct Report {
 Result<Report> run(PlanTarget& target, const std::vector<migrate::Migration>& files,
                    const Options& options);
 
-// Saved plans: a VALIDATED report is written to `dir` (".keel/plans") as
-// "<UTC time>.json" with the checksums of the migrations it covered, so that
-// `apply --require-validated` can refuse migrations no plan validated.
-// Returns the file written.
+// Saved plans: a VALIDATED report (or the VALIDATED migrations of one NOT
+// PROVEN past them) is written to `dir` (".keel/plans") as
+// "<UTC time>.json" with the environment it ran on and, per migration, its
+// checksum and the schema hashes before and after it, so that `apply
+// --require-validated` can refuse migrations no plan validated for that
+// environment and schema. `environment`: the keel.toml environment name, or
+// the masked URL when none was given. Returns the file written.
 Result<std::string> save_validated(const Report& report, const std::string& dir,
-                                   const std::string& url);
-// Every migration checksum a VALIDATED plan under `dir` covered; empty when
-// the folder does not exist. An unreadable plan file is an error.
-Result<std::set<std::string>> validated_checksums(const std::string& dir);
+                                   const std::string& url, const std::string& environment);
+
+// One migration of a saved plan.
+struct SavedMigration {
+  std::string version;
+  std::string checksum;
+  std::string hash_before;  // the schema the plan ran it on
+  std::string hash_after;
+};
+
+struct SavedPlan {
+  std::string path;
+  std::string environment;  // empty: saved by a keel that did not record it
+  std::vector<SavedMigration> migrations;
+};
+
+// Every VALIDATED plan under `dir`; empty when the folder does not exist. An
+// unreadable plan file is an error.
+Result<std::vector<SavedPlan>> saved_plans(const std::string& dir);
+
+// apply --require-validated: each of `pending` (in the order apply runs
+// them) must be covered by a saved plan of `environment` that ran that
+// checksum on the schema it will meet: `schema_hash` for the first, then
+// the hash the plan saw after the one before. Otherwise a kGateFailed error
+// names each migration, why (no plan; a plan of another environment, named;
+// a plan made on another schema) and `plan_command`, what to run.
+Result<void> check_validated(const std::vector<SavedPlan>& plans, const std::string& environment,
+                             const std::string& plan_command,
+                             const std::vector<const migrate::Migration*>& pending,
+                             const std::string& schema_hash);
 
 }  // namespace keel::plan

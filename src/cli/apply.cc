@@ -28,12 +28,19 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   apply_options.schema_hashes = hashes == "off"   ? migrate::SchemaHashes::kOff
                                 : hashes == "run" ? migrate::SchemaHashes::kRun
                                                   : migrate::SchemaHashes::kEach;
-  if (args.require_validated) {
-    auto validated = plan::validated_checksums(kPlansDir);
-    if (!validated) return report(options, validated.error());
-    apply_options.validated = std::move(*validated);
-  }
   const std::string env = environment_name(options, ctx->url);
+  if (args.require_validated) {
+    auto plans = plan::saved_plans(kPlansDir);
+    if (!plans) return report(options, plans.error());
+    std::string command = options.url.empty() && !options.env.empty()
+                              ? fmt::format("keel --env {} plan", options.env)
+                              : "keel plan";
+    apply_options.require_validated = [plans = std::move(*plans), env, command](
+                                          const std::vector<const migrate::Migration*>& pending,
+                                          const std::string& hash) {
+      return plan::check_validated(plans, env, command, pending, hash);
+    };
+  }
   apply_options.on_applied = [&](const migrate::Migration& m, const migrate::Applied& a) {
     notify_event(options, ctx->config, "migration.applied",
                  notify::event_body("migration.applied", env, {m.version}, a.schema_hash,
@@ -49,6 +56,9 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
                                      {"checksum", m.checksum},
                                      {"error", error.to_string()},
                                      {"sqlstate", error.sqlstate}}));
+  };
+  apply_options.warn = [](const std::string& line) {
+    std::cerr << "keel: warning: " << line << "\n";
   };
   note(options, fmt::format("applying migrations to {} ...", ctx->url.masked));
   auto applied = migrate::apply(*ctx->target, ctx->files, apply_options);

@@ -2,6 +2,7 @@
 // ROLLBACK), with locks, rewrites, timings, proofs and a verdict.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/migrate_cli.h"
@@ -45,8 +46,10 @@ nlohmann::json report_json(const plan::Report& report, const std::string& url) {
         {"name", m.name},
         {"path", m.path},
         {"checksum", m.checksum},
-        {"verdict", m.validated ? "VALIDATED" : "REJECTED"},
+        {"verdict", plan::verdict(m)},
         {"reasons", m.reasons},
+        {"unproven", m.unproven},
+        {"notes", m.notes},
         {"changed", m.changed},
         {"expect", m.expect_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.expect_path)},
         {"statements", statements}};
@@ -60,7 +63,8 @@ nlohmann::json report_json(const plan::Report& report, const std::string& url) {
     migrations.push_back(std::move(j));
   }
   return {{"url", url},
-          {"verdict", report.validated ? "VALIDATED" : "REJECTED"},
+          {"verdict", plan::verdict(report)},
+          {"sequences_advanced", report.sequences_advanced},
           {"temp_files", report.temp_files},
           {"temp_bytes", report.temp_bytes},
           {"schema_hash_before", report.hash_before},
@@ -81,8 +85,8 @@ void print_text(const plan::Report& report, const std::string& url) {
   }
   for (const auto& m : report.migrations) {
     std::cout << fmt::format("{}_{}  {}  idempotent: {}  reversible: {}\n", m.version, m.name,
-                             m.validated ? "VALIDATED" : "REJECTED",
-                             yes_no(m.idempotent, m.validated), yes_no(m.reversible, m.validated));
+                             plan::verdict(m), yes_no(m.idempotent, m.validated),
+                             yes_no(m.reversible, m.validated));
     for (const auto& s : m.statements) {
       std::string first_line = s.sql.substr(0, s.sql.find('\n'));
       if (first_line.size() > 60) first_line = first_line.substr(0, 57) + "...";
@@ -110,7 +114,15 @@ void print_text(const plan::Report& report, const std::string& url) {
         start = end + 1;
       }
     }
+    for (const auto& n : m.notes) std::cout << fmt::format("  note: {}\n", n);
+    for (const auto& u : m.unproven) std::cout << fmt::format("  NOT PROVEN: {}\n", u);
     for (const auto& r : m.reasons) std::cout << fmt::format("  REJECTED: {}\n", r);
+  }
+  if (!report.sequences_advanced.empty()) {
+    std::cout << "the dry run advanced sequences (nextval() is not undone by ROLLBACK, so the "
+                 "next values skip these):";
+    for (const auto& s : report.sequences_advanced) std::cout << fmt::format(" {};", s);
+    std::cout << "\n";
   }
   if (report.hash_after != report.hash_before) {
     std::cout << fmt::format("the dry run changed the environment: schema hash {} -> {}\n",
@@ -120,10 +132,13 @@ void print_text(const plan::Report& report, const std::string& url) {
     std::cout << fmt::format("temporary files during the dry run: {} ({} bytes)\n",
                              report.temp_files, report.temp_bytes);
   }
-  std::cout << fmt::format("{} ({} migration{}; schema unchanged: {})\n",
-                           report.validated ? "VALIDATED" : "REJECTED", report.migrations.size(),
-                           report.migrations.size() == 1 ? "" : "s",
-                           report.hash_after == report.hash_before ? "yes" : "NO");
+  std::cout << fmt::format(
+      "{} ({} migration{}; schema unchanged: {}{})\n", plan::verdict(report),
+      report.migrations.size(), report.migrations.size() == 1 ? "" : "s",
+      report.hash_after == report.hash_before ? "yes" : "NO",
+      report.sequences_advanced.empty()
+          ? ""
+          : fmt::format("; sequences advanced: {}", report.sequences_advanced.size()));
 }
 
 int run(const GlobalOptions& options, const MigrateArgs& args) {
@@ -164,8 +179,12 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   auto done = plan::run(**target, ctx->files, plan_options);
   if (!done) return report(options, done.error());
   nlohmann::json saved = nullptr;
-  if (done->validated && !done->migrations.empty()) {
-    auto path = plan::save_validated(*done, kPlansDir, ctx->url.masked);
+  const bool any_validated =
+      std::any_of(done->migrations.begin(), done->migrations.end(),
+                  [](const plan::MigrationReport& m) { return m.validated; });
+  if (plan::verdict(*done) != "REJECTED" && any_validated) {
+    auto path = plan::save_validated(*done, kPlansDir, ctx->url.masked,
+                                     environment_name(options, ctx->url));
     if (!path) return report(options, path.error());
     saved = *path;
   }
@@ -176,8 +195,9 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   } else {
     print_text(*done, ctx->url.masked);
     if (!saved.is_null()) {
-      std::cout << fmt::format("saved {} (apply --require-validated accepts these migrations)\n",
-                               saved.get<std::string>());
+      std::cout << fmt::format(
+          "saved {} (apply --require-validated accepts {} migrations on this environment)\n",
+          saved.get<std::string>(), done->validated ? "these" : "the VALIDATED");
     }
   }
   return done->validated ? kExitOk : kExitGate;

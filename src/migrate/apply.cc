@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "keel/canonical.h"
 #include "keel/migrate.h"
 #include "migrate/runner.h"
 
@@ -30,22 +31,6 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   }
   std::map<std::string, const HistoryRow*> rows;
   for (const HistoryRow& row : *history) rows[version_key(row.version)] = &row;
-  if (options.validated) {
-    std::string missing;
-    for (const Migration& m : files) {
-      if (options.to && compare_versions(m.version, *options.to) > 0) break;
-      auto it = rows.find(version_key(m.version));
-      if (it != rows.end() && it->second->status == RowStatus::kSuccess) continue;
-      if (!options.validated->contains(m.checksum)) missing += "\n  " + m.up.path;
-    }
-    if (!missing.empty()) {
-      return fail(ErrorCode::kGateFailed,
-                  "--require-validated: no VALIDATED plan covers these migrations as they are "
-                  "now (run `keel plan` on a staging copy first; an edited file needs a new "
-                  "plan); nothing was applied:" +
-                      missing);
-    }
-  }
   std::vector<const Migration*> pending;
   std::vector<std::optional<HistoryRow>> previous;
   for (const Migration& m : files) {
@@ -65,6 +50,35 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
     auto hash = snapshot_schema(target);
     if (!hash) return std::unexpected(hash.error());
     schema_hash = *hash;
+  }
+  // An empty up script (or only comments) would be recorded as applied with
+  // nothing run: a forgotten migration looks done. Warned; refused when
+  // only validated migrations may run.
+  for (const Migration* m : pending) {
+    auto statements = split_statements(target.dialect(), m->up);
+    if (!statements || !statements->empty()) continue;
+    std::string what = fmt::format(
+        "{} has no statements (empty, or only comments): apply records it as applied with "
+        "nothing run",
+        m->up.path);
+    if (options.require_validated) {
+      return fail(ErrorCode::kGateFailed,
+                  fmt::format("--require-validated: {}; nothing was applied (write the "
+                              "migration, or delete the file)",
+                              what));
+    }
+    if (options.warn) options.warn(what);
+  }
+  if (options.require_validated && !pending.empty()) {
+    std::string before = schema_hash;
+    if (before.empty()) {
+      auto manifest = target.schema();
+      if (!manifest) return std::unexpected(manifest.error());
+      before = model::schema_hash(manifest->schema);
+    }
+    if (auto ok = options.require_validated(pending, before); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   for (size_t i = 0; i < pending.size(); ++i) {
     const Migration& m = *pending[i];

@@ -93,7 +93,13 @@ std::vector<std::string> changed_objects(const Manifest& before, const Manifest&
 struct Observed {
   bool ok = true;
   Error error;
+  // The statement failed only because the dry run is one transaction (a new
+  // enum value used before a COMMIT apply would have run): not proven.
+  bool unproven = false;
 };
+
+// SQLSTATE 55P04: a new enum value used in the transaction that added it.
+constexpr const char* kUnsafeNewEnumValue = "55P04";
 
 // The up script, statement by statement, with its reports. Leaves the
 // migration applied (inside the transaction) when every statement ran.
@@ -112,6 +118,13 @@ Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& st
     held_before = std::move(*locks);
   }
   const std::map<std::string, Storage> storage_at_start = storage;
+  // apply runs the migration in one transaction unless it is marked
+  // no-transaction or holds a statement that refuses one.
+  const bool one_transaction =
+      !m.up.directives.no_transaction &&
+      std::none_of(statements.begin(), statements.end(),
+                   [&](const Statement& st) { return target.refuses_transaction(st); });
+  int added_enum_line = 0;  // an ALTER TYPE ... ADD VALUE of this migration
   for (const Statement& st : statements) {
     StatementReport sr;
     sr.line = st.line;
@@ -125,11 +138,27 @@ Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& st
     auto done = target.execute(Statement{*sql, st.line}, m.up.path);
     sr.elapsed_ms = ms_since(start);
     if (!done) {
+      if (done.error().sqlstate == kUnsafeNewEnumValue && !(one_transaction && added_enum_line)) {
+        // The value was added by an earlier migration of this dry run, or by
+        // an earlier statement of this no-transaction migration: apply
+        // commits in between, the dry run cannot.
+        sr.note = fmt::format("not proven: {}", done.error().to_string());
+        report.statements.push_back(std::move(sr));
+        return Observed{false, done.error(), true};
+      }
       sr.error = done.error().to_string();
+      if (done.error().sqlstate == kUnsafeNewEnumValue) {
+        sr.error += fmt::format(
+            " (the value is added on line {} in the same transaction: apply fails the same way; "
+            "move the ALTER TYPE ... ADD VALUE to a -- keel:no-transaction migration before this "
+            "one)",
+            added_enum_line);
+      }
       sr.blockers = target.last_blockers();
       report.statements.push_back(std::move(sr));
       return Observed{false, done.error()};
     }
+    if (added_enum_line == 0 && target.adds_enum_value(st)) added_enum_line = st.line;
     sr.rows = target.last_rows();
     if (target.observes_locks()) {
       auto locks = target.relation_locks();
@@ -207,6 +236,7 @@ std::string failure_reason(PlanTarget& target, const Error& error,
     return fmt::format("{}: statement_timeout hit{}", error.context,
                        blockers_text(statement.blockers));
   }
+  if (error.sqlstate == kUnsafeNewEnumValue) return "fails: " + statement.error;
   return fmt::format("fails: {}", error.to_string());
 }
 
@@ -253,9 +283,51 @@ Result<void> check_expected(const Migration& m, MigrationReport& report) {
   return {};
 }
 
-Result<void> plan_migration(PlanTarget& target, const Migration& m, const Options& options,
-                            lint::Memory* lint_memory, Manifest& schema, std::string& hash,
-                            MigrationReport& report, bool& stop) {
+// True when `m` only adds enum values and its down script is empty: what
+// keel generate writes as NAME_enum_values (PostgreSQL cannot drop an enum
+// value; the next migration's down rebuilds the type without it).
+bool adds_enum_values_only(PlanTarget& target, const Migration& m) {
+  if (!m.down) return false;
+  auto up = migrate::split_statements(target.dialect(), m.up);
+  auto down = migrate::split_statements(target.dialect(), *m.down);
+  return up && down && !up->empty() && down->empty() &&
+         std::all_of(up->begin(), up->end(),
+                     [&](const Statement& st) { return target.adds_enum_value(st); });
+}
+
+// The enum values `before` has and `after` lacks ("public.mood 'great'"),
+// when nothing else differs; empty otherwise.
+std::vector<std::string> only_enum_values_removed(const model::Database& before,
+                                                  model::Database after) {
+  std::vector<std::string> removed;
+  for (auto& [sname, s] : after.schemas) {
+    auto bs = before.schemas.find(sname);
+    if (bs == before.schemas.end()) continue;
+    for (auto& [tname, t] : s.types) {
+      auto bt = bs->second.types.find(tname);
+      if (bt == bs->second.types.end() || t.kind != "enum" || bt->second.kind != "enum" ||
+          t.labels == bt->second.labels) {
+        continue;
+      }
+      size_t kept = 0;  // `after`'s labels must be `before`'s with some left out
+      for (const std::string& label : bt->second.labels) {
+        if (kept < t.labels.size() && t.labels[kept] == label) {
+          ++kept;
+        } else {
+          removed.push_back(fmt::format("{}.{} '{}'", sname, tname, label));
+        }
+      }
+      if (kept != t.labels.size()) return {};
+      t.labels = bt->second.labels;
+    }
+  }
+  if (removed.empty() || model::schema_hash(after) != model::schema_hash(before)) return {};
+  return removed;
+}
+
+Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migration* previous,
+                            const Options& options, lint::Memory* lint_memory, Manifest& schema,
+                            std::string& hash, MigrationReport& report, bool& stop) {
   report.version = m.version;
   report.name = m.name;
   report.path = m.up.path;
@@ -282,13 +354,36 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
   }
   auto statements = migrate::split_statements(target.dialect(), m.up);
   if (!statements) {
-    report.reasons.push_back(fmt::format("does not parse: {}", statements.error().to_string()));
+    report.reasons.push_back(fmt::format(
+        "{}: {}",
+        statements.error().code == ErrorCode::kUnsupported ? "not supported" : "does not parse",
+        statements.error().to_string()));
     stop = true;
     return {};
+  }
+  if (statements->empty()) {
+    report.notes.push_back(
+        "the up script has no statements (empty, or only comments): apply would record it as "
+        "applied with nothing run, and apply --require-validated refuses it; write the "
+        "migration, or delete the file");
   }
   if (auto ok = target.savepoint(kUpSavepoint); !ok) return ok;
   auto observed = observe_up(target, *statements, m, options, report);
   if (!observed) return std::unexpected(observed.error());
+  if (!observed->ok && observed->unproven) {
+    const StatementReport& at = report.statements.back();
+    report.unproven.push_back(fmt::format(
+        "{}:{} and what follows it: uses an enum value added earlier in this dry run; PostgreSQL "
+        "lets a new enum value be used only after the transaction that added it commits, which "
+        "apply does between migrations (and between the statements of a no-transaction "
+        "migration) but a dry run, one transaction rolled back, cannot. Proven: the {} "
+        "statement(s) before it. Apply the migration that adds the value first (keel apply --to "
+        "<its version>, or apply --require-validated with this plan's saved part), then plan "
+        "again",
+        m.up.path, at.line, report.statements.size() - 1));
+    stop = true;
+    return target.rollback_to(kUpSavepoint);
+  }
   if (!observed->ok) {
     report.reasons.insert(report.reasons.begin(),
                           failure_reason(target, observed->error, report.statements.back()));
@@ -331,8 +426,16 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
   if (auto ok = target.rollback_to(kProofSavepoint); !ok) return ok;
   if (!*report.idempotent && !options.gates.require_idempotent) report.reasons.pop_back();
 
-  // Reversibility: up then down must give back the schema before up.
-  if (!m.down) {
+  // Reversibility: up then down must give back the schema before up. A
+  // migration that only adds enum values cannot be undone in a script
+  // (PostgreSQL cannot drop an enum value); keel generate writes its down
+  // empty on purpose.
+  if (adds_enum_values_only(target, m)) {
+    report.notes.push_back(
+        "reversible: not applicable: it only adds enum values, which PostgreSQL cannot drop, "
+        "and its down is empty as keel generate writes it (after a rollback the values stay, "
+        "unused)");
+  } else if (!m.down) {
     report.reversible = false;
     report.reasons.push_back("not reversible: it has no down script");
   } else {
@@ -346,9 +449,26 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
       report.reasons.push_back(
           fmt::format("not reversible: the down script fails: {}", undone.error().to_string()));
     } else {
-      auto back = hash_of(target);
+      Manifest after_down;
+      auto back = hash_of(target, &after_down);
       if (!back) return std::unexpected(back.error());
       report.reversible = *back == report.hash_before;
+      // keel generate's pair: the migration before this one added enum
+      // values with an empty down; this down removes them with the rest.
+      if (!*report.reversible && previous != nullptr && adds_enum_values_only(target, *previous)) {
+        std::vector<std::string> removed =
+            only_enum_values_removed(schema.schema, after_down.schema);
+        if (!removed.empty()) {
+          report.reversible = true;
+          std::string values;
+          for (const std::string& r : removed) values += (values.empty() ? "" : ", ") + r;
+          report.notes.push_back(fmt::format(
+              "reversible together with {}: up then down gives back the schema but for the enum "
+              "values that migration added ({}), which this down removes (that one's down is "
+              "empty)",
+              previous->up.path, values));
+        }
+      }
       if (!*report.reversible) {
         report.reasons.push_back(fmt::format(
             "not reversible: after up then down the schema hash is {}, not {} as before up", *back,
@@ -357,7 +477,9 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Option
     }
     if (auto ok = target.rollback_to(kProofSavepoint); !ok) return ok;
   }
-  if (!*report.reversible && !options.gates.require_reversible) report.reasons.pop_back();
+  if (report.reversible && !*report.reversible && !options.gates.require_reversible) {
+    report.reasons.pop_back();
+  }
   if (auto ok = target.release(kProofSavepoint); !ok) return ok;
   if (auto ok = target.release(kUpSavepoint); !ok) return ok;
 
@@ -394,6 +516,8 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
   Report report;
   auto temp_before = target.temp_usage();
   if (!temp_before) return std::unexpected(temp_before.error());
+  auto sequences_before = target.sequence_positions();
+  if (!sequences_before) return std::unexpected(sequences_before.error());
   if (auto ok = target.begin(options.timeouts); !ok) return std::unexpected(ok.error());
   Manifest schema;
   auto hash = hash_of(target, &schema);
@@ -406,6 +530,7 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
   Options effective = options;
   if (effective.lint) effective.lint->pg_version = schema.server.major;
   bool stop = false;
+  bool stopped_unproven = false;  // stopped by a migration not proven, not a failure
   lint::MemoryPtr lint_memory = lint::new_memory();
   for (const Migration* m : pending(files, *history)) {
     MigrationReport mr;
@@ -414,14 +539,23 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
       mr.name = m->name;
       mr.path = m->up.path;
       mr.checksum = m->checksum;
-      mr.reasons.push_back("not planned: an earlier migration failed");
-    } else if (auto ok = plan_migration(target, *m, effective, lint_memory.get(), schema, current,
-                                        mr, stop);
+      if (stopped_unproven) {
+        mr.unproven.push_back(
+            "not planned: an earlier migration could not be proven in this dry run (it may "
+            "depend on it); plan again once that one is applied");
+      } else {
+        mr.reasons.push_back("not planned: an earlier migration failed");
+      }
+    } else if (auto ok = plan_migration(target, *m, m == &files.front() ? nullptr : m - 1,
+                                        effective, lint_memory.get(), schema, current, mr, stop);
                !ok) {
       target.rollback();
       return std::unexpected(ok.error());
     }
-    mr.validated = mr.reasons.empty();
+    if (stop && !stopped_unproven && mr.reasons.empty() && !mr.unproven.empty()) {
+      stopped_unproven = true;
+    }
+    mr.validated = mr.reasons.empty() && mr.unproven.empty();
     report.migrations.push_back(std::move(mr));
   }
   target.rollback();
@@ -436,10 +570,31 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
   if (!temp_after) return std::unexpected(temp_after.error());
   report.temp_files = temp_after->first - temp_before->first;
   report.temp_bytes = temp_after->second - temp_before->second;
+  auto sequences_after = target.sequence_positions();
+  if (!sequences_after) return std::unexpected(sequences_after.error());
+  for (const auto& [name, position] : *sequences_after) {
+    auto it = sequences_before->find(name);
+    if (it != sequences_before->end() && it->second != position) {
+      report.sequences_advanced.push_back(fmt::format("{} ({} -> {})", name, it->second, position));
+    }
+  }
   report.validated = report.hash_after == report.hash_before &&
                      std::all_of(report.migrations.begin(), report.migrations.end(),
                                  [](const MigrationReport& m) { return m.validated; });
   return report;
+}
+
+std::string verdict(const MigrationReport& migration) {
+  if (!migration.reasons.empty()) return "REJECTED";
+  return migration.unproven.empty() ? "VALIDATED" : "NOT PROVEN";
+}
+
+std::string verdict(const Report& report) {
+  if (report.validated) return "VALIDATED";
+  bool rejected = report.hash_after != report.hash_before ||
+                  std::any_of(report.migrations.begin(), report.migrations.end(),
+                              [](const MigrationReport& m) { return !m.reasons.empty(); });
+  return rejected ? "REJECTED" : "NOT PROVEN";
 }
 
 }  // namespace keel::plan

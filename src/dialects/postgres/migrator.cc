@@ -653,6 +653,26 @@ class PgMigrationTarget final : public plan::PlanTarget {
     });
   }
 
+  bool adds_enum_value(const migrate::Statement& statement) const override {
+    auto nodes = statement_nodes(statement.sql);
+    return nodes.size() == 1 && nodes[0].first == "AlterEnumStmt" &&
+           nodes[0].second.contains("newVal") && !nodes[0].second.contains("oldVal");
+  }
+
+  Result<std::map<std::string, std::string>> sequence_positions() override {
+    return guarded([&]() -> Result<std::map<std::string, std::string>> {
+      // pg_sequences.last_value is NULL before the first nextval() and
+      // without the privilege to read the sequence.
+      pqxx::result r = tx_->exec(
+          "SELECT schemaname || '.' || sequencename, COALESCE(last_value::text, 'unused')"
+          " FROM pg_catalog.pg_sequences"
+          " WHERE schemaname <> 'information_schema' AND schemaname !~ '^pg_'");
+      std::map<std::string, std::string> out;
+      for (const auto& row : r) out[row[0].c_str()] = row[1].c_str();
+      return out;
+    });
+  }
+
   std::optional<std::string> in_transaction_equivalent(
       const migrate::Statement& statement) const override {
     std::string sql = without_concurrently(statement.sql);
