@@ -63,6 +63,24 @@ struct IntegrityFinding {
   std::string to_string() const;
 };
 
+// What the integrity checks before a rollback's COMMIT cover.
+struct IntegrityScope {
+  // Every foreign key and NOT VALID CHECK of the database: what a down
+  // script does could not be determined (`why` says which statement), or
+  // the dialect checks everything anyway.
+  bool whole = true;
+  std::string why;  // "0005_x.down.sql:3: a DO block (what it changes cannot be read from it)"
+  // Otherwise the relations the down scripts name (as written, resolved when
+  // the checks run, after the scripts): the foreign keys they hold or that
+  // reference them, and their NOT VALID CHECKs. keel.toml's relations and
+  // checks are always run.
+  std::vector<std::string> relations;
+
+  // "every foreign key and NOT VALID CHECK (...)" / "foreign keys on or
+  // referencing, and NOT VALID CHECKs on, 1 relation: public.t00001"
+  std::string to_string() const;
+};
+
 // Another session holding or waiting for a lock on a relation a rollback
 // is about to change.
 struct SessionInLock {
@@ -150,13 +168,18 @@ class MigrationTarget {
   // The canonical JSON kept for `hash`, if any.
   virtual Result<std::optional<std::string>> load_snapshot(const std::string& hash) = 0;
 
-  // Runs every integrity check inside the open transaction: foreign keys of
-  // the schemas in `schemas` (every user schema when empty; NOT VALID ones
-  // included) counted for orphans with a NULL-safe NOT EXISTS, config's
-  // relations the same way, NOT VALID CHECK constraints re-checked, and
-  // config's checks. A check that cannot run is a finding with its error.
-  virtual Result<std::vector<IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const std::vector<std::string>& schemas) = 0;
+  // Runs every integrity check inside the open transaction: the foreign keys
+  // in `scope` (NOT VALID ones included) counted for orphans with a
+  // NULL-safe NOT EXISTS, config's relations the same way, the NOT VALID
+  // CHECK constraints in `scope` re-checked, and config's checks. A check
+  // that cannot run is a finding with its error.
+  virtual Result<std::vector<IntegrityFinding>> check_integrity(const IntegrityConfig& config,
+                                                                const IntegrityScope& scope) = 0;
+  // What the checks after `statements` (down scripts) must cover: the
+  // relations they name, or everything when their effects cannot be read
+  // from them (PostgreSQL: a DO block, CALL, EXECUTE, a call of a function
+  // outside pg_catalog). Called before they run.
+  virtual Result<IntegrityScope> integrity_scope(const std::vector<Statement>& statements) = 0;
 
   // Schema-qualified relations the statements change or read (PostgreSQL:
   // from libpg_query's parse tree, resolved with the session's search_path;
@@ -333,6 +356,7 @@ struct RollbackReport {
   bool one_transaction = true;  // false when a down script had to run outside a transaction
   std::optional<DrainReport> drained;
   std::vector<IntegrityFinding> findings;  // every check run, passed or not
+  IntegrityScope integrity_scope;          // what those checks covered
   // Exact restoration: the hash recorded for the version rolled back to
   // (after it was applied; before the oldest rolled-back one when nothing
   // remains), and the hash now. expected is empty when no hash was recorded.

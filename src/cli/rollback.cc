@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 
 #include "cli/migrate_cli.h"
 #include "keel/notify.h"
@@ -28,6 +29,21 @@ nlohmann::json findings_json(const std::vector<migrate::IntegrityFinding>& findi
     list.push_back(j);
   }
   return list;
+}
+
+// What the checks covered: every key of the database or the relations the
+// down scripts name, and how many checks of each kind ran.
+nlohmann::json scope_json(const migrate::IntegrityScope& scope,
+                          const std::vector<migrate::IntegrityFinding>& findings) {
+  std::map<std::string, int> by_kind;
+  for (const auto& f : findings) ++by_kind[f.kind];
+  nlohmann::json j = {{"whole", scope.whole},
+                      {"relations", scope.relations},
+                      {"checks", findings.size()},
+                      {"by_kind", by_kind},
+                      {"text", scope.to_string()}};
+  if (!scope.why.empty()) j["reason"] = scope.why;
+  return j;
 }
 
 int run(const GlobalOptions& options, const RollbackArgs& args) {
@@ -88,6 +104,7 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
                         {"rolled_back", applied_json(r.rolled_back)},
                         {"one_transaction", r.one_transaction},
                         {"integrity", findings_json(r.findings)},
+                        {"integrity_scope", scope_json(r.integrity_scope, r.findings)},
                         {"target_version", r.target_version},
                         {"expected_hash", r.expected_hash},
                         {"schema_hash", r.actual_hash},
@@ -111,16 +128,18 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
         "ROLLBACK ABORTED on {}: {}\n", ctx->url.masked,
         r.partial ? "NOT everything is as before (see below)" : "nothing was changed");
     if (r.findings.empty() || r.partial) std::cout << "  " << r.abort_reason << "\n";
+    if (!r.findings.empty()) {
+      std::cout << "  integrity scope: " << r.integrity_scope.to_string() << "\n";
+    }
     for (const auto& f : r.findings) {
       std::cout << fmt::format("  {:<6} {}\n", f.ok() ? "ok" : "FAILED", f.to_string());
     }
   } else if (r.rolled_back.empty()) {
     std::cout << fmt::format("nothing to roll back on {}\n", ctx->url.masked);
   } else {
-    if (!r.findings.empty()) {
-      std::cout << fmt::format("integrity: {} check{} passed before commit\n", r.findings.size(),
-                               r.findings.size() == 1 ? "" : "s");
-    }
+    std::cout << fmt::format("integrity: {} check{} passed before commit; scope: {}\n",
+                             r.findings.size(), r.findings.size() == 1 ? "" : "s",
+                             r.integrity_scope.to_string());
     if (r.expected_hash.empty()) {
       std::cout << "restoration: not checked (no schema hash was recorded for the version rolled "
                    "back to: [migrations] schema_hash is \"run\" or \"off\", or it was applied "

@@ -3,6 +3,7 @@
 // MigrationTarget::sessions_in_lock.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -50,6 +51,24 @@ std::string IntegrityFinding::to_string() const {
   std::string text = fmt::format("{} {}: {} (expected {})", kind, name, what, expect);
   if (!detail.empty() && detail != name) text += fmt::format(" [{}]", detail);
   return text;
+}
+
+std::string IntegrityScope::to_string() const {
+  if (whole) {
+    return "every foreign key and NOT VALID CHECK of the database" +
+           (why.empty() ? std::string() : " (" + why + ")");
+  }
+  if (relations.empty()) return "no relation (the down scripts name none)";
+  constexpr size_t kShown = 10;
+  std::vector<std::string> shown(relations.begin(),
+                                 relations.begin() + std::min(relations.size(), kShown));
+  std::string more = relations.size() > kShown
+                         ? fmt::format(" and {} more", relations.size() - kShown)
+                         : std::string();
+  return fmt::format(
+      "foreign keys on or referencing, and NOT VALID CHECKs on, the {} relation{} "
+      "the down scripts name: {}{}",
+      relations.size(), relations.size() == 1 ? "" : "s", join(shown), more);
 }
 
 std::string SessionInLock::to_string() const {

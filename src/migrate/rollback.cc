@@ -20,15 +20,6 @@ void say(const RunOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
-// "public.users" -> "public".
-std::vector<std::string> schemas_of(const std::vector<std::string>& relations) {
-  std::set<std::string> schemas;
-  for (const std::string& r : relations) {
-    if (size_t dot = r.find('.'); dot != std::string::npos) schemas.insert(r.substr(0, dot));
-  }
-  return {schemas.begin(), schemas.end()};
-}
-
 // The history rows of applied versions to undo, newest first.
 std::vector<HistoryRow> rows_to_undo(const std::vector<HistoryRow>& history,
                                      const RollbackOptions& options) {
@@ -114,8 +105,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   }
   expected_restoration(*history, undo, report);
 
-  // The relations the down scripts touch: what draining waits on and whose
-  // schemas the foreign-key checks cover.
+  // The relations the down scripts touch: what draining waits on.
   std::vector<Statement> all;
   for (const DownStep& step : steps) {
     all.insert(all.end(), step.statements.begin(), step.statements.end());
@@ -135,10 +125,28 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
     report.drained = *drained;
   }
 
-  const std::vector<std::string> schemas = schemas_of(*relations);
+  // What the checks cover: what the down scripts touch, or everything when
+  // one of them does what cannot be read from it.
+  report.integrity_scope.whole = false;
+  std::set<std::string> scoped;
+  for (const DownStep& step : steps) {
+    auto scope = target.integrity_scope(step.statements);
+    if (!scope) return std::unexpected(scope.error());
+    if (scope->whole) {
+      report.integrity_scope = *scope;
+      if (scope->why.starts_with("line ")) {
+        report.integrity_scope.why = step.migration->down->path + ":" + scope->why.substr(5);
+      }
+      break;
+    }
+    scoped.insert(scope->relations.begin(), scope->relations.end());
+  }
+  if (!report.integrity_scope.whole)
+    report.integrity_scope.relations = {scoped.begin(), scoped.end()};
+  say(options.run, "integrity checks before commit: " + report.integrity_scope.to_string());
   bool checks_failed = false;
   auto check = [&](MigrationTarget& t) -> Result<void> {
-    auto findings = t.check_integrity(options.integrity, schemas);
+    auto findings = t.check_integrity(options.integrity, report.integrity_scope);
     if (!findings) return std::unexpected(findings.error());
     report.findings = *findings;  // a retried transaction reports its last run only
     std::string failed;

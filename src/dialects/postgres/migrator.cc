@@ -602,10 +602,16 @@ class PgMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<std::vector<migrate::IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const std::vector<std::string>& schemas) override {
+      const IntegrityConfig& config, const migrate::IntegrityScope& scope) override {
     return guarded([&]() -> Result<std::vector<migrate::IntegrityFinding>> {
-      return pg::check_integrity(*tx_, config, schemas, in_transaction_);
+      return pg::check_integrity(*tx_, config, scope, in_transaction_);
     });
+  }
+
+  Result<migrate::IntegrityScope> integrity_scope(
+      const std::vector<migrate::Statement>& statements) override {
+    return guarded(
+        [&]() -> Result<migrate::IntegrityScope> { return pg::integrity_scope(*tx_, statements); });
   }
 
   Result<std::vector<std::string>> relations_of(

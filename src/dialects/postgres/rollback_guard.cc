@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <map>
 #include <set>
 
 #include "util/column_path.h"
@@ -98,6 +99,25 @@ void collect_relations(const nlohmann::json& node, std::set<std::string>& out) {
     return;
   }
   for (const auto& [key, value] : node.items()) {
+    // A relation renamed or moved: its new name too (resolved after the
+    // script ran, it is the one that exists).
+    if ((key == "RenameStmt" || key == "AlterObjectSchemaStmt") && value.is_object() &&
+        value.contains("relation") && value["relation"].is_object()) {
+      const nlohmann::json& rel = value["relation"];
+      std::string schema = rel.value("schemaname", "");
+      std::string name = rel.value("relname", "");
+      if (key == "RenameStmt" && value.value("renameType", "") != "OBJECT_COLUMN" &&
+          value.value("renameType", "") != "OBJECT_TABCONSTRAINT" &&
+          value.value("renameType", "") != "OBJECT_TRIGGER" &&
+          value.value("renameType", "") != "OBJECT_POLICY" &&
+          value.value("renameType", "") != "OBJECT_RULE") {
+        name = value.value("newname", name);
+      }
+      if (key == "AlterObjectSchemaStmt") schema = value.value("newschema", schema);
+      if (!name.empty()) {
+        out.insert(schema.empty() ? quote_identifier(name) : quote_qualified(schema, name));
+      }
+    }
     if (key == "DropStmt" && value.is_object()) {
       static const std::set<std::string> kRelationKinds = {
           "OBJECT_TABLE",   "OBJECT_INDEX",    "OBJECT_VIEW",
@@ -120,14 +140,145 @@ void collect_relations(const nlohmann::json& node, std::set<std::string>& out) {
   }
 }
 
+// "schema\x1fname" of every function a statement calls (schema empty when
+// not qualified).
+void collect_calls(const nlohmann::json& node, std::set<std::string>& out) {
+  if (node.is_array()) {
+    for (const auto& item : node) collect_calls(item, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& [key, value] : node.items()) {
+    if (key == "FuncCall" && value.is_object() && value.contains("funcname")) {
+      std::vector<std::string> parts;
+      for (const auto& item : value["funcname"]) {
+        if (item.contains("String")) {
+          parts.push_back(item["String"].value("sval", item["String"].value("str", "")));
+        }
+      }
+      if (parts.size() == 1) out.insert(std::string(1, kUnit) + parts[0]);
+      if (parts.size() >= 2) {
+        out.insert(parts[parts.size() - 2] + kUnit + parts[parts.size() - 1]);
+      }
+    }
+    collect_calls(value, out);
+  }
+}
+
+// The relations named by `names` (as written), with the tables behind named
+// indexes, the relations views read (at any depth: writing through a view
+// writes its tables), and partition/inheritance ancestors and descendants
+// (a partitioned table holds its partitions' foreign keys). As an oid array
+// literal.
+std::string scope_oids(pqxx::transaction_base& tx, const std::vector<std::string>& names) {
+  pqxx::result r = tx.exec_params(R"(
+WITH RECURSIVE named AS (
+  SELECT to_regclass(name)::oid AS oid FROM unnest(string_to_array($1, E'\x1f')) AS u(name)
+), base AS (
+  SELECT oid FROM named WHERE oid IS NOT NULL
+  UNION SELECT i.indrelid FROM pg_index i JOIN named n ON n.oid = i.indexrelid
+), reads(oid) AS (
+  SELECT oid FROM base
+  UNION
+  SELECT d.refobjid FROM reads
+  JOIN pg_rewrite w ON w.ev_class = reads.oid
+  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+   AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> reads.oid
+), up(oid) AS (
+  SELECT oid FROM reads
+  UNION SELECT i.inhparent FROM up JOIN pg_inherits i ON i.inhrelid = up.oid
+), down(oid) AS (
+  SELECT oid FROM reads
+  UNION SELECT i.inhrelid FROM down JOIN pg_inherits i ON i.inhparent = down.oid
+)
+SELECT '{' || coalesce(string_agg(oid::text, ','), '') || '}'
+FROM (SELECT oid FROM up UNION SELECT oid FROM down) s)",
+                                  join_units(names));
+  return r[0][0].c_str();
+}
+
 }  // namespace
+
+migrate::IntegrityScope integrity_scope(pqxx::transaction_base& tx,
+                                        const std::vector<migrate::Statement>& statements) {
+  static const std::map<std::string, std::string> kOpaque = {
+      {"DoStmt", "a DO block"},
+      {"CallStmt", "CALL"},
+      {"ExecuteStmt", "EXECUTE of a prepared statement"}};
+  // Statements that run expressions now (not store them): the functions
+  // they call may write anywhere.
+  static const std::set<std::string> kRuns = {"SelectStmt",        "InsertStmt", "UpdateStmt",
+                                              "DeleteStmt",        "MergeStmt",  "CopyStmt",
+                                              "CreateTableAsStmt", "ExplainStmt"};
+  migrate::IntegrityScope scope;
+  auto whole = [&](int line, const std::string& what) {
+    scope.whole = true;
+    scope.relations.clear();
+    scope.why =
+        fmt::format("line {}: {}, whose effects cannot be read from the script", line, what);
+    return scope;
+  };
+  std::set<std::string> names;
+  std::map<std::string, int> calls;  // "schema\x1fname" -> first line
+  for (const migrate::Statement& st : statements) {
+    nlohmann::json tree = parse_statement(st.sql);
+    if (!tree.is_object()) return whole(st.line, "a statement libpg_query cannot parse");
+    for (const auto& stmt : tree.value("stmts", nlohmann::json::array())) {
+      if (!stmt.contains("stmt") || !stmt["stmt"].is_object() || stmt["stmt"].empty()) continue;
+      const std::string kind = stmt["stmt"].begin().key();
+      if (auto it = kOpaque.find(kind); it != kOpaque.end()) return whole(st.line, it->second);
+      if (kRuns.contains(kind)) {
+        std::set<std::string> called;
+        collect_calls(stmt["stmt"], called);
+        for (const std::string& c : called) calls.emplace(c, st.line);
+      }
+    }
+    collect_relations(tree, names);
+  }
+  if (!calls.empty()) {
+    // A call is known harmless when every function of that name is
+    // PostgreSQL's own (pg_catalog); one of the database's, or one that does
+    // not exist yet (the script creates it), may change any table.
+    std::vector<std::string> schemas_list, names_list;
+    for (const auto& [c, line] : calls) {
+      size_t unit = c.find(kUnit);
+      schemas_list.push_back("." + c.substr(0, unit));
+      names_list.push_back(c.substr(unit + 1));
+    }
+    pqxx::result unsafe = tx.exec_params(R"(
+SELECT u.s, u.n
+FROM (SELECT substr(s, 2) AS s, n  -- each schema has a leading '.' (an empty one stays a list item)
+      FROM unnest(string_to_array($1, E'\x1f'), string_to_array($2, E'\x1f')) AS l(s, n)) u
+WHERE NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
+                  WHERE p.proname = u.n AND ns.nspname = 'pg_catalog'
+                    AND (u.s = '' OR u.s = 'pg_catalog'))
+   OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
+              WHERE p.proname = u.n AND ns.nspname <> 'pg_catalog'
+                AND (u.s = '' OR u.s = ns.nspname))
+ORDER BY 1, 2)",
+                                         join_units(schemas_list), join_units(names_list));
+    if (!unsafe.empty()) {
+      std::string s = unsafe[0][0].c_str(), n = unsafe[0][1].c_str();
+      int line = calls.at(s + kUnit + n);
+      return whole(line, fmt::format("a call of {}() (not one of PostgreSQL's own functions)",
+                                     s.empty() ? quote_identifier(n) : quote_qualified(s, n)));
+    }
+  }
+  scope.whole = false;
+  scope.relations.assign(names.begin(), names.end());
+  return scope;
+}
 
 std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
                                                        const IntegrityConfig& config,
-                                                       const std::vector<std::string>& schemas,
+                                                       const migrate::IntegrityScope& scope,
                                                        bool in_transaction) {
   std::vector<migrate::IntegrityFinding> findings;
-  // Foreign keys (validated or not) of the schemas, once per constraint: a
+  // Each check holds its relations' locks (and their indexes') until COMMIT:
+  // checking every key of a large schema fills the server's lock table. The
+  // scope's relations are resolved now, after the down scripts ran.
+  const std::string oids = scope.whole ? "{}" : scope_oids(tx, scope.relations);
+  // Foreign keys (validated or not) in scope, once per constraint: a
   // partitioned table's key is checked on the table, not per partition.
   pqxx::result keys = tx.exec_params(R"(
 SELECT cn.nspname, cl.relname, c.conname, pn.nspname, pcl.relname, c.convalidated,
@@ -141,10 +292,9 @@ JOIN pg_class pcl ON pcl.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = pcl.
 WHERE c.contype = 'f' AND c.conparentid = 0
   AND cn.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
   AND cn.nspname NOT LIKE 'pg\_%'
-  AND ($1 = '' OR cn.nspname = ANY(string_to_array($1, E'\x1f'))
-       OR pn.nspname = ANY(string_to_array($1, E'\x1f')))
+  AND ($1 OR c.conrelid = ANY($2::oid[]) OR c.confrelid = ANY($2::oid[]))
 ORDER BY 1, 2, 3)",
-                                     join_units(schemas));
+                                     scope.whole, oids);
   for (const auto& row : keys) {
     auto child_columns = split_units(row[6]);
     auto parent_columns = split_units(row[7]);
@@ -194,9 +344,9 @@ FROM pg_constraint c
 JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
 WHERE c.contype = 'c' AND NOT c.convalidated AND c.conparentid = 0
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel') AND n.nspname NOT LIKE 'pg\_%'
-  AND ($1 = '' OR n.nspname = ANY(string_to_array($1, E'\x1f')))
+  AND ($1 OR c.conrelid = ANY($2::oid[]))
 ORDER BY 1, 2, 3)",
-                                       join_units(schemas));
+                                       scope.whole, oids);
   for (const auto& row : checks) {
     migrate::IntegrityFinding f;
     f.kind = "check constraint";

@@ -22,8 +22,12 @@ nlohmann::json parse_statement(const std::string& sql);
 // a savepoint, so one that fails to run does not end the transaction.
 std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
                                                        const IntegrityConfig& config,
-                                                       const std::vector<std::string>& schemas,
+                                                       const migrate::IntegrityScope& scope,
                                                        bool in_transaction);
+
+// See MigrationTarget::integrity_scope. Lines in `why` are the statements'.
+migrate::IntegrityScope integrity_scope(pqxx::transaction_base& tx,
+                                        const std::vector<migrate::Statement>& statements);
 
 std::vector<std::string> relations_of(pqxx::transaction_base& tx,
                                       const std::vector<migrate::Statement>& statements);

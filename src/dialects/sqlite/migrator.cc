@@ -333,8 +333,17 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     return std::string();  // SQLite builds indexes inside a transaction: none is left half-built
   }
 
+  // SQLite's checks are not scoped: PRAGMA foreign_key_check reads every
+  // table, and holds no per-table locks (the file is locked as a whole).
+  Result<migrate::IntegrityScope> integrity_scope(
+      const std::vector<migrate::Statement>& /*statements*/) override {
+    migrate::IntegrityScope scope;
+    scope.why = "SQLite: PRAGMA foreign_key_check reads every table";
+    return scope;
+  }
+
   Result<std::vector<migrate::IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const std::vector<std::string>& /*schemas*/) override {
+      const IntegrityConfig& config, const migrate::IntegrityScope& /*scope*/) override {
     std::vector<migrate::IntegrityFinding> findings;
     auto tables = session_->rows(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "

@@ -282,10 +282,25 @@ void recreate_around_retyped_columns(Plan& plan, const std::vector<model::Change
 }
 
 // Functions whose change needs DROP + CREATE (in either direction): views
-// and policies calling them are recreated around them.
+// and policies calling them are recreated around them. So are those dropped
+// while their name stays: a renamed parameter changes the model's key
+// ("f(x integer)" -> "f(y integer)"), so it comes as a drop and a create,
+// and whatever calls the name may be bound to the dropped one.
 void find_recreated_functions(Plan& plan, const std::vector<model::Change>& changes) {
   for (const model::Change& c : changes) {
-    if (c.kind != ObjectKind::kFunction || c.action != ChangeAction::kAlter) continue;
+    if (c.kind != ObjectKind::kFunction) continue;
+    if (c.action == ChangeAction::kDrop) {
+      std::string name = split_function_key(c.name).first;
+      auto other = plan.to.schemas.find(c.schema);
+      if (other == plan.to.schemas.end()) continue;
+      for (const auto& [key, f] : other->second.functions) {
+        if (split_function_key(key).first == name) {
+          plan.recreated_functions.insert(c.schema + "." + name);
+        }
+      }
+      continue;
+    }
+    if (c.action != ChangeAction::kAlter) continue;
     const model::Function& a = plan.from.schemas.at(c.schema).functions.at(c.name);
     const model::Function& b = plan.to.schemas.at(c.schema).functions.at(c.name);
     if (function_recreated(c, a, b) || function_recreated(c, b, a)) {

@@ -80,6 +80,9 @@ struct Plan {
   // Every column type of `from` (arrays without their []) -> one column
   // "schema.table.column" that stores it.
   std::map<std::string, std::string> stored_types;
+  // "schema.table.name" of helper constraints this plan names (each unique
+  // on its table).
+  std::set<std::string> helper_names;
 
   Plan(const model::Database& f, const model::Database& t, const DdlOptions& o)
       : from(f), to(t), options(o) {}

@@ -435,10 +435,15 @@ void render_column(Plan& plan, const model::Change& change) {
       // ACCESS EXCLUSIVE. The CHECK is added NOT VALID in the transaction;
       // VALIDATE (SHARE UPDATE EXCLUSIVE while it scans), SET NOT NULL and
       // the CHECK's removal run after it, each committed on its own.
-      std::string check =
-          quote_identifier(helper_name(change.member, "_keel_not_null", [&](const std::string& n) {
-            return ta->constraints.contains(n) || tb->constraints.contains(n);
-          }));
+      // Unique on the table: not one of its constraints on either side, nor
+      // a helper this plan already named for another column (a long name
+      // is cut, so two columns can share the cut).
+      std::string helper = helper_name(change.member, "_keel_not_null", [&](const std::string& n) {
+        return ta->constraints.contains(n) || tb->constraints.contains(n) ||
+               plan.helper_names.contains(schema + "." + change.name + "." + n);
+      });
+      plan.helper_names.insert(schema + "." + change.name + "." + helper);
+      std::string check = quote_identifier(helper);
       up.push_back("ALTER TABLE " + q + " ADD CONSTRAINT " + check + " CHECK (" + col +
                    " IS NOT NULL) NOT VALID");
       down.insert(down.begin(), "ALTER TABLE " + q + " DROP CONSTRAINT IF EXISTS " + check);

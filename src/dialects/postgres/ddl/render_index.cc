@@ -1,6 +1,8 @@
 // PostgreSQL DDL: indexes of an existing table or materialized view, built
 // and dropped CONCURRENTLY when the table stays and nothing else in the plan
 // needs them inside the transaction.
+#include <algorithm>
+
 #include "dialects/postgres/ddl/planner.h"
 
 namespace keel::pg::ddl {
@@ -39,6 +41,31 @@ bool names_dropped_function(const Plan& plan, const model::Index& index) {
                   other->second.functions.at(key).result == f.result;
       if (!kept && mentions_identifier(index.definition, split_function_key(key).first)) {
         return true;
+      }
+    }
+  }
+  return false;
+}
+
+// A foreign key that the transaction adds (new, changed, or added again
+// around a key change) on exactly these columns of schema.table, in any
+// order: it needs this unique index standing inside the transaction.
+bool keys_new_foreign_key(const Plan& plan, const std::string& schema, const std::string& table,
+                          std::vector<std::string> columns) {
+  std::sort(columns.begin(), columns.end());
+  for (const auto& [sname, sc] : plan.to.schemas) {
+    for (const auto& [tname, t] : sc.tables) {
+      for (const auto& [cname, c] : t.constraints) {
+        if (c.type != "foreign key" || c.ref_table != schema + "." + table) continue;
+        std::vector<std::string> refs = c.ref_columns;
+        std::sort(refs.begin(), refs.end());
+        if (refs != columns) continue;
+        const model::Table* old = find_table(plan.from, sname, tname);
+        if (old == nullptr || !old->constraints.contains(cname) ||
+            !(old->constraints.at(cname) == c) ||
+            plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
+          return true;
+        }
       }
     }
   }
@@ -187,7 +214,13 @@ void render_index(Plan& plan, const model::Change& change) {
         "parent, build each partition's index CONCURRENTLY and ATTACH them by hand");
   }
   if (b != nullptr) {
-    DdlStep& s = plan.add(kCreateIndex, "create index " + label);
+    // A foreign key added in the transaction needs this key: built there,
+    // before the foreign keys (and dropped after them on the way back).
+    bool keys_foreign_key =
+        b->unique && tb != nullptr && keys_new_foreign_key(plan, schema, change.name, b->columns);
+    if (keys_foreign_key) create_concurrently = false;
+    DdlStep& s = plan.add(keys_foreign_key ? kAddConstraint : kCreateIndex, "create index " + label,
+                          keys_foreign_key ? 1000 : 0);
     s.up = {create_index_statement(*b, create_concurrently)};
     if (!b->comment.empty()) s.up.push_back(comment_on(qi, b->comment));
     s.down = {drop(create_concurrently)};
