@@ -47,7 +47,24 @@ struct HistoryRow {
   std::string keel_version;
   std::optional<std::string> schema_hash_before;  // filled by a later phase
   std::optional<std::string> schema_hash_after;
+  // Advances (one more than the table's highest) each time the row's status
+  // changes, so SUCCESS rows ordered by it are in the order they were
+  // applied (out-of-order ones included). 0: written before keel kept it.
+  int64_t change_seq = 0;
 };
+
+// True when `a` reached its status before `b`: by change_seq, then (rows
+// from before change_seq: 0) by applied_at, then by version.
+bool written_before(const HistoryRow& a, const HistoryRow& b);
+
+// One row per version. Versions are compared as numbers, so "3" and "0003"
+// are one version; a history written by an older keel may hold a row for
+// each spelling: the one written last counts (on a tie, the spelling the
+// files use). Every reader of the history (apply, rollback, status,
+// validate, plan) goes through it, and a row is always written back under
+// the spelling it already has.
+std::vector<HistoryRow> current_rows(std::vector<HistoryRow> history,
+                                     const std::vector<Migration>& files);
 
 // One integrity check run before a rollback commits.
 struct IntegrityFinding {
@@ -131,6 +148,18 @@ class MigrationTarget {
   virtual void rollback() = 0;
   // Session-level timeouts, for statements run outside a transaction.
   virtual Result<void> set_session_timeouts(const Timeouts& timeouts) = 0;
+  // Before each migration's script (up or down; apply, rollback and plan):
+  // puts the session back in the state keel set it up in, so what one
+  // migration sets (search_path, a role, a PRAGMA) does not carry over into
+  // the next, which then runs as it would alone. PostgreSQL: RESET ALL,
+  // RESET SESSION AUTHORIZATION, RESET ROLE and DISCARD TEMP, then keel's
+  // own session settings; session advisory locks (the deploy lock) stay.
+  // SQLite: the per-connection PRAGMAs (foreign_keys, recursive_triggers,
+  // ...) back to their values when keel opened the file. Inside an open
+  // transaction it happens in it (its timeouts are set again); outside one,
+  // it may be deferred to the next begin(), set_session_timeouts() or
+  // execute().
+  virtual Result<void> reset_session() = 0;
 
   // Runs one statement of `path`. Errors carry the server's message, its
   // SQLSTATE and the context "path:line".
@@ -362,14 +391,17 @@ struct RollbackReport {
   // remains), and the hash now. expected is empty when no hash was recorded.
   std::string expected_hash;
   std::string actual_hash;
-  std::string target_version;  // the newest version still applied; empty when none
+  std::string target_version;  // the version applied last of those still applied; empty: none
+  // Why expected_hash is empty although hashes were recorded; empty otherwise.
+  std::string unchecked_reason;
   std::vector<std::string> restoration_differences;  // when the hashes differ and can be named
   int64_t elapsed_ms = 0;
 
   bool restored() const { return expected_hash.empty() || expected_hash == actual_hash; }
 };
 
-// Runs down scripts of applied migrations, newest first, in one transaction
+// Runs down scripts of applied migrations, the last applied first (an
+// out-of-order migration where it ran, not where its version sorts), in one transaction
 // (each in its own when one cannot run in a transaction), marking rows
 // ROLLED_BACK. Refuses, running nothing, when a needed down script is
 // missing. Before COMMIT the integrity checks run in the same transaction;

@@ -13,6 +13,7 @@ namespace {
 struct RollbackArgs {
   MigrateArgs common;
   int steps = 0;
+  bool steps_given = false;  // --steps 0 is refused, not taken as "not given"
   std::string to;
   bool force_drain = false;
   bool no_drain = false;
@@ -51,7 +52,7 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
   if (!ctx) return report(options, ctx.error());
   migrate::RollbackOptions rollback_options;
   rollback_options.run = ctx->run;
-  if (args.steps != 0) rollback_options.steps = args.steps;
+  if (args.steps_given) rollback_options.steps = args.steps;
   if (!args.to.empty()) rollback_options.to = args.to;
   rollback_options.integrity = ctx->config.integrity;
   if (!args.no_drain) {
@@ -112,6 +113,7 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
                         {"restoration_differences", r.restoration_differences},
                         {"elapsed_ms", r.elapsed_ms},
                         {"rto_breached", rto_breached}};
+    if (!r.unchecked_reason.empty()) j["restoration_unchecked"] = r.unchecked_reason;
     if (r.aborted) j["reason"] = r.abort_reason;
     if (r.aborted) j["partial"] = r.partial;
     if (rto) j["rto_ms"] = rto->count();
@@ -140,7 +142,9 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
     std::cout << fmt::format("integrity: {} check{} passed before commit; scope: {}\n",
                              r.findings.size(), r.findings.size() == 1 ? "" : "s",
                              r.integrity_scope.to_string());
-    if (r.expected_hash.empty()) {
+    if (!r.unchecked_reason.empty()) {
+      std::cout << "restoration: not checked (" << r.unchecked_reason << ")\n";
+    } else if (r.expected_hash.empty()) {
       std::cout << "restoration: not checked (no schema hash was recorded for the version rolled "
                    "back to: [migrations] schema_hash is \"run\" or \"off\", or it was applied "
                    "before keel recorded hashes)\n";
@@ -184,14 +188,19 @@ void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner) {
       "commit, compared with the recorded schema hash");
   add_migrate_options(*rollback, args->common, true);
   auto* steps = rollback->add_option("--steps", args->steps, "How many migrations (default 1)");
-  rollback->add_option("--to", args->to, "Roll back every migration above this version")
+  rollback
+      ->add_option("--to", args->to,
+                   "Roll back every migration above this version (0: every migration)")
       ->excludes(steps);
   auto* force = rollback->add_flag(
       "--force-drain", args->force_drain,
       "End sessions (active ones too) still holding locks when drain_timeout runs out");
   rollback->add_flag("--no-drain", args->no_drain, "Do not wait for other sessions' locks")
       ->excludes(force);
-  rollback->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  rollback->callback([&, args, steps] {
+    args->steps_given = steps->count() > 0;
+    runner = [&, args] { return run(options, *args); };
+  });
 }
 
 }  // namespace keel::cli

@@ -24,13 +24,14 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   LockGuard guard(target);
   // Read the history only under the lock: a concurrent run that held it
   // has finished, and what it applied is no longer pending.
-  auto history = lock_and_read(target, options.run);
-  if (!history) return std::unexpected(history.error());
-  if (auto problems = validate(files, *history, options.allow_out_of_order); !problems.empty()) {
+  auto read = lock_and_read(target, options.run);
+  if (!read) return std::unexpected(read.error());
+  const std::vector<HistoryRow> history = current_rows(std::move(*read), files);
+  if (auto problems = validate(files, history, options.allow_out_of_order); !problems.empty()) {
     return std::unexpected(problems_error(problems));
   }
   std::map<std::string, const HistoryRow*> rows;
-  for (const HistoryRow& row : *history) rows[version_key(row.version)] = &row;
+  for (const HistoryRow& row : history) rows[version_key(row.version)] = &row;
   std::vector<const Migration*> pending;
   std::vector<std::optional<HistoryRow>> previous;
   for (const Migration& m : files) {

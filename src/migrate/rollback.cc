@@ -20,42 +20,56 @@ void say(const RunOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
-// The history rows of applied versions to undo, newest first.
-std::vector<HistoryRow> rows_to_undo(const std::vector<HistoryRow>& history,
-                                     const RollbackOptions& options) {
+// The applied rows in the order they were applied (out-of-order ones where
+// they ran, not where their version sorts).
+std::vector<HistoryRow> applied_in_order(const std::vector<HistoryRow>& history) {
   std::vector<HistoryRow> applied;
   for (const HistoryRow& row : history) {
     if (row.status == RowStatus::kSuccess) applied.push_back(row);
   }
-  std::sort(applied.begin(), applied.end(), [](const HistoryRow& a, const HistoryRow& b) {
-    return compare_versions(a.version, b.version) > 0;
-  });
-  if (options.to) {
-    std::erase_if(applied, [&](const HistoryRow& row) {
-      return compare_versions(row.version, *options.to) <= 0;
-    });
-  } else if (applied.size() > static_cast<size_t>(options.steps.value_or(1))) {
-    applied.resize(static_cast<size_t>(options.steps.value_or(1)));
-  }
+  std::sort(applied.begin(), applied.end(), written_before);
   return applied;
 }
 
-// What the schema must hash to once `undone` (newest first) are rolled
-// back: the hash recorded after the newest version that stays applied, or,
-// when none stays, the hash recorded before the oldest one undone.
-void expected_restoration(const std::vector<HistoryRow>& history,
-                          const std::vector<HistoryRow>& undone, RollbackReport& report) {
-  const std::string& oldest = undone.back().version;
-  const HistoryRow* remaining = nullptr;
-  for (const HistoryRow& row : history) {
-    if (row.status != RowStatus::kSuccess || compare_versions(row.version, oldest) >= 0) continue;
-    if (remaining == nullptr || compare_versions(row.version, remaining->version) > 0) {
-      remaining = &row;
-    }
+// The history rows of applied versions to undo, the last applied first:
+// --steps N, the N applied last; --to V, every version above V.
+std::vector<HistoryRow> rows_to_undo(const std::vector<HistoryRow>& applied,
+                                     const RollbackOptions& options) {
+  std::vector<HistoryRow> undo(applied.rbegin(), applied.rend());
+  if (options.to) {
+    std::erase_if(undo, [&](const HistoryRow& row) {
+      return compare_versions(row.version, *options.to) <= 0;
+    });
+  } else if (undo.size() > static_cast<size_t>(options.steps.value_or(1))) {
+    undo.resize(static_cast<size_t>(options.steps.value_or(1)));
   }
-  if (remaining != nullptr) {
-    report.target_version = remaining->version;
-    report.expected_hash = remaining->schema_hash_after.value_or("");
+  return undo;
+}
+
+// What the schema must hash to once `undone` (the last applied first) are
+// rolled back: the hash recorded after the migration applied last among
+// those that stay, or, when none stays, the hash recorded before the first
+// one undone. When a version that stays was applied after one undone
+// (--to below an out-of-order migration), that schema was never recorded:
+// nothing to compare with.
+void expected_restoration(const std::vector<HistoryRow>& applied,
+                          const std::vector<HistoryRow>& undone, RollbackReport& report) {
+  const size_t kept = applied.size() - undone.size();
+  for (size_t i = kept; i < applied.size(); ++i) {
+    const HistoryRow& row = applied[i];
+    bool is_undone = std::any_of(undone.begin(), undone.end(), [&](const HistoryRow& u) {
+      return compare_versions(u.version, row.version) == 0;
+    });
+    if (is_undone) continue;
+    report.unchecked_reason = fmt::format(
+        "{} stays applied but was applied after {}, which was rolled back: no schema hash was "
+        "recorded for what remains",
+        row.version, undone.back().version);
+    return;
+  }
+  if (kept > 0) {
+    report.target_version = applied[kept - 1].version;
+    report.expected_hash = applied[kept - 1].schema_hash_after.value_or("");
   } else {
     report.expected_hash = undone.back().schema_hash_before.value_or("");
   }
@@ -69,14 +83,41 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
     return fail(ErrorCode::kUsage, "pass either --steps or --to, not both");
   }
   if (options.steps && *options.steps < 1) {
-    return fail(ErrorCode::kUsage, "--steps must be 1 or more");
+    return fail(ErrorCode::kUsage,
+                fmt::format("--steps {}: must be 1 or more (how many migrations to roll back); "
+                            "nothing was rolled back",
+                            *options.steps));
+  }
+  // --to names a version of the files or the history ("0": before the first).
+  auto known_version = [&](const std::vector<HistoryRow>& history) {
+    if (compare_versions(*options.to, "0") == 0) return true;
+    for (const Migration& m : files) {
+      if (compare_versions(m.version, *options.to) == 0) return true;
+    }
+    for (const HistoryRow& row : history) {
+      if (compare_versions(row.version, *options.to) == 0) return true;
+    }
+    return false;
+  };
+  auto unknown_to = [&]() {
+    return fail(ErrorCode::kUsage,
+                fmt::format("--to {}: no migration has this version; run `keel status` to list "
+                            "them (--to 0 rolls back every migration); nothing was rolled back",
+                            *options.to));
+  };
+  if (options.to && !known_version({})) {
+    // Not among the files: it may still be in the history (its files gone).
+    auto rows = target.history();
+    if (!rows) return std::unexpected(rows.error());
+    if (!known_version(*rows)) return unknown_to();
   }
   const Clock::time_point start = Clock::now();
   RollbackReport report;
   LockGuard guard(target);
   auto history = lock_and_read(target, options.run);
   if (!history) return std::unexpected(history.error());
-  const std::vector<HistoryRow> undo = rows_to_undo(*history, options);
+  const std::vector<HistoryRow> applied = applied_in_order(current_rows(*history, files));
+  const std::vector<HistoryRow> undo = rows_to_undo(applied, options);
   if (undo.empty()) return report;
 
   // Every down script must exist and parse before anything runs.
@@ -103,7 +144,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
                 "fewer steps:" +
                     missing);
   }
-  expected_restoration(*history, undo, report);
+  expected_restoration(applied, undo, report);
 
   // The relations the down scripts touch: what draining waits on.
   std::vector<Statement> all;
@@ -213,7 +254,8 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   }
 
   // Exact restoration: the schema now against the hash recorded for the
-  // version rolled back to.
+  // version rolled back to, read without what the down scripts set.
+  if (auto ok = target.reset_session(); !ok) return std::unexpected(ok.error());
   auto now = target.schema();
   if (!now) return std::unexpected(now.error());
   report.actual_hash = model::schema_hash(now->schema);

@@ -86,6 +86,26 @@ bool retry_after(const Plan& plan, const RunOptions& options, const MigrationTar
   return true;
 }
 
+// A lock timeout that used up its retries, with the sessions that hold or
+// wait for locks on the relations the failed statement touches (every
+// statement's, when the error does not say which failed), named as drain
+// names them: pid, user, application, state and for how long, query.
+Error with_blockers(MigrationTarget& target, const std::vector<Statement>& statements,
+                    const std::string& path, Error error) {
+  if (!target.is_lock_timeout(error)) return error;
+  std::vector<Statement> failed;
+  for (const Statement& st : statements) {
+    if (error.context == fmt::format("{}:{}", path, st.line)) failed.push_back(st);
+  }
+  auto relations = target.relations_of(failed.empty() ? statements : failed);
+  if (!relations || relations->empty()) return error;
+  auto sessions = target.sessions_in_lock(*relations);
+  if (!sessions || sessions->empty()) return error;
+  error.message += "; in the way:";
+  for (const SessionInLock& s : *sessions) error.message += "\n  " + s.to_string();
+  return error;
+}
+
 Result<Applied> fail_with(MigrationTarget& target, Plan& plan, const Error& error, int applied) {
   if (plan.direction == Direction::kUp) {
     plan.row.status = RowStatus::kFailed;
@@ -106,6 +126,8 @@ Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const Ru
   for (int attempt = 0;; ++attempt) {
     Clock::time_point start = Clock::now();
     Result<void> done = [&]() -> Result<void> {
+      // Each attempt starts from the session keel set up, not the last one's.
+      if (auto ok = target.reset_session(); !ok) return ok;
       if (auto ok = target.begin(plan.timeouts); !ok) return ok;
       for (const Statement& st : plan.statements) {
         if (auto ok = target.execute(st, plan.script.path); !ok) return ok;
@@ -128,7 +150,8 @@ Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const Ru
     }
     target.rollback();
     if (retry_after(plan, options, target, done.error(), attempt)) continue;
-    return fail_with(target, plan, done.error(), 0);
+    return fail_with(target, plan,
+                     with_blockers(target, plan.statements, plan.script.path, done.error()), 0);
   }
 }
 
@@ -149,6 +172,7 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
                              plan.label, start, n));
   }
   Clock::time_point begin = Clock::now();
+  if (auto ok = target.reset_session(); !ok) return std::unexpected(ok.error());
   if (auto ok = target.set_session_timeouts(plan.timeouts); !ok) {
     return std::unexpected(ok.error());
   }
@@ -177,7 +201,8 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
         attempts = std::max(attempts, attempt + 2);
         continue;
       }
-      return fail_with(target, plan, done.error(), i);
+      return fail_with(target, plan, with_blockers(target, {st}, plan.script.path, done.error()),
+                       i);
     }
     plan.row.statements_applied = i + 1;
     if (up) {
@@ -220,7 +245,9 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
             fmt::format("{}_{}{}", migration.version, migration.name,
                         direction == Direction::kDown ? " (down)" : "")};
   if (direction == Direction::kDown && previous) plan.row = *previous;
-  plan.row.version = migration.version;
+  // The history's spelling of the version ("3" for a file now named 0003_):
+  // one row per version.
+  plan.row.version = previous ? previous->version : migration.version;
   plan.row.name = migration.name;
   plan.row.checksum = migration.checksum;
   plan.row.applied_by = options.applied_by.empty() ? default_applied_by() : options.applied_by;
@@ -288,15 +315,21 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
   for (int attempt = 0;; ++attempt) {
     std::vector<Applied> done;
     Result<void> ran = [&]() -> Result<void> {
+      // Each down script starts from the session keel set up, not from what
+      // the one before it set.
+      if (auto ok = target.reset_session(); !ok) return ok;
       if (auto ok = target.begin(timeouts); !ok) return ok;
       for (const DownStep& step : steps) {
         const Migration& m = *step.migration;
+        if (&step != &steps.front()) {
+          if (auto ok = target.reset_session(); !ok) return ok;
+        }
         Clock::time_point start = Clock::now();
         for (const Statement& st : step.statements) {
           if (auto ok = target.execute(st, m.down->path); !ok) return ok;
         }
         HistoryRow row = step.previous.value_or(HistoryRow{});
-        row.version = m.version;
+        if (!step.previous) row.version = m.version;  // else the history's spelling
         row.name = m.name;
         row.checksum = m.checksum;
         row.applied_by = applied_by;
@@ -327,7 +360,17 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
       std::this_thread::sleep_for(delay);
       continue;
     }
-    return std::unexpected(ran.error());
+    std::vector<Statement> all;
+    std::string path;
+    for (const DownStep& step : steps) {
+      if (ran.error().context.starts_with(step.migration->down->path + ":")) {
+        all = step.statements;
+        path = step.migration->down->path;
+        break;
+      }
+      all.insert(all.end(), step.statements.begin(), step.statements.end());
+    }
+    return std::unexpected(with_blockers(target, all, path, ran.error()));
   }
 }
 

@@ -38,7 +38,8 @@ struct VersionLess {
 }  // namespace
 
 std::vector<VersionStatus> status(const std::vector<Migration>& files,
-                                  const std::vector<HistoryRow>& history) {
+                                  const std::vector<HistoryRow>& all_rows) {
+  const std::vector<HistoryRow> history = current_rows(all_rows, files);
   // Keyed by version_key: a history row matches a file of the same numeric
   // version ("1" == "0001").
   std::map<std::string, VersionStatus, VersionLess> by_version;

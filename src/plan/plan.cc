@@ -343,7 +343,14 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
   if (m.up.directives.statement_timeout) {
     timeouts.statement_timeout = *m.up.directives.statement_timeout;
   }
-  if (auto ok = target.set_session_timeouts(timeouts); !ok) return ok;
+  // Each script (the up, and the proofs' up and down) starts from the
+  // session keel set up, as apply and rollback run it, not from what the
+  // migration before it set.
+  auto fresh_session = [&]() -> Result<void> {
+    if (auto ok = target.reset_session(); !ok) return ok;
+    return target.set_session_timeouts(timeouts);
+  };
+  if (auto ok = fresh_session(); !ok) return ok;
 
   if (options.lint) {
     for (const lint::Finding& f : lint::lint_script(m.up, *options.lint, lint_memory)) {
@@ -409,6 +416,7 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
 
   // Idempotency: the up a second time must succeed and change nothing.
   if (auto ok = target.savepoint(kProofSavepoint); !ok) return ok;
+  if (auto ok = fresh_session(); !ok) return ok;
   if (auto again = run_quietly(target, *statements, m.up.path); !again) {
     report.idempotent = false;
     report.reasons.push_back(fmt::format("not idempotent: applied a second time it fails: {}",
@@ -444,6 +452,8 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
       report.reversible = false;
       report.reasons.push_back(fmt::format("not reversible: the down script does not parse: {}",
                                            down.error().to_string()));
+    } else if (auto reset = fresh_session(); !reset) {
+      return reset;
     } else if (auto undone = run_quietly(target, *down, m.down->path); !undone) {
       report.reversible = false;
       report.reasons.push_back(

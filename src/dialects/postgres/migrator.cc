@@ -91,18 +91,91 @@ std::vector<std::pair<std::string, nlohmann::json>> statement_nodes(const std::s
   return out;
 }
 
+// The DefElem named `name` in an option list, null when absent.
+const nlohmann::json* option(const nlohmann::json& body, std::string_view list,
+                             std::string_view name) {
+  auto it = body.find(std::string(list));
+  if (it == body.end() || !it->is_array()) return nullptr;
+  for (const auto& item : *it) {
+    if (item.contains("DefElem") && item["DefElem"].value("defname", "") == name) {
+      return &item["DefElem"];
+    }
+  }
+  return nullptr;
+}
+
+// An option given as false ("create_slot = false", "refresh = off", "= 0").
+bool option_false(const nlohmann::json* def) {
+  if (def == nullptr || !def->contains("arg")) return false;
+  const nlohmann::json& arg = (*def)["arg"];
+  if (arg.contains("String")) {
+    std::string v = arg["String"].value("sval", "");
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return v == "false" || v == "off" || v == "no" || v == "0";
+  }
+  if (arg.contains("Boolean")) return !arg["Boolean"].value("boolval", false);
+  if (arg.contains("Integer")) return arg["Integer"].value("ival", 0) == 0;
+  return false;
+}
+
+// The statements PostgreSQL refuses inside a transaction block
+// (PreventInTransactionBlock in its source), from the parse tree alone.
+// Not told apart here: CLUSTER of a partitioned table (PostgreSQL 15+
+// refuses it in a transaction) and DROP SUBSCRIPTION of a subscription
+// without a replication slot (run outside a transaction like the rest).
 bool refuses_transaction_block(const std::string& kind, const nlohmann::json& body) {
   if (kind == "IndexStmt" || kind == "DropStmt") return body.value("concurrent", false);
-  if (kind == "ReindexStmt" && body.contains("params")) {
-    for (const auto& param : body["params"]) {
-      if (param.contains("DefElem") && param["DefElem"].value("defname", "") == "concurrently") {
+  if (kind == "ReindexStmt") {
+    // REINDEX SCHEMA / DATABASE / SYSTEM commit per table.
+    const std::string what = body.value("kind", "");
+    if (what == "REINDEX_OBJECT_SCHEMA" || what == "REINDEX_OBJECT_DATABASE" ||
+        what == "REINDEX_OBJECT_SYSTEM") {
+      return true;
+    }
+    return option(body, "params", "concurrently") != nullptr &&
+           !option_false(option(body, "params", "concurrently"));
+  }
+  // ANALYZE parses as a VacuumStmt too, and may run in a transaction.
+  if (kind == "VacuumStmt") return body.value("is_vacuumcmd", false);
+  // ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+).
+  if (kind == "AlterTableStmt" && body.contains("cmds")) {
+    for (const auto& cmd : body["cmds"]) {
+      if (!cmd.contains("AlterTableCmd")) continue;
+      const auto& c = cmd["AlterTableCmd"];
+      if (c.value("subtype", "") == "AT_DetachPartition" && c.contains("def") &&
+          c["def"].contains("PartitionCmd") &&
+          c["def"]["PartitionCmd"].value("concurrent", false)) {
         return true;
       }
     }
     return false;
   }
-  // ANALYZE parses as a VacuumStmt too, and may run in a transaction.
-  if (kind == "VacuumStmt") return body.value("is_vacuumcmd", false);
+  // CLUSTER without a table: every table clustered before, each committed.
+  if (kind == "ClusterStmt") return !body.contains("relation");
+  // ALTER DATABASE ... SET TABLESPACE moves its files.
+  if (kind == "AlterDatabaseStmt") return option(body, "options", "tablespace") != nullptr;
+  // A subscription that creates (the default) or drops a replication slot,
+  // or refreshes its publications (the default of SET/ADD/DROP PUBLICATION).
+  if (kind == "CreateSubscriptionStmt") {
+    return !option_false(option(body, "options", "connect")) &&
+           !option_false(option(body, "options", "create_slot"));
+  }
+  if (kind == "DropSubscriptionStmt") return true;
+  if (kind == "AlterSubscriptionStmt") {
+    const std::string what = body.value("kind", "");
+    if (what == "ALTER_SUBSCRIPTION_REFRESH") return true;
+    if (what == "ALTER_SUBSCRIPTION_SET_PUBLICATION" ||
+        what == "ALTER_SUBSCRIPTION_ADD_PUBLICATION" ||
+        what == "ALTER_SUBSCRIPTION_DROP_PUBLICATION") {
+      return !option_false(option(body, "options", "refresh"));
+    }
+    return false;
+  }
+  if (kind == "DiscardStmt") return body.value("target", "") == "DISCARD_ALL";
+  if (kind == "TransactionStmt") {
+    const std::string what = body.value("kind", "");
+    return what == "TRANS_STMT_COMMIT_PREPARED" || what == "TRANS_STMT_ROLLBACK_PREPARED";
+  }
   return kind == "CreatedbStmt" || kind == "DropdbStmt" || kind == "CreateTableSpaceStmt" ||
          kind == "DropTableSpaceStmt" || kind == "AlterSystemStmt";
 }
@@ -256,15 +329,46 @@ class PgMigrationTarget final : public plan::PlanTarget {
   // Session settings: notices are not printed by libpqxx, and (PostgreSQL
   // 14+) a backend whose client died stops within seconds, releasing the
   // deploy lock instead of finishing a long statement for nobody.
+  // reset_session() applies them again after RESET ALL: every setting keel
+  // pins on this session belongs in this one statement.
+  std::string session_settings_sql() const {
+    std::string sql =
+        "SELECT set_config('client_min_messages', 'warning', false), "
+        "set_config('application_name', 'keel', false)";
+    if (conn_->server_version() >= 140000) {
+      sql += ", set_config('client_connection_check_interval', '2s', false)";
+    }
+    return sql;
+  }
+
   Result<void> setup() {
     return guarded([&]() -> Result<void> {
-      tx_->exec_params(
-          "SELECT set_config('client_min_messages', 'warning', false), "
-          "set_config('application_name', $1, false)",
-          "keel");
-      if (conn_->server_version() >= 140000) {
-        tx_->exec("SELECT set_config('client_connection_check_interval', '2s', false)");
-      }
+      tx_->exec(session_settings_sql());
+      return {};
+    });
+  }
+
+  // What a migration may have changed in the session, undone; then keel's
+  // settings again. Session advisory locks (the deploy lock) survive it.
+  std::string reset_sql() const {
+    return "RESET ALL; RESET SESSION AUTHORIZATION; RESET ROLE; DISCARD TEMP; " +
+           session_settings_sql();
+  }
+
+  Result<void> reset_session() override {
+    if (!in_transaction_) {
+      // Sent with the next begin() (one round trip less per migration).
+      reset_pending_ = true;
+      return {};
+    }
+    // RESET ALL also undid the transaction's SET LOCAL timeouts.
+    return guarded([&]() -> Result<void> {
+      tx_->exec(fmt::format("{}; SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
+                            reset_sql(), tx_timeouts_.lock_timeout.count(),
+                            tx_timeouts_.statement_timeout.count()));
+      // Until COMMIT: a ROLLBACK brings the state from before it back.
+      reset_pending_ = true;
+      reset_in_tx_ = true;
       return {};
     });
   }
@@ -322,8 +426,16 @@ class PgMigrationTarget final : public plan::PlanTarget {
   error text,
   keel_version text NOT NULL,
   schema_hash_before text,
-  schema_hash_after text
+  schema_hash_after text,
+  change_seq bigint
 ))");
+      // Tables made before change_seq existed (checked first: ALTER TABLE
+      // would lock the table on every run).
+      tx_->exec(fmt::format(
+          "DO $keel$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid "
+          "= {0}::regclass AND attname = 'change_seq' AND NOT attisdropped) THEN ALTER TABLE {1} "
+          "ADD COLUMN change_seq bigint; END IF; END $keel$",
+          quote_literal(history_table()), history_table()));
       tx_->exec("CREATE TABLE IF NOT EXISTS " + snapshot_table() +
                 " (schema_hash text PRIMARY KEY, canonical text NOT NULL, created_at timestamptz "
                 "NOT NULL DEFAULT now())");
@@ -366,7 +478,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
           "SELECT version, name, checksum, "
           "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
           "applied_by, status, execution_ms, statements_applied, statements_total, "
-          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after FROM " +
+          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, "
+          "coalesce(change_seq, 0) FROM " +
           history_table());
       for (const pqxx::row& row : r) {
         migrate::HistoryRow h;
@@ -383,6 +496,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
         h.keel_version = row[10].c_str();
         if (!row[11].is_null()) h.schema_hash_before = row[11].c_str();
         if (!row[12].is_null()) h.schema_hash_after = row[12].c_str();
+        h.change_seq = row[13].as<int64_t>();
         rows.push_back(std::move(h));
       }
       return rows;
@@ -393,9 +507,15 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return guarded([&]() -> Result<void> {
       // One round trip: at 1,000 small migrations, each saved trip is ~5% of
       // apply's time. The values are integers (milliseconds), not literals.
+      // A pending reset_session() goes inside the transaction: a ROLLBACK
+      // undoes it, so it stays pending until a COMMIT.
       in_transaction_ = true;
-      tx_->exec(fmt::format("BEGIN; SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
-                            timeouts.lock_timeout.count(), timeouts.statement_timeout.count()));
+      tx_timeouts_ = timeouts;
+      reset_in_tx_ = reset_pending_;
+      tx_->exec(
+          fmt::format("BEGIN; {}SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
+                      reset_pending_ ? reset_sql() + "; " : "", timeouts.lock_timeout.count(),
+                      timeouts.statement_timeout.count()));
       return {};
     });
   }
@@ -404,6 +524,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return guarded([&]() -> Result<void> {
       in_transaction_ = false;
       tx_->exec("COMMIT");
+      if (reset_in_tx_) reset_pending_ = false;
+      reset_in_tx_ = false;
       return {};
     });
   }
@@ -411,6 +533,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
   void rollback() override {
     if (!in_transaction_) return;
     in_transaction_ = false;
+    reset_in_tx_ = false;
     try {
       tx_->exec("ROLLBACK");
     } catch (const std::exception&) {
@@ -420,12 +543,20 @@ class PgMigrationTarget final : public plan::PlanTarget {
 
   Result<void> set_session_timeouts(const migrate::Timeouts& timeouts) override {
     return guarded([&]() -> Result<void> {
+      flush_reset();
       set_timeouts(timeouts, false);
       return {};
     });
   }
 
   Result<void> execute(const migrate::Statement& statement, const std::string& path) override {
+    if (auto ok = guarded([&]() -> Result<void> {
+          flush_reset();
+          return {};
+        });
+        !ok) {
+      return ok;
+    }
     auto where = [&](int line) { return fmt::format("{}:{}", path, line); };
     last_rows_ = 0;
     last_blockers_.clear();
@@ -466,11 +597,13 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return guarded([&]() -> Result<void> {
       tx_->exec_params(
           "INSERT INTO " + history_table() +
-              " (version, name, checksum, applied_at, applied_by, status, execution_ms,"
+              " AS h (version, name, checksum, applied_at, applied_by, status, execution_ms,"
               " statements_applied, statements_total, error, keel_version,"
-              " schema_hash_before, schema_hash_after)"
+              " schema_hash_before, schema_hash_after, change_seq)"
               " VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, NULLIF($9, ''), $10,"
-              " NULLIF($11, ''), NULLIF($12, ''))"
+              " NULLIF($11, ''), NULLIF($12, ''), (SELECT coalesce(max(change_seq), 0) + 1 FROM " +
+              history_table() +
+              "))"
               " ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name,"
               " checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at,"
               " applied_by = EXCLUDED.applied_by, status = EXCLUDED.status,"
@@ -479,7 +612,10 @@ class PgMigrationTarget final : public plan::PlanTarget {
               " statements_total = EXCLUDED.statements_total, error = EXCLUDED.error,"
               " keel_version = EXCLUDED.keel_version,"
               " schema_hash_before = EXCLUDED.schema_hash_before,"
-              " schema_hash_after = EXCLUDED.schema_hash_after",
+              " schema_hash_after = EXCLUDED.schema_hash_after,"
+              // A new status: the row moves to the end of the order.
+              " change_seq = CASE WHEN h.status = EXCLUDED.status AND h.change_seq IS NOT NULL"
+              " THEN h.change_seq ELSE EXCLUDED.change_seq END",
           row.version, row.name, row.checksum, row.applied_by,
           std::string(migrate::row_status_name(row.status)), row.execution_ms,
           row.statements_applied, row.statements_total, row.error, row.keel_version,
@@ -503,7 +639,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
     std::string upper(statement.sql);
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     bool candidate = false;
-    for (std::string_view word : {"CONCURRENTLY", "VACUUM", "DATABASE", "TABLESPACE", "SYSTEM"}) {
+    for (std::string_view word : {"CONCURRENTLY", "VACUUM", "DATABASE", "TABLESPACE", "SYSTEM",
+                                  "REINDEX", "CLUSTER", "SUBSCRIPTION", "DISCARD", "PREPARED"}) {
       candidate = candidate || upper.find(word) != std::string::npos;
     }
     if (!candidate) return false;
@@ -576,7 +713,15 @@ class PgMigrationTarget final : public plan::PlanTarget {
 
   Result<Manifest> schema() override {
     if (!in_transaction_) {
-      // Outside a migration's transaction: one read-only snapshot of its own.
+      // Outside a migration's transaction: one read-only snapshot of its own,
+      // not read under what the last migration set.
+      if (auto ok = guarded([&]() -> Result<void> {
+            flush_reset();
+            return {};
+          });
+          !ok) {
+        return std::unexpected(ok.error());
+      }
       if (auto ok = simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !ok) {
         return std::unexpected(ok.error());
       }
@@ -724,6 +869,14 @@ class PgMigrationTarget final : public plan::PlanTarget {
     });
   }
 
+  // A reset_session() deferred outside a transaction, done now (committed
+  // at once). REQUIRES: called inside guarded().
+  void flush_reset() {
+    if (!reset_pending_ || in_transaction_) return;
+    tx_->exec(reset_sql());
+    reset_pending_ = false;
+  }
+
   // REQUIRES: called inside guarded().
   void set_timeouts(const migrate::Timeouts& timeouts, bool local) {
     tx_->exec_params(
@@ -757,6 +910,9 @@ class PgMigrationTarget final : public plan::PlanTarget {
   ConnectionUrl url_;
   bool locked_ = false;
   bool in_transaction_ = false;
+  migrate::Timeouts tx_timeouts_;  // the open transaction's
+  bool reset_pending_ = false;     // reset_session() not yet committed
+  bool reset_in_tx_ = false;       // the open transaction holds that reset
   int64_t last_rows_ = 0;
   std::vector<plan::Blocker> last_blockers_;
   std::unique_ptr<BlockerWatch> watch_;

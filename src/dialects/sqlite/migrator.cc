@@ -70,11 +70,53 @@ std::string first_keyword(std::string_view sql) {
   return word;
 }
 
+// The per-connection PRAGMAs a migration may set that change how the next
+// one runs; reset_session() puts them back as they were when keel opened the
+// file. Pragmas stored in the database file (journal_mode, user_version,
+// application_id, auto_vacuum, page_size) are a migration's effect, not
+// session state, and stay; so do cache_size and other tuning pragmas.
+constexpr std::string_view kSessionPragmas[] = {"foreign_keys",
+                                                "defer_foreign_keys",
+                                                "recursive_triggers",
+                                                "legacy_alter_table",
+                                                "ignore_check_constraints",
+                                                "query_only",
+                                                "writable_schema",
+                                                "trusted_schema",
+                                                "automatic_index",
+                                                "reverse_unordered_selects",
+                                                "cell_size_check"};
+
 // The migration session (apply, rollback) and the dry-run session (plan).
 class SqliteMigrationTarget final : public plan::PlanTarget {
  public:
   SqliteMigrationTarget(std::unique_ptr<Session> session, ConnectionUrl url)
       : session_(std::move(session)), url_(std::move(url)) {}
+
+  // The session PRAGMAs' values now, for reset_session().
+  Result<void> setup() {
+    for (std::string_view pragma : kSessionPragmas) {
+      auto value = session_->rows(fmt::format("PRAGMA {}", pragma));
+      if (!value) return std::unexpected(value.error());
+      int64_t number = 0;
+      // A pragma this SQLite build lacks returns no row: nothing to restore.
+      if (value->empty() || value->front().empty() || !value->front()[0] ||
+          !parse_int(*value->front()[0], number)) {
+        continue;
+      }
+      initial_pragmas_.emplace_back(pragma, number);
+    }
+    return {};
+  }
+
+  // PRAGMA foreign_keys is a no-op inside a transaction: reset before
+  // begin() it takes effect; inside one it cannot have changed.
+  Result<void> reset_session() override {
+    for (const auto& [pragma, value] : initial_pragmas_) {
+      if (auto ok = run(fmt::format("PRAGMA {} = {}", pragma, value), url_.path); !ok) return ok;
+    }
+    return {};
+  }
 
   ~SqliteMigrationTarget() override {
     rollback();
@@ -138,9 +180,19 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   error TEXT,
   keel_version TEXT NOT NULL,
   schema_hash_before TEXT,
-  schema_hash_after TEXT
+  schema_hash_after TEXT,
+  change_seq INTEGER
 ))");
     if (!made) return made;
+    // Tables made before change_seq existed.
+    auto has_seq = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'change_seq'",
+                                  {std::string(kHistoryTable)});
+    if (!has_seq) return std::unexpected(has_seq.error());
+    if (has_seq->empty()) {
+      auto added = session_->exec("ALTER TABLE " + quote_identifier(kHistoryTable) +
+                                  " ADD COLUMN change_seq INTEGER");
+      if (!added) return added;
+    }
     return session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kSnapshotTable) +
                           " (schema_hash TEXT PRIMARY KEY, canonical TEXT NOT NULL, created_at "
                           "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
@@ -182,7 +234,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     auto rows = session_->rows(
         "SELECT version, name, checksum, applied_at, applied_by, status, execution_ms, "
         "statements_applied, statements_total, coalesce(error, ''), keel_version, "
-        "schema_hash_before, schema_hash_after FROM " +
+        "schema_hash_before, schema_hash_after, coalesce(change_seq, 0) FROM " +
         quote_identifier(kHistoryTable));
     if (!rows) return std::unexpected(rows.error());
     for (const Row& row : *rows) {
@@ -207,6 +259,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
       h.keel_version = text(10);
       h.schema_hash_before = row[11];
       h.schema_hash_after = row[12];
+      h.change_seq = number(13);
       out.push_back(std::move(h));
     }
     return out;
@@ -297,10 +350,13 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
         "INSERT INTO " + quote_identifier(kHistoryTable) +
             " (version, name, checksum, applied_at, applied_by, status, execution_ms,"
             " statements_applied, statements_total, error, keel_version,"
-            " schema_hash_before, schema_hash_after)"
+            " schema_hash_before, schema_hash_after, change_seq)"
             " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, ?5,"
             " CAST(?6 AS INTEGER), CAST(?7 AS INTEGER), CAST(?8 AS INTEGER), NULLIF(?9, ''),"
-            " ?10, NULLIF(?11, ''), NULLIF(?12, ''))"
+            " ?10, NULLIF(?11, ''), NULLIF(?12, ''), (SELECT coalesce(max(change_seq), 0) + 1 "
+            "FROM " +
+            quote_identifier(kHistoryTable) +
+            "))"
             " ON CONFLICT (version) DO UPDATE SET name = excluded.name,"
             " checksum = excluded.checksum, applied_at = excluded.applied_at,"
             " applied_by = excluded.applied_by, status = excluded.status,"
@@ -309,7 +365,12 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
             " statements_total = excluded.statements_total, error = excluded.error,"
             " keel_version = excluded.keel_version,"
             " schema_hash_before = excluded.schema_hash_before,"
-            " schema_hash_after = excluded.schema_hash_after",
+            " schema_hash_after = excluded.schema_hash_after,"
+            // A new status: the row moves to the end of the order.
+            " change_seq = CASE WHEN " +
+            quote_identifier(kHistoryTable) + ".status = excluded.status AND " +
+            quote_identifier(kHistoryTable) + ".change_seq IS NOT NULL THEN " +
+            quote_identifier(kHistoryTable) + ".change_seq ELSE excluded.change_seq END",
         {row.version, row.name, row.checksum, row.applied_by, migrate::row_status_name(row.status),
          std::to_string(row.execution_ms), std::to_string(row.statements_applied),
          std::to_string(row.statements_total), row.error, row.keel_version,
@@ -487,6 +548,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
 
   std::unique_ptr<Session> session_;
   ConnectionUrl url_;
+  std::vector<std::pair<std::string_view, int64_t>> initial_pragmas_;
   int lock_fd_ = -1;
   bool in_transaction_ = false;
   bool last_busy_ = false;
@@ -504,7 +566,9 @@ Result<std::unique_ptr<SqliteMigrationTarget>> open_target(const ConnectionUrl& 
   }
   auto session = Session::open(url.path, Access::kReadWrite);
   if (!session) return std::unexpected(session.error());
-  return std::make_unique<SqliteMigrationTarget>(std::move(*session), url);
+  auto target = std::make_unique<SqliteMigrationTarget>(std::move(*session), url);
+  if (auto ok = target->setup(); !ok) return std::unexpected(ok.error());
+  return target;
 }
 
 }  // namespace
