@@ -24,12 +24,32 @@
 
 namespace keel::migrate {
 
-// The status column of the history table.
-enum class RowStatus { kRunning, kSuccess, kFailed, kRolledBack };
+// The status column of the history table. kRollingBack: a no-transaction
+// down script stopped part-way (killed, or a statement failed: then `error`
+// is set); the next rollback resumes it.
+enum class RowStatus { kRunning, kSuccess, kFailed, kRolledBack, kRollingBack };
 
-// "RUNNING", "SUCCESS", "FAILED", "ROLLED_BACK".
+// "RUNNING", "SUCCESS", "FAILED", "ROLLED_BACK", "ROLLING_BACK".
 const char* row_status_name(RowStatus status);
 std::optional<RowStatus> parse_row_status(const std::string& text);
+
+// One statement of a no-transaction script that committed, as recorded in
+// the history row, so that a resume can check that the file still holds it.
+struct CompletedStatement {
+  int line = 0;      // its line in the file when it ran
+  std::string hash;  // statement_hash() of its text
+  std::string text;  // abbreviated (abbreviate_statement), for messages
+};
+
+// "sha256:<hex>" of a statement's text, leading and trailing white space and
+// a trailing ';' left out.
+std::string statement_hash(const Statement& statement);
+// The statement on one line, white space collapsed, cut to about 60 chars.
+std::string abbreviate_statement(const std::string& sql);
+// The completed_statements column: a JSON array of {"line", "hash", "text"};
+// parse_completed returns nullopt for text that is not such an array.
+std::string completed_to_json(const std::vector<CompletedStatement>& completed);
+std::optional<std::vector<CompletedStatement>> parse_completed(const std::string& json);
 
 // One row of keel.schema_migrations (PostgreSQL) / keel_schema_migrations
 // (SQLite). The format is specified in docs/history_format.md.
@@ -43,6 +63,10 @@ struct HistoryRow {
   int64_t execution_ms = 0;
   int statements_applied = 0;  // no-transaction migrations resume after this many
   int statements_total = 0;
+  // RUNNING, FAILED and ROLLING_BACK rows of no-transaction scripts: each
+  // statement that committed (statements_applied of them). nullopt when the
+  // row was written by a keel that did not record them (NULL column).
+  std::optional<std::vector<CompletedStatement>> completed;
   std::string error;  // empty when none
   std::string keel_version;
   std::optional<std::string> schema_hash_before;  // filled by a later phase
@@ -178,6 +202,17 @@ class MigrationTarget {
   // and an earlier failed run left that index INVALID, drops it. Returns the
   // dropped index's name, empty when there was nothing to drop.
   virtual Result<std::string> drop_invalid_index(const Statement& statement) = 0;
+  // Before re-running the statement a stopped run was in the middle of:
+  // `done` when its effect is verifiably in place (PostgreSQL: CREATE INDEX
+  // of a name that exists on that table, VALID, with the same definition);
+  // `detail` says what was found ("index public.t_a_idx is VALID with the
+  // same definition", or "... exists with another definition: ..."); both
+  // empty when it cannot tell.
+  struct DoneCheck {
+    bool done = false;
+    std::string detail;
+  };
+  virtual Result<DoneCheck> already_done(const Statement& statement) = 0;
 
   // The schema as this session sees it, inside the open transaction if any
   // (its own uncommitted changes included).
@@ -257,7 +292,8 @@ std::string default_applied_by();
 
 // --- validate -------------------------------------------------------------
 
-enum class ProblemKind { kChanged, kMissing, kOutOfOrder };
+// kRollingBack: a no-transaction down script stopped part-way.
+enum class ProblemKind { kChanged, kMissing, kOutOfOrder, kRollingBack };
 
 struct Problem {
   ProblemKind kind;
@@ -280,9 +316,21 @@ Error problems_error(const std::vector<Problem>& problems);
 
 // --- status ---------------------------------------------------------------
 
-enum class State { kApplied, kPending, kFailed, kChanged, kMissing, kRolledBack, kPartial };
+// kPartial: a no-transaction up script stopped part-way (RUNNING);
+// kRollingBack: a no-transaction down script did (ROLLING_BACK).
+enum class State {
+  kApplied,
+  kPending,
+  kFailed,
+  kChanged,
+  kMissing,
+  kRolledBack,
+  kPartial,
+  kRollingBack
+};
 
-// "applied", "pending", "failed", "changed", "missing", "rolled back", "partial".
+// "applied", "pending", "failed", "changed", "missing", "rolled back", "partial",
+// "rolling back".
 const char* state_name(State state);
 
 struct VersionStatus {
@@ -342,6 +390,26 @@ struct ApplyOptions {
 // ran; an empty list when everything was applied already.
 Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Migration>& files,
                                    const ApplyOptions& options);
+
+// keel apply|rollback --mark-statement-done VERSION:N: records that
+// statements 1 to N of the script a stopped run of VERSION was in (the up
+// script of a RUNNING or FAILED row with kUp, the down script of a
+// ROLLING_BACK row with kDown), as the file is now, have taken effect, so the
+// next run continues with statement N+1 (N = 0: from the first statement).
+// Refuses (kUsage, nothing written) a spec that is not VERSION:N, a version
+// with no such row or no file, N above the statements completed + 1 (it would
+// skip a statement that never ran) or above the script's statement count.
+enum class MarkDirection { kUp, kDown };
+struct Marked {
+  std::string version;
+  std::string path;  // the script
+  int done = 0;      // statements now recorded as done
+  int total = 0;
+  std::string next;  // "line 4: CREATE INDEX ..." of the next statement; empty when none
+};
+Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<Migration>& files,
+                                    const std::string& spec, MarkDirection direction,
+                                    const RunOptions& options);
 
 // Connection draining before destructive DDL.
 struct DrainOptions {

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/mark_statement.h"
 #include "cli/migrate_cli.h"
 #include "keel/notify.h"
 #include "keel/plan.h"
@@ -15,11 +16,15 @@ struct ApplyArgs {
   std::string to;
   bool allow_out_of_order = false;
   bool require_validated = false;
+  std::string mark_statement_done;
 };
 
 int run(const GlobalOptions& options, const ApplyArgs& args) {
   auto ctx = open_migrate(options, args.common);
   if (!ctx) return report(options, ctx.error());
+  if (!args.mark_statement_done.empty()) {
+    return run_mark_statement(options, *ctx, args.mark_statement_done, migrate::MarkDirection::kUp);
+  }
   migrate::ApplyOptions apply_options;
   apply_options.run = ctx->run;
   if (!args.to.empty()) apply_options.to = args.to;
@@ -81,11 +86,17 @@ void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner) {
   CLI::App* apply = app.add_subcommand(
       "apply", "Apply pending migrations, each in its own transaction, under a deploy lock");
   add_migrate_options(*apply, args->common, true);
-  apply->add_option("--to", args->to, "Apply up to and including this version");
-  apply->add_flag("--allow-out-of-order", args->allow_out_of_order,
-                  "Apply pending migrations older than the newest applied one");
-  apply->add_flag("--require-validated", args->require_validated,
-                  "Refuse migrations that no VALIDATED plan under .keel/plans covered");
+  auto* to = apply->add_option("--to", args->to, "Apply up to and including this version");
+  auto* out_of_order =
+      apply->add_flag("--allow-out-of-order", args->allow_out_of_order,
+                      "Apply pending migrations older than the newest applied one");
+  auto* validated =
+      apply->add_flag("--require-validated", args->require_validated,
+                      "Refuse migrations that no VALIDATED plan under .keel/plans covered");
+  add_mark_statement_option(*apply, args->mark_statement_done, "up")
+      ->excludes(to)
+      ->excludes(out_of_order)
+      ->excludes(validated);
   apply->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/mark_statement.h"
 #include "cli/migrate_cli.h"
 #include "keel/notify.h"
 
@@ -17,6 +18,7 @@ struct RollbackArgs {
   std::string to;
   bool force_drain = false;
   bool no_drain = false;
+  std::string mark_statement_done;
 };
 
 std::string seconds(int64_t ms) { return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000); }
@@ -50,6 +52,10 @@ nlohmann::json scope_json(const migrate::IntegrityScope& scope,
 int run(const GlobalOptions& options, const RollbackArgs& args) {
   auto ctx = open_migrate(options, args.common);
   if (!ctx) return report(options, ctx.error());
+  if (!args.mark_statement_done.empty()) {
+    return run_mark_statement(options, *ctx, args.mark_statement_done,
+                              migrate::MarkDirection::kDown);
+  }
   migrate::RollbackOptions rollback_options;
   rollback_options.run = ctx->run;
   if (args.steps_given) rollback_options.steps = args.steps;
@@ -188,15 +194,18 @@ void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner) {
       "commit, compared with the recorded schema hash");
   add_migrate_options(*rollback, args->common, true);
   auto* steps = rollback->add_option("--steps", args->steps, "How many migrations (default 1)");
-  rollback
-      ->add_option("--to", args->to,
-                   "Roll back every migration above this version (0: every migration)")
-      ->excludes(steps);
+  auto* to = rollback
+                 ->add_option("--to", args->to,
+                              "Roll back every migration above this version (0: every migration)")
+                 ->excludes(steps);
   auto* force = rollback->add_flag(
       "--force-drain", args->force_drain,
       "End sessions (active ones too) still holding locks when drain_timeout runs out");
   rollback->add_flag("--no-drain", args->no_drain, "Do not wait for other sessions' locks")
       ->excludes(force);
+  add_mark_statement_option(*rollback, args->mark_statement_done, "down")
+      ->excludes(steps)
+      ->excludes(to);
   rollback->callback([&, args, steps] {
     args->steps_given = steps->count() > 0;
     runner = [&, args] { return run(options, *args); };

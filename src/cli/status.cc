@@ -36,6 +36,15 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
         j["statements_applied"] = v.row->statements_applied;
         j["statements_total"] = v.row->statements_total;
         j["error"] = v.row->error;
+        if (v.row->completed &&
+            (v.state == migrate::State::kPartial || v.state == migrate::State::kFailed ||
+             v.state == migrate::State::kRollingBack)) {
+          nlohmann::json done = nlohmann::json::array();
+          for (const auto& c : *v.row->completed) {
+            done.push_back({{"line", c.line}, {"statement", c.text}});
+          }
+          j["completed_statements"] = std::move(done);
+        }
       }
       list.push_back(std::move(j));
     }
@@ -48,12 +57,13 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   for (const auto& v : versions) {
     std::string state = migrate::state_name(v.state);
     if (v.out_of_order) state += " (out of order)";
-    if (v.state == migrate::State::kPartial && v.row) {
+    if ((v.state == migrate::State::kPartial || v.state == migrate::State::kRollingBack) && v.row) {
       state += fmt::format(" {}/{}", v.row->statements_applied, v.row->statements_total);
     }
     std::cout << fmt::format("{:<16} {:<32} {:<12} {:<21} {}\n", v.version, v.name, state,
                              v.row ? v.row->applied_at : "-", v.row ? v.row->applied_by : "-");
-    if (v.state == migrate::State::kFailed && v.row && !v.row->error.empty()) {
+    if ((v.state == migrate::State::kFailed || v.state == migrate::State::kRollingBack) && v.row &&
+        !v.row->error.empty()) {
       std::cout << fmt::format("{:<16} error: {}\n", "", v.row->error);
     }
   }

@@ -22,6 +22,8 @@ const char* kind_name(migrate::ProblemKind kind) {
       return "missing";
     case migrate::ProblemKind::kOutOfOrder:
       return "out_of_order";
+    case migrate::ProblemKind::kRollingBack:
+      return "rolling_back";
   }
   return "changed";
 }

@@ -3,12 +3,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
+
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <set>
 
 #include "keel/migrate.h"
+#include "util/sha256.h"
 
 namespace keel::migrate {
 
@@ -22,13 +26,15 @@ const char* row_status_name(RowStatus status) {
       return "FAILED";
     case RowStatus::kRolledBack:
       return "ROLLED_BACK";
+    case RowStatus::kRollingBack:
+      return "ROLLING_BACK";
   }
   return "RUNNING";
 }
 
 std::optional<RowStatus> parse_row_status(const std::string& text) {
-  for (RowStatus s :
-       {RowStatus::kRunning, RowStatus::kSuccess, RowStatus::kFailed, RowStatus::kRolledBack}) {
+  for (RowStatus s : {RowStatus::kRunning, RowStatus::kSuccess, RowStatus::kFailed,
+                      RowStatus::kRolledBack, RowStatus::kRollingBack}) {
     if (text == row_status_name(s)) return s;
   }
   return std::nullopt;
@@ -59,6 +65,60 @@ std::vector<HistoryRow> current_rows(std::vector<HistoryRow> history,
       newer = file_spellings.contains(row.version) && !file_spellings.contains(other.version);
     }
     if (newer) other = std::move(row);
+  }
+  return out;
+}
+
+std::string statement_hash(const Statement& statement) {
+  std::string_view sql = statement.sql;
+  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!sql.empty() && space(sql.front())) sql.remove_prefix(1);
+  while (!sql.empty() && (space(sql.back()) || sql.back() == ';')) sql.remove_suffix(1);
+  return "sha256:" + util::sha256_hex(sql);
+}
+
+std::string abbreviate_statement(const std::string& sql) {
+  constexpr size_t kMax = 60;
+  std::string out;
+  for (char c : sql) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  if (out.size() > kMax) {
+    size_t cut = kMax;
+    // Not inside a UTF-8 sequence.
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + " ...";
+  }
+  return out;
+}
+
+std::string completed_to_json(const std::vector<CompletedStatement>& completed) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const CompletedStatement& c : completed) {
+    list.push_back({{"line", c.line}, {"hash", c.hash}, {"text", c.text}});
+  }
+  // Invalid UTF-8 in a statement's text is replaced, never an exception.
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<std::vector<CompletedStatement>> parse_completed(const std::string& json) {
+  nlohmann::json list = nlohmann::json::parse(json, nullptr, false);
+  if (!list.is_array()) return std::nullopt;
+  std::vector<CompletedStatement> out;
+  for (const auto& item : list) {
+    if (!item.is_object() || !item.contains("hash") || !item["hash"].is_string()) {
+      return std::nullopt;
+    }
+    CompletedStatement c;
+    if (item.contains("line") && item["line"].is_number_integer()) c.line = item["line"].get<int>();
+    c.hash = item["hash"].get<std::string>();
+    if (item.contains("text") && item["text"].is_string()) c.text = item["text"].get<std::string>();
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -25,7 +25,10 @@ void say(const RunOptions& options, const std::string& line) {
 std::vector<HistoryRow> applied_in_order(const std::vector<HistoryRow>& history) {
   std::vector<HistoryRow> applied;
   for (const HistoryRow& row : history) {
-    if (row.status == RowStatus::kSuccess) applied.push_back(row);
+    // A down script that stopped part-way (ROLLING_BACK) is finished first.
+    if (row.status == RowStatus::kSuccess || row.status == RowStatus::kRollingBack) {
+      applied.push_back(row);
+    }
   }
   std::sort(applied.begin(), applied.end(), written_before);
   return applied;
@@ -201,7 +204,8 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   };
 
   report.one_transaction = std::none_of(steps.begin(), steps.end(), [&](const DownStep& s) {
-    return needs_no_transaction(target, *s.migration->down, s.statements);
+    return needs_no_transaction(target, *s.migration->down, s.statements) ||
+           (s.previous && s.previous->status == RowStatus::kRollingBack);
   });
   if (report.one_transaction) {
     auto done = run_downs_in_one_transaction(target, steps, options.run, check);
@@ -231,8 +235,9 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
         if (needs_no_transaction(target, *step.migration->down, step.statements)) {
           report.partial = true;
           report.abort_reason += fmt::format(
-              "\n{}'s down script ran outside a transaction: its statements were NOT undone, and "
-              "its history row still says SUCCESS",
+              "\n{} ran outside a transaction: its statements stay committed, and its history "
+              "row says ROLLING_BACK; `keel rollback` checks again (and runs what is left of it) "
+              "once the cause is fixed",
               step.migration->down->path);
         }
         if (!report.rolled_back.empty()) {

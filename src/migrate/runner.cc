@@ -46,6 +46,7 @@ struct Plan {
   std::string label;
   std::string* schema_hash = nullptr;  // see run_script
   bool hash_after = true;
+  const std::optional<HistoryRow>* previous = nullptr;  // the version's row before this run
 };
 
 // Up scripts: the hash after the statements, into the row (and the
@@ -106,19 +107,114 @@ Error with_blockers(MigrationTarget& target, const std::vector<Statement>& state
   return error;
 }
 
-Result<Applied> fail_with(MigrationTarget& target, Plan& plan, const Error& error, int applied) {
-  if (plan.direction == Direction::kUp) {
-    plan.row.status = RowStatus::kFailed;
+// The row a run of this script that stopped part-way left: up, RUNNING or
+// FAILED; down, ROLLING_BACK.
+bool stopped_part_way(Direction direction, const std::optional<HistoryRow>& previous) {
+  if (!previous) return false;
+  if (direction == Direction::kUp) {
+    return previous->status == RowStatus::kRunning || previous->status == RowStatus::kFailed;
+  }
+  return previous->status == RowStatus::kRollingBack;
+}
+
+std::string command_of(const Plan& plan) {
+  return plan.direction == Direction::kUp ? "apply" : "rollback";
+}
+
+std::string mark_command(const Plan& plan, int n) {
+  return fmt::format("keel {} --mark-statement-done {}:{}", command_of(plan),
+                     plan.migration.version, n);
+}
+
+CompletedStatement completed_of(const Statement& statement) {
+  return {statement.line, statement_hash(statement), abbreviate_statement(statement.sql)};
+}
+
+std::string plural(int n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+// How many statements of the script a run that stopped part-way completed,
+// checked against the file as it is now: each completed statement must still
+// be there, unchanged, at its place. Refuses (nothing run, the row kept)
+// when the completed part changed.
+Result<int> resume_point(const Plan& plan) {
+  const std::optional<HistoryRow>& previous = *plan.previous;
+  if (!stopped_part_way(plan.direction, previous)) return 0;
+  const int k = std::max(previous->statements_applied, 0);
+  if (k == 0) return 0;
+  const int n = static_cast<int>(plan.statements.size());
+  const std::string what_to_do = fmt::format(
+      "Restore the file as it was when they ran (`keel {0}` then resumes after statement {1}); "
+      "or, if the database already holds what statements 1 to {1} of the file now do (or you "
+      "undid what ran by hand), record that with `{2}` (`:0` to run the script from its first "
+      "statement), then run `keel {0}`",
+      command_of(plan), k, mark_command(plan, k));
+  if (previous->completed && static_cast<int>(previous->completed->size()) >= k) {
+    for (int i = 0; i < k; ++i) {
+      const CompletedStatement& ran = (*previous->completed)[i];
+      if (i < n && statement_hash(plan.statements[i]) == ran.hash) continue;
+      std::string now = i < n ? fmt::format("line {}: {}", plan.statements[i].line,
+                                            abbreviate_statement(plan.statements[i].sql))
+                              : fmt::format("the file has only {}", plural(n, "statement"));
+      return fail(
+          ErrorCode::kGateFailed,
+          fmt::format("{} of this script committed in an earlier run, and the file no longer "
+                      "holds statement {} as it ran; nothing was run.\n  ran: statement {}, "
+                      "line {}: {}\n  now: {}\n{}",
+                      plural(k, "statement"), i + 1, i + 1, ran.line, ran.text, now, what_to_do),
+          plan.script.path);
+    }
+    return k;
+  }
+  if (plan.direction == Direction::kUp && previous->checksum == plan.migration.checksum) {
+    return std::min(k, n);  // recorded by an older keel, but the file is the one that ran
+  }
+  return fail(ErrorCode::kGateFailed,
+              fmt::format("{} of this script committed in an earlier run (keel {} did not record "
+                          "which), and the file changed since (it ran as {}, it is now {}); "
+                          "nothing was run.\n{}",
+                          plural(k, "statement"),
+                          previous->keel_version.empty() ? "?" : previous->keel_version,
+                          previous->checksum, plan.migration.checksum, what_to_do),
+              plan.script.path);
+}
+
+// Records the failure (up: FAILED; a statement-by-statement down:
+// ROLLING_BACK with the error once a statement committed, else the row as
+// it was) and returns `error`, with what stayed committed and `hint` added.
+Result<Applied> fail_with(MigrationTarget& target, Plan& plan, const Error& error, int applied,
+                          bool by_statement = false, const std::string& hint = {}) {
+  const bool up = plan.direction == Direction::kUp;
+  Result<void> recorded;
+  if (up || by_statement) {
+    plan.row.status = up ? RowStatus::kFailed : RowStatus::kRollingBack;
     plan.row.error = error.to_string();
     plan.row.statements_applied = applied;
-    if (auto recorded = target.record(plan.row); !recorded) {
-      Error both = error;
-      both.message +=
-          fmt::format(" (and recording the failure failed too: {})", recorded.error().to_string());
-      return std::unexpected(both);
+    const std::optional<HistoryRow>& previous = *plan.previous;
+    if (!up && applied == 0 && previous && previous->status == RowStatus::kSuccess) {
+      recorded = target.record(*previous);  // nothing of the down committed
+    } else {
+      recorded = target.record(plan.row);
     }
   }
-  return std::unexpected(error);
+  Error out = error;
+  if (!recorded) {
+    out.message +=
+        fmt::format(" (and recording the failure failed too: {})", recorded.error().to_string());
+    return std::unexpected(out);
+  }
+  if (by_statement && applied > 0) {
+    const int n = static_cast<int>(plan.statements.size());
+    out.message += fmt::format(
+        "\n{} of {} of {} committed before it failed and stay{}; the history row says {} {}/{}: "
+        "`keel {}` resumes after statement {} once the cause is fixed",
+        applied == 1 ? "statement 1" : fmt::format("statements 1 to {}", applied), n,
+        plan.script.path, applied == 1 ? "s" : "", row_status_name(plan.row.status), applied, n,
+        command_of(plan), applied);
+  }
+  out.message += hint;
+  return std::unexpected(out);
 }
 
 Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const RunOptions& options) {
@@ -138,6 +234,7 @@ Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const Ru
       plan.row.statements_applied = n;
       plan.row.execution_ms = ms_since(start);
       plan.row.error.clear();
+      plan.row.completed.reset();
       if (auto ok = target.record(plan.row); !ok) return ok;
       if (options.before_commit) {
         if (auto ok = options.before_commit(target, plan.migration); !ok) return ok;
@@ -156,17 +253,16 @@ Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const Ru
 }
 
 // Statement by statement, each committed on its own, with progress recorded
-// after each so that a later run resumes where this one stopped.
+// after each (the statement's hash too) so that a later run resumes where
+// this one stopped: up scripts as RUNNING, down scripts as ROLLING_BACK.
 Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
-                                        const std::optional<HistoryRow>& previous,
                                         const RunOptions& options) {
   const int n = static_cast<int>(plan.statements.size());
   const bool up = plan.direction == Direction::kUp;
-  int start = 0;
-  if (up && previous &&
-      (previous->status == RowStatus::kRunning || previous->status == RowStatus::kFailed)) {
-    start = std::clamp(previous->statements_applied, 0, n);
-  }
+  const std::optional<HistoryRow>& previous = *plan.previous;
+  auto resumed = resume_point(plan);
+  if (!resumed) return std::unexpected(resumed.error());
+  const int start = *resumed;
   if (start > 0) {
     say(options, fmt::format("  {}: resuming after statement {} of {} (a previous run stopped)",
                              plan.label, start, n));
@@ -176,20 +272,39 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
   if (auto ok = target.set_session_timeouts(plan.timeouts); !ok) {
     return std::unexpected(ok.error());
   }
-  plan.row.status = RowStatus::kRunning;
+  std::vector<CompletedStatement> completed;
+  for (int i = 0; i < start; ++i) completed.push_back(completed_of(plan.statements[i]));
+  plan.row.status = up ? RowStatus::kRunning : RowStatus::kRollingBack;
   plan.row.statements_applied = start;
-  if (up) {
-    if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
-  }
-  bool rerun = previous && previous->status != RowStatus::kSuccess &&
-               previous->status != RowStatus::kRolledBack;
+  plan.row.completed = completed;
+  plan.row.error.clear();
+  if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
+  // The run before stopped at statement `start`: killed while it ran (RUNNING,
+  // or ROLLING_BACK without an error), so the server may have finished it.
+  const bool rerun = stopped_part_way(plan.direction, previous);
+  const bool interrupted =
+      rerun && (previous->status == RowStatus::kRunning ||
+                (previous->status == RowStatus::kRollingBack && previous->error.empty()));
   int attempts = 1;
   for (int i = start; i < n; ++i) {
     const Statement& st = plan.statements[i];
-    for (int attempt = 0;; ++attempt) {
+    std::string found;
+    bool skip = false;
+    if (i == start && rerun) {
+      auto check = target.already_done(st);
+      if (!check) return fail_with(target, plan, check.error(), i, true);
+      found = check->detail;
+      skip = check->done;
+      if (skip) {
+        say(options, fmt::format("  {}: statement {} (line {}) took effect before the previous "
+                                 "run stopped ({}); recorded as done",
+                                 plan.label, i + 1, st.line, found));
+      }
+    }
+    for (int attempt = 0; !skip; ++attempt) {
       if (attempt > 0 || (i == start && rerun)) {
         auto dropped = target.drop_invalid_index(st);
-        if (!dropped) return fail_with(target, plan, dropped.error(), i);
+        if (!dropped) return fail_with(target, plan, dropped.error(), i, true);
         if (!dropped->empty()) {
           say(options, fmt::format("  {}: dropped INVALID index {} left by a failed build",
                                    plan.label, *dropped));
@@ -201,23 +316,36 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
         attempts = std::max(attempts, attempt + 2);
         continue;
       }
-      return fail_with(target, plan, with_blockers(target, {st}, plan.script.path, done.error()),
-                       i);
+      std::string hint;
+      if (i == start && interrupted) {
+        hint = fmt::format(
+            "\nThe previous run was stopped (killed, or its connection lost) while statement {} "
+            "ran, and the server may have finished it before it noticed: check whether what "
+            "{}:{} does is already in place ({}){}. If it is, record it with `{}` and run `keel "
+            "{}` again.",
+            i + 1, plan.script.path, st.line, abbreviate_statement(st.sql),
+            found.empty() ? "" : "; found: " + found, mark_command(plan, i + 1), command_of(plan));
+      }
+      return fail_with(target, plan, with_blockers(target, {st}, plan.script.path, done.error()), i,
+                       true, hint);
     }
+    completed.push_back(completed_of(st));
     plan.row.statements_applied = i + 1;
-    if (up) {
-      if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
-    }
+    plan.row.completed = completed;
+    if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
   }
   if (options.before_commit) {
     if (auto ok = options.before_commit(target, plan.migration); !ok) {
-      return fail_with(target, plan, ok.error(), n);
+      return fail_with(target, plan, ok.error(), n, true);
     }
   }
-  if (auto ok = record_hash_after(target, plan); !ok) return fail_with(target, plan, ok.error(), n);
+  if (auto ok = record_hash_after(target, plan); !ok) {
+    return fail_with(target, plan, ok.error(), n, true);
+  }
   plan.row.status = up ? RowStatus::kSuccess : RowStatus::kRolledBack;
   plan.row.execution_ms = ms_since(begin);
   plan.row.error.clear();
+  plan.row.completed.reset();
   if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
   advance_hash(plan);
   return Applied{plan.migration.version, plan.migration.name, plan.row.execution_ms, n - start,
@@ -254,6 +382,8 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
   plan.row.keel_version = KEEL_VERSION;
   plan.schema_hash = schema_hash;
   plan.hash_after = hash_after;
+  plan.previous = &previous;
+  plan.row.completed.reset();
   if (schema_hash != nullptr && direction == Direction::kUp) {
     plan.row.schema_hash_before =
         schema_hash->empty() ? std::nullopt : std::optional<std::string>(*schema_hash);
@@ -275,7 +405,16 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
                                plan.label, st.line));
     }
   }
-  if (no_transaction) return run_without_transaction(target, plan, previous, options);
+  // A run that stopped part-way resumes statement by statement, whatever
+  // the script says now (its completed part is checked first).
+  if (stopped_part_way(direction, previous) && previous->statements_applied > 0 &&
+      !no_transaction) {
+    no_transaction = true;
+    say(options, fmt::format("  {}: {} of it committed in a run that stopped; running the rest "
+                             "statement by statement",
+                             plan.label, plural(previous->statements_applied, "statement")));
+  }
+  if (no_transaction) return run_without_transaction(target, plan, options);
   return run_in_transaction(target, plan, options);
 }
 
@@ -339,6 +478,7 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
         row.statements_applied = row.statements_total;
         row.execution_ms = ms_since(start);
         row.error.clear();
+        row.completed.reset();
         if (auto ok = target.record(row); !ok) return ok;
         done.push_back(
             Applied{m.version, m.name, row.execution_ms, row.statements_applied, attempt + 1});

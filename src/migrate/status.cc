@@ -22,6 +22,8 @@ const char* state_name(State state) {
       return "rolled back";
     case State::kPartial:
       return "partial";
+    case State::kRollingBack:
+      return "rolling back";
   }
   return "pending";
 }
@@ -83,6 +85,9 @@ std::vector<VersionStatus> status(const std::vector<Migration>& files,
         break;
       case RowStatus::kRolledBack:
         v.state = State::kRolledBack;
+        break;
+      case RowStatus::kRollingBack:
+        v.state = State::kRollingBack;
         break;
     }
     if (row.status == RowStatus::kSuccess &&

@@ -24,6 +24,14 @@ std::vector<Problem> validate(const std::vector<Migration>& files,
            fmt::format("applied {} by {} but no migration file has this version any more; "
                        "restore it from version control",
                        v.row->applied_at, v.row->applied_by)});
+    } else if (v.state == State::kRollingBack) {
+      problems.push_back(
+          {ProblemKind::kRollingBack, v.version, v.path.empty() ? v.version : v.path,
+           fmt::format("partly rolled back: {} of {} statements of its down script committed "
+                       "(ROLLING_BACK); run `keel rollback` to finish it (it resumes after "
+                       "statement {}) before applying",
+                       v.row->statements_applied, v.row->statements_total,
+                       v.row->statements_applied)});
     } else if (v.out_of_order && !allow_out_of_order) {
       problems.push_back(
           {ProblemKind::kOutOfOrder, v.version, v.path,

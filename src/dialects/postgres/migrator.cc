@@ -14,6 +14,7 @@
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -419,7 +420,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
   checksum text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now(),
   applied_by text NOT NULL,
-  status text NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK')),
+  status text NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK',
+    'ROLLING_BACK')),
   execution_ms bigint NOT NULL DEFAULT 0,
   statements_applied integer NOT NULL DEFAULT 0,
   statements_total integer NOT NULL DEFAULT 0,
@@ -427,7 +429,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
   keel_version text NOT NULL,
   schema_hash_before text,
   schema_hash_after text,
-  change_seq bigint
+  change_seq bigint,
+  completed_statements text
 ))");
       // Tables made before change_seq existed (checked first: ALTER TABLE
       // would lock the table on every run).
@@ -436,6 +439,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
           "= {0}::regclass AND attname = 'change_seq' AND NOT attisdropped) THEN ALTER TABLE {1} "
           "ADD COLUMN change_seq bigint; END IF; END $keel$",
           quote_literal(history_table()), history_table()));
+      if (!has_completed_column()) upgrade_history();
       tx_->exec("CREATE TABLE IF NOT EXISTS " + snapshot_table() +
                 " (schema_hash text PRIMARY KEY, canonical text NOT NULL, created_at timestamptz "
                 "NOT NULL DEFAULT now())");
@@ -474,13 +478,18 @@ class PgMigrationTarget final : public plan::PlanTarget {
       if (tx_->exec_params("SELECT to_regclass($1) IS NULL", history_table())[0][0].as<bool>()) {
         return rows;
       }
+      // A table an older keel made, not upgraded yet (status reads without
+      // the deploy lock): no completed statements recorded.
+      const bool completed = has_completed_column();
       pqxx::result r = tx_->exec(
           "SELECT version, name, checksum, "
           "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
           "applied_by, status, execution_ms, statements_applied, statements_total, "
-          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, "
-          "coalesce(change_seq, 0) FROM " +
-          history_table());
+          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, " +
+          // Both columns came in the same keel version: a table without the
+          // one has neither.
+          std::string(completed ? "coalesce(change_seq, 0), completed_statements" : "0, NULL") +
+          " FROM " + history_table());
       for (const pqxx::row& row : r) {
         migrate::HistoryRow h;
         h.version = row[0].c_str();
@@ -497,6 +506,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
         if (!row[11].is_null()) h.schema_hash_before = row[11].c_str();
         if (!row[12].is_null()) h.schema_hash_after = row[12].c_str();
         h.change_seq = row[13].as<int64_t>();
+        if (!row[14].is_null()) h.completed = migrate::parse_completed(row[14].c_str());
         rows.push_back(std::move(h));
       }
       return rows;
@@ -599,9 +609,10 @@ class PgMigrationTarget final : public plan::PlanTarget {
           "INSERT INTO " + history_table() +
               " AS h (version, name, checksum, applied_at, applied_by, status, execution_ms,"
               " statements_applied, statements_total, error, keel_version,"
-              " schema_hash_before, schema_hash_after, change_seq)"
+              " schema_hash_before, schema_hash_after, completed_statements, change_seq)"
               " VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, NULLIF($9, ''), $10,"
-              " NULLIF($11, ''), NULLIF($12, ''), (SELECT coalesce(max(change_seq), 0) + 1 FROM " +
+              " NULLIF($11, ''), NULLIF($12, ''), $13, (SELECT coalesce(max(change_seq), 0) + 1 "
+              "FROM " +
               history_table() +
               "))"
               " ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name,"
@@ -613,13 +624,16 @@ class PgMigrationTarget final : public plan::PlanTarget {
               " keel_version = EXCLUDED.keel_version,"
               " schema_hash_before = EXCLUDED.schema_hash_before,"
               " schema_hash_after = EXCLUDED.schema_hash_after,"
+              " completed_statements = EXCLUDED.completed_statements,"
               // A new status: the row moves to the end of the order.
               " change_seq = CASE WHEN h.status = EXCLUDED.status AND h.change_seq IS NOT NULL"
               " THEN h.change_seq ELSE EXCLUDED.change_seq END",
           row.version, row.name, row.checksum, row.applied_by,
           std::string(migrate::row_status_name(row.status)), row.execution_ms,
           row.statements_applied, row.statements_total, row.error, row.keel_version,
-          row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""));
+          row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""),
+          row.completed ? std::optional<std::string>(migrate::completed_to_json(*row.completed))
+                        : std::optional<std::string>());
       return {};
     });
   }
@@ -861,7 +875,120 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return std::string();
   }
 
+  Result<DoneCheck> already_done(const migrate::Statement& statement) override {
+    DoneCheck check;
+    auto nodes = statement_nodes(statement.sql);
+    if (nodes.size() != 1 || nodes[0].first != "IndexStmt") return check;
+    const nlohmann::json& wanted = nodes[0].second;
+    std::string index = wanted.value("idxname", "");
+    if (index.empty() || !wanted.contains("relation")) return check;  // unnamed: cannot tell
+    const auto& relation = wanted["relation"];
+    std::string table =
+        quote_qualified(relation.value("schemaname", ""), relation.value("relname", ""));
+    return guarded([&]() -> Result<DoneCheck> {
+      pqxx::result r = tx_->exec_params(
+          "SELECT n.nspname || '.' || c.relname, i.indisvalid, pg_catalog.pg_get_indexdef(c.oid)"
+          " FROM pg_catalog.pg_index i"
+          " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+          " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          " WHERE c.relname = $1 AND i.indrelid = to_regclass($2)",
+          index, table);
+      if (r.empty()) return check;
+      std::string name = r[0][0].c_str();
+      std::string definition = r[0][2].c_str();
+      if (!r[0][1].as<bool>()) {
+        check.detail = fmt::format("index {} exists but is INVALID", name);
+        return check;
+      }
+      auto existing = statement_nodes(definition);
+      if (existing.size() == 1 && existing[0].first == "IndexStmt" &&
+          comparable_index(existing[0].second) == comparable_index(wanted)) {
+        check.done = true;
+        check.detail = fmt::format("index {} is VALID with the same definition", name);
+      } else {
+        check.detail = fmt::format("index {} exists with another definition: {}", name, definition);
+      }
+      return check;
+    });
+  }
+
  private:
+  // The parts of a CREATE INDEX parse tree that define the index, in the
+  // form pg_get_indexdef gives them: no positions, CONCURRENTLY, IF NOT
+  // EXISTS, table (matched by the lookup) or tablespace; ASC and the default
+  // NULLS order spelled as the defaults.
+  static nlohmann::json comparable_index(nlohmann::json tree) {
+    for (const char* key : {"concurrent", "if_not_exists", "relation", "tableSpace", "idxname"}) {
+      tree.erase(key);
+    }
+    std::function<void(nlohmann::json&)> strip = [&](nlohmann::json& node) {
+      if (node.is_object()) {
+        node.erase("location");
+        if (node.contains("IndexElem")) {
+          nlohmann::json& elem = node["IndexElem"];
+          std::string ordering = elem.value("ordering", "SORTBY_DEFAULT");
+          if (ordering == "SORTBY_ASC") ordering = "SORTBY_DEFAULT";
+          std::string nulls = elem.value("nulls_ordering", "SORTBY_NULLS_DEFAULT");
+          if ((ordering == "SORTBY_DEFAULT" && nulls == "SORTBY_NULLS_LAST") ||
+              (ordering == "SORTBY_DESC" && nulls == "SORTBY_NULLS_FIRST")) {
+            nulls = "SORTBY_NULLS_DEFAULT";
+          }
+          elem["ordering"] = ordering;
+          elem["nulls_ordering"] = nulls;
+        }
+        for (auto& [key, value] : node.items()) strip(value);
+      } else if (node.is_array()) {
+        for (auto& value : node) strip(value);
+      }
+    };
+    strip(tree);
+    return tree;
+  }
+
+  // Whether the history table has the completed_statements column (the
+  // statements of a stopped run; tables older keels made lack it).
+  // REQUIRES: called inside guarded().
+  bool has_completed_column() {
+    return tx_
+        ->exec_params(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+            "to_regclass($1) AND attname = 'completed_statements' AND NOT attisdropped)",
+            history_table())[0][0]
+        .as<bool>();
+  }
+
+  // Upgrades a history table an older keel made, in place and in one
+  // transaction: the completed_statements column, and ROLLING_BACK allowed
+  // in the status CHECK. REQUIRES: the deploy lock; called inside guarded().
+  void upgrade_history() {
+    tx_->exec("BEGIN");
+    try {
+      tx_->exec("ALTER TABLE " + history_table() +
+                " ADD COLUMN IF NOT EXISTS completed_statements text");
+      pqxx::result checks = tx_->exec_params(
+          "SELECT c.conname FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_attribute a ON "
+          "a.attrelid = c.conrelid AND a.attname = 'status' WHERE c.conrelid = to_regclass($1) "
+          "AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum]",
+          history_table());
+      for (const pqxx::row& check : checks) {
+        tx_->exec("ALTER TABLE " + history_table() + " DROP CONSTRAINT " +
+                  quote_identifier(check[0].c_str()));
+      }
+      tx_->exec("ALTER TABLE " + history_table() + " ADD CONSTRAINT " +
+                quote_identifier(std::string(kHistoryTable) + "_status_check") +
+                " CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK', "
+                "'ROLLING_BACK'))");
+      tx_->exec("COMMIT");
+    } catch (...) {
+      try {
+        tx_->exec("ROLLBACK");
+      } catch (const std::exception&) {
+        // A broken connection has no transaction left to end.
+      }
+      throw;
+    }
+  }
+
   Result<void> simple(const std::string& sql) {
     return guarded([&]() -> Result<void> {
       tx_->exec(sql);

@@ -166,24 +166,16 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<void> ensure_history() override {
-    auto made = session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kHistoryTable) +
-                               R"( (
-  version TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  checksum TEXT NOT NULL,
-  applied_at TEXT NOT NULL,
-  applied_by TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK')),
-  execution_ms INTEGER NOT NULL DEFAULT 0,
-  statements_applied INTEGER NOT NULL DEFAULT 0,
-  statements_total INTEGER NOT NULL DEFAULT 0,
-  error TEXT,
-  keel_version TEXT NOT NULL,
-  schema_hash_before TEXT,
-  schema_hash_after TEXT,
-  change_seq INTEGER
-))");
-    if (!made) return made;
+    auto exists = history_exists();
+    if (!exists) return std::unexpected(exists.error());
+    if (!*exists) {
+      auto made = session_->exec(history_ddl(kHistoryTable));
+      if (!made) return made;
+    } else if (auto has = has_completed_column(); !has) {
+      return std::unexpected(has.error());
+    } else if (!*has) {
+      if (auto ok = upgrade_history(); !ok) return ok;
+    }
     // Tables made before change_seq existed.
     auto has_seq = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'change_seq'",
                                   {std::string(kHistoryTable)});
@@ -226,16 +218,20 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
 
   Result<std::vector<migrate::HistoryRow>> history() override {
     std::vector<migrate::HistoryRow> out;
-    auto exists =
-        session_->rows("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
-                       {std::string(kHistoryTable)});
+    auto exists = history_exists();
     if (!exists) return std::unexpected(exists.error());
-    if (exists->empty()) return out;
+    if (!*exists) return out;
+    // A table an older keel made, not upgraded yet: no completed statements.
+    auto completed = has_completed_column();
+    if (!completed) return std::unexpected(completed.error());
     auto rows = session_->rows(
         "SELECT version, name, checksum, applied_at, applied_by, status, execution_ms, "
         "statements_applied, statements_total, coalesce(error, ''), keel_version, "
-        "schema_hash_before, schema_hash_after, coalesce(change_seq, 0) FROM " +
-        quote_identifier(kHistoryTable));
+        "schema_hash_before, schema_hash_after, " +
+        // Both columns came in the same keel version: a table without the
+        // one has neither.
+        std::string(*completed ? "coalesce(change_seq, 0), completed_statements" : "0, NULL") +
+        " FROM " + quote_identifier(kHistoryTable));
     if (!rows) return std::unexpected(rows.error());
     for (const Row& row : *rows) {
       auto text = [&](size_t i) { return row[i].value_or(""); };
@@ -260,6 +256,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
       h.schema_hash_before = row[11];
       h.schema_hash_after = row[12];
       h.change_seq = number(13);
+      if (row[14]) h.completed = migrate::parse_completed(*row[14]);
       out.push_back(std::move(h));
     }
     return out;
@@ -350,11 +347,11 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
         "INSERT INTO " + quote_identifier(kHistoryTable) +
             " (version, name, checksum, applied_at, applied_by, status, execution_ms,"
             " statements_applied, statements_total, error, keel_version,"
-            " schema_hash_before, schema_hash_after, change_seq)"
+            " schema_hash_before, schema_hash_after, completed_statements, change_seq)"
             " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, ?5,"
             " CAST(?6 AS INTEGER), CAST(?7 AS INTEGER), CAST(?8 AS INTEGER), NULLIF(?9, ''),"
-            " ?10, NULLIF(?11, ''), NULLIF(?12, ''), (SELECT coalesce(max(change_seq), 0) + 1 "
-            "FROM " +
+            " ?10, NULLIF(?11, ''), NULLIF(?12, ''), NULLIF(?13, ''), (SELECT "
+            "coalesce(max(change_seq), 0) + 1 FROM " +
             quote_identifier(kHistoryTable) +
             "))"
             " ON CONFLICT (version) DO UPDATE SET name = excluded.name,"
@@ -366,6 +363,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
             " keel_version = excluded.keel_version,"
             " schema_hash_before = excluded.schema_hash_before,"
             " schema_hash_after = excluded.schema_hash_after,"
+            " completed_statements = excluded.completed_statements,"
             // A new status: the row moves to the end of the order.
             " change_seq = CASE WHEN " +
             quote_identifier(kHistoryTable) + ".status = excluded.status AND " +
@@ -374,7 +372,8 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
         {row.version, row.name, row.checksum, row.applied_by, migrate::row_status_name(row.status),
          std::to_string(row.execution_ms), std::to_string(row.statements_applied),
          std::to_string(row.statements_total), row.error, row.keel_version,
-         row.schema_hash_before.value_or(""), row.schema_hash_after.value_or("")});
+         row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""),
+         row.completed ? migrate::completed_to_json(*row.completed) : std::string()});
     if (!done) return std::unexpected(done.error());
     return {};
   }
@@ -392,6 +391,10 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
 
   Result<std::string> drop_invalid_index(const migrate::Statement& /*statement*/) override {
     return std::string();  // SQLite builds indexes inside a transaction: none is left half-built
+  }
+  // Only VACUUM runs outside a transaction, and it leaves nothing to find.
+  Result<DoneCheck> already_done(const migrate::Statement& /*statement*/) override {
+    return DoneCheck{};
   }
 
   // SQLite's checks are not scoped: PRAGMA foreign_key_check reads every
@@ -528,6 +531,70 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   Result<bool> terminate(int /*pid*/) override { return false; }
 
  private:
+  static std::string history_ddl(std::string_view table) {
+    return "CREATE TABLE " + quote_identifier(table) + R"( (
+  version TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  applied_at TEXT NOT NULL,
+  applied_by TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK',
+    'ROLLING_BACK')),
+  execution_ms INTEGER NOT NULL DEFAULT 0,
+  statements_applied INTEGER NOT NULL DEFAULT 0,
+  statements_total INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  keel_version TEXT NOT NULL,
+  schema_hash_before TEXT,
+  schema_hash_after TEXT,
+  change_seq INTEGER,
+  completed_statements TEXT
+))";
+  }
+
+  Result<bool> history_exists() {
+    auto rows =
+        session_->rows("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
+                       {std::string(kHistoryTable)});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+  }
+
+  // Tables older keels made lack the completed_statements column.
+  Result<bool> has_completed_column() {
+    auto rows =
+        session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'completed_statements'",
+                       {std::string(kHistoryTable)});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+  }
+
+  // Upgrades a history table an older keel made: SQLite cannot change a
+  // CHECK in place, so the table is rebuilt with the new column and
+  // ROLLING_BACK allowed, its rows copied, in one transaction. REQUIRES: the
+  // deploy lock.
+  Result<void> upgrade_history() {
+    static constexpr std::string_view kNew = "keel_schema_migrations_upgrade";
+    const std::string columns =
+        "version, name, checksum, applied_at, applied_by, status, execution_ms, "
+        "statements_applied, statements_total, error, keel_version, schema_hash_before, "
+        "schema_hash_after";
+    if (auto ok = run("BEGIN IMMEDIATE", url_.path); !ok) return ok;
+    for (const std::string& sql :
+         {"DROP TABLE IF EXISTS " + quote_identifier(kNew), history_ddl(kNew),
+          fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", quote_identifier(kNew), columns,
+                      columns, quote_identifier(kHistoryTable)),
+          "DROP TABLE " + quote_identifier(kHistoryTable),
+          fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(kNew),
+                      quote_identifier(kHistoryTable))}) {
+      if (auto ok = run(sql, url_.path); !ok) {
+        (void)session_->exec("ROLLBACK");
+        return ok;
+      }
+    }
+    return run("COMMIT", url_.path);
+  }
+
   // Runs a statement; failures carry SQLite's own message and `context`.
   Result<void> run(std::string_view sql, const std::string& context) {
     auto done = session_->rows(sql);
