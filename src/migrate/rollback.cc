@@ -235,9 +235,9 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
         if (needs_no_transaction(target, *step.migration->down, step.statements)) {
           report.partial = true;
           report.abort_reason += fmt::format(
-              "\n{} ran outside a transaction: its statements stay committed, and its history "
-              "row says ROLLING_BACK; `keel rollback` checks again (and runs what is left of it) "
-              "once the cause is fixed",
+              "\n{} ran outside a transaction: its statements were NOT undone (they stay "
+              "committed), and its history row says ROLLING_BACK; `keel rollback` checks again "
+              "(and runs what is left of it) once the cause is fixed",
               step.migration->down->path);
         }
         if (!report.rolled_back.empty()) {
