@@ -335,6 +335,7 @@ TEST(ArchiveFix14Verify, AnUnreachableEnvironmentIsInTheSummaryAndTheWebhook) {
 TEST(ArchiveFix14Log, LimitZeroOrNegativeIsAUsageErrorAndUnreadableLinesAreNamed) {
   TempDir dir;
   make_sqlite(dir, "app.db", "CREATE TABLE t (id INTEGER)");
+  std::filesystem::create_directories(dir.file("migrations"));
   dir.write("keel.toml", "[environments.dev]\nurl = \"sqlite:app.db\"\n");
   for (const char* limit : {"0", "-1", "-2147483648", "abc", "1.5", "99999999999"}) {
     RunResult r = run_keel({"--env", "dev", "log", "--limit", limit}, dir.path);
