@@ -78,6 +78,10 @@ struct EnvironmentConfig {
   std::string url;   // ${VAR} already expanded; holds secrets: never print it unmasked
   std::string tier;  // "dev", "staging" or "prod"
   std::optional<std::chrono::milliseconds> rto;  // recovery-time objective of a rollback
+  // Set instead of url when a ${VAR} of the url is unset or the url does not
+  // parse (message names the variable, context is file:line). Only commands
+  // that use this environment report it: the others never read url.
+  std::optional<Error> url_error;
 };
 
 struct MigrationsConfig {
@@ -116,6 +120,10 @@ struct NotifyConfig {
   std::string webhook_secret;  // empty: requests are not signed
   std::chrono::milliseconds timeout{5000};
   int attempts = 3;
+  // An unset ${VAR} in webhook_url or webhook_secret (file:line): an error for
+  // the commands that send webhooks (apply, rollback, verify), ignored by the
+  // others.
+  std::optional<Error> error;
 };
 
 struct RollbackConfig {
@@ -167,8 +175,9 @@ struct Config {
 
 // Reads and validates keel.toml. Unknown keys and bad values are errors
 // naming file:line and the accepted choices; ${VAR} in urls is expanded from
-// the process environment. When `required` is false a missing file yields
-// the defaults.
+// the process environment: an unset one is kept as the environment's
+// url_error (or NotifyConfig::error), reported only where it is used. When `required` is false a
+// missing file yields the defaults.
 Result<Config> load_config(const std::string& path, bool required);
 
 // Parses config text; `source` names it in errors.

@@ -20,17 +20,32 @@ struct ConnectionUrl {
   std::string masked;    // the URL with its password replaced by ***
   std::string password;  // decoded password, empty if none (used only for masking)
   std::string path;      // SQLite: the database file path
+  // PostgreSQL, as libpq reads them (the first of several hosts/ports);
+  // empty when not given.
+  std::string host, port, database;
 };
 
 // Accepts postgresql://user:pass@host:port/db?sslmode=..., postgres://...,
-// sqlite:///abs/path.db and sqlite:rel/path.db (relative to the current directory).
+// libpq key/value strings ("host=h port=5432 dbname=app password='p w'"),
+// sqlite:///abs/path.db and sqlite:rel/path.db (relative to the current
+// directory). PostgreSQL strings are parsed by libpq itself, so the password
+// is the one libpq sends. Errors never quote the text: it may hold a password.
 Result<ConnectionUrl> parse_connection_url(const std::string& url);
 
-// Replaces every occurrence of each secret (and its percent-encoded form)
+// True for text meant as a connection string rather than a file name:
+// postgresql://, postgres://, sqlite:, "keyword=..." (libpq key/value), or
+// any other "scheme://" (refused by parse_connection_url without echo).
+bool is_connection_string(const std::string& text);
+
+// Replaces every occurrence of each secret (and its percent-encoded forms)
 // with ***. Empty secrets are ignored.
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 
-// The password of a URL-looking string replaced by ***; anything else as is.
+// The password(s) of a PostgreSQL URL or key/value string replaced by ***,
+// where libpq reads them; text that libpq cannot parse (or reads as another
+// server) with everything that may be a password masked: from a URL's first
+// ':' after "//" to its last '@', every password=... value. Other text (a
+// file name, a SQLite URL) as is.
 std::string mask_url(const std::string& url);
 
 struct CaptureOptions {

@@ -31,54 +31,17 @@ std::string file_safe(std::string_view text) {
   return out;
 }
 
-// The value of `key` in a URL query ("?host=/tmp&port=5433"); empty if absent.
-std::string query_value(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=') {
-      return std::string(pair.substr(key.size() + 1));
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
-// "<host>-<port>-<database>" of postgresql://user:pass@host:port/db?...;
-// the userinfo (and so the password) is dropped first.
-std::string postgres_name(const std::string& url) {
-  std::string_view rest(url);
-  rest.remove_prefix(std::min(rest.size(), rest.find("://") + 3));
-  size_t query_at = rest.find('?');
-  std::string_view query =
-      query_at == std::string_view::npos ? std::string_view() : rest.substr(query_at + 1);
-  rest = rest.substr(0, query_at);
-  size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  std::string database(slash == std::string_view::npos ? std::string_view()
-                                                       : rest.substr(slash + 1));
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  authority = authority.substr(0, authority.find(','));  // the first of several hosts
-  std::string host(authority);
-  std::string port;
-  size_t colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
-    host = std::string(authority.substr(0, colon));
-    port = std::string(authority.substr(colon + 1));
-  }
+// "<host>-<port>-<database>" of a PostgreSQL connection string, as libpq
+// reads them (parse_connection_url): never from the text itself, whose
+// userinfo may hold a '?', '/' or '@' of the password.
+std::string postgres_name(const ConnectionUrl& url) {
+  std::string host = url.host;
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  if (std::string q = query_value(query, "host"); !q.empty()) host = q;
-  if (std::string q = query_value(query, "port"); !q.empty()) port = q;
-  if (std::string q = query_value(query, "dbname"); !q.empty()) database = q;
   if (host.empty()) host = "localhost";
-  if (port.empty()) port = "5432";
-  std::string out = file_safe(host) + "-" + file_safe(port);
-  if (!database.empty()) out += "-" + file_safe(database);
+  std::string out = file_safe(host) + "-" + file_safe(url.port.empty() ? "5432" : url.port);
+  if (!url.database.empty()) out += "-" + file_safe(url.database);
   return out;
 }
 
@@ -97,7 +60,7 @@ std::string log_name(const std::string& env, const ConnectionUrl& url) {
   if (!env.empty()) return file_safe(env);
   if (url.dialect == Dialect::kSqlite)
     return "url-" + file_safe(fs::path(url.path).stem().string());
-  return "url-" + postgres_name(url.url);
+  return "url-" + postgres_name(url);
 }
 
 std::string log_path(const std::string& dir, const std::string& name) {

@@ -21,6 +21,7 @@ struct GlobalOptions {
   std::string url;
   std::string format = "text";  // "text" | "json" | "github" (lint only)
   bool quiet = false;
+  std::string command;  // the subcommand run (set by main after parsing)
 
   bool json() const { return format == "json"; }
 };
@@ -28,7 +29,9 @@ struct GlobalOptions {
 // What a subcommand's run function returns: an exit status.
 using Runner = std::function<int()>;
 
-// Loads keel.toml (required only when --config was given).
+// Loads keel.toml (required only when --config was given). For the commands
+// that send webhooks (apply, rollback, verify), an unset ${VAR} of [notify]
+// is an error here; the other commands never read [notify].
 Result<Config> load(const GlobalOptions& options);
 
 // Prints an error (stderr in text, stdout as {"error": ...} in json) and

@@ -1,13 +1,19 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <set>
 
 #include "cli/cli.h"
 
 namespace keel::cli {
 
 Result<Config> load(const GlobalOptions& options) {
-  return load_config(options.config_path, options.config_given);
+  auto config = load_config(options.config_path, options.config_given);
+  static const std::set<std::string> kNotifying = {"apply", "rollback", "verify"};
+  if (config && config->notify.error && kNotifying.contains(options.command)) {
+    return std::unexpected(*config->notify.error);
+  }
+  return config;
 }
 
 int report(const GlobalOptions& options, const Error& error) {

@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
       ->each([&](const std::string&) { options.config_given = true; });
   app.add_option("--env", options.env, "Environment name from keel.toml");
   app.add_option("--url", options.url,
-                 "Connection URL (overrides the environment's url): postgresql://... or "
-                 "sqlite:path.db");
+                 "Connection URL (overrides the environment's url): postgresql://..., a libpq "
+                 "key/value string ('host=... dbname=...') or sqlite:path.db");
   app.add_option("--format", options.format, "Output format: text, json, github (lint only)")
       ->check(CLI::IsMember({"text", "json", "github"}));
   app.add_flag("--quiet,-q", options.quiet, "Print only results, no progress");
@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     std::cerr << "keel: error: --format github is for keel lint only; use text or json\n";
     return keel::kExitUsage;
   }
+  options.command = app.get_subcommands().front()->get_name();
   keel::cli::Runner guarded = [&] {
     try {
       return runner();

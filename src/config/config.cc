@@ -87,13 +87,21 @@ Result<EnvironmentConfig> parse_environment(const std::string& name, const toml:
   if (const toml::node* url = table->get("url")) {
     auto raw = get_string(*url, "url", source);
     if (!raw) return std::unexpected(raw.error());
+    // An unset variable or a bad URL is reported when a command uses this
+    // environment, not before: CI for staging needs no prod secrets.
     auto expanded = expand_env(*raw);
     if (!expanded) {
-      return fail(ErrorCode::kConfig, expanded.error().message, where(source, *url));
-    }
-    env.url = *expanded;
-    if (auto parsed = parse_connection_url(env.url); !parsed) {
-      return fail(ErrorCode::kConfig, parsed.error().message, where(source, *url));
+      env.url_error = Error{ErrorCode::kConfig,
+                            fmt::format("{} (in {} url)", expanded.error().message, section),
+                            where(source, *url),
+                            {}};
+    } else if (auto parsed = parse_connection_url(*expanded); !parsed) {
+      env.url_error = Error{ErrorCode::kConfig,
+                            fmt::format("{} (in {} url)", parsed.error().message, section),
+                            where(source, *url),
+                            {}};
+    } else {
+      env.url = *expanded;
     }
   } else {
     return fail(ErrorCode::kConfig, fmt::format("{} has no 'url'", section), where(source, node));
@@ -388,10 +396,17 @@ Result<void> parse_notify(const toml::node& node, Config& config, const std::str
     auto raw = get_string(*item, key, source);
     if (!raw) return std::unexpected(raw.error());
     auto expanded = expand_env(*raw);
-    if (!expanded) return fail(ErrorCode::kConfig, expanded.error().message, where(source, *item));
+    if (!expanded) {
+      // Reported by the commands that send webhooks only (see NotifyConfig).
+      n.error = Error{ErrorCode::kConfig,
+                      fmt::format("{} (in [notify] {})", expanded.error().message, key),
+                      where(source, *item),
+                      {}};
+      continue;
+    }
     (std::string_view(key) == "webhook_url" ? n.webhook_url : n.webhook_secret) = *expanded;
   }
-  if (!n.webhook_url.empty() && !n.webhook_url.starts_with("http://") &&
+  if (!n.error && !n.webhook_url.empty() && !n.webhook_url.starts_with("http://") &&
       !n.webhook_url.starts_with("https://")) {
     return fail(ErrorCode::kConfig, "'webhook_url' must start with http:// or https://",
                 where(source, *(*table)->get("webhook_url")));

@@ -22,11 +22,6 @@ Result<const EnvironmentConfig*> find_environment(const Config& config, const st
   return &it->second;
 }
 
-bool looks_like_url(const std::string& spec) {
-  return spec.starts_with("postgresql://") || spec.starts_with("postgres://") ||
-         spec.starts_with("sqlite:");
-}
-
 }  // namespace
 
 Result<ConnectionUrl> resolve_target(const Config& config, const std::string& env,
@@ -39,6 +34,7 @@ Result<ConnectionUrl> resolve_target(const Config& config, const std::string& en
   }
   auto found = find_environment(config, env);
   if (!found) return std::unexpected(found.error());
+  if ((*found)->url_error) return std::unexpected(*(*found)->url_error);
   return parse_connection_url((*found)->url);
 }
 
@@ -55,12 +51,13 @@ Result<Manifest> load_reference(const std::string& spec, const Config& config, s
     std::string name = spec.substr(4);
     auto found = find_environment(config, name);
     if (!found) return std::unexpected(found.error());
+    if ((*found)->url_error) return std::unexpected(*(*found)->url_error);
     auto url = parse_connection_url((*found)->url);
     if (!url) return std::unexpected(url.error());
     label = fmt::format("env:{} ({})", name, url->masked);
     return capture_manifest(*url, config);
   }
-  if (looks_like_url(spec)) {
+  if (is_connection_string(spec)) {
     auto url = parse_connection_url(spec);
     if (!url) return std::unexpected(url.error());
     label = url->masked;

@@ -1,11 +1,16 @@
-// Connection URL parsing and secret masking.
+// Connection URL parsing and secret masking. PostgreSQL connection strings
+// (URIs and key/value strings) are read by libpq's own parser
+// (dialects/postgres/conninfo.cc), so the password masked is the one libpq
+// uses; text that does not parse is never shown.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <utility>
 #include <vector>
 
+#include "dialects/postgres/conninfo.h"
 #include "keel/connection.h"
 
 namespace keel {
@@ -33,71 +38,97 @@ void replace_all(std::string& text, const std::string& needle, std::string_view 
   }
 }
 
-struct UserInfo {
-  size_t password_begin = std::string::npos;  // offset of the password in the URL
-  size_t password_end = std::string::npos;
-};
-
-// Locates "user:password@" after "scheme://" (RFC 3986 userinfo).
-UserInfo find_userinfo(const std::string& url) {
-  UserInfo info;
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return info;
-  size_t start = scheme + 3;
-  size_t end = url.find_first_of("/?#", start);
-  std::string_view authority(url.data() + start,
-                             (end == std::string::npos ? url.size() : end) - start);
-  size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) return info;
-  size_t colon = authority.find(':');
-  if (colon == std::string_view::npos || colon > at) return info;
-  info.password_begin = start + colon + 1;
-  info.password_end = start + at;
-  return info;
-}
-
-// The values of password= and sslpassword= in the query string (libpq
-// takes connection parameters there too), as [begin, end) offsets.
-std::vector<std::pair<size_t, size_t>> find_query_secrets(const std::string& url) {
-  std::vector<std::pair<size_t, size_t>> out;
-  size_t query = url.find('?');
-  if (query == std::string::npos) return out;
-  size_t end_of_query = url.find('#', query);
-  if (end_of_query == std::string::npos) end_of_query = url.size();
-  for (size_t begin = query + 1; begin < end_of_query;) {
-    size_t end = url.find('&', begin);
-    if (end == std::string::npos || end > end_of_query) end = end_of_query;
-    std::string_view param(url.data() + begin, end - begin);
-    size_t eq = param.find('=');
-    if (eq != std::string_view::npos) {
-      std::string_view key = param.substr(0, eq);
-      if (key == "password" || key == "sslpassword") out.emplace_back(begin + eq + 1, end);
+// `secret` with every byte outside RFC 3986's unreserved set percent-encoded,
+// in upper- or lowercase hex: the form a URL holds it in.
+std::string percent_encode(const std::string& secret, bool lower) {
+  std::string out;
+  for (char c : secret) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += lower ? fmt::format("%{:02x}", u) : fmt::format("%{:02X}", u);
     }
-    begin = end + 1;
   }
   return out;
+}
+
+// `text` with each span (merged where they overlap) replaced by ***.
+std::string replace_spans(const std::string& text, std::vector<pg::Span> spans) {
+  std::sort(spans.begin(), spans.end());
+  std::string out;
+  size_t at = 0;
+  for (auto [begin, end] : spans) {
+    end = std::min(end, text.size());
+    if (end <= begin) continue;
+    if (begin < at) {  // overlaps the previous span: extend it
+      at = std::max(at, end);
+      continue;
+    }
+    out += text.substr(at, begin - at);
+    out += "***";
+    at = end;
+  }
+  return out + text.substr(std::min(at, text.size()));
+}
+
+std::vector<std::string> secrets_of(const pg::Conninfo& info) {
+  std::vector<std::string> out;
+  for (const char* key : {"password", "sslpassword"}) {
+    if (auto it = info.options.find(key); it != info.options.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+std::string first_of_list(const std::string& value) { return value.substr(0, value.find(',')); }
+
+std::string option(const pg::Conninfo& info, const std::string& key) {
+  auto it = info.options.find(key);
+  return it == info.options.end() ? std::string() : it->second;
+}
+
+// What an unsupported connection string may show of itself: the scheme of
+// "scheme://...", or the whole text when it cannot hold a password (no ':',
+// '@' or '=').
+std::string shown_part(const std::string& text) {
+  if (size_t scheme = text.find("://"); scheme != std::string::npos) {
+    std::string name = text.substr(0, scheme);
+    bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    });
+    return plain ? fmt::format(" (scheme '{}')", name) : std::string();
+  }
+  if (text.find_first_of(":@=") == std::string::npos && text.size() <= 200) {
+    return fmt::format(" ('{}')", text);
+  }
+  return {};
 }
 
 }  // namespace
 
+bool is_connection_string(const std::string& text) {
+  return pg::is_uri(text) || pg::looks_like_keyword_value(text) || text.starts_with("sqlite:") ||
+         text.find("://") != std::string::npos;
+}
+
 std::string mask_url(const std::string& url) {
-  std::string out = url;
-  // Right to left, so earlier offsets stay valid.
-  auto secrets = find_query_secrets(url);
-  for (auto it = secrets.rbegin(); it != secrets.rend(); ++it) {
-    out.replace(it->first, it->second - it->first, "***");
+  if (url.starts_with("sqlite:")) return url;
+  if (pg::is_uri(url) || pg::looks_like_keyword_value(url)) {
+    auto parsed = pg::parse_conninfo(url);
+    if (parsed && !parsed->stray_at) {
+      return mask_secrets(replace_spans(url, parsed->secret_spans), secrets_of(*parsed));
+    }
   }
-  UserInfo info = find_userinfo(url);
-  if (info.password_begin != std::string::npos) {
-    out.replace(info.password_begin, info.password_end - info.password_begin, "***");
-  }
-  return out;
+  // Not something libpq reads as one server: mask all that may be a password.
+  return replace_spans(url, pg::probable_secret_spans(url));
 }
 
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {
     if (secret.empty()) continue;
     replace_all(text, secret, "***");
+    replace_all(text, percent_encode(secret, false), "***");
+    replace_all(text, percent_encode(secret, true), "***");
   }
   return text;
 }
@@ -105,24 +136,29 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
 Result<ConnectionUrl> parse_connection_url(const std::string& url) {
   ConnectionUrl out;
   out.url = url;
-  out.masked = mask_url(url);
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+  if (pg::is_uri(url) || pg::looks_like_keyword_value(url)) {
+    auto parsed = pg::parse_conninfo(url);
+    if (!parsed) return std::unexpected(parsed.error());
+    if (parsed->stray_at) {
+      return fail(ErrorCode::kUsage,
+                  "the PostgreSQL URL has an '@' after its user:password@ part, so libpq would "
+                  "read a raw '@' or '/' of the user name or password as part of the host, port "
+                  "or database; percent-encode them in the URL ('@' as %40, '/' as %2F) "
+                  "(not shown: it may hold a password)");
+    }
     out.dialect = Dialect::kPostgres;
-    UserInfo info = find_userinfo(url);
-    if (info.password_begin != std::string::npos) {
-      std::string raw = url.substr(info.password_begin, info.password_end - info.password_begin);
-      out.password = percent_decode(raw);
-      if (out.password != raw) out.masked = mask_secrets(out.masked, {raw});
-    }
-    for (auto [begin, end] : find_query_secrets(url)) {
-      std::string raw = url.substr(begin, end - begin);
-      if (out.password.empty()) out.password = percent_decode(raw);
-    }
+    out.masked = mask_url(url);
+    out.password = option(*parsed, "password");
     if (const char* env = std::getenv("PGPASSWORD"); env != nullptr && out.password.empty()) {
       out.password = env;
     }
+    out.host = first_of_list(option(*parsed, "host"));
+    if (out.host.empty()) out.host = first_of_list(option(*parsed, "hostaddr"));
+    out.port = first_of_list(option(*parsed, "port"));
+    out.database = option(*parsed, "dbname");
     return out;
   }
+  out.masked = mask_url(url);
   if (url.starts_with("sqlite:")) {
     out.dialect = Dialect::kSqlite;
     std::string rest = url.substr(7);
@@ -143,9 +179,10 @@ Result<ConnectionUrl> parse_connection_url(const std::string& url) {
     return out;
   }
   return fail(ErrorCode::kUsage,
-              "unsupported connection URL; use postgresql://user:pass@host:port/db, "
-              "sqlite:///abs/path.db or sqlite:rel/path.db",
-              out.masked);
+              fmt::format("unsupported connection URL{}; use postgresql://user:pass@host:port/db, "
+                          "a libpq key/value string (host=... dbname=...), "
+                          "sqlite:///abs/path.db or sqlite:rel/path.db",
+                          shown_part(url)));
 }
 
 }  // namespace keel

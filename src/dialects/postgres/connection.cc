@@ -20,14 +20,12 @@
 #include <vector>
 
 #include "dialects/postgres/catalog.h"
+#include "dialects/postgres/conninfo.h"
 #include "dialects/postgres/in_session.h"
 #include "dialects/postgres/postgres.h"
 
 namespace keel::pg {
 namespace {
-
-// Gives up on an unreachable host instead of waiting for the OS timeout.
-constexpr std::string_view kConnectTimeout = "connect_timeout=10";
 
 // "cannot connect: <libpq's reason>; <what to do>".
 std::string connect_message(const char* what) {
@@ -53,11 +51,6 @@ class PqxxRow final : public Row {
  private:
   const pqxx::row& row_;
 };
-
-std::string with_timeout(const std::string& url) {
-  if (url.find("connect_timeout=") != std::string::npos) return url;
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(kConnectTimeout);
-}
 
 Error make_error(ErrorCode code, const std::string& message, const ConnectionUrl& url,
                  std::string sqlstate = {}) {
@@ -114,7 +107,7 @@ class Helper {
  private:
   void run(const std::string& id, const std::string& setup) {
     Result<void> done = guarded(url_, ErrorCode::kSql, [&]() -> Result<void> {
-      pqxx::connection conn(with_timeout(url_.url));
+      pqxx::connection conn(driver_conninfo(url_.url));
       pqxx::nontransaction tx(conn, "keel capture helper");
       tx.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       // The id is the server's own ("00000003-0000001B-1"): no quoting needed.
@@ -240,7 +233,7 @@ Result<Manifest> inspect_session(pqxx::nontransaction& tx, const ConnectionUrl& 
 Result<std::unique_ptr<Connection>> connect(const ConnectionUrl& url) {
   return guarded(url, ErrorCode::kConnection, [&]() -> Result<std::unique_ptr<Connection>> {
     try {
-      auto conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
+      auto conn = std::make_unique<pqxx::connection>(driver_conninfo(url.url));
       return std::make_unique<PgConnection>(std::move(conn), url);
     } catch (const pqxx::sql_error& e) {
       // Errors before a session exists are connection errors.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "dialects/postgres/conninfo.h"
 #include "keel/ledger.h"
 #include "keel/migrate.h"
 #include "util/quote.h"
@@ -40,11 +41,6 @@ std::string server_message(std::string_view text) {
     if (text.starts_with(prefix)) text.remove_prefix(prefix.size());
   }
   return std::string(text);
-}
-
-std::string with_timeout(const std::string& url) {
-  if (url.find("connect_timeout=") != std::string::npos) return url;
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
 }
 
 // UTC text of a timestamptz column, as the history table prints it.
@@ -362,7 +358,7 @@ Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url,
                                                     ledger::Access access) {
   std::unique_ptr<pqxx::connection> conn;
   try {
-    conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
+    conn = std::make_unique<pqxx::connection>(driver_conninfo(url.url));
   } catch (const std::exception& e) {
     return fail(ErrorCode::kConnection,
                 mask_secrets("cannot connect: " + server_message(e.what()), {url.password}),

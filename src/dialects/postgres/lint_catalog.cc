@@ -9,18 +9,11 @@
 #include <map>
 #include <tuple>
 
+#include "dialects/postgres/conninfo.h"
 #include "keel/lint.h"
 
 namespace keel::lint {
 namespace {
-
-std::string with_timeout(const std::string& url) {
-  if (url.find("connect_timeout=") != std::string::npos) return url;
-  std::string out = url;
-  out += url.find('?') == std::string::npos ? "?" : "&";
-  out += "connect_timeout=10";
-  return out;
-}
 
 class PgCatalog final : public Catalog {
  public:
@@ -102,7 +95,7 @@ Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url) {
                 url.masked);
   }
   try {
-    auto conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
+    auto conn = std::make_unique<pqxx::connection>(pg::driver_conninfo(url.url));
     int version = conn->server_version() / 10000;
     return std::unique_ptr<Catalog>(std::make_unique<PgCatalog>(std::move(conn), version));
   } catch (const std::exception& e) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "dialects/postgres/conninfo.h"
 #include "dialects/postgres/in_session.h"
 #include "dialects/postgres/rollback_guard.h"
 #include "keel/plan.h"
@@ -224,11 +225,6 @@ std::string without_concurrently(const std::string& sql) {
   return {};
 }
 
-std::string with_timeout(const std::string& url) {
-  if (url.find("connect_timeout=") != std::string::npos) return url;
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
-}
-
 // While a statement of a dry run waits, another session polls for the
 // sessions blocking it (pg_blocking_pids), so that a lock_timeout can name
 // them: once the statement is cancelled, pg_locks no longer shows who it
@@ -239,7 +235,7 @@ class BlockerWatch {
   // a second session the reports just name no blockers.
   BlockerWatch(const ConnectionUrl& url, int pid) : pid_(pid) {
     try {
-      conn_ = std::make_unique<pqxx::connection>(with_timeout(url.url));
+      conn_ = std::make_unique<pqxx::connection>(driver_conninfo(url.url));
     } catch (const std::exception&) {
       conn_.reset();
     }
@@ -1048,7 +1044,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
 Result<std::unique_ptr<PgMigrationTarget>> open_target(const ConnectionUrl& url) {
   std::unique_ptr<pqxx::connection> conn;
   try {
-    conn = std::make_unique<pqxx::connection>(with_timeout(url.url));
+    conn = std::make_unique<pqxx::connection>(driver_conninfo(url.url));
   } catch (const std::exception& e) {
     return fail(ErrorCode::kConnection,
                 mask_secrets("cannot connect: " + server_message(e.what()), {url.password}),
