@@ -471,15 +471,19 @@ class PgMigrationTarget final : public plan::PlanTarget {
   Result<std::vector<migrate::HistoryRow>> history() override {
     return guarded([&]() -> Result<std::vector<migrate::HistoryRow>> {
       std::vector<migrate::HistoryRow> rows;
-      if (tx_->exec_params("SELECT to_regclass($1) IS NULL", history_table())[0][0].as<bool>()) {
-        return rows;
-      }
+      // status, validate and plan read a table an older keel made (no
+      // change_seq until the next apply or rollback adds it).
+      pqxx::row table = tx_->exec_params1(
+          "SELECT to_regclass($1) IS NULL, EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE "
+          "attrelid = to_regclass($1) AND attname = 'change_seq' AND NOT attisdropped)",
+          history_table());
+      if (table[0].as<bool>()) return rows;
       pqxx::result r = tx_->exec(
           "SELECT version, name, checksum, "
           "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
           "applied_by, status, execution_ms, statements_applied, statements_total, "
-          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, "
-          "coalesce(change_seq, 0) FROM " +
+          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, " +
+          std::string(table[1].as<bool>() ? "coalesce(change_seq, 0)" : "0") + " FROM " +
           history_table());
       for (const pqxx::row& row : r) {
         migrate::HistoryRow h;

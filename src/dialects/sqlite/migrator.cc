@@ -231,10 +231,16 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
                        {std::string(kHistoryTable)});
     if (!exists) return std::unexpected(exists.error());
     if (exists->empty()) return out;
+    // status, validate and plan read a table an older keel made (no
+    // change_seq until the next apply or rollback adds it).
+    auto has_seq = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'change_seq'",
+                                  {std::string(kHistoryTable)});
+    if (!has_seq) return std::unexpected(has_seq.error());
     auto rows = session_->rows(
         "SELECT version, name, checksum, applied_at, applied_by, status, execution_ms, "
         "statements_applied, statements_total, coalesce(error, ''), keel_version, "
-        "schema_hash_before, schema_hash_after, coalesce(change_seq, 0) FROM " +
+        "schema_hash_before, schema_hash_after, " +
+        std::string(has_seq->empty() ? "0" : "coalesce(change_seq, 0)") + " FROM " +
         quote_identifier(kHistoryTable));
     if (!rows) return std::unexpected(rows.error());
     for (const Row& row : *rows) {
