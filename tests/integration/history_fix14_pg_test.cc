@@ -252,5 +252,25 @@ TEST_F(HistoryFix14Pg, LockTimeoutThatGivesUpNamesTheBlockingSession) {
             std::string::npos);
 }
 
+// A history table an older keel made (no change_seq): status reads it, the
+// next apply adds the column.
+TEST_F(HistoryFix14Pg, HistoryTableWithoutChangeSeqIsReadAndUpgraded) {
+  PgDatabase db;
+  db.sql("CREATE TABLE ran (n serial, what text)");
+  MigrationFolder f(db.url());
+  migration(f, "0001", "a");
+  ASSERT_EQ(f.keel("apply").status, 0);
+  db.sql("ALTER TABLE keel.schema_migrations DROP COLUMN change_seq");
+  RunResult status = f.keel("status");
+  EXPECT_EQ(status.status, 0) << status.err;
+  migration(f, "0002", "b");
+  RunResult apply = f.keel("apply");
+  EXPECT_EQ(apply.status, 0) << apply.err;
+  EXPECT_EQ(db.scalar("SELECT change_seq FROM keel.schema_migrations WHERE version = '0002'"), "1");
+  RunResult r = f.keel("rollback");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(status_of(db, "0002"), "ROLLED_BACK");
+}
+
 }  // namespace
 }  // namespace keel::test

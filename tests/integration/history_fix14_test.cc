@@ -225,5 +225,23 @@ TEST(HistoryFix14Sqlite, PragmasOfOneMigrationDoNotLeakIntoTheNext) {
   EXPECT_EQ(f.count("FROM child"), "1");
 }
 
+// A history table an older keel made (no change_seq): status reads it, the
+// next rollback adds the column and still undoes the newest version.
+TEST(HistoryFix14Sqlite, HistoryTableWithoutChangeSeqIsReadAndUpgraded) {
+  Folder f;
+  f.migration("0001", "a");
+  f.migration("0002", "b");
+  ASSERT_EQ(f.keel("apply").status, 0);
+  exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN change_seq");
+  RunResult status = f.keel("status");
+  EXPECT_EQ(status.status, 0) << status.err;
+  RunResult r = f.keel("rollback");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(f.status_of("0002"), "ROLLED_BACK");
+  EXPECT_EQ(f.status_of("0001"), "SUCCESS");
+  EXPECT_EQ(f.count("FROM pragma_table_info('keel_schema_migrations') WHERE name = 'change_seq'"),
+            "1");
+}
+
 }  // namespace
 }  // namespace keel::test
