@@ -53,6 +53,35 @@ std::string percent_encode(const std::string& secret, bool lower) {
   return out;
 }
 
+// Replaces every occurrence of the percent-encoded `encoded` in `text`, the
+// hex digits of each %XX escape in either case (%2F, %2f), by ***.
+void replace_encoded(std::string& text, const std::string& encoded) {
+  if (encoded.empty()) return;
+  auto matches_at = [&](size_t pos) {
+    if (pos + encoded.size() > text.size()) return false;
+    for (size_t i = 0; i < encoded.size(); ++i) {
+      const bool hex_digit = (i >= 1 && encoded[i - 1] == '%') ||
+                             (i >= 2 && encoded[i - 2] == '%' && encoded[i - 1] != '%');
+      char a = text[pos + i];
+      char b = encoded[i];
+      if (hex_digit) {
+        a = static_cast<char>(std::toupper(static_cast<unsigned char>(a)));
+        b = static_cast<char>(std::toupper(static_cast<unsigned char>(b)));
+      }
+      if (a != b) return false;
+    }
+    return true;
+  };
+  for (size_t pos = 0; pos < text.size();) {
+    if (matches_at(pos)) {
+      text.replace(pos, encoded.size(), "***");
+      pos += 3;
+    } else {
+      ++pos;
+    }
+  }
+}
+
 // `text` with each span (merged where they overlap) replaced by ***.
 std::string replace_spans(const std::string& text, std::vector<pg::Span> spans) {
   std::sort(spans.begin(), spans.end());
@@ -127,8 +156,7 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
   for (const auto& secret : secrets) {
     if (secret.empty()) continue;
     replace_all(text, secret, "***");
-    replace_all(text, percent_encode(secret, false), "***");
-    replace_all(text, percent_encode(secret, true), "***");
+    replace_encoded(text, percent_encode(secret, false));
   }
   return text;
 }

@@ -50,8 +50,15 @@ TEST(UrlFix14Test, PercentEncodedPasswordOfEveryCharacterClass) {
   EXPECT_EQ(url->password, password);
   EXPECT_EQ(url->masked, "postgresql://deploy:***@db:5432/app");
   // Both forms, in upper- and lowercase hex, wherever they appear.
+  // The hex digits of each escape in lowercase (the letters of the password
+  // keep their case: another case is another password).
   std::string lower = encoded;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (lower[i] != '%') continue;
+    for (size_t j = i + 1; j < std::min(i + 3, lower.size()); ++j) {
+      lower[j] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[j])));
+    }
+  }
   EXPECT_EQ(mask_secrets("a " + password + " b " + encoded + " c " + lower, {url->password}),
             "a *** b *** c ***");
 }

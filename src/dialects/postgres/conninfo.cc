@@ -205,6 +205,11 @@ std::vector<Span> probable_secret_spans(const std::string& text) {
   // next blank (or closing quote) elsewhere.
   for (size_t at = text.find("password"); at != std::string::npos;
        at = text.find("password", at + 1)) {
+    // The keyword itself (or sslpassword), not the end of another one.
+    size_t key = at >= 3 && text.compare(at - 3, 3, "ssl") == 0 ? at - 3 : at;
+    if (key > 0 && text[key - 1] != '?' && text[key - 1] != '&' && !is_space(text[key - 1])) {
+      continue;
+    }
     size_t i = at + 8;
     while (i < text.size() && is_space(text[i])) ++i;
     if (i >= text.size() || text[i] != '=') continue;
