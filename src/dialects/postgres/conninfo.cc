@@ -223,7 +223,24 @@ std::vector<Span> probable_secret_spans(const std::string& text) {
       while (i < text.size() && text[i] != '\'') i += text[i] == '\\' ? 2 : 1;
       i = std::min(i + 1, text.size());
     } else {
-      while (i < text.size() && !is_space(text[i])) ++i;
+      // Text that does not parse may hold an unquoted password with blanks
+      // ("password=a b"): up to the next " keyword=" or the end.
+      while (i < text.size()) {
+        if (is_space(text[i])) {
+          size_t word = i;
+          while (word < text.size() && is_space(text[word])) ++word;
+          size_t end = word;
+          while (end < text.size() &&
+                 (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+            ++end;
+          }
+          size_t eq = end;
+          while (eq < text.size() && is_space(text[eq])) ++eq;
+          if (end > word && eq < text.size() && text[eq] == '=') break;
+        }
+        ++i;
+      }
+      while (i > begin && is_space(text[i - 1])) --i;
     }
     if (i > begin) spans.emplace_back(begin, i);
   }

@@ -477,15 +477,19 @@ class PgMigrationTarget final : public plan::PlanTarget {
       // A table an older keel made, not upgraded yet (status reads without
       // the deploy lock): no completed statements recorded.
       const bool completed = has_completed_column();
+      const bool has_seq =
+          tx_->exec_params(
+                 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+                 "to_regclass($1) AND attname = 'change_seq' AND NOT attisdropped)",
+                 history_table())[0][0]
+              .as<bool>();
       pqxx::result r = tx_->exec(
           "SELECT version, name, checksum, "
           "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
           "applied_by, status, execution_ms, statements_applied, statements_total, "
           "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, " +
-          // Both columns came in the same keel version: a table without the
-          // one has neither.
-          std::string(completed ? "coalesce(change_seq, 0), completed_statements" : "0, NULL") +
-          " FROM " + history_table());
+          std::string(has_seq ? "coalesce(change_seq, 0), " : "0, ") +
+          std::string(completed ? "completed_statements" : "NULL") + " FROM " + history_table());
       for (const pqxx::row& row : r) {
         migrate::HistoryRow h;
         h.version = row[0].c_str();

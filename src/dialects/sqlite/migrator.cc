@@ -221,17 +221,20 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     auto exists = history_exists();
     if (!exists) return std::unexpected(exists.error());
     if (!*exists) return out;
-    // A table an older keel made, not upgraded yet: no completed statements.
+    // A table an older keel made, not upgraded yet (status, validate and
+    // plan read it as it is): no completed statements, no change_seq.
     auto completed = has_completed_column();
     if (!completed) return std::unexpected(completed.error());
+    auto has_seq = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'change_seq'",
+                                  {std::string(kHistoryTable)});
+    if (!has_seq) return std::unexpected(has_seq.error());
     auto rows = session_->rows(
         "SELECT version, name, checksum, applied_at, applied_by, status, execution_ms, "
         "statements_applied, statements_total, coalesce(error, ''), keel_version, "
         "schema_hash_before, schema_hash_after, " +
-        // Both columns came in the same keel version: a table without the
-        // one has neither.
-        std::string(*completed ? "coalesce(change_seq, 0), completed_statements" : "0, NULL") +
-        " FROM " + quote_identifier(kHistoryTable));
+        std::string(has_seq->empty() ? "0, " : "coalesce(change_seq, 0), ") +
+        std::string(*completed ? "completed_statements" : "NULL") + " FROM " +
+        quote_identifier(kHistoryTable));
     if (!rows) return std::unexpected(rows.error());
     for (const Row& row : *rows) {
       auto text = [&](size_t i) { return row[i].value_or(""); };
