@@ -247,7 +247,7 @@ keel_expect 0 --config keel.toml --env staging apply
 keel_expect 0 --config keel.toml verify --all
 expect_output "PARITY LOCKED: 3 environments verified"
 
-step "The run archive: every command that touched staging, in its keel_runs table (and .keel/log/staging.jsonl)"
+step "The run archive: the runs that changed staging (apply, rollback) in its keel_runs table; every run, read-only ones too, in .keel/log/staging.jsonl"
 keel_expect 0 --config keel.toml --env staging log --limit 6
 expect_output "rollback"
 expect_output "gate_failed"
