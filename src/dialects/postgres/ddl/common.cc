@@ -107,6 +107,15 @@ const model::Table* find_table(const model::Database& db, const std::string& sch
   return t == s->second.tables.end() ? nullptr : &t->second;
 }
 
+bool foreign_key_added_in_transaction(const Plan& plan, const std::string& schema,
+                                      const std::string& table, const std::string& name,
+                                      const model::Constraint& key) {
+  const model::Table* old = find_table(plan.from, schema, table);
+  return old == nullptr || !old->constraints.contains(name) ||
+         !(old->constraints.at(name) == key) ||
+         plan.recreated_members.contains("foreign key " + schema + "." + table + "." + name);
+}
+
 const model::Table* find_table(const model::Database& db, const std::string& dotted) {
   size_t dot = dotted.find('.');
   if (dot == std::string::npos) return nullptr;

@@ -188,4 +188,10 @@ const model::Table* find_table(const model::Database& db, const std::string& sch
                                const std::string& name);
 const model::Table* find_table(const model::Database& db, const std::string& dotted);
 
+// Foreign key `name` of schema.table in the target is added by the
+// transactional script: new, changed, or added again around a key change.
+bool foreign_key_added_in_transaction(const Plan& plan, const std::string& schema,
+                                      const std::string& table, const std::string& name,
+                                      const model::Constraint& key);
+
 }  // namespace keel::pg::ddl

@@ -34,12 +34,7 @@ bool referenced_by_new_foreign_key(const Plan& plan, const std::string& table,
         if (c.type != "foreign key" || c.ref_table != table || c.ref_columns != columns) continue;
         // New, changed, or added again around a key change (all in the
         // transaction).
-        const model::Table* old = find_table(plan.from, sname, tname);
-        if (old == nullptr || !old->constraints.contains(cname) ||
-            !(old->constraints.at(cname) == c) ||
-            plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
-          return true;
-        }
+        if (foreign_key_added_in_transaction(plan, sname, tname, cname, c)) return true;
       }
     }
   }

@@ -60,12 +60,7 @@ bool keys_new_foreign_key(const Plan& plan, const std::string& schema, const std
         std::vector<std::string> refs = c.ref_columns;
         std::sort(refs.begin(), refs.end());
         if (refs != columns) continue;
-        const model::Table* old = find_table(plan.from, sname, tname);
-        if (old == nullptr || !old->constraints.contains(cname) ||
-            !(old->constraints.at(cname) == c) ||
-            plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
-          return true;
-        }
+        if (foreign_key_added_in_transaction(plan, sname, tname, cname, c)) return true;
       }
     }
   }
