@@ -51,7 +51,7 @@ TEST(ConfigTest, UnsetVariableIsAnErrorOfItsEnvironment) {
   auto config = parse_config(
       "[environments.dev]\nurl = \"postgresql://u:${KEEL_TEST_UNSET_VARIABLE}@h/db\"\n",
       "keel.toml");
-  // Reported by the commands that use [environments.dev] (config_fix14_test.cc).
+  // Reported by the commands that use [environments.dev] (config_env_test.cc).
   ASSERT_TRUE(config.has_value());
   const auto& error = config->environments.at("dev").url_error;
   ASSERT_TRUE(error.has_value());
