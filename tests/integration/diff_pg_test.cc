@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "integration/pg_fixture.h"
 #include "integration/run.h"
@@ -112,6 +114,23 @@ void load_script(const PgDatabase& db, const fs::path& path) {
   }
 }
 
+// Compares `actual` with the golden file `path`, or writes it when
+// KEEL_UPDATE_GOLDEN=1 (then the test reports nothing to compare).
+void expect_golden(const fs::path& path, const std::string& actual) {
+  const char* update = std::getenv("KEEL_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(path)) << path.string()
+                                << " is missing: run the test with KEEL_UPDATE_GOLDEN=1 to "
+                                   "write it, then review and commit it";
+  EXPECT_EQ(slurp(path), actual) << path.string()
+                                 << " differs from what keel generates now; if the change is "
+                                    "intended, rewrite it with KEEL_UPDATE_GOLDEN=1 and review "
+                                    "the diff";
+}
+
 class DiffCorpusPg : public PgTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST(DiffCorpus, HasAtLeastFortyPairs) { EXPECT_GE(corpus_pairs().size(), 40u); }
@@ -157,6 +176,12 @@ TEST_P(DiffCorpusPg, RoundTrips) {
       EXPECT_NE(guarded.error().message.find(d), std::string::npos) << d;
     }
   }
+
+  // The scripts themselves, beside the round trip: a change in what keel
+  // generates shows up as a diff of up.sql/down.sql in review.
+  // KEEL_UPDATE_GOLDEN=1 rewrites them.
+  expect_golden(dir / "up.sql", render_script(*plan, false));
+  expect_golden(dir / "down.sql", render_script(*plan, true));
 
   std::string error;
   ASSERT_TRUE(apply_up(a, *plan, error)) << error << "\n--- script:\n"

@@ -1,0 +1,10 @@
+BEGIN;
+SET LOCAL check_function_bodies = off;
+DROP VIEW "legacy"."import_summary";
+ALTER TABLE "legacy"."import_row" DROP CONSTRAINT "import_row_customer_id_fkey";
+DROP TABLE "legacy"."import_row";
+DROP SEQUENCE "legacy"."batch_seq";
+DROP FUNCTION "legacy"."row_count"();
+DROP TYPE "legacy"."import_state";
+DROP SCHEMA "legacy";
+COMMIT;

@@ -1,0 +1,14 @@
+BEGIN;
+ALTER TABLE "public"."item" DROP COLUMN "created_at";
+ALTER TABLE "public"."item" DROP COLUMN "priority";
+ALTER TABLE "public"."item" DROP COLUMN "weight";
+ALTER TABLE "public"."item" DROP COLUMN "status";
+ALTER TABLE "public"."item" DROP COLUMN "tags";
+ALTER TABLE "public"."item" DROP COLUMN "code";
+ALTER TABLE "public"."item" DROP COLUMN "name_upper";
+ALTER TABLE "public"."item" DROP COLUMN "seq_no";
+ALTER TABLE "public"."item" DROP COLUMN "active";
+ALTER TABLE "public"."item" DROP COLUMN "qty";
+ALTER TABLE "public"."item" DROP COLUMN "note";
+DROP TYPE "public"."item_priority";
+COMMIT;

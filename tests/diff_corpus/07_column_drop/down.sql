@@ -1,0 +1,10 @@
+BEGIN;
+ALTER TABLE "public"."person" ADD COLUMN "fax" text;
+COMMENT ON COLUMN "public"."person"."fax" IS 'nobody uses this';
+ALTER TABLE "public"."person" ADD COLUMN "age" integer;
+ALTER TABLE "public"."person" ADD COLUMN "legacy_ref" integer;
+CREATE INDEX person_name_fax_idx ON public.person USING btree (name, fax);
+CREATE INDEX person_legacy_ref_idx ON public.person USING btree (legacy_ref);
+ALTER TABLE "public"."person" ADD CONSTRAINT "person_name_age_check" CHECK (((name <> ''::text) OR (age IS NULL)));
+ALTER TABLE "public"."person" ADD CONSTRAINT "person_age_check" CHECK ((age >= 0));
+COMMIT;

@@ -1,0 +1,15 @@
+BEGIN;
+ALTER TABLE "public"."child" DROP CONSTRAINT "child_parent_id_fkey";
+ALTER TABLE "public"."child" ALTER COLUMN "flag" DROP DEFAULT;
+ALTER TABLE "public"."child" ALTER COLUMN "flag" TYPE smallint USING "flag"::smallint;
+ALTER TABLE "public"."child" ALTER COLUMN "flag" SET DEFAULT 0;
+ALTER TABLE "public"."child" ALTER COLUMN "seen_at" TYPE timestamp without time zone USING "seen_at"::timestamp without time zone;
+ALTER TABLE "public"."child" ALTER COLUMN "price" TYPE numeric(8,2);
+ALTER TABLE "public"."child" ALTER COLUMN "code" TYPE text USING "code"::text;
+ALTER TABLE "public"."parent" ALTER COLUMN "name" TYPE character varying(50);
+ALTER TABLE "public"."child" ALTER COLUMN "parent_id" TYPE integer USING "parent_id"::integer;
+ALTER TABLE "public"."parent" ALTER COLUMN "id" TYPE integer USING "id"::integer;
+ALTER TABLE "public"."child" ALTER COLUMN "id" SET MAXVALUE 2147483647;
+ALTER TABLE "public"."child" ALTER COLUMN "id" TYPE integer USING "id"::integer;
+ALTER TABLE "public"."child" ADD CONSTRAINT "child_parent_id_fkey" FOREIGN KEY (parent_id) REFERENCES public.parent(id);
+COMMIT;

@@ -1,0 +1,21 @@
+-- keel:no-transaction (CONCURRENTLY and VALIDATE, each committed on its own)
+ALTER TABLE "public"."t" ALTER COLUMN "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz_k" DROP NOT NULL;
+ALTER TABLE "public"."t" ALTER COLUMN "ééééééééééééééééééééééééééééééb" DROP NOT NULL;
+ALTER TABLE "public"."t" ALTER COLUMN "ééééééééééééééééééééééééééééééa" DROP NOT NULL;
+ALTER TABLE "public"."t" ALTER COLUMN "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy" DROP NOT NULL;
+ALTER TABLE "public"."t" ALTER COLUMN "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_gamma" DROP NOT NULL;
+ALTER TABLE "public"."t2" ALTER COLUMN "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_beta" DROP NOT NULL;
+ALTER TABLE "public"."t" ALTER COLUMN "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_beta" DROP NOT NULL;
+ALTER TABLE "public"."t2" ALTER COLUMN "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_alpha" DROP NOT NULL;
+ALTER TABLE "public"."t" ALTER COLUMN "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_alpha" DROP NOT NULL;
+BEGIN;
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz_keel_not_null1";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "éééééééééééééééééééééééé_keel_not_null1";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "éééééééééééééééééééééééé_keel_not_null";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_keel_not_null";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_keel_not_null3";
+ALTER TABLE "public"."t2" DROP CONSTRAINT IF EXISTS "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_keel_not_null1";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_keel_not_null2";
+ALTER TABLE "public"."t2" DROP CONSTRAINT IF EXISTS "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_keel_not_null";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_keel_not_null1";
+COMMIT;

@@ -1,0 +1,10 @@
+BEGIN;
+ALTER TABLE "public"."product" DROP CONSTRAINT "product_category_id_fkey";
+ALTER TABLE "public"."product" DROP CONSTRAINT "product_alt_category_id_fkey";
+ALTER TABLE "public"."product_category" DROP CONSTRAINT "product_category_product_id_fkey";
+ALTER TABLE "public"."product_category" DROP CONSTRAINT "product_category_category_id_fkey";
+ALTER TABLE "public"."category" DROP CONSTRAINT "category_parent_id_fkey";
+ALTER TABLE "public"."product" DROP COLUMN "alt_category_id";
+DROP TABLE "public"."product_category";
+DROP TABLE "public"."category";
+COMMIT;

@@ -1,0 +1,12 @@
+BEGIN;
+ALTER TABLE "public"."sale" DROP CONSTRAINT "sale_region_fk";
+DROP TABLE "public"."sale_us_old";
+DROP TABLE "public"."sale_us_2024";
+DROP TABLE "public"."session_p1";
+DROP TABLE "public"."session_p0";
+DROP TABLE "public"."sale_us";
+DROP TABLE "public"."sale_none";
+DROP TABLE "public"."sale_eu";
+DROP TABLE "public"."session";
+DROP TABLE "public"."sale";
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE "public"."event" ATTACH PARTITION "public"."event_2022" FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE "public"."event" DETACH PARTITION "public"."event_2022";
+COMMIT;

@@ -1,0 +1,11 @@
+BEGIN;
+DROP POLICY "tenant_isolation" ON "public"."tenant_note";
+DROP POLICY "document_update" ON "public"."document";
+DROP POLICY "document_read" ON "public"."document";
+DROP POLICY "document_not_locked" ON "public"."document";
+DROP POLICY "document_insert" ON "public"."document";
+DROP POLICY "document_delete" ON "public"."document";
+ALTER TABLE "public"."tenant_note" DISABLE ROW LEVEL SECURITY;
+ALTER TABLE "public"."document" NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE "public"."document" DISABLE ROW LEVEL SECURITY;
+COMMIT;

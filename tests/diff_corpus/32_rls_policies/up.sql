@@ -1,0 +1,11 @@
+BEGIN;
+ALTER TABLE "public"."document" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "public"."document" FORCE ROW LEVEL SECURITY;
+ALTER TABLE "public"."tenant_note" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "document_delete" ON "public"."document" FOR DELETE TO "postgres" USING ((NOT locked));
+CREATE POLICY "document_insert" ON "public"."document" FOR INSERT TO PUBLIC WITH CHECK ((owner = CURRENT_USER));
+CREATE POLICY "document_not_locked" ON "public"."document" AS RESTRICTIVE FOR ALL TO PUBLIC USING (((NOT locked) OR (owner = CURRENT_USER))) WITH CHECK ((body IS NOT NULL));
+CREATE POLICY "document_read" ON "public"."document" FOR SELECT TO PUBLIC USING ((published OR (owner = CURRENT_USER)));
+CREATE POLICY "document_update" ON "public"."document" FOR UPDATE TO PUBLIC USING ((owner = CURRENT_USER)) WITH CHECK (((owner = CURRENT_USER) AND (NOT locked)));
+CREATE POLICY "tenant_isolation" ON "public"."tenant_note" FOR ALL TO PUBLIC USING ((tenant_id = (current_setting('app.tenant_id'::text, true))::integer));
+COMMIT;

@@ -1,0 +1,13 @@
+BEGIN;
+DROP POLICY "ticket_tenant" ON "public"."ticket";
+DROP POLICY "ticket_closed" ON "public"."ticket";
+DROP POLICY "ticket_assignee" ON "public"."ticket";
+DROP POLICY "audit_read" ON "public"."audit";
+ALTER TABLE "public"."ticket" NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE "public"."audit" FORCE ROW LEVEL SECURITY;
+CREATE POLICY "ticket_tenant" ON "public"."ticket" FOR ALL TO PUBLIC USING ((tenant_id = (current_setting('app.tenant_id'::text))::integer));
+CREATE POLICY "ticket_legacy" ON "public"."ticket" FOR SELECT TO PUBLIC USING (true);
+CREATE POLICY "ticket_closed" ON "public"."ticket" AS RESTRICTIVE FOR DELETE TO PUBLIC USING ((status = 'closed'::text));
+CREATE POLICY "ticket_assignee" ON "public"."ticket" FOR UPDATE TO PUBLIC USING ((assignee = CURRENT_USER));
+CREATE POLICY "audit_read" ON "public"."audit" FOR SELECT TO PUBLIC USING (true);
+COMMIT;

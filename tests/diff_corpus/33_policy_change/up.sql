@@ -1,0 +1,14 @@
+BEGIN;
+DROP POLICY "audit_read" ON "public"."audit";
+DROP POLICY "ticket_assignee" ON "public"."ticket";
+DROP POLICY "ticket_closed" ON "public"."ticket";
+DROP POLICY "ticket_legacy" ON "public"."ticket";
+DROP POLICY "ticket_tenant" ON "public"."ticket";
+ALTER TABLE "public"."audit" NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE "public"."ticket" FORCE ROW LEVEL SECURITY;
+CREATE POLICY "audit_read" ON "public"."audit" FOR ALL TO PUBLIC USING (true);
+CREATE POLICY "ticket_assignee" ON "public"."ticket" FOR UPDATE TO "postgres" USING ((assignee = CURRENT_USER));
+CREATE POLICY "ticket_closed" ON "public"."ticket" FOR DELETE TO PUBLIC USING ((status = 'closed'::text));
+COMMENT ON POLICY "ticket_closed" ON "public"."ticket" IS 'only closed tickets may be deleted';
+CREATE POLICY "ticket_tenant" ON "public"."ticket" FOR ALL TO PUBLIC USING ((tenant_id = (current_setting('app.tenant_id'::text, true))::integer)) WITH CHECK ((tenant_id = (current_setting('app.tenant_id'::text, true))::integer));
+COMMIT;

@@ -1,0 +1,12 @@
+BEGIN;
+CREATE SEQUENCE "public"."unused_seq" AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;
+CREATE SEQUENCE "public"."legacy_ref_seq" AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 500 CACHE 1 NO CYCLE;
+ALTER TABLE "public"."widget" ADD COLUMN "legacy_ref" integer DEFAULT nextval('public.legacy_ref_seq'::regclass);
+ALTER SEQUENCE "public"."widget_log_id_seq" OWNED BY NONE;
+ALTER SEQUENCE "public"."widget_id_seq" OWNED BY NONE;
+ALTER TABLE "public"."widget" DROP COLUMN "id";
+DROP TABLE "public"."widget_log";
+DROP SEQUENCE "public"."widget_log_id_seq";
+DROP SEQUENCE "public"."widget_id_seq";
+ALTER SEQUENCE "public"."legacy_ref_seq" OWNED BY "public"."widget"."legacy_ref";
+COMMIT;

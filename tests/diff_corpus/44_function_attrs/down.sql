@@ -1,0 +1,22 @@
+BEGIN;
+SET LOCAL check_function_bodies = off;
+CREATE OR REPLACE FUNCTION "public"."f_volatility"(x integer) RETURNS integer
+ LANGUAGE "sql" VOLATILE PARALLEL UNSAFE
+AS $body$ SELECT x + 1 $body$;
+CREATE OR REPLACE FUNCTION "public"."f_strict"(x integer) RETURNS integer
+ LANGUAGE "sql" IMMUTABLE PARALLEL UNSAFE
+AS $body$ SELECT coalesce(x, 0) * 2 $body$;
+CREATE OR REPLACE FUNCTION "public"."f_secdef"() RETURNS text
+ LANGUAGE "sql" STABLE PARALLEL UNSAFE
+AS $body$ SELECT current_user::text $body$;
+CREATE OR REPLACE FUNCTION "public"."f_parallel"(x integer) RETURNS integer
+ LANGUAGE "sql" IMMUTABLE PARALLEL UNSAFE
+AS $body$ SELECT x * x $body$;
+CREATE OR REPLACE FUNCTION "public"."f_leak"(a integer, b integer) RETURNS boolean
+ LANGUAGE "sql" IMMUTABLE PARALLEL UNSAFE
+AS $body$ SELECT a < b $body$;
+CREATE OR REPLACE FUNCTION "public"."f_config"() RETURNS integer
+ LANGUAGE "plpgsql" VOLATILE PARALLEL UNSAFE
+ SET search_path TO 'public'
+AS $body$ BEGIN RETURN 1; END $body$;
+COMMIT;

@@ -1,0 +1,11 @@
+BEGIN;
+SET LOCAL check_function_bodies = off;
+DROP TRIGGER "account_check_later" ON "public"."account";
+DROP TRIGGER "account_bulk" ON "public"."account";
+DROP TRIGGER "account_touch" ON "public"."account";
+DROP TRIGGER "account_log_trg" ON "public"."account";
+DROP FUNCTION "public"."count_changes"();
+CREATE TRIGGER account_touch BEFORE UPDATE ON public.account FOR EACH ROW EXECUTE FUNCTION public.touch();
+CREATE TRIGGER account_old BEFORE DELETE ON public.account FOR EACH ROW EXECUTE FUNCTION public.log_account();
+CREATE TRIGGER account_log_trg BEFORE INSERT ON public.account FOR EACH ROW EXECUTE FUNCTION public.log_account();
+COMMIT;

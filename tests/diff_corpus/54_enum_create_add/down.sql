@@ -1,0 +1,11 @@
+BEGIN;
+ALTER TABLE "public"."orders" DROP CONSTRAINT "orders_method_check";
+ALTER TABLE "public"."orders" DROP COLUMN "method";
+DROP TYPE "public"."payment_method";
+ALTER TYPE "public"."order_status" RENAME TO "order_status__keel_old";
+CREATE TYPE "public"."order_status" AS ENUM ('new', 'paid');
+ALTER TABLE "public"."orders" ALTER COLUMN "status" DROP DEFAULT;
+ALTER TABLE "public"."orders" ALTER COLUMN "status" TYPE "public"."order_status" USING "status"::text::"public"."order_status";
+ALTER TABLE "public"."orders" ALTER COLUMN "status" SET DEFAULT 'new'::public.order_status;
+DROP TYPE "public"."order_status__keel_old";
+COMMIT;

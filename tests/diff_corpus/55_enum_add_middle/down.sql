@@ -1,0 +1,10 @@
+BEGIN;
+ALTER TYPE "public"."mood" RENAME TO "mood__keel_old";
+CREATE TYPE "public"."mood" AS ENUM ('sad', 'happy');
+ALTER TABLE "public"."reading" ALTER COLUMN "moods" TYPE "public"."mood"[] USING "moods"::text[]::"public"."mood"[];
+DROP TYPE "public"."mood__keel_old";
+ALTER TYPE "public"."level" RENAME TO "level__keel_old";
+CREATE TYPE "public"."level" AS ENUM ('low', 'high');
+ALTER TABLE "public"."reading" ALTER COLUMN "level" TYPE "public"."level" USING "level"::text::"public"."level";
+DROP TYPE "public"."level__keel_old";
+COMMIT;

@@ -1,0 +1,11 @@
+BEGIN;
+ALTER DOMAIN "public"."code" SET DEFAULT 'NONE'::character varying;
+ALTER DOMAIN "public"."email" SET NOT NULL;
+ALTER DOMAIN "public"."email" ADD CONSTRAINT "email_lower" CHECK ((VALUE = lower(VALUE))) NOT VALID;
+ALTER DOMAIN "public"."email" VALIDATE CONSTRAINT "email_lower";
+ALTER DOMAIN "public"."percent" SET DEFAULT 100;
+ALTER DOMAIN "public"."percent" DROP CONSTRAINT "percent_even";
+CREATE DOMAIN "public"."us_postal" AS text CONSTRAINT "us_postal_format" CHECK (((VALUE ~ '^\d{5}$'::text) OR (VALUE ~ '^\d{5}-\d{4}$'::text)));
+COMMENT ON DOMAIN "public"."us_postal" IS 'US ZIP code';
+ALTER TABLE "public"."contact" ADD COLUMN "zip" public.us_postal;
+COMMIT;

@@ -1,0 +1,11 @@
+BEGIN;
+SET LOCAL check_function_bodies = off;
+ALTER TABLE "public"."palette" ALTER COLUMN "name" TYPE character varying(20);
+ALTER TABLE "public"."palette" DROP COLUMN "span";
+ALTER TABLE "public"."palette" DROP COLUMN "shade";
+DROP FUNCTION "public"."make_pair"(x integer);
+DROP TYPE "public"."pair";
+DROP DOMAIN "public"."short_text";
+DROP TYPE "public"."intrange2";
+DROP TYPE "public"."shade";
+COMMIT;

@@ -1,0 +1,10 @@
+BEGIN;
+ALTER TABLE "public"."invoice" ALTER COLUMN "qty" TYPE numeric USING "qty"::numeric;
+ALTER TABLE "public"."invoice" ALTER COLUMN "issued_at" DROP DEFAULT;
+ALTER TABLE "public"."invoice" ALTER COLUMN "issued_at" TYPE timestamp without time zone USING "issued_at"::timestamp without time zone;
+ALTER TABLE "public"."invoice" ALTER COLUMN "issued_at" SET DEFAULT now();
+ALTER TABLE "public"."invoice" ALTER COLUMN "amount" DROP DEFAULT;
+ALTER TABLE "public"."invoice" ALTER COLUMN "amount" TYPE numeric(12,2);
+ALTER TABLE "public"."invoice" ALTER COLUMN "amount" SET DEFAULT 0;
+ALTER TABLE "public"."invoice" ALTER COLUMN "code" TYPE character varying(200);
+COMMIT;

@@ -1,0 +1,10 @@
+BEGIN;
+ALTER TABLE "public"."invoice" ALTER COLUMN "code" TYPE character varying(20);
+ALTER TABLE "public"."invoice" ALTER COLUMN "amount" DROP DEFAULT;
+ALTER TABLE "public"."invoice" ALTER COLUMN "amount" TYPE numeric(12,0);
+ALTER TABLE "public"."invoice" ALTER COLUMN "amount" SET DEFAULT 0;
+ALTER TABLE "public"."invoice" ALTER COLUMN "issued_at" DROP DEFAULT;
+ALTER TABLE "public"."invoice" ALTER COLUMN "issued_at" TYPE date USING "issued_at"::date;
+ALTER TABLE "public"."invoice" ALTER COLUMN "issued_at" SET DEFAULT now();
+ALTER TABLE "public"."invoice" ALTER COLUMN "qty" TYPE integer USING "qty"::integer;
+COMMIT;

@@ -1,0 +1,10 @@
+BEGIN;
+DROP POLICY "account_owner" ON "public"."account";
+DROP TRIGGER "account_big" ON "public"."account";
+ALTER TABLE "public"."account" ALTER COLUMN "balance" DROP DEFAULT;
+ALTER TABLE "public"."account" ALTER COLUMN "balance" TYPE integer USING "balance"::integer;
+ALTER TABLE "public"."account" ALTER COLUMN "balance" SET DEFAULT 0;
+ALTER TABLE "public"."account" ALTER COLUMN "owner" TYPE integer USING "owner"::integer;
+CREATE POLICY "account_owner" ON "public"."account" FOR ALL TO PUBLIC USING ((owner = 1));
+CREATE TRIGGER account_big BEFORE UPDATE ON public.account FOR EACH ROW WHEN ((new.balance > 1000)) EXECUTE FUNCTION public.account_touch();
+COMMIT;

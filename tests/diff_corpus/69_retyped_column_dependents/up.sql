@@ -1,0 +1,10 @@
+BEGIN;
+DROP TRIGGER "account_big" ON "public"."account";
+DROP POLICY "account_owner" ON "public"."account";
+ALTER TABLE "public"."account" ALTER COLUMN "owner" TYPE bigint USING "owner"::bigint;
+ALTER TABLE "public"."account" ALTER COLUMN "balance" DROP DEFAULT;
+ALTER TABLE "public"."account" ALTER COLUMN "balance" TYPE bigint USING "balance"::bigint;
+ALTER TABLE "public"."account" ALTER COLUMN "balance" SET DEFAULT 0;
+CREATE TRIGGER account_big BEFORE UPDATE ON public.account FOR EACH ROW WHEN ((new.balance > 1000)) EXECUTE FUNCTION public.account_touch();
+CREATE POLICY "account_owner" ON "public"."account" FOR ALL TO PUBLIC USING ((owner = 1));
+COMMIT;

@@ -1,0 +1,14 @@
+BEGIN;
+ALTER TABLE "public"."store" DROP CONSTRAINT "store_region_fkey";
+ALTER TABLE "public"."line" DROP CONSTRAINT "line_code_fkey";
+ALTER TABLE "public"."invoice" DROP CONSTRAINT "invoice_account_fkey";
+DROP INDEX "public"."region_id";
+ALTER TABLE "public"."product" DROP CONSTRAINT "product_code_key";
+ALTER TABLE "public"."account" DROP CONSTRAINT "account_pk";
+CREATE UNIQUE INDEX region_id ON public.region USING btree (id);
+ALTER TABLE "public"."product" ADD CONSTRAINT "product_code_key" UNIQUE (code);
+ALTER TABLE "public"."account" ADD CONSTRAINT "account_pkey" PRIMARY KEY (id);
+ALTER TABLE "public"."store" ADD CONSTRAINT "store_region_fkey" FOREIGN KEY (region) REFERENCES public.region(id);
+ALTER TABLE "public"."line" ADD CONSTRAINT "line_code_fkey" FOREIGN KEY (code) REFERENCES public.product(code);
+ALTER TABLE "public"."invoice" ADD CONSTRAINT "invoice_account_fkey" FOREIGN KEY (account) REFERENCES public.account(id);
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER EXTENSION "citext" SET SCHEMA "public";
+COMMIT;

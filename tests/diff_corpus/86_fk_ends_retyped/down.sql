@@ -1,0 +1,16 @@
+BEGIN;
+ALTER TABLE "public"."key_c" DROP CONSTRAINT "c_fk";
+ALTER TABLE "public"."fk_c" DROP CONSTRAINT "fk_c_pa_pb_fkey";
+ALTER TABLE "public"."code_c" DROP CONSTRAINT "code_c_code_fkey";
+ALTER TABLE "public"."key_t" DROP CONSTRAINT "t_key";
+ALTER TABLE "public"."fk_c" ALTER COLUMN "pb" TYPE integer USING "pb"::integer;
+ALTER TABLE "public"."fk_p" ALTER COLUMN "b" TYPE integer USING "b"::integer;
+ALTER TABLE "public"."fk_c" ALTER COLUMN "pa" TYPE integer USING "pa"::integer;
+ALTER TABLE "public"."code_c" ALTER COLUMN "code" TYPE integer USING "code"::integer;
+ALTER TABLE "public"."fk_p" ALTER COLUMN "a" TYPE integer USING "a"::integer;
+ALTER TABLE "public"."code_p" ALTER COLUMN "code" TYPE integer USING "code"::integer;
+ALTER TABLE "public"."key_t" ADD CONSTRAINT "t_key" UNIQUE (id);
+ALTER TABLE "public"."key_c" ADD CONSTRAINT "c_fk" FOREIGN KEY (tid) REFERENCES public.key_t(id);
+ALTER TABLE "public"."fk_c" ADD CONSTRAINT "fk_c_pa_pb_fkey" FOREIGN KEY (pa, pb) REFERENCES public.fk_p(a, b) ON UPDATE CASCADE;
+ALTER TABLE "public"."code_c" ADD CONSTRAINT "code_c_code_fkey" FOREIGN KEY (code) REFERENCES public.code_p(code);
+COMMIT;

@@ -1,0 +1,20 @@
+BEGIN;
+ALTER TABLE "public"."code_c" DROP CONSTRAINT "code_c_code_fkey";
+ALTER TABLE "public"."fk_c" DROP CONSTRAINT "fk_c_pa_pb_fkey";
+ALTER TABLE "public"."key_c" DROP CONSTRAINT "c_fk";
+ALTER TABLE "public"."key_t" DROP CONSTRAINT "t_key";
+ALTER TABLE "public"."code_p" ALTER COLUMN "code" TYPE text USING "code"::text;
+ALTER TABLE "public"."fk_p" ALTER COLUMN "a" TYPE bigint USING "a"::bigint;
+ALTER TABLE "public"."code_c" ALTER COLUMN "code" TYPE text USING "code"::text;
+ALTER TABLE "public"."fk_c" ALTER COLUMN "pa" TYPE bigint USING "pa"::bigint;
+ALTER TABLE "public"."fk_p" ALTER COLUMN "b" TYPE text USING "b"::text;
+ALTER TABLE "public"."fk_c" ALTER COLUMN "pb" TYPE text USING "pb"::text;
+ALTER TABLE "public"."key_t" ADD CONSTRAINT "t_key" PRIMARY KEY (id);
+ALTER TABLE "public"."code_c" ADD CONSTRAINT "code_c_code_fkey" FOREIGN KEY (code) REFERENCES public.code_p(code) NOT VALID;
+ALTER TABLE "public"."fk_c" ADD CONSTRAINT "fk_c_pa_pb_fkey" FOREIGN KEY (pa, pb) REFERENCES public.fk_p(a, b) ON UPDATE CASCADE NOT VALID;
+ALTER TABLE "public"."key_c" ADD CONSTRAINT "c_fk" FOREIGN KEY (tid) REFERENCES public.key_t(id) NOT VALID;
+COMMIT;
+-- keel:no-transaction (CONCURRENTLY and VALIDATE, each committed on its own)
+ALTER TABLE "public"."code_c" VALIDATE CONSTRAINT "code_c_code_fkey";
+ALTER TABLE "public"."fk_c" VALIDATE CONSTRAINT "fk_c_pa_pb_fkey";
+ALTER TABLE "public"."key_c" VALIDATE CONSTRAINT "c_fk";

@@ -1,0 +1,20 @@
+-- keel:no-transaction (CONCURRENTLY and VALIDATE, each committed on its own)
+ALTER TABLE "public"."t" ALTER COLUMN "a" DROP NOT NULL;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" ALTER COLUMN "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" DROP NOT NULL;
+ALTER TABLE "public"."t2" ALTER COLUMN "a" DROP NOT NULL;
+BEGIN;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" DROP CONSTRAINT "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc3";
+ALTER TABLE "public"."t" DROP CONSTRAINT IF EXISTS "a_keel_not_null";
+ALTER TABLE "public"."t" ALTER COLUMN "a" DROP DEFAULT;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" DROP CONSTRAINT IF EXISTS "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_keel_not_null";
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" ALTER COLUMN "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" TYPE integer USING "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"::integer;
+ALTER TABLE "public"."t2" DROP CONSTRAINT IF EXISTS "a_keel_not_null1";
+ALTER TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" RENAME TO "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee__keel_old";
+CREATE TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" AS ENUM ('a', 'b', 'c');
+ALTER TABLE "public"."u" ALTER COLUMN "e" TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" USING "e"::text::"public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+DROP TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee__keel_old";
+ALTER TYPE "public"."color" RENAME TO "color__keel_old1";
+CREATE TYPE "public"."color" AS ENUM ('red', 'green', 'blue');
+ALTER TABLE "public"."t" ALTER COLUMN "c" TYPE "public"."color" USING "c"::text::"public"."color";
+DROP TYPE "public"."color__keel_old1";
+COMMIT;

@@ -1,0 +1,27 @@
+BEGIN;
+ALTER TYPE "public"."color" RENAME TO "color__keel_old1";
+CREATE TYPE "public"."color" AS ENUM ('red', 'green');
+ALTER TABLE "public"."t" ALTER COLUMN "c" TYPE "public"."color" USING "c"::text::"public"."color";
+DROP TYPE "public"."color__keel_old1";
+ALTER TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" RENAME TO "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee__keel_old";
+CREATE TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" AS ENUM ('a', 'c');
+ALTER TABLE "public"."u" ALTER COLUMN "e" TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" USING "e"::text::"public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+DROP TYPE "public"."eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee__keel_old";
+ALTER TABLE "public"."t2" ADD CONSTRAINT "a_keel_not_null1" CHECK ("a" IS NOT NULL) NOT VALID;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" ALTER COLUMN "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" TYPE bigint USING "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"::bigint;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" ADD CONSTRAINT "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_keel_not_null" CHECK ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" IS NOT NULL) NOT VALID;
+ALTER TABLE "public"."t" ALTER COLUMN "a" SET DEFAULT 0;
+ALTER TABLE "public"."t" ADD CONSTRAINT "a_keel_not_null" CHECK ("a" IS NOT NULL) NOT VALID;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" ADD CONSTRAINT "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc3" CHECK ((aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2 > 0)) NOT VALID;
+COMMIT;
+-- keel:no-transaction (CONCURRENTLY and VALIDATE, each committed on its own)
+ALTER TABLE "public"."t2" VALIDATE CONSTRAINT "a_keel_not_null1";
+ALTER TABLE "public"."t2" ALTER COLUMN "a" SET NOT NULL;
+ALTER TABLE "public"."t2" DROP CONSTRAINT "a_keel_not_null1";
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" VALIDATE CONSTRAINT "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_keel_not_null";
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" ALTER COLUMN "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" SET NOT NULL;
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" DROP CONSTRAINT "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_keel_not_null";
+ALTER TABLE "public"."t" VALIDATE CONSTRAINT "a_keel_not_null";
+ALTER TABLE "public"."t" ALTER COLUMN "a" SET NOT NULL;
+ALTER TABLE "public"."t" DROP CONSTRAINT "a_keel_not_null";
+ALTER TABLE "public"."tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt1" VALIDATE CONSTRAINT "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc3";
