@@ -101,10 +101,12 @@ class Conformance : public ::testing::TestWithParam<DialectFixture> {
   }
 
   // Writes migrations/<name> and returns the folder's migrations.
-  std::vector<migrate::Migration> migrations(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<migrate::Migration> migrations(
+      const std::vector<std::pair<std::string, std::string>>& files) {
     fs::create_directories(dir_.file("migrations"));
     for (const auto& [name, sql] : files) dir_.write("migrations/" + name, sql);
-    Result<std::vector<migrate::Migration>> loaded = migrate::load_migrations(dir_.file("migrations"));
+    Result<std::vector<migrate::Migration>> loaded =
+        migrate::load_migrations(dir_.file("migrations"));
     if (!loaded) ADD_FAILURE() << loaded.error().to_string();
     return loaded ? *loaded : std::vector<migrate::Migration>{};
   }
@@ -331,8 +333,7 @@ TEST_P(Conformance, TheLedgerKeepsRunsAndParityNewestFirst) {
 }
 
 TEST_P(Conformance, AReadOnlyLedgerRefusesToRecord) {
-  Result<std::unique_ptr<ledger::Ledger>> ledger =
-      ledger::open_ledger(url_, ledger::Access::kRead);
+  Result<std::unique_ptr<ledger::Ledger>> ledger = ledger::open_ledger(url_, ledger::Access::kRead);
   if (!ledger) {
     // A dialect may refuse to open a ledger that does not exist yet for
     // reading; it must say so as an error, not crash.
