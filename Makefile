@@ -1,8 +1,9 @@
 # keel: every set-up step on a fresh Debian 12 machine.
 #   make demo   install dependencies, build, run the drift demo on SQLite
-#   make test   install dependencies, build with ASan+UBSan, start a throwaway
-#               PostgreSQL on loopback, run every test
+#   make test   install dependencies, build with ASan+UBSan, start throwaway
+#               PostgreSQL servers on loopback, run every test
 JOBS ?= $(shell nproc)
+TEST_JOBS ?= 3
 BUILD ?= build
 TEST_BUILD ?= build-test
 
@@ -21,8 +22,9 @@ build-test: deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 
+# Each integration shard starts its own throwaway PostgreSQL (CMakeLists.txt).
 test: build-test
-	scripts/with-postgres.sh ctest --test-dir $(TEST_BUILD) --output-on-failure
+	ctest --test-dir $(TEST_BUILD) --output-on-failure -j $(TEST_JOBS)
 
 demo: build
 	examples/demo/run.sh $(BUILD)/keel

@@ -96,7 +96,20 @@ TEST_F(MigratePg, BusyTableIsRetriedThenSucceeds) {
     pqxx::work tx(conn);
     tx.exec("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
     locked.set_value();
-    std::this_thread::sleep_for(3s);
+    // Held until keel's ALTER has queued behind it, then for more than its
+    // 300 ms lock_timeout, so at least one attempt times out whatever the
+    // machine's load (a fixed sleep raced keel's start-up).
+    pqxx::connection watch(db.url());
+    for (int i = 0; i < 600; ++i) {
+      pqxx::nontransaction w(watch);
+      if (w.exec1("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                  "'busy'::regclass")[0]
+              .as<int>() > 0) {
+        break;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    std::this_thread::sleep_for(1s);
     tx.commit();
   });
   locked.get_future().wait();

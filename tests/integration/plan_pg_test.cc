@@ -119,10 +119,11 @@ TEST_F(PlanPg, StatementTimeoutIsAGate) {
                "-- keel:statement-timeout 500ms\nALTER TABLE users ADD COLUMN IF NOT EXISTS a "
                "text;\nSELECT pg_sleep(5);\n");
   folder.write("0001_slow.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS a;\n");
-  auto start = std::chrono::steady_clock::now();
+  // The reason below proves the 5 s sleep was cut by the timeout (a wall-clock
+  // bound here failed on a loaded machine, where keel's start-up alone took
+  // seconds).
   RunResult r;
   nlohmann::json j = plan_json(db, folder, r);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
   EXPECT_EQ(r.status, 3) << r.err << r.out;
   ASSERT_TRUE(j.is_object()) << r.out;
   EXPECT_NE(j["migrations"][0]["reasons"][0].get<std::string>().find(
