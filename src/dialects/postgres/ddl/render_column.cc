@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "dialects/postgres/ddl/planner.h"
+#include "dialects/postgres/types.h"
 
 namespace keel::pg::ddl {
 namespace {
@@ -56,22 +57,6 @@ std::string base_type(const std::string& type) {
   return out;
 }
 
-std::vector<long> modifiers(const std::string& type) {
-  std::vector<long> out;
-  size_t open = type.find('(');
-  if (open == std::string::npos) return out;
-  std::string inside = type.substr(open + 1, type.find(')', open) - open - 1);
-  size_t start = 0;
-  while (start <= inside.size()) {
-    size_t comma = inside.find(',', start);
-    std::string part = inside.substr(start, comma == std::string::npos ? comma : comma - start);
-    out.push_back(std::strtol(part.c_str(), nullptr, 10));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 bool limited_type(const std::string& type) {
   std::string base = base_type(type);
   return type.find('(') != std::string::npos &&
@@ -79,82 +64,16 @@ bool limited_type(const std::string& type) {
           base == "bit varying" || base == "numeric");
 }
 
-// "timestamp(3) without time zone" -> "timestamp without time zone" (the
-// name without its modifiers and array brackets).
-std::string type_name(const std::string& type) {
-  std::string out = type;
-  if (out.ends_with("[]")) out.resize(out.size() - 2);
-  size_t open = out.find('(');
-  if (open != std::string::npos) {
-    size_t close = out.find(')', open);
-    out.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
-  }
-  return out;
-}
-
-// Why a type change can lose data without an error; empty if it cannot.
-// (Narrowing that fails loudly instead, like bigint -> integer or a shorter
-// varchar without USING, is not listed.)
-std::string lossy(const std::string& from, const std::string& to) {
-  std::string a = type_name(from), b = type_name(to);
-  std::vector<long> ma = modifiers(from), mb = modifiers(to);
-  auto one_of = [](const std::string& t, std::initializer_list<const char*> names) {
-    for (const char* n : names) {
-      if (t == n) return true;
-    }
-    return false;
-  };
-  std::string drops = a + " -> " + b + " drops part of each value";
-  if (a == "numeric" && b == "numeric" && ma.size() == 2 && mb.size() == 2 && mb[1] < ma[1]) {
-    return "numeric scale " + std::to_string(ma[1]) + " -> " + std::to_string(mb[1]) +
-           " rounds values";
-  }
-  if (a == "numeric" && b == "numeric" && mb.size() == 2 && ma.empty()) return "rounds values";
-  // Text parsed into a built-in type keeps the value, not its spelling
-  // ('007' -> 7, ' 1.50' -> 1.50, jsonb spacing). (Types of a schema, such
-  // as enums and domains, are named schema.name: left out.)
-  bool textual = one_of(a, {"text", "character varying", "character"});
-  if (textual && !one_of(b, {"text", "character varying", "character"}) &&
-      b.find('.') == std::string::npos) {
-    return a + " -> " + b + " parses each value: its text form may not come back";
-  }
-  bool fractional = one_of(a, {"numeric", "double precision", "real"});
-  bool integral = one_of(b, {"smallint", "integer", "bigint"});
-  if (fractional && integral) return drops + " (the fraction is rounded away)";
-  if ((a == "numeric" && one_of(b, {"double precision", "real"})) ||
-      (a == "double precision" && b == "real") ||
-      (one_of(a, {"integer", "bigint"}) && b == "real") ||
-      (a == "bigint" && b == "double precision")) {
-    return a + " -> " + b + " rounds values to fewer significant digits";
-  }
-  if ((a.starts_with("timestamp") && b == "date") ||
-      (a.starts_with("timestamp") && b.starts_with("time ")) ||
-      (a == "interval" && b == "interval" && !mb.empty() && ma != mb)) {
-    return drops;
-  }
-  // Fractional seconds: precision 6 unless given.
-  bool timed = (a.starts_with("time") && b.starts_with("time"));
-  if (timed && a.starts_with("timestamp") == b.starts_with("timestamp")) {
-    long pa = ma.empty() ? 6 : ma[0], pb = mb.empty() ? 6 : mb[0];
-    if (pb < pa) {
-      return "fractional seconds " + std::to_string(pa) + " -> " + std::to_string(pb) +
-             " digits round values";
-    }
-  }
-  return "";
-}
-
 // Whether the default calls a volatile function (evaluated per row, so ADD
-// COLUMN fills every row by rewriting the table): a known built-in, a
-// sequence, or a function of the model marked volatile.
+// COLUMN fills every row by rewriting the table): a built-in pg_proc marks
+// volatile (types.h), such as nextval, or a function of the model marked
+// volatile.
 bool volatile_default(const model::Database& db, const model::Column& c) {
   if (c.default_expr.empty()) return false;
-  static const char* const kVolatile[] = {
-      "nextval(",          "random(",          "clock_timestamp(",
-      "timeofday(",        "gen_random_uuid(", "uuid_generate_v1(",
-      "uuid_generate_v4(", "txid_current(",    "statement_timestamp("};
-  for (const char* f : kVolatile) {
-    if (c.default_expr.find(f) != std::string::npos) return true;
+  for (const std::string& called : called_functions(c.default_expr)) {
+    // Extensions' generators live in any schema: known by their name.
+    std::string name = called.substr(called.rfind('.') + 1);
+    if (builtin_volatility(name) == lint::Volatility::kVolatile) return true;
   }
   for (const auto& [sname, s] : db.schemas) {
     for (const auto& [key, f] : s.functions) {
@@ -397,9 +316,12 @@ void render_column(Plan& plan, const model::Change& change) {
     up.push_back(set_type(a, b));
     down.insert(down.begin(), set_type(b, a));
     if (change.has("type") && !moved_with_extension) {
-      plan.out.warnings.push_back("column " + label + ": type " + a.type + " -> " + b.type +
-                                  " may rewrite the table under an ACCESS EXCLUSIVE lock");
-      if (std::string why = lossy(a.type, b.type); !why.empty()) {
+      PgType from = parse_type(a.type), to = parse_type(b.type);
+      if (type_change_work(from, to) == TableWork::kRewrite) {
+        plan.out.warnings.push_back("column " + label + ": type " + a.type + " -> " + b.type +
+                                    " may rewrite the table under an ACCESS EXCLUSIVE lock");
+      }
+      if (std::string why = lossy_change(from, to); !why.empty()) {
         DdlStep& gate = plan.add(kAlterTable, "narrow column " + label + " (" + why + ")");
         gate.destructive = true;
       }
