@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keel/connection.h"
@@ -30,18 +31,69 @@ enum class DdlPart {
                  // CONSTRAINT (scans under SHARE UPDATE EXCLUSIVE only when committed on its own)
 };
 
+// What a step does (DdlStep::action) ...
+enum class DdlAction {
+  kCreate,   // CREATE, ADD COLUMN/CONSTRAINT, CREATE INDEX, ADD VALUE
+  kAlter,    // ALTER of an existing object (type, default, NOT NULL, VALIDATE, owner ...)
+  kDrop,     // DROP, DROP COLUMN/CONSTRAINT
+  kComment,  // COMMENT ON
+  kSetting,  // a session setting for the script (SET LOCAL ...)
+};
+
+// ... and to which kind of object (DdlStep::object).
+enum class DdlObject {
+  kSchema,
+  kExtension,
+  kType,  // enum, domain, composite, range
+  kSequence,
+  kFunction,  // functions, procedures, aggregates
+  kTable,
+  kColumn,
+  kConstraint,
+  kIndex,
+  kTrigger,
+  kPolicy,
+  kView,  // views and materialized views
+  kSession,
+};
+
+std::string_view to_string(DdlAction action);  // "create", "alter", "drop", "comment", "setting"
+std::string_view to_string(DdlObject object);  // "schema", "extension", "type", ... "session"
+std::string_view to_string(DdlPart part);      // "before", "transaction", "after"
+
+// A schema-qualified name, as data (never cut out of SQL text).
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+  bool operator==(const QualifiedName&) const = default;
+  auto operator<=>(const QualifiedName&) const = default;
+};
+
+// One planned change: typed, with the statements that make it and those
+// that undo it. The planner decides from these fields, never from `up` or
+// `down` text.
 struct DdlStep {
-  std::string description;        // "add column public.users.email"
+  std::string description;  // "add column public.users.email"
+  DdlAction action = DdlAction::kAlter;
+  DdlObject object = DdlObject::kTable;
+  // The relations (tables, views, sequences, indexes) whose locks the step
+  // takes, schema-qualified; the first is the one it acts on (for a
+  // column, constraint, index, trigger or policy: its table). Empty for
+  // objects that are not relations (schemas, extensions, types, functions).
+  std::vector<QualifiedName> relations;
   std::vector<std::string> up;    // statements, without the trailing ';'
-  std::vector<std::string> down;  // the statements that undo `up`, in order
-  // Runs after the transaction, each statement committed on its own
-  // (kAfter): CONCURRENTLY, VALIDATE CONSTRAINT; its reverse runs before the
-  // transactional reverse.
-  bool no_transaction = false;
-  // Its up runs before the transaction, committed (enum values); its down
-  // runs inside the transactional reverse.
-  bool before_transaction = false;
+  std::vector<std::string> down;  // the statements that undo `up`, in order (its reverse)
+  // Where `up` runs. kAfter (CONCURRENTLY, VALIDATE CONSTRAINT): each
+  // statement committed on its own after the transaction, and its reverse
+  // runs before the transactional reverse. kBefore (enum values): committed
+  // before the transaction, and its reverse runs inside the transactional
+  // reverse.
+  DdlPart part = DdlPart::kTransaction;
   bool destructive = false;  // loses data (a drop); refused unless allowed
+  // Whether `up` or `down` creates a function or procedure (not an
+  // aggregate): its body is checked at creation unless the script turns
+  // check_function_bodies off.
+  bool creates_function = false;
 };
 
 struct DdlPlan {
@@ -61,6 +113,7 @@ struct DdlPlan {
   // statements of its own: they run inside the transactional reverse).
   std::vector<std::string> up_statements(DdlPart part) const;
   std::vector<std::string> down_statements(DdlPart part) const;
+  // Whether a step runs outside the transaction (kBefore or kAfter).
   bool has_no_transaction_steps() const;
 };
 

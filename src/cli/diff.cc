@@ -58,10 +58,18 @@ Dialect dialect_of(const Manifest& m) {
 nlohmann::json plan_json(const DdlPlan& plan) {
   nlohmann::json steps = nlohmann::json::array();
   for (const DdlStep& s : plan.steps) {
+    nlohmann::json relations = nlohmann::json::array();
+    for (const QualifiedName& r : s.relations) {
+      relations.push_back({{"schema", r.schema}, {"name", r.name}});
+    }
     steps.push_back({{"description", s.description},
+                     {"action", to_string(s.action)},
+                     {"object", to_string(s.object)},
+                     {"relations", relations},
+                     {"part", to_string(s.part)},
                      {"up", s.up},
                      {"down", s.down},
-                     {"no_transaction", s.no_transaction},
+                     {"no_transaction", s.part == DdlPart::kAfter},
                      {"destructive", s.destructive}});
   }
   return {{"steps", steps},

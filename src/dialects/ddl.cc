@@ -7,13 +7,44 @@ namespace keel {
 
 namespace {
 
-DdlPart part_of(const DdlStep& s) {
-  if (s.no_transaction) return DdlPart::kAfter;
-  if (s.before_transaction) return DdlPart::kBefore;
-  return DdlPart::kTransaction;
-}
+DdlPart part_of(const DdlStep& s) { return s.part; }
 
 }  // namespace
+
+std::string_view to_string(DdlAction action) {
+  switch (action) {
+    case DdlAction::kCreate:
+      return "create";
+    case DdlAction::kAlter:
+      return "alter";
+    case DdlAction::kDrop:
+      return "drop";
+    case DdlAction::kComment:
+      return "comment";
+    case DdlAction::kSetting:
+      return "setting";
+  }
+  return "alter";
+}
+
+std::string_view to_string(DdlObject object) {
+  static constexpr std::string_view kNames[] = {
+      "schema",     "extension", "type",    "sequence", "function", "table",  "column",
+      "constraint", "index",     "trigger", "policy",   "view",     "session"};
+  return kNames[static_cast<size_t>(object)];
+}
+
+std::string_view to_string(DdlPart part) {
+  switch (part) {
+    case DdlPart::kBefore:
+      return "before";
+    case DdlPart::kTransaction:
+      return "transaction";
+    case DdlPart::kAfter:
+      return "after";
+  }
+  return "transaction";
+}
 
 std::vector<std::string> DdlPlan::up_statements(DdlPart part) const {
   std::vector<std::string> out;
@@ -35,7 +66,7 @@ std::vector<std::string> DdlPlan::down_statements(DdlPart part) const {
 
 bool DdlPlan::has_no_transaction_steps() const {
   for (const DdlStep& s : steps) {
-    if (s.no_transaction || s.before_transaction) return true;
+    if (s.part != DdlPart::kTransaction) return true;
   }
   return false;
 }

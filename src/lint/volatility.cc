@@ -1,89 +1,17 @@
 // Volatility of the functions in an expression (a column default): from the
 // script's own CREATE FUNCTION statements, then the live catalog (pg_proc,
-// through Catalog) when there is one, then a built-in list. A function known
+// through Catalog) when there is one, then the built-in list of
+// dialects/postgres/types.h (the one keel diff uses too). A function known
 // to none of them is assumed VOLATILE: lint errs on the side of the rewrite.
 #include <algorithm>
 #include <map>
 #include <string_view>
 
+#include "dialects/postgres/types.h"
 #include "lint/engine.h"
 
 namespace keel::lint {
 namespace {
-
-// Built-in functions as pg_proc declares them on PostgreSQL 15 (and the
-// uuid-ossp / pgcrypto extensions' generators).
-const std::map<std::string_view, Volatility>& builtin() {
-  static const std::map<std::string_view, Volatility> kBuiltin = [] {
-    std::map<std::string_view, Volatility> m;
-    for (std::string_view f :
-         {"random", "random_normal", "clock_timestamp", "timeofday", "gen_random_uuid",
-          "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "gen_random_bytes",
-          "nextval", "setval", "txid_current", "pg_current_xact_id", "setseed", "lastval",
-          "currval", "pg_backend_pid", "inet_client_addr"}) {
-      m[f] = Volatility::kVolatile;
-    }
-    for (std::string_view f :
-         {"now", "transaction_timestamp", "statement_timestamp", "current_setting",
-          "current_database", "current_schema", "to_timestamp", "to_char", "to_date", "format",
-          "date_part", "age", "current_user", "session_user"}) {
-      m[f] = Volatility::kStable;
-    }
-    for (std::string_view f : {"lower",
-                               "upper",
-                               "length",
-                               "char_length",
-                               "concat_ws",
-                               "md5",
-                               "abs",
-                               "round",
-                               "floor",
-                               "ceil",
-                               "trim",
-                               "btrim",
-                               "ltrim",
-                               "rtrim",
-                               "replace",
-                               "substr",
-                               "substring",
-                               "left",
-                               "right",
-                               "lpad",
-                               "rpad",
-                               "make_date",
-                               "make_time",
-                               "make_interval",
-                               "date_trunc",
-                               "jsonb_build_object",
-                               "json_build_object",
-                               "jsonb_build_array",
-                               "json_build_array",
-                               "array_fill",
-                               "int4",
-                               "int8",
-                               "numeric",
-                               "text",
-                               "uuid_nil",
-                               "power",
-                               "sqrt",
-                               "greatest",
-                               "least",
-                               "to_jsonb",
-                               "to_json",
-                               "encode",
-                               "decode",
-                               "sha256",
-                               "split_part",
-                               "regexp_replace",
-                               "initcap",
-                               "reverse",
-                               "repeat"}) {
-      m[f] = Volatility::kImmutable;
-    }
-    return m;
-  }();
-  return kBuiltin;
-}
 
 void raise(VolatilityFound& found, Volatility level, const std::string& function, bool assumed) {
   if (static_cast<int>(level) > static_cast<int>(found.level)) {
@@ -103,8 +31,7 @@ std::optional<Volatility> Context::function_volatility(const std::string& schema
     if (auto v = options_.catalog->function_volatility(schema, name)) return v;
   }
   if (schema.empty() || schema == "pg_catalog") {
-    auto it = builtin().find(name);
-    if (it != builtin().end()) return it->second;
+    if (auto v = pg::builtin_volatility(name)) return v;
   }
   return std::nullopt;
 }

@@ -1,12 +1,14 @@
 // ALTER COLUMN ... TYPE that rewrites (int4 -> int8, text -> int, varchar
 // shrink) under ACCESS EXCLUSIVE. Binary-coercible changes rewrite nothing:
 // varchar growth, varchar -> text or unbounded varchar, numeric precision
-// growth at the same scale, varbit growth, cidr -> inet. The current type
+// growth at the same scale, varbit growth, time/timestamp precision growth,
+// cidr -> inet (pg::binary_coercible, the module keel diff uses too). The current type
 // comes from the script or folder (CREATE TABLE / ADD COLUMN) or the live
 // catalog; when unknown, a target that may be such a change is reported at
 // a lower severity.
 #include <fmt/format.h>
 
+#include "dialects/postgres/types.h"
 #include "lint/rules/rules.h"
 
 namespace keel::lint::checks {
@@ -15,24 +17,10 @@ namespace {
 bool is_text(const ColumnType& t) { return t.name == "text"; }
 bool is_varchar(const ColumnType& t) { return t.name == "varchar"; }
 
-// True when changing `from` to `to` needs neither a rewrite nor a scan.
+// True when changing `from` to `to` needs neither a rewrite nor a scan
+// (PostgreSQL's rules: dialects/postgres/types.h, shared with keel diff).
 bool binary_coercible(const ColumnType& from, const ColumnType& to) {
-  if (from == to) return true;
-  if ((is_varchar(from) || is_text(from)) && (is_text(to) || (is_varchar(to) && to.mods.empty()))) {
-    return true;
-  }
-  if (is_varchar(from) && is_varchar(to)) return !from.mods.empty() && to.mods[0] >= from.mods[0];
-  if ((from.name == "varbit") && to.name == "varbit") {
-    return to.mods.empty() || (!from.mods.empty() && to.mods[0] >= from.mods[0]);
-  }
-  if (from.name == "numeric" && to.name == "numeric") {
-    if (to.mods.empty()) return true;
-    if (from.mods.empty()) return false;
-    int from_scale = from.mods.size() > 1 ? from.mods[1] : 0;
-    int to_scale = to.mods.size() > 1 ? to.mods[1] : 0;
-    return from_scale == to_scale && to.mods[0] >= from.mods[0];
-  }
-  return from.name == "cidr" && to.name == "inet";
+  return pg::binary_coercible(pg::make_type(from.name, from.mods), pg::make_type(to.name, to.mods));
 }
 
 void check(Context& ctx) {

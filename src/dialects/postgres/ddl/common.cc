@@ -7,12 +7,22 @@
 
 namespace keel::pg::ddl {
 
-DdlStep& Plan::add(int phase, std::string description, int rank) {
+DdlStep& Plan::add(int phase, DdlAction action, DdlObject object,
+                   std::vector<QualifiedName> relations, std::string description, int rank) {
+  DdlStep step;
+  step.action = action;
+  step.object = object;
+  step.relations = std::move(relations);
+  step.description = std::move(description);
+  return add(phase, std::move(step), rank);
+}
+
+DdlStep& Plan::add(int phase, DdlStep step, int rank) {
   OrderedStep s;
   s.phase = phase;
   s.rank = rank;
   s.seq = steps.size();
-  s.step.description = std::move(description);
+  s.step = std::move(step);
   steps.push_back(std::move(s));
   return steps.back().step;
 }

@@ -7,6 +7,7 @@
 
 #include "dialects/postgres/ddl/planner.h"
 #include "dialects/postgres/ddl/postgres_ddl.h"
+#include "dialects/postgres/ddl/recipes.h"
 
 namespace keel::pg::ddl {
 namespace {
@@ -155,14 +156,16 @@ void recreate_views(Plan& plan, const std::vector<model::Change>& changes) {
   }
   for (const auto& [key, info] : from_views) {
     if (to_views.contains(key) && !plan.recreated_views.contains(key)) continue;
-    DdlStep& s = plan.add(kDropView, "drop view " + key, -from_depth[key]);
+    DdlStep& s = plan.add(kDropView, DdlAction::kDrop, DdlObject::kView, {{info.schema, info.name}},
+                          "drop view " + key, -from_depth[key]);
     s.up = {drop_view_statement(info.schema, info.name, *info.view)};
     s.down = create_view_statements(info.schema, info.name, *info.view);
   }
   for (const auto& [key, info] : to_views) {
     if (from_views.contains(key) && !plan.recreated_views.contains(key)) continue;
     std::string what = from_views.contains(key) ? "recreate view " : "create view ";
-    DdlStep& s = plan.add(kCreateView, what + key, to_depth[key]);
+    DdlStep& s = plan.add(kCreateView, DdlAction::kCreate, DdlObject::kView,
+                          {{info.schema, info.name}}, what + key, to_depth[key]);
     s.up = create_view_statements(info.schema, info.name, *info.view);
     s.down = {drop_view_statement(info.schema, info.name, *info.view)};
   }
@@ -202,10 +205,12 @@ void recreate_policy(Plan& plan, const std::string& schema, const std::string& t
                      comment_literal(policy.comment));
   }
   std::string drop = "DROP POLICY " + quote_identifier(name) + " ON " + q;
-  DdlStep& d = plan.add(phase, "drop policy " + key + " (" + why + ")", rank);
+  DdlStep& d = plan.add(phase, DdlAction::kDrop, DdlObject::kPolicy, {{schema, table}},
+                        "drop policy " + key + " (" + why + ")", rank);
   d.up = {drop};
   d.down = create;
-  DdlStep& r = plan.add(kCreatePolicy, "recreate policy " + key);
+  DdlStep& r = plan.add(kCreatePolicy, DdlAction::kCreate, DdlObject::kPolicy, {{schema, table}},
+                        "recreate policy " + key);
   r.up = create;
   r.down = {drop};
 }
@@ -225,10 +230,12 @@ void recreate_trigger(Plan& plan, const std::string& schema, const std::string& 
                      comment_literal(trigger.comment));
   }
   std::string drop = "DROP TRIGGER " + quote_identifier(name) + " ON " + q;
-  DdlStep& d = plan.add(kDropTrigger, "drop trigger " + key + " (" + why + ")");
+  DdlStep& d = plan.add(kDropTrigger, DdlAction::kDrop, DdlObject::kTrigger, {{schema, table}},
+                        "drop trigger " + key + " (" + why + ")");
   d.up = {drop};
   d.down = create;
-  DdlStep& r = plan.add(kCreateTrigger, "recreate trigger " + key);
+  DdlStep& r = plan.add(kCreateTrigger, DdlAction::kCreate, DdlObject::kTrigger, {{schema, table}},
+                        "recreate trigger " + key);
   r.up = create;
   r.down = {drop};
 }
@@ -309,30 +316,29 @@ void find_recreated_functions(Plan& plan, const std::vector<model::Change>& chan
   }
 }
 
-// Drops an unchanged CHECK or foreign key at `drop_phase` and adds it
+// Drops an unchanged CHECK or foreign key of `table` at `drop_phase` and adds it
 // again at `add_phase` (NOT VALID, then VALIDATE after the transaction, on
 // a plain table online), with its comment.
-void recreate_constraint(Plan& plan, const std::string& q, const std::string& label,
-                         const model::Table& table, const std::string& name,
-                         const model::Constraint& c, int drop_phase, int add_phase, int add_rank,
-                         const std::string& why) {
+void recreate_constraint(Plan& plan, const QualifiedName& table, const model::Table& t,
+                         const std::string& name, const model::Constraint& c, int drop_phase,
+                         int add_phase, int add_rank, const std::string& why) {
+  std::string q = qname(table.schema, table.name);
+  std::string label = table.schema + "." + table.name + "." + name;
   std::string drop = "ALTER TABLE " + q + " DROP CONSTRAINT " + quote_identifier(name);
-  bool online = plan.options.online && c.validated && table.kind == "table";
-  DdlStep& d = plan.add(drop_phase, "drop constraint " + label + " (" + why + ")");
+  bool online = plan.options.online && c.validated && t.kind == "table";
+  DdlStep& d = plan.add(drop_phase, DdlAction::kDrop, DdlObject::kConstraint, {table},
+                        "drop constraint " + label + " (" + why + ")");
   d.up = {drop};
   d.down = {add_constraint_statement(q, name, c, !c.validated)};
-  DdlStep& r = plan.add(add_phase, "add constraint " + label + " again", add_rank);
+  DdlStep& r = plan.add(add_phase, DdlAction::kCreate, DdlObject::kConstraint, {table},
+                        "add constraint " + label + " again", add_rank);
   r.up = {add_constraint_statement(q, name, c, online || !c.validated)};
   r.down = {drop};
   if (!c.comment.empty()) {
     d.down.push_back(constraint_comment(q, name, c.comment));
     r.up.push_back(constraint_comment(q, name, c.comment));
   }
-  if (online) {
-    DdlStep& v = plan.add(add_phase, "validate constraint " + label);
-    v.up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + quote_identifier(name)};
-    v.no_transaction = true;
-  }
+  if (online) plan.add(add_phase, validate_constraint(table, name));
 }
 
 // Whether deparsed SQL calls a function that is dropped and created again.
@@ -367,12 +373,13 @@ void recreate_around_functions(Plan& plan, const std::string& schema, const std:
       continue;
     }
     std::string alter = "ALTER TABLE " + q + " ALTER COLUMN " + quote_identifier(cname);
-    DdlStep& d = plan.add(kDropConstraint, "drop default of column " + label + "." + cname +
-                                               " (its function is recreated)");
+    DdlStep& d =
+        plan.add(kDropConstraint, DdlAction::kAlter, DdlObject::kColumn, {{schema, table}},
+                 "drop default of column " + label + "." + cname + " (its function is recreated)");
     d.up = {alter + " DROP DEFAULT"};
     d.down = {alter + " SET DEFAULT " + c.default_expr};
-    DdlStep& r =
-        plan.add(kAlterTable, "set default of column " + label + "." + cname + " again", 2000);
+    DdlStep& r = plan.add(kAlterTable, DdlAction::kAlter, DdlObject::kColumn, {{schema, table}},
+                          "set default of column " + label + "." + cname + " again", 2000);
     r.up = {alter + " SET DEFAULT " + c.default_expr};
     r.down = {alter + " DROP DEFAULT"};
   }
@@ -382,8 +389,8 @@ void recreate_around_functions(Plan& plan, const std::string& schema, const std:
         inherited_constraint(plan.from, a, cname) || !calls(c.definition)) {
       continue;
     }
-    recreate_constraint(plan, q, label + "." + cname, a, cname, c, kDropConstraint, kAddConstraint,
-                        0, "its function is recreated");
+    recreate_constraint(plan, {schema, table}, a, cname, c, kDropConstraint, kAddConstraint, 0,
+                        "its function is recreated");
   }
   for (const auto& [iname, index] : a.indexes) {
     auto it = b.indexes.find(iname);
@@ -395,14 +402,17 @@ void recreate_around_functions(Plan& plan, const std::string& schema, const std:
     // stands), built again after it, concurrently.
     bool online = plan.options.online && a.kind == "table";
     std::string qi = qname(schema, iname);
-    DdlStep& d =
-        plan.add(kDropIndex, "drop index " + schema + "." + iname + " (its function is recreated)");
+    DdlStep& d = plan.add(kDropIndex, DdlAction::kDrop, DdlObject::kIndex,
+                          {{schema, table}, {schema, iname}},
+                          "drop index " + schema + "." + iname + " (its function is recreated)");
     d.up = {"DROP INDEX " + qi};
     d.down = {create_index_statement(index, false)};
-    DdlStep& r = plan.add(kCreateIndex, "create index " + schema + "." + iname + " again");
+    DdlStep& r = plan.add(kCreateIndex, DdlAction::kCreate, DdlObject::kIndex,
+                          {{schema, table}, {schema, iname}},
+                          "create index " + schema + "." + iname + " again");
     r.up = {create_index_statement(index, online)};
     r.down = {std::string("DROP INDEX ") + (online ? "CONCURRENTLY " : "") + qi};
-    r.no_transaction = online;
+    if (online) r.part = DdlPart::kAfter;
     if (!index.comment.empty()) {
       std::string comment = "COMMENT ON INDEX " + qi + " IS " + comment_literal(index.comment);
       d.down.push_back(comment);
@@ -432,11 +442,12 @@ void recreate_domain_checks(Plan& plan) {
         std::string add =
             "ALTER DOMAIN " + q + " ADD CONSTRAINT " + quote_identifier(cname) + " " + def;
         std::string label = sname + "." + tname + "." + cname;
-        DdlStep& d = plan.add(kDropConstraint,
+        DdlStep& d = plan.add(kDropConstraint, DdlAction::kDrop, DdlObject::kType, {},
                               "drop domain constraint " + label + " (its function is recreated)");
         d.up = {drop};
         d.down = {add};
-        DdlStep& r = plan.add(kAddConstraint, "add domain constraint " + label + " again");
+        DdlStep& r = plan.add(kAddConstraint, DdlAction::kCreate, DdlObject::kType, {},
+                              "add domain constraint " + label + " again");
         r.up = {add};
         r.down = {drop};
       }
@@ -498,13 +509,16 @@ void recreate_around_replaced(Plan& plan, const std::vector<model::Change>& chan
       if (!plan.recreated_members.insert("function " + label).second) continue;
       // Before the views it reads are dropped, back after they are created.
       DdlStep& d = plan.add(
-          kDropView,
+          kDropView, DdlAction::kDrop, DdlObject::kFunction, {},
           "drop " + f.kind + " " + label + " (its body reads a recreated or retyped object)",
           kBeforeViews);
       d.up = {drop_function_statement(sname, key, f)};
       d.down = create_function_statements(sname, key, f, false);
-      DdlStep& r = plan.add(kLateFunction, "recreate " + f.kind + " " + label);
+      d.creates_function = f.kind != "aggregate";
+      DdlStep& r = plan.add(kLateFunction, DdlAction::kCreate, DdlObject::kFunction, {},
+                            "recreate " + f.kind + " " + label);
       r.up = create_function_statements(sname, key, f, false);
+      r.creates_function = f.kind != "aggregate";
       r.down = {drop_function_statement(sname, key, f)};
     }
   }
@@ -566,7 +580,6 @@ void recreate_foreign_keys_around_keys(Plan& plan) {
     for (const auto& [tname, a] : sc.tables) {
       const model::Table* b = find_table(plan.to, sname, tname);
       if (b == nullptr) continue;
-      std::string q = qname(sname, tname);
       for (const auto& [cname, c] : a.constraints) {
         if (c.type != "foreign key" || inherited_constraint(plan.from, a, cname)) continue;
         auto kept = b->constraints.find(cname);
@@ -587,9 +600,75 @@ void recreate_foreign_keys_around_keys(Plan& plan) {
         std::string key = sname + "." + tname + "." + cname;
         if (!plan.recreated_members.insert("foreign key " + key).second) continue;
         // Added again after the new key's constraint or unique index.
-        recreate_constraint(plan, q, key, a, cname, c, kDropForeignKey, kCreateIndex, 1000,
+        recreate_constraint(plan, {sname, tname}, a, cname, c, kDropForeignKey, kCreateIndex, 1000,
                             "its key or its columns change");
       }
+    }
+  }
+}
+
+// One change, by the renderer of its kind.
+void render_change(Plan& plan, const model::Change& c) {
+  switch (c.kind) {
+    case ObjectKind::kSchema:
+      render_schema(plan, c);
+      break;
+    case ObjectKind::kExtension:
+      render_extension(plan, c);
+      break;
+    case ObjectKind::kType:
+      render_type(plan, c);
+      break;
+    case ObjectKind::kSequence:
+      render_sequence(plan, c);
+      break;
+    case ObjectKind::kFunction:
+      if (range_constructor(c.action == ChangeAction::kCreate ? plan.to : plan.from, c)) break;
+      render_function(plan, c);
+      break;
+    case ObjectKind::kTable:
+      render_table(plan, c);
+      break;
+    case ObjectKind::kView:
+      render_view(plan, c);
+      break;
+    case ObjectKind::kColumn:
+      render_column(plan, c);
+      break;
+    case ObjectKind::kConstraint:
+      render_constraint(plan, c);
+      break;
+    case ObjectKind::kIndex:
+      render_index(plan, c);
+      break;
+    case ObjectKind::kTrigger:
+      render_trigger(plan, c);
+      break;
+    case ObjectKind::kPolicy:
+      render_policy(plan, c);
+      break;
+  }
+}
+
+// Every relation the transaction alters stays locked until COMMIT, with
+// its indexes: the server's lock table holds max_locks_per_transaction x
+// (max_connections + max_prepared_transactions) locks, 6,400 by default.
+void warn_lock_table(DdlPlan& out) {
+  for (bool up : {true, false}) {
+    std::set<QualifiedName> altered;
+    for (const DdlStep& step : out.steps) {
+      if (step.part != DdlPart::kTransaction || (up ? step.up : step.down).empty()) continue;
+      if (!step.relations.empty()) altered.insert(step.relations.front());
+    }
+    if (altered.size() > 1000) {
+      (up ? out.warnings : out.down_caveats)
+          .push_back(
+              std::string(up ? "the script" : "the reverse") + " alters " +
+              std::to_string(altered.size()) +
+              " tables in one transaction, each locked with its indexes until COMMIT: past the "
+              "server's lock table (max_locks_per_transaction x (max_connections + "
+              "max_prepared_transactions), 6,400 by default) it fails with \"out of shared "
+              "memory\" and rolls back; split the change or raise max_locks_per_transaction");
     }
   }
 }
@@ -615,64 +694,18 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
   recreate_around_replaced(p, changes);
   recreate_foreign_keys_around_keys(p);
   recreate_domain_checks(p);
-  for (const model::Change& c : changes) {
-    switch (c.kind) {
-      case ObjectKind::kSchema:
-        render_schema(p, c);
-        break;
-      case ObjectKind::kExtension:
-        render_extension(p, c);
-        break;
-      case ObjectKind::kType:
-        render_type(p, c);
-        break;
-      case ObjectKind::kSequence:
-        render_sequence(p, c);
-        break;
-      case ObjectKind::kFunction:
-        if (range_constructor(c.action == ChangeAction::kCreate ? to : from, c)) break;
-        render_function(p, c);
-        break;
-      case ObjectKind::kTable:
-        render_table(p, c);
-        break;
-      case ObjectKind::kView:
-        render_view(p, c);
-        break;
-      case ObjectKind::kColumn:
-        render_column(p, c);
-        break;
-      case ObjectKind::kConstraint:
-        render_constraint(p, c);
-        break;
-      case ObjectKind::kIndex:
-        render_index(p, c);
-        break;
-      case ObjectKind::kTrigger:
-        render_trigger(p, c);
-        break;
-      case ObjectKind::kPolicy:
-        render_policy(p, c);
-        break;
-    }
-  }
+  for (const model::Change& c : changes) render_change(p, c);
   // Like pg_dump: SQL function bodies are not checked on creation, so a
   // function may name a table created later in the script (both ways).
-  bool functions = std::any_of(p.steps.begin(), p.steps.end(), [](const OrderedStep& s) {
-    auto creates = [](const std::vector<std::string>& statements) {
-      return std::any_of(statements.begin(), statements.end(), [](const std::string& sql) {
-        return sql.starts_with("CREATE FUNCTION") ||
-               sql.starts_with("CREATE OR REPLACE FUNCTION") ||
-               sql.starts_with("CREATE PROCEDURE") ||
-               sql.starts_with("CREATE OR REPLACE PROCEDURE");
-      });
-    };
-    return creates(s.step.up) || creates(s.step.down);
-  });
+  bool functions = std::any_of(p.steps.begin(), p.steps.end(),
+                               [](const OrderedStep& s) { return s.step.creates_function; });
   if (functions) {
     static const std::string kSet = "SET LOCAL check_function_bodies = off";
-    p.add(kFirst, "function bodies are checked when called, not when created").up = {kSet};
-    p.add(kLast, "function bodies are checked when called, not when created").down = {kSet};
+    for (int phase : {kFirst, kLast}) {
+      DdlStep& s = p.add(phase, DdlAction::kSetting, DdlObject::kSession, {},
+                         "function bodies are checked when called, not when created");
+      (phase == kFirst ? s.up : s.down) = {kSet};
+    }
   }
   std::stable_sort(p.steps.begin(), p.steps.end(), [](const OrderedStep& a, const OrderedStep& b) {
     if (a.phase != b.phase) return a.phase < b.phase;
@@ -684,30 +717,7 @@ Result<DdlPlan> plan(const model::Database& from, const model::Database& to,
     if (s.step.up.empty() && s.step.down.empty()) continue;
     p.out.steps.push_back(std::move(s.step));
   }
-  // Every relation the transaction alters stays locked until COMMIT, with
-  // its indexes: the server's lock table holds max_locks_per_transaction x
-  // (max_connections + max_prepared_transactions) locks, 6,400 by default.
-  for (bool up : {true, false}) {
-    std::set<std::string> altered;
-    for (const DdlStep& step : p.out.steps) {
-      if (step.no_transaction || step.before_transaction) continue;
-      for (const std::string& sql : up ? step.up : step.down) {
-        static const std::string kAlter = "ALTER TABLE ";
-        if (sql.starts_with(kAlter))
-          altered.insert(sql.substr(kAlter.size(), sql.find(' ', kAlter.size()) - kAlter.size()));
-      }
-    }
-    if (altered.size() > 1000) {
-      (up ? p.out.warnings : p.out.down_caveats)
-          .push_back(
-              std::string(up ? "the script" : "the reverse") + " alters " +
-              std::to_string(altered.size()) +
-              " tables in one transaction, each locked with its indexes until COMMIT: past the "
-              "server's lock table (max_locks_per_transaction x (max_connections + "
-              "max_prepared_transactions), 6,400 by default) it fails with \"out of shared "
-              "memory\" and rolls back; split the change or raise max_locks_per_transaction");
-    }
-  }
+  warn_lock_table(p.out);
   if (!p.out.destructive.empty() && !options.allow_destructive) {
     std::string list;
     for (const std::string& d : p.out.destructive) list += "\n  " + d;

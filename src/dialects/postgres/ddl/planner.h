@@ -87,7 +87,12 @@ struct Plan {
   Plan(const model::Database& f, const model::Database& t, const DdlOptions& o)
       : from(f), to(t), options(o) {}
 
-  DdlStep& add(int phase, std::string description, int rank = 0);
+  // A new step at `phase` (and `rank`), typed; the caller fills its
+  // statements and part.
+  DdlStep& add(int phase, DdlAction action, DdlObject object, std::vector<QualifiedName> relations,
+               std::string description, int rank = 0);
+  // A step a recipe built (recipes.h).
+  DdlStep& add(int phase, DdlStep step, int rank = 0);
 };
 
 // Names and small pieces of SQL.

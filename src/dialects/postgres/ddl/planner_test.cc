@@ -54,7 +54,7 @@ TEST(PostgresDdl, AddsAnIndexConcurrentlyOnAnExistingTable) {
   auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->steps.size(), 1u);
-  EXPECT_TRUE(plan->steps[0].no_transaction);
+  EXPECT_EQ(plan->steps[0].part, DdlPart::kAfter);
   EXPECT_EQ(plan->steps[0].up,
             std::vector<std::string>{"CREATE INDEX CONCURRENTLY users_name_idx ON public.users "
                                      "USING btree (name)"});
@@ -94,7 +94,7 @@ TEST(PostgresDdl, EnumValuesGoInPlaceAndColumnOrderIsNotFaked) {
                 "ALTER TYPE \"public\".\"mood\" ADD VALUE IF NOT EXISTS 'ok' BEFORE 'happy'",
                 "ALTER TYPE \"public\".\"mood\" ADD VALUE IF NOT EXISTS 'great'"}));
   // Committed before the transaction that may use them.
-  EXPECT_TRUE(plan->steps[0].before_transaction);
+  EXPECT_EQ(plan->steps[0].part, DdlPart::kBefore);
   EXPECT_TRUE(plan->up_statements(DdlPart::kTransaction).empty());
   EXPECT_EQ(plan->up_statements(DdlPart::kBefore).size(), 2u);
 

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "dialects/postgres/ddl/planner.h"
+#include "dialects/postgres/ddl/recipes.h"
+#include "dialects/postgres/types.h"
 
 namespace keel::pg::ddl {
 namespace {
@@ -56,22 +58,6 @@ std::string base_type(const std::string& type) {
   return out;
 }
 
-std::vector<long> modifiers(const std::string& type) {
-  std::vector<long> out;
-  size_t open = type.find('(');
-  if (open == std::string::npos) return out;
-  std::string inside = type.substr(open + 1, type.find(')', open) - open - 1);
-  size_t start = 0;
-  while (start <= inside.size()) {
-    size_t comma = inside.find(',', start);
-    std::string part = inside.substr(start, comma == std::string::npos ? comma : comma - start);
-    out.push_back(std::strtol(part.c_str(), nullptr, 10));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 bool limited_type(const std::string& type) {
   std::string base = base_type(type);
   return type.find('(') != std::string::npos &&
@@ -79,82 +65,16 @@ bool limited_type(const std::string& type) {
           base == "bit varying" || base == "numeric");
 }
 
-// "timestamp(3) without time zone" -> "timestamp without time zone" (the
-// name without its modifiers and array brackets).
-std::string type_name(const std::string& type) {
-  std::string out = type;
-  if (out.ends_with("[]")) out.resize(out.size() - 2);
-  size_t open = out.find('(');
-  if (open != std::string::npos) {
-    size_t close = out.find(')', open);
-    out.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
-  }
-  return out;
-}
-
-// Why a type change can lose data without an error; empty if it cannot.
-// (Narrowing that fails loudly instead, like bigint -> integer or a shorter
-// varchar without USING, is not listed.)
-std::string lossy(const std::string& from, const std::string& to) {
-  std::string a = type_name(from), b = type_name(to);
-  std::vector<long> ma = modifiers(from), mb = modifiers(to);
-  auto one_of = [](const std::string& t, std::initializer_list<const char*> names) {
-    for (const char* n : names) {
-      if (t == n) return true;
-    }
-    return false;
-  };
-  std::string drops = a + " -> " + b + " drops part of each value";
-  if (a == "numeric" && b == "numeric" && ma.size() == 2 && mb.size() == 2 && mb[1] < ma[1]) {
-    return "numeric scale " + std::to_string(ma[1]) + " -> " + std::to_string(mb[1]) +
-           " rounds values";
-  }
-  if (a == "numeric" && b == "numeric" && mb.size() == 2 && ma.empty()) return "rounds values";
-  // Text parsed into a built-in type keeps the value, not its spelling
-  // ('007' -> 7, ' 1.50' -> 1.50, jsonb spacing). (Types of a schema, such
-  // as enums and domains, are named schema.name: left out.)
-  bool textual = one_of(a, {"text", "character varying", "character"});
-  if (textual && !one_of(b, {"text", "character varying", "character"}) &&
-      b.find('.') == std::string::npos) {
-    return a + " -> " + b + " parses each value: its text form may not come back";
-  }
-  bool fractional = one_of(a, {"numeric", "double precision", "real"});
-  bool integral = one_of(b, {"smallint", "integer", "bigint"});
-  if (fractional && integral) return drops + " (the fraction is rounded away)";
-  if ((a == "numeric" && one_of(b, {"double precision", "real"})) ||
-      (a == "double precision" && b == "real") ||
-      (one_of(a, {"integer", "bigint"}) && b == "real") ||
-      (a == "bigint" && b == "double precision")) {
-    return a + " -> " + b + " rounds values to fewer significant digits";
-  }
-  if ((a.starts_with("timestamp") && b == "date") ||
-      (a.starts_with("timestamp") && b.starts_with("time ")) ||
-      (a == "interval" && b == "interval" && !mb.empty() && ma != mb)) {
-    return drops;
-  }
-  // Fractional seconds: precision 6 unless given.
-  bool timed = (a.starts_with("time") && b.starts_with("time"));
-  if (timed && a.starts_with("timestamp") == b.starts_with("timestamp")) {
-    long pa = ma.empty() ? 6 : ma[0], pb = mb.empty() ? 6 : mb[0];
-    if (pb < pa) {
-      return "fractional seconds " + std::to_string(pa) + " -> " + std::to_string(pb) +
-             " digits round values";
-    }
-  }
-  return "";
-}
-
 // Whether the default calls a volatile function (evaluated per row, so ADD
-// COLUMN fills every row by rewriting the table): a known built-in, a
-// sequence, or a function of the model marked volatile.
+// COLUMN fills every row by rewriting the table): a built-in pg_proc marks
+// volatile (types.h), such as nextval, or a function of the model marked
+// volatile.
 bool volatile_default(const model::Database& db, const model::Column& c) {
   if (c.default_expr.empty()) return false;
-  static const char* const kVolatile[] = {
-      "nextval(",          "random(",          "clock_timestamp(",
-      "timeofday(",        "gen_random_uuid(", "uuid_generate_v1(",
-      "uuid_generate_v4(", "txid_current(",    "statement_timestamp("};
-  for (const char* f : kVolatile) {
-    if (c.default_expr.find(f) != std::string::npos) return true;
+  for (const std::string& called : called_functions(c.default_expr)) {
+    // Extensions' generators live in any schema: known by their name.
+    std::string name = called.substr(called.rfind('.') + 1);
+    if (builtin_volatility(name) == lint::Volatility::kVolatile) return true;
   }
   for (const auto& [sname, s] : db.schemas) {
     for (const auto& [key, f] : s.functions) {
@@ -212,206 +132,192 @@ std::string set_default_statement(const std::string& alter, const model::Column&
                                 : alter + " SET DEFAULT " + c.default_expr;
 }
 
-}  // namespace
+// One column change being rendered: names, both sides, and the statements
+// of its "alter column" step (in the transaction) and of its "set not
+// null" step (after it).
+struct ColumnChange {
+  Plan& plan;
+  const model::Change& change;
+  QualifiedName table;
+  std::string q, col, label, alter;
+  const model::Table* ta = nullptr;
+  const model::Table* tb = nullptr;
+  std::vector<QualifiedName> relations;  // the table, then children it reaches
+  std::vector<std::string> up, down, after_up, after_down;
 
-void render_column(Plan& plan, const model::Change& change) {
-  const std::string& schema = change.schema;
-  std::string q = qname(schema, change.name);
-  std::string col = quote_identifier(change.member);
-  std::string label = schema + "." + change.name + "." + change.member;
-  std::string alter = "ALTER TABLE " + q + " ALTER COLUMN " + col;
-  const model::Table* ta = find_table(plan.from, schema, change.name);
-  const model::Table* tb = find_table(plan.to, schema, change.name);
+  ColumnChange(Plan& p, const model::Change& c)
+      : plan(p),
+        change(c),
+        table{c.schema, c.name},
+        q(qname(c.schema, c.name)),
+        col(quote_identifier(c.member)),
+        label(c.schema + "." + c.name + "." + c.member),
+        alter("ALTER TABLE " + q + " ALTER COLUMN " + col),
+        ta(find_table(p.from, c.schema, c.name)),
+        tb(find_table(p.to, c.schema, c.name)),
+        relations{table} {}
 
-  if (change.action == ChangeAction::kCreate) {
-    const model::Column& c = tb->columns.at(change.member);
-    if (inherited_column(plan.to, *tb, change.member)) {
-      // The parent's ADD COLUMN reaches its partitions and children.
-      if (!c.comment.empty()) {
-        DdlStep& s = plan.add(kComment, "comment on column " + label);
-        s.up = {comment_on(q, change.member, c.comment)};
-        s.down = {comment_on(q, change.member, "")};
-      }
-      return;
+  DdlStep& add(int phase, DdlAction action, const std::string& what, int rank = 0) {
+    return plan.add(phase, action, DdlObject::kColumn, relations, what + label, rank);
+  }
+  void undo_first(std::string sql) { down.insert(down.begin(), std::move(sql)); }
+};
+
+void add_column(ColumnChange& x) {
+  const model::Column& c = x.tb->columns.at(x.change.member);
+  if (inherited_column(x.plan.to, *x.tb, x.change.member)) {
+    // The parent's ADD COLUMN reaches its partitions and children.
+    if (!c.comment.empty()) {
+      DdlStep& s = x.add(kComment, DdlAction::kComment, "comment on column ");
+      s.up = {comment_on(x.q, x.change.member, c.comment)};
+      s.down = {comment_on(x.q, x.change.member, "")};
     }
-    DdlStep& s = plan.add(kAlterTable, "add column " + label, c.position);
-    s.up = {"ALTER TABLE " + q + " ADD COLUMN " + column_definition(change.member, c)};
-    if (!c.comment.empty()) s.up.push_back(comment_on(q, change.member, c.comment));
-    s.down = {"ALTER TABLE " + q + " DROP COLUMN " + col};
-    if (volatile_default(plan.to, c) || !c.identity.empty() || !c.generated.empty()) {
-      plan.out.warnings.push_back("column " + label +
+    return;
+  }
+  DdlStep& s = x.add(kAlterTable, DdlAction::kCreate, "add column ", c.position);
+  s.up = {"ALTER TABLE " + x.q + " ADD COLUMN " + column_definition(x.change.member, c)};
+  if (!c.comment.empty()) s.up.push_back(comment_on(x.q, x.change.member, c.comment));
+  s.down = {"ALTER TABLE " + x.q + " DROP COLUMN " + x.col};
+  if (volatile_default(x.plan.to, c) || !c.identity.empty() || !c.generated.empty()) {
+    x.plan.out.warnings.push_back("column " + x.label +
                                   ": added with a volatile default, identity or generation "
                                   "expression, it rewrites the table under an ACCESS EXCLUSIVE "
                                   "lock (a constant or stable default does not)");
-    }
-    if (c.not_null && c.default_expr.empty() && c.identity.empty() && c.generated.empty()) {
-      plan.out.warnings.push_back("column " + label +
+  }
+  if (c.not_null && c.default_expr.empty() && c.identity.empty() && c.generated.empty()) {
+    x.plan.out.warnings.push_back("column " + x.label +
                                   ": NOT NULL without a default fails if the table has rows");
-    }
-    return;
   }
-  if (change.action == ChangeAction::kDrop) {
-    if (inherited_column(plan.from, *ta, change.member)) return;
-    const model::Column& c = ta->columns.at(change.member);
-    DdlStep& s = plan.add(kDropColumn, "drop column " + label, -c.position);
-    s.up = {"ALTER TABLE " + q + " DROP COLUMN " + col};
-    s.down = {"ALTER TABLE " + q + " ADD COLUMN " + column_definition(change.member, c)};
-    if (!c.comment.empty()) s.down.push_back(comment_on(q, change.member, c.comment));
-    s.destructive = true;
-    plan.out.down_caveats.push_back("column " + label + " comes back without its data");
-    return;
-  }
+}
 
-  const model::Column& a = ta->columns.at(change.member);
-  const model::Column& b = tb->columns.at(change.member);
-  if (change.has("comment")) {
-    DdlStep& s = plan.add(kComment, "comment on column " + label);
-    s.up = {comment_on(q, change.member, b.comment)};
-    s.down = {comment_on(q, change.member, a.comment)};
+void drop_column(ColumnChange& x) {
+  if (inherited_column(x.plan.from, *x.ta, x.change.member)) return;
+  const model::Column& c = x.ta->columns.at(x.change.member);
+  DdlStep& s = x.add(kDropColumn, DdlAction::kDrop, "drop column ", -c.position);
+  s.up = {"ALTER TABLE " + x.q + " DROP COLUMN " + x.col};
+  s.down = {"ALTER TABLE " + x.q + " ADD COLUMN " + column_definition(x.change.member, c)};
+  if (!c.comment.empty()) s.down.push_back(comment_on(x.q, x.change.member, c.comment));
+  s.destructive = true;
+  x.plan.out.down_caveats.push_back("column " + x.label + " comes back without its data");
+}
+
+// Everything else of an inherited column follows its parent, but for a
+// default or NOT NULL of its own. When the parent's changes too, its ALTER
+// recurses here: the parent's step then puts this one's back.
+void alter_inherited_column(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  const std::string& member = x.change.member;
+  if (x.change.has("default_expr") && !ancestor_changes(x.plan, *x.ta, member, default_touched)) {
+    DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "alter default of inherited column ", 1000);
+    s.up = {set_default_statement(x.alter, b)};
+    s.down = {set_default_statement(x.alter, a)};
   }
-  // Everything else of an inherited column follows its parent, but for a
-  // default or NOT NULL of its own. When the parent's changes too, its
-  // ALTER recurses here: the parent's step then puts this one's back.
-  if (inherited_column(plan.to, *tb, change.member) &&
-      inherited_column(plan.from, *ta, change.member)) {
-    if (change.has("default_expr") &&
-        !ancestor_changes(plan, *ta, change.member, default_touched)) {
-      DdlStep& s = plan.add(kAlterTable, "alter default of inherited column " + label, 1000);
-      s.up = {set_default_statement(alter, b)};
-      s.down = {set_default_statement(alter, a)};
-    }
-    auto not_null_changes = [](const model::Column& x, const model::Column& y) {
-      return x.not_null != y.not_null;
-    };
-    if (change.has("not_null") && !ancestor_changes(plan, *ta, change.member, not_null_changes)) {
-      DdlStep& s = plan.add(kAlterTable, "alter NOT NULL of inherited column " + label, 1000);
-      s.up = {alter + (b.not_null ? " SET NOT NULL" : " DROP NOT NULL")};
-      s.down = {alter + (a.not_null ? " SET NOT NULL" : " DROP NOT NULL")};
-    }
-    return;
-  }
-  if (change.has("generated")) {
-    if (!b.generated.empty()) {
-      plan.out.unsupported.push_back(
-          "column " + label +
-          ": a generation expression cannot be added or changed in place (add a new column)");
-      return;
-    }
-    DdlStep& s = plan.add(kAlterTable, "drop generation expression of column " + label);
-    s.up = {alter + " DROP EXPRESSION"};
-    s.down = {};
-    plan.out.down_caveats.push_back("column " + label + ": its generation expression (" +
-                                    a.generated + ") cannot be put back in place");
-  }
-  std::vector<std::string> up, down;
-  // ADD ... AS IDENTITY on a column that may hold rows: the new sequence
-  // moves past them (it would start at START).
-  auto add_identity = [&](const model::Column& c) {
-    std::string start = "1";
-    if (size_t at = c.identity_sequence.find("start "); at != std::string::npos) {
-      start = c.identity_sequence.substr(at + 6, c.identity_sequence.find(' ', at + 6) - at - 6);
-    }
-    return std::vector<std::string>{alter + " ADD " + identity_clause(c),
-                                    "SELECT setval(pg_get_serial_sequence(" + quote_literal(q) +
-                                        ", " + quote_literal(change.member) +
-                                        "), greatest(coalesce(max(" + col + "), 0) + 1, " +
-                                        quote_literal(start) + "::bigint), false) FROM " + q};
+  auto not_null_changes = [](const model::Column& p, const model::Column& q) {
+    return p.not_null != q.not_null;
   };
-  // Identity off first, in a step of its own before sequences are created
-  // (a new sequence may take the identity sequence's name, as serial does).
-  if (change.has("identity") && !a.identity.empty() && b.identity.empty()) {
-    DdlStep& s = plan.add(kDisownSequence, "drop identity of column " + label);
-    s.up = {alter + " DROP IDENTITY"};
-    s.down = add_identity(a);
+  if (x.change.has("not_null") && !ancestor_changes(x.plan, *x.ta, member, not_null_changes)) {
+    DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "alter NOT NULL of inherited column ", 1000);
+    s.up = {x.alter + (b.not_null ? " SET NOT NULL" : " DROP NOT NULL")};
+    s.down = {x.alter + (a.not_null ? " SET NOT NULL" : " DROP NOT NULL")};
   }
-  // A type that only moved with its extension (ALTER EXTENSION SET SCHEMA)
-  // is the same type under its new name: nothing to do for the column.
-  bool moved_with_extension = false;
+}
+
+// ADD ... AS IDENTITY on a column that may hold rows: the new sequence
+// moves past them (it would start at START).
+std::vector<std::string> add_identity(const ColumnChange& x, const model::Column& c) {
+  std::string start = "1";
+  if (size_t at = c.identity_sequence.find("start "); at != std::string::npos) {
+    start = c.identity_sequence.substr(at + 6, c.identity_sequence.find(' ', at + 6) - at - 6);
+  }
+  return {x.alter + " ADD " + identity_clause(c),
+          "SELECT setval(pg_get_serial_sequence(" + quote_literal(x.q) + ", " +
+              quote_literal(x.change.member) + "), greatest(coalesce(max(" + x.col + "), 0) + 1, " +
+              quote_literal(start) + "::bigint), false) FROM " + x.q};
+}
+
+// A type that only moved with its extension (ALTER EXTENSION SET SCHEMA) is
+// the same type under its new name: nothing to do for the column.
+bool moved_with_extension(const Plan& plan, const model::Column& a, const model::Column& b) {
   for (const auto& [ename, ea] : plan.from.extensions) {
     auto eb = plan.to.extensions.find(ename);
     if (eb == plan.to.extensions.end() || ea.schema == eb->second.schema) continue;
     std::string pa = deparsed_ident(ea.schema) + ".", pb = deparsed_ident(eb->second.schema) + ".";
     if (a.type.starts_with(pa) && b.type.starts_with(pb) &&
         a.type.substr(pa.size()) == b.type.substr(pb.size())) {
-      moved_with_extension = true;
+      return true;
     }
   }
-  bool retyped = (change.has("type") && !moved_with_extension) || change.has("collation");
-  if (retyped) {
-    auto refuse = [&](const std::string& why) {
-      plan.out.unsupported.push_back("column " + label + ": " + why);
-    };
-    // The partition key of this table or of a sub-partitioned partition.
-    std::vector<std::pair<std::string, const model::Table*>> keyed = {{label, tb}};
-    for (const auto& [ds, dn] : descendants(plan.to, schema + "." + change.name)) {
-      keyed.emplace_back(ds + "." + dn, find_table(plan.to, ds, dn));
+  return false;
+}
+
+// Why PostgreSQL cannot retype this column in place; empty if it can.
+std::string retype_refusal(const ColumnChange& x) {
+  const std::string& member = x.change.member;
+  const std::string dotted = x.change.schema + "." + x.change.name;
+  // The partition key of this table or of a sub-partitioned partition.
+  std::vector<std::pair<std::string, const model::Table*>> keyed = {{x.label, x.tb}};
+  for (const auto& [ds, dn] : descendants(x.plan.to, dotted)) {
+    keyed.emplace_back(ds + "." + dn, find_table(x.plan.to, ds, dn));
+  }
+  for (const auto& [name, t] : keyed) {
+    if (t != nullptr && !t->partition_key.empty() &&
+        mentions_identifier(t->partition_key, member)) {
+      return "it is part of the partition key of " + name + " (" + t->partition_key +
+             "), which PostgreSQL cannot retype; create a new partitioned table and move the "
+             "rows";
     }
-    for (const auto& [name, t] : keyed) {
-      if (t != nullptr && !t->partition_key.empty() &&
-          mentions_identifier(t->partition_key, change.member)) {
-        refuse("it is part of the partition key of " + name + " (" + t->partition_key +
-               "), which PostgreSQL cannot retype; create a new partitioned table and move the "
-               "rows");
-        return;
-      }
-    }
-    // A table whose row type another table stores cannot change its columns.
-    if (auto it = plan.stored_types.find(deparsed_name(schema, change.name));
-        it != plan.stored_types.end()) {
-      refuse("column " + it->second + " stores the row type of " + schema + "." + change.name +
-             ", so PostgreSQL cannot retype its columns");
-      return;
-    }
-    // PostgreSQL refuses ALTER TYPE on a column a generated column reads.
-    for (const model::Table* t : {ta, tb}) {
-      for (const auto& [other, c] : t->columns) {
-        if (other != change.member && mentions_identifier(c.generated, change.member)) {
-          refuse("generated column " + other +
-                 " reads it, and PostgreSQL cannot change its type under it (drop " + other +
-                 ", change the type, add " + other + " back)");
-          return;
-        }
+  }
+  // A table whose row type another table stores cannot change its columns.
+  if (auto it = x.plan.stored_types.find(deparsed_name(x.change.schema, x.change.name));
+      it != x.plan.stored_types.end()) {
+    return "column " + it->second + " stores the row type of " + dotted +
+           ", so PostgreSQL cannot retype its columns";
+  }
+  // PostgreSQL refuses ALTER TYPE on a column a generated column reads.
+  for (const model::Table* t : {x.ta, x.tb}) {
+    for (const auto& [other, c] : t->columns) {
+      if (other != member && mentions_identifier(c.generated, member)) {
+        return "generated column " + other +
+               " reads it, and PostgreSQL cannot change its type under it (drop " + other +
+               ", change the type, add " + other + " back)";
       }
     }
   }
-  // A default tied to the old type may not cast automatically: it goes
-  // before the type change and comes back after (both ways).
-  bool default_around = retyped && (!a.default_expr.empty() || !b.default_expr.empty());
-  if (default_around && !a.default_expr.empty()) {
-    up.push_back(alter + " DROP DEFAULT");
-    down.insert(down.begin(), alter + " SET DEFAULT " + a.default_expr);
-  }
-  if (retyped) {
-    auto set_type = [&](const model::Column& from, const model::Column& c) {
-      std::string sql = alter + " TYPE " + c.type;
-      if (!c.collation.empty()) sql += " COLLATE " + c.collation;
-      // An explicit cast to a length- or precision-limited type truncates or
-      // rounds silently; the assignment cast ALTER uses without USING
-      // refuses a value that does not fit. USING only where no such limit is
-      // at stake (text -> integer needs it, and fails loudly on bad input).
-      if (!limited_type(c.type) && base_type(from.type) != base_type(c.type)) {
-        sql += " USING " + col + "::" + c.type;
-      }
-      return sql;
-    };
-    up.push_back(set_type(a, b));
-    down.insert(down.begin(), set_type(b, a));
-    if (change.has("type") && !moved_with_extension) {
-      plan.out.warnings.push_back("column " + label + ": type " + a.type + " -> " + b.type +
+  return "";
+}
+
+// ALTER COLUMN ... TYPE both ways; warns of a rewrite PostgreSQL does, gates
+// a change that loses data silently.
+void retype(ColumnChange& x, const model::Column& a, const model::Column& b, bool type_changes) {
+  auto set_type = [&](const model::Column& from, const model::Column& c) {
+    std::string sql = x.alter + " TYPE " + c.type;
+    if (!c.collation.empty()) sql += " COLLATE " + c.collation;
+    // An explicit cast to a length- or precision-limited type truncates or
+    // rounds silently; the assignment cast ALTER uses without USING refuses
+    // a value that does not fit. USING only where no such limit is at stake
+    // (text -> integer needs it, and fails loudly on bad input).
+    if (!limited_type(c.type) && base_type(from.type) != base_type(c.type)) {
+      sql += " USING " + x.col + "::" + c.type;
+    }
+    return sql;
+  };
+  x.up.push_back(set_type(a, b));
+  x.undo_first(set_type(b, a));
+  if (!type_changes) return;
+  PgType from = parse_type(a.type), to = parse_type(b.type);
+  if (type_change_work(from, to) == TableWork::kRewrite) {
+    x.plan.out.warnings.push_back("column " + x.label + ": type " + a.type + " -> " + b.type +
                                   " may rewrite the table under an ACCESS EXCLUSIVE lock");
-      if (std::string why = lossy(a.type, b.type); !why.empty()) {
-        DdlStep& gate = plan.add(kAlterTable, "narrow column " + label + " (" + why + ")");
-        gate.destructive = true;
-      }
-    }
   }
-  if (default_around && !b.default_expr.empty()) {
-    up.push_back(alter + " SET DEFAULT " + b.default_expr);
-    down.insert(down.begin(), alter + " DROP DEFAULT");
+  if (std::string why = lossy_change(from, to); !why.empty()) {
+    DdlStep& gate = x.add(kAlterTable, DdlAction::kAlter, "narrow column ");
+    gate.description += " (" + why + ")";
+    gate.destructive = true;
   }
-  // A rebuilt enum sets its columns' defaults itself (before and after the
-  // rebuild the other labels are not valid).
-  bool enum_sets_default = false;
+}
+
+// A rebuilt enum sets its columns' defaults itself (before and after the
+// rebuild the other labels are not valid).
+bool enum_sets_default(const Plan& plan, const model::Column& a, const model::Column& b) {
   for (const auto& [sname, sc] : plan.from.schemas) {
     for (const auto& [tname, t] : sc.types) {
       const model::Schema* other =
@@ -419,97 +325,175 @@ void render_column(Plan& plan, const model::Change& change) {
       std::string f = deparsed_name(sname, tname);
       if (other != nullptr && other->types.contains(tname) && (b.type == f || b.type == f + "[]") &&
           a.type == b.type && enum_rebuilt(t, other->types.at(tname))) {
-        enum_sets_default = true;
+        return true;
       }
     }
   }
-  if (change.has("default_expr") && !default_around && !enum_sets_default) {
-    up.push_back(set_default_statement(alter, b));
-    down.insert(down.begin(), set_default_statement(alter, a));
+  return false;
+}
+
+void change_not_null(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  bool identity_added = x.change.has("identity") && a.identity.empty() && !b.identity.empty();
+  if (b.not_null && x.plan.options.online && !identity_added) {
+    // A validated CHECK lets SET NOT NULL skip its full-table scan under
+    // ACCESS EXCLUSIVE (recipes.h). Unique on the table: not one of its
+    // constraints on either side, nor a helper this plan already named for
+    // another column (a long name is cut, so two columns can share the cut).
+    std::string prefix = x.change.schema + "." + x.change.name + ".";
+    std::string helper = helper_name(x.change.member, "_keel_not_null", [&](const std::string& n) {
+      return x.ta->constraints.contains(n) || x.tb->constraints.contains(n) ||
+             x.plan.helper_names.contains(prefix + n);
+    });
+    x.plan.helper_names.insert(prefix + helper);
+    std::vector<DdlStep> steps = set_not_null_through_check(x.table, x.change.member, helper);
+    x.up.insert(x.up.end(), steps[0].up.begin(), steps[0].up.end());
+    x.down.insert(x.down.begin(), steps[0].down.begin(), steps[0].down.end());
+    x.after_up = steps[1].up;
+    x.after_down = steps[1].down;
+  } else if (b.not_null) {
+    x.up.push_back(x.alter + " SET NOT NULL");
+    x.undo_first(x.alter + " DROP NOT NULL");
+  } else {
+    x.up.push_back(x.alter + " DROP NOT NULL");
+    x.undo_first(x.alter + " SET NOT NULL");
   }
-  std::vector<std::string> after_up, after_down;
-  if (change.has("not_null")) {
-    bool identity_added = change.has("identity") && a.identity.empty() && !b.identity.empty();
-    if (b.not_null && plan.options.online && !identity_added) {
-      // A validated CHECK lets SET NOT NULL skip its full-table scan under
-      // ACCESS EXCLUSIVE. The CHECK is added NOT VALID in the transaction;
-      // VALIDATE (SHARE UPDATE EXCLUSIVE while it scans), SET NOT NULL and
-      // the CHECK's removal run after it, each committed on its own.
-      // Unique on the table: not one of its constraints on either side, nor
-      // a helper this plan already named for another column (a long name
-      // is cut, so two columns can share the cut).
-      std::string helper = helper_name(change.member, "_keel_not_null", [&](const std::string& n) {
-        return ta->constraints.contains(n) || tb->constraints.contains(n) ||
-               plan.helper_names.contains(schema + "." + change.name + "." + n);
-      });
-      plan.helper_names.insert(schema + "." + change.name + "." + helper);
-      std::string check = quote_identifier(helper);
-      up.push_back("ALTER TABLE " + q + " ADD CONSTRAINT " + check + " CHECK (" + col +
-                   " IS NOT NULL) NOT VALID");
-      down.insert(down.begin(), "ALTER TABLE " + q + " DROP CONSTRAINT IF EXISTS " + check);
-      after_up = {"ALTER TABLE " + q + " VALIDATE CONSTRAINT " + check, alter + " SET NOT NULL",
-                  "ALTER TABLE " + q + " DROP CONSTRAINT " + check};
-      after_down = {alter + " DROP NOT NULL"};
-    } else if (b.not_null) {
-      up.push_back(alter + " SET NOT NULL");
-      down.insert(down.begin(), alter + " DROP NOT NULL");
-    } else {
-      up.push_back(alter + " DROP NOT NULL");
-      down.insert(down.begin(), alter + " SET NOT NULL");
-    }
-  }
-  if (change.has("identity") && !b.identity.empty()) {
+}
+
+void change_identity(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  auto generated = [](const model::Column& c) {
+    return std::string(" SET GENERATED ") + (c.identity == "always" ? "ALWAYS" : "BY DEFAULT");
+  };
+  if (x.change.has("identity") && !b.identity.empty()) {
     if (a.identity.empty()) {
-      for (std::string& sql : add_identity(b)) up.push_back(std::move(sql));
-      down.insert(down.begin(), alter + " DROP IDENTITY");
+      for (std::string& sql : add_identity(x, b)) x.up.push_back(std::move(sql));
+      x.undo_first(x.alter + " DROP IDENTITY");
     } else {
-      up.push_back(alter + " SET GENERATED " + (b.identity == "always" ? "ALWAYS" : "BY DEFAULT"));
-      down.insert(down.begin(),
-                  alter + " SET GENERATED " + (a.identity == "always" ? "ALWAYS" : "BY DEFAULT"));
+      x.up.push_back(x.alter + generated(b));
+      x.undo_first(x.alter + generated(a));
     }
   }
-  if (change.has("identity_sequence") && !a.identity.empty() && !b.identity.empty()) {
+  if (x.change.has("identity_sequence") && !a.identity.empty() && !b.identity.empty()) {
     std::string forward = identity_changes(a.identity_sequence, b.identity_sequence);
     std::string backward = identity_changes(b.identity_sequence, a.identity_sequence);
     if (!forward.empty()) {
-      up.push_back(alter + forward);
-      down.insert(down.begin(), alter + backward);
+      x.up.push_back(x.alter + forward);
+      x.undo_first(x.alter + backward);
     }
   }
-  if (default_touched(a, b) || a.not_null != b.not_null) {
-    // The parent's SET/DROP DEFAULT and DROP NOT NULL reached its partitions
-    // and children: their own defaults and NOT NULL go back on, both ways.
-    for (const auto& [ds, dn] : descendants(plan.to, schema + "." + change.name)) {
-      const model::Table* da = find_table(plan.from, ds, dn);
-      const model::Table* db = find_table(plan.to, ds, dn);
-      if (da == nullptr || db == nullptr || !da->columns.contains(change.member) ||
-          !db->columns.contains(change.member)) {
-        continue;
-      }
-      std::string child = "ALTER TABLE " + qname(ds, dn) + " ALTER COLUMN " + col;
-      const model::Column& cb = db->columns.at(change.member);
-      const model::Column& ca = da->columns.at(change.member);
-      if (default_touched(a, b)) {
-        if (cb.default_expr != b.default_expr) up.push_back(set_default_statement(child, cb));
-        if (ca.default_expr != a.default_expr) down.push_back(set_default_statement(child, ca));
-      }
-      if (a.not_null && !b.not_null && cb.not_null) up.push_back(child + " SET NOT NULL");
-      if (!a.not_null && b.not_null && ca.not_null) {
-        (after_down.empty() ? down : after_down).push_back(child + " SET NOT NULL");
-      }
+}
+
+// The parent's SET/DROP DEFAULT and DROP NOT NULL reached its partitions and
+// children: their own defaults and NOT NULL go back on, both ways.
+void restore_descendants(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  if (!default_touched(a, b) && a.not_null == b.not_null) return;
+  const std::string& member = x.change.member;
+  for (const auto& [ds, dn] : descendants(x.plan.to, x.change.schema + "." + x.change.name)) {
+    const model::Table* da = find_table(x.plan.from, ds, dn);
+    const model::Table* db = find_table(x.plan.to, ds, dn);
+    if (da == nullptr || db == nullptr || !da->columns.contains(member) ||
+        !db->columns.contains(member)) {
+      continue;
+    }
+    std::string child = "ALTER TABLE " + qname(ds, dn) + " ALTER COLUMN " + x.col;
+    const model::Column& cb = db->columns.at(member);
+    const model::Column& ca = da->columns.at(member);
+    size_t before = x.up.size() + x.down.size() + x.after_down.size();
+    if (default_touched(a, b)) {
+      if (cb.default_expr != b.default_expr) x.up.push_back(set_default_statement(child, cb));
+      if (ca.default_expr != a.default_expr) x.down.push_back(set_default_statement(child, ca));
+    }
+    if (a.not_null && !b.not_null && cb.not_null) x.up.push_back(child + " SET NOT NULL");
+    if (!a.not_null && b.not_null && ca.not_null) {
+      (x.after_down.empty() ? x.down : x.after_down).push_back(child + " SET NOT NULL");
+    }
+    if (x.up.size() + x.down.size() + x.after_down.size() != before) {
+      x.relations.push_back({ds, dn});
     }
   }
-  if (!up.empty()) {
-    DdlStep& s = plan.add(kAlterTable, "alter column " + label, b.position);
-    s.up = std::move(up);
-    s.down = std::move(down);
+}
+
+// Type, collation, default, NOT NULL and identity of a column both sides
+// have: one step in the transaction, and one after it for SET NOT NULL.
+void alter_column(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  const model::Change& change = x.change;
+  bool moved = moved_with_extension(x.plan, a, b);
+  bool retyped = (change.has("type") && !moved) || change.has("collation");
+  if (retyped) {
+    if (std::string why = retype_refusal(x); !why.empty()) {
+      x.plan.out.unsupported.push_back("column " + x.label + ": " + why);
+      return;
+    }
   }
-  if (!after_up.empty()) {
-    DdlStep& s = plan.add(kAlterTable, "set not null on column " + label, b.position);
-    s.up = std::move(after_up);
-    s.down = std::move(after_down);
-    s.no_transaction = true;
+  // A default tied to the old type may not cast automatically: it goes
+  // before the type change and comes back after (both ways).
+  bool default_around = retyped && (!a.default_expr.empty() || !b.default_expr.empty());
+  if (default_around && !a.default_expr.empty()) {
+    x.up.push_back(x.alter + " DROP DEFAULT");
+    x.undo_first(x.alter + " SET DEFAULT " + a.default_expr);
   }
+  if (retyped) retype(x, a, b, change.has("type") && !moved);
+  if (default_around && !b.default_expr.empty()) {
+    x.up.push_back(x.alter + " SET DEFAULT " + b.default_expr);
+    x.undo_first(x.alter + " DROP DEFAULT");
+  }
+  if (change.has("default_expr") && !default_around && !enum_sets_default(x.plan, a, b)) {
+    x.up.push_back(set_default_statement(x.alter, b));
+    x.undo_first(set_default_statement(x.alter, a));
+  }
+  if (change.has("not_null")) change_not_null(x, a, b);
+  change_identity(x, a, b);
+  restore_descendants(x, a, b);
+  if (!x.up.empty()) {
+    DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "alter column ", b.position);
+    s.up = std::move(x.up);
+    s.down = std::move(x.down);
+  }
+  if (!x.after_up.empty()) {
+    DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "set not null on column ", b.position);
+    s.up = std::move(x.after_up);
+    s.down = std::move(x.after_down);
+    s.part = DdlPart::kAfter;
+  }
+}
+
+}  // namespace
+
+void render_column(Plan& plan, const model::Change& change) {
+  ColumnChange x(plan, change);
+  if (change.action == ChangeAction::kCreate) return add_column(x);
+  if (change.action == ChangeAction::kDrop) return drop_column(x);
+  const model::Column& a = x.ta->columns.at(change.member);
+  const model::Column& b = x.tb->columns.at(change.member);
+  if (change.has("comment")) {
+    DdlStep& s = x.add(kComment, DdlAction::kComment, "comment on column ");
+    s.up = {comment_on(x.q, change.member, b.comment)};
+    s.down = {comment_on(x.q, change.member, a.comment)};
+  }
+  if (inherited_column(plan.to, *x.tb, change.member) &&
+      inherited_column(plan.from, *x.ta, change.member)) {
+    return alter_inherited_column(x, a, b);
+  }
+  if (change.has("generated")) {
+    if (!b.generated.empty()) {
+      plan.out.unsupported.push_back(
+          "column " + x.label +
+          ": a generation expression cannot be added or changed in place (add a new column)");
+      return;
+    }
+    DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "drop generation expression of column ");
+    s.up = {x.alter + " DROP EXPRESSION"};
+    s.down = {};
+    plan.out.down_caveats.push_back("column " + x.label + ": its generation expression (" +
+                                    a.generated + ") cannot be put back in place");
+  }
+  // Identity off first, in a step of its own before sequences are created
+  // (a new sequence may take the identity sequence's name, as serial does).
+  if (change.has("identity") && !a.identity.empty() && b.identity.empty()) {
+    DdlStep& s = x.add(kDisownSequence, DdlAction::kAlter, "drop identity of column ");
+    s.up = {x.alter + " DROP IDENTITY"};
+    s.down = add_identity(x, a);
+  }
+  alter_column(x, a, b);
 }
 
 }  // namespace keel::pg::ddl

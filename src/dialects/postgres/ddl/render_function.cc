@@ -189,101 +189,122 @@ std::string drop_function_statement(const std::string& schema, const std::string
   return "DROP " + keyword(f) + " " + qname(schema, name) + "(" + identity + ")";
 }
 
-void render_function(Plan& plan, const model::Change& change) {
-  const std::string& schema = change.schema;
-  const std::string& key = change.name;
+namespace {
+
+// Functions keel does not generate: C and internal ones (an extension's or
+// written by hand) and ordered-set aggregates; each is named as unsupported.
+bool unsupported_function(Plan& plan, const std::string& label, const model::Function& f) {
+  if (f.kind != "aggregate" && (f.language == "c" || f.language == "internal")) {
+    plan.out.unsupported.push_back("function " + label + ": language " + f.language +
+                                   " functions are created by hand or by an extension");
+    return true;
+  }
+  if (f.kind == "aggregate" && f.body.find("kind=") != std::string::npos) {
+    plan.out.unsupported.push_back("aggregate " + label +
+                                   ": ordered-set aggregates are not generated");
+    return true;
+  }
+  return false;
+}
+
+void create_function(Plan& plan, const std::string& schema, const std::string& key) {
   std::string label = schema + "." + key;
-  auto unsupported = [&](const model::Function& f) {
-    if (f.kind != "aggregate" && (f.language == "c" || f.language == "internal")) {
-      plan.out.unsupported.push_back("function " + label + ": language " + f.language +
-                                     " functions are created by hand or by an extension");
-      return true;
-    }
-    if (f.kind == "aggregate" && f.body.find("kind=") != std::string::npos) {
-      plan.out.unsupported.push_back("aggregate " + label +
-                                     ": ordered-set aggregates are not generated");
-      return true;
-    }
-    return false;
+  const model::Function& f = plan.to.schemas.at(schema).functions.at(key);
+  if (unsupported_function(plan, label, f)) return;
+  // Aggregates after the functions they call; a function returning or
+  // taking a new table's row type, or whose SQL-standard body reads a new
+  // table, after that table (and the views).
+  int phase = signature_names_relation(f, plan.to, plan.from) ? kLateFunction : kFunction;
+  DdlStep& s = plan.add(phase, DdlAction::kCreate, DdlObject::kFunction, {},
+                        "create " + f.kind + " " + label, f.kind == "aggregate" ? 1 : 0);
+  s.up = create_function_statements(schema, key, f, false);
+  s.down = {drop_function_statement(schema, key, f)};
+  s.creates_function = f.kind != "aggregate";
+}
+
+void drop_function(Plan& plan, const std::string& schema, const std::string& key) {
+  std::string label = schema + "." + key;
+  const model::Function& f = plan.from.schemas.at(schema).functions.at(key);
+  if (unsupported_function(plan, label, f)) return;
+  // A function whose name comes back with other arguments (or OUT
+  // parameters) goes before the new one is created; others go last, after
+  // whatever used them.
+  auto [fname, args] = split_function_key(key);
+  bool reused = false;
+  for (const auto& [other, g] : plan.to.schemas.count(schema)
+                                    ? plan.to.schemas.at(schema).functions
+                                    : std::map<std::string, model::Function>{}) {
+    if (split_function_key(other).first == fname) reused = true;
+  }
+  // A SQL-standard body depends on the columns it reads, a signature on
+  // the row type it names: those go before columns and tables do.
+  int phase = reused ? kFunction
+              : sql_standard_body(f) || signature_names_relation(f, plan.from, plan.to)
+                  ? kEarlyDropFunction
+                  : kDropFunction;
+  DdlStep& s =
+      plan.add(phase, DdlAction::kDrop, DdlObject::kFunction, {}, "drop " + f.kind + " " + label,
+               reused ? -1 : (f.kind == "aggregate" ? -1 : 0));
+  s.up = {drop_function_statement(schema, key, f)};
+  s.down = create_function_statements(schema, key, f, false);
+  s.creates_function = f.kind != "aggregate";
+}
+
+// What the old body computed stays: index entries, stored generated values,
+// and rows a CHECK accepted.
+void warn_body_change(Plan& plan, const std::string& schema, const std::string& key) {
+  std::string label = schema + "." + key;
+  std::string fname = split_function_key(key).first;
+  auto warn = [&](const std::string& what, const std::string& todo) {
+    plan.out.warnings.push_back("function " + label + ": its body changes while " + what +
+                                " uses it; " + todo);
   };
-  if (change.action == ChangeAction::kCreate) {
-    const model::Function& f = plan.to.schemas.at(schema).functions.at(key);
-    if (unsupported(f)) return;
-    // Aggregates after the functions they call; a function returning or
-    // taking a new table's row type, or whose SQL-standard body reads a new
-    // table, after that table (and the views).
-    int phase = signature_names_relation(f, plan.to, plan.from) ? kLateFunction : kFunction;
-    DdlStep& s = plan.add(phase, "create " + f.kind + " " + label, f.kind == "aggregate" ? 1 : 0);
-    s.up = create_function_statements(schema, key, f, false);
-    s.down = {drop_function_statement(schema, key, f)};
-    return;
-  }
-  if (change.action == ChangeAction::kDrop) {
-    const model::Function& f = plan.from.schemas.at(schema).functions.at(key);
-    if (unsupported(f)) return;
-    // A function whose name comes back with other arguments (or OUT
-    // parameters) goes before the new one is created; others go last, after
-    // whatever used them.
-    auto [fname, args] = split_function_key(key);
-    bool reused = false;
-    for (const auto& [other, g] : plan.to.schemas.count(schema)
-                                      ? plan.to.schemas.at(schema).functions
-                                      : std::map<std::string, model::Function>{}) {
-      if (split_function_key(other).first == fname) reused = true;
-    }
-    // A SQL-standard body depends on the columns it reads, a signature on
-    // the row type it names: those go before columns and tables do.
-    int phase = reused ? kFunction
-                : sql_standard_body(f) || signature_names_relation(f, plan.from, plan.to)
-                    ? kEarlyDropFunction
-                    : kDropFunction;
-    DdlStep& s = plan.add(phase, "drop " + f.kind + " " + label,
-                          reused ? -1 : (f.kind == "aggregate" ? -1 : 0));
-    s.up = {drop_function_statement(schema, key, f)};
-    s.down = create_function_statements(schema, key, f, false);
-    return;
-  }
-  const model::Function& a = plan.from.schemas.at(schema).functions.at(key);
-  const model::Function& b = plan.to.schemas.at(schema).functions.at(key);
-  if (unsupported(b)) return;
-  std::vector<std::string> rest = change.properties;
-  std::erase(rest, "comment");
-  if (change.has("body") && !function_recreated(change, a, b) &&
-      !function_recreated(change, b, a)) {
-    // What the old body computed stays: index entries, stored generated
-    // values, and rows a CHECK accepted.
-    std::string fname = split_function_key(key).first;
-    auto warn = [&](const std::string& what, const std::string& todo) {
-      plan.out.warnings.push_back("function " + label + ": its body changes while " + what +
-                                  " uses it; " + todo);
-    };
-    for (const auto& [sname, sc] : plan.to.schemas) {
-      for (const auto& [tname, t] : sc.tables) {
-        std::string table = sname + "." + tname;
-        for (const auto& [iname, index] : t.indexes) {
-          if (mentions_relation(index.definition, schema, fname)) {
-            warn("index " + sname + "." + iname, "REINDEX it (its entries hold the old results)");
-          }
+  for (const auto& [sname, sc] : plan.to.schemas) {
+    for (const auto& [tname, t] : sc.tables) {
+      std::string table = sname + "." + tname;
+      for (const auto& [iname, index] : t.indexes) {
+        if (mentions_relation(index.definition, schema, fname)) {
+          warn("index " + sname + "." + iname, "REINDEX it (its entries hold the old results)");
         }
-        for (const auto& [cname, c] : t.constraints) {
-          if (c.type == "check" && mentions_relation(c.definition, schema, fname)) {
-            warn("constraint " + table + "." + cname,
-                 "rows already there are not checked again (VALIDATE does not recheck)");
-          }
+      }
+      for (const auto& [cname, c] : t.constraints) {
+        if (c.type == "check" && mentions_relation(c.definition, schema, fname)) {
+          warn("constraint " + table + "." + cname,
+               "rows already there are not checked again (VALIDATE does not recheck)");
         }
-        for (const auto& [cname, c] : t.columns) {
-          if (mentions_relation(c.generated, schema, fname)) {
-            warn("generated column " + table + "." + cname,
-                 "stored values keep the old results until their rows are updated");
-          }
+      }
+      for (const auto& [cname, c] : t.columns) {
+        if (mentions_relation(c.generated, schema, fname)) {
+          warn("generated column " + table + "." + cname,
+               "stored values keep the old results until their rows are updated");
         }
       }
     }
   }
+}
+
+}  // namespace
+
+void render_function(Plan& plan, const model::Change& change) {
+  const std::string& schema = change.schema;
+  const std::string& key = change.name;
+  std::string label = schema + "." + key;
+  if (change.action == ChangeAction::kCreate) return create_function(plan, schema, key);
+  if (change.action == ChangeAction::kDrop) return drop_function(plan, schema, key);
+  const model::Function& a = plan.from.schemas.at(schema).functions.at(key);
+  const model::Function& b = plan.to.schemas.at(schema).functions.at(key);
+  if (unsupported_function(plan, label, b)) return;
+  std::vector<std::string> rest = change.properties;
+  std::erase(rest, "comment");
+  if (change.has("body") && !function_recreated(change, a, b) &&
+      !function_recreated(change, b, a)) {
+    warn_body_change(plan, schema, key);
+  }
   if (!rest.empty()) {
     bool recreate = function_recreated(change, a, b);
     bool recreate_back = function_recreated(change, b, a);
-    DdlStep& s = plan.add(kFunction, "replace " + b.kind + " " + label);
+    DdlStep& s = plan.add(kFunction, DdlAction::kAlter, DdlObject::kFunction, {},
+                          "replace " + b.kind + " " + label);
     auto replace = [&](const model::Function& x, const model::Function& y, bool full) {
       std::vector<std::string> out;
       if (!full)
@@ -294,12 +315,14 @@ void render_function(Plan& plan, const model::Change& change) {
     };
     s.up = replace(a, b, recreate);
     s.down = replace(b, a, recreate_back);
+    s.creates_function = a.kind != "aggregate" || b.kind != "aggregate";
     if (recreate && recreate_back) return;  // the create statements carry the comment
   }
   if (change.has("comment")) {
     auto [name, identity] = split_function_key(key);
     std::string target = keyword(b) + " " + qname(schema, name) + "(" + identity + ")";
-    DdlStep& s = plan.add(kComment, "comment on " + b.kind + " " + label);
+    DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kFunction, {},
+                          "comment on " + b.kind + " " + label);
     s.up = {"COMMENT ON " + target + " IS " + comment_literal(b.comment)};
     s.down = {"COMMENT ON " + target + " IS " + comment_literal(a.comment)};
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "dialects/postgres/ddl/planner.h"
+#include "dialects/postgres/ddl/recipes.h"
 
 namespace keel::pg::ddl {
 namespace {
@@ -70,26 +71,101 @@ bool keys_new_foreign_key(const Plan& plan, const std::string& schema, const std
 }  // namespace
 
 std::string create_index_statement(const model::Index& index, bool concurrently) {
-  std::string def = index.definition;
-  // A partitioned table's index reads "ON ONLY": created so, it would stay
-  // invalid until each partition's index is attached. Without ONLY the
-  // server builds and attaches them.
-  if (size_t at = def.find(" ON ONLY "); at != std::string::npos) def.replace(at, 9, " ON ");
-  if (concurrently) {
-    for (std::string_view head : {"CREATE UNIQUE INDEX ", "CREATE INDEX "}) {
-      if (def.starts_with(head)) {
-        def.insert(head.size(), "CONCURRENTLY ");
-        break;
+  return create_index_sql(index.definition, concurrently);
+}
+
+namespace {
+
+// A unique index under foreign keys that are dropped and added again around
+// it is rebuilt inside their transaction.
+bool under_recreated_foreign_key(const Plan& plan, const std::string& schema,
+                                 const std::string& table, const model::Index* a) {
+  if (a == nullptr || !a->unique) return false;
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, t] : sc.tables) {
+      for (const auto& [cname, c] : t.constraints) {
+        if (c.type == "foreign key" && c.ref_table == schema + "." + table &&
+            plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
+          return true;
+        }
       }
     }
   }
-  return def;
+  return false;
 }
+
+// Partition indexes attached to a parent index go with it when it is
+// dropped, and are taken over when one is created. Those the other side
+// keeps standalone are built again after the parent's DROP (both ways).
+void rebuild_partition_indexes(Plan& plan, const std::string& schema, const std::string& table,
+                               const model::Index* a, const model::Index* b) {
+  for (const auto& [sname, sc] : plan.from.schemas) {
+    for (const auto& [tname, pa] : sc.tables) {
+      const model::Table* pb = find_table(plan.to, sname, tname);
+      if (pb == nullptr || pa.parent != schema + "." + table) continue;
+      for (const auto& [iname, ia] : pa.indexes) {
+        auto ib = pb->indexes.find(iname);
+        if (ib == pb->indexes.end() || ib->second.definition != ia.definition ||
+            constraint_index(pa, iname)) {
+          continue;
+        }
+        bool attached_a = inherited_index(plan.from, sname, pa, ia);
+        bool attached_b = inherited_index(plan.to, sname, *pb, ib->second);
+        if (attached_a == attached_b) continue;
+        const model::Index& child = attached_a ? ib->second : ia;
+        if (a != nullptr && attached_a) {
+          DdlStep& s = plan.add(
+              kCreateIndex, DdlAction::kCreate, DdlObject::kIndex, {{sname, tname}, {sname, iname}},
+              "create index " + sname + "." + iname + " again (dropped with its parent index)", 1);
+          s.up = {create_index_statement(child, false)};
+        } else if (b != nullptr && attached_b) {
+          DdlStep& s = plan.add(kCreateIndex, DdlAction::kCreate, DdlObject::kIndex,
+                                {{sname, tname}, {sname, iname}},
+                                "index " + sname + "." + iname + " attached by the parent's", -1);
+          s.down = {create_index_statement(child, false)};
+        }
+      }
+    }
+  }
+}
+
+// The new index: CONCURRENTLY after the transaction when online, inside it
+// when a foreign key added there needs it.
+void create_index(Plan& plan, const model::Change& change, const model::Table* tb,
+                  const model::Index* b, bool create_concurrently, bool blocks_partitions) {
+  const std::string& schema = change.schema;
+  std::string label = schema + "." + change.name + "." + change.member;
+  std::string qi = qname(schema, change.member);
+  const std::vector<QualifiedName> rels = {{schema, change.name}, {schema, change.member}};
+  if (blocks_partitions) {
+    plan.out.warnings.push_back(
+        "index " + label +
+        ": built without CONCURRENTLY (PostgreSQL refuses it on a partitioned table), blocking "
+        "writes to every partition while it builds; to avoid that, create it ON ONLY the "
+        "parent, build each partition's index CONCURRENTLY and ATTACH them by hand");
+  }
+  // A foreign key added in the transaction needs this key: built there,
+  // before the foreign keys (and dropped after them on the way back).
+  bool keys_foreign_key =
+      b->unique && tb != nullptr && keys_new_foreign_key(plan, schema, change.name, b->columns);
+  if (keys_foreign_key) create_concurrently = false;
+  DdlStep& s =
+      plan.add(keys_foreign_key ? kAddConstraint : kCreateIndex, DdlAction::kCreate,
+               DdlObject::kIndex, rels, "create index " + label, keys_foreign_key ? 1000 : 0);
+  s.up = {create_index_statement(*b, create_concurrently)};
+  if (!b->comment.empty()) s.up.push_back(comment_on(qi, b->comment));
+  s.down = {std::string("DROP INDEX ") + (create_concurrently ? "CONCURRENTLY " : "") + qi};
+  if (create_concurrently) s.part = DdlPart::kAfter;
+}
+
+}  // namespace
 
 void render_index(Plan& plan, const model::Change& change) {
   const std::string& schema = change.schema;
   std::string label = schema + "." + change.name + "." + change.member;
   std::string qi = qname(schema, change.member);
+  // The table (or materialized view) it locks, then the index.
+  const std::vector<QualifiedName> rels = {{schema, change.name}, {schema, change.member}};
   const model::Table* ta = find_table(plan.from, schema, change.name);
   const model::Table* tb = find_table(plan.to, schema, change.name);
   bool on_view = ta == nullptr || tb == nullptr;
@@ -102,7 +178,8 @@ void render_index(Plan& plan, const model::Change& change) {
       (constraint_index(*ta, change.member) || constraint_index(*tb, change.member))) {
     const std::string& before = ta->indexes.at(change.member).comment;
     const std::string& after = tb->indexes.at(change.member).comment;
-    DdlStep& s = plan.add(kComment, "comment on index " + label);
+    DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kIndex, rels,
+                          "comment on index " + label);
     s.up = {comment_on(qi, after)};
     s.down = {comment_on(qi, before)};
     return;
@@ -128,21 +205,7 @@ void render_index(Plan& plan, const model::Change& change) {
   if (a == nullptr && b == nullptr) return;
 
   bool partitioned = tb != nullptr && tb->kind == "partitioned table";
-  // A unique index under foreign keys that are dropped and added again
-  // around it is rebuilt inside their transaction.
-  bool under_foreign_key = false;
-  if (a != nullptr && a->unique) {
-    for (const auto& [sname, sc] : plan.from.schemas) {
-      for (const auto& [tname, t] : sc.tables) {
-        for (const auto& [cname, c] : t.constraints) {
-          if (c.type == "foreign key" && c.ref_table == schema + "." + change.name &&
-              plan.recreated_members.contains("foreign key " + sname + "." + tname + "." + cname)) {
-            under_foreign_key = true;
-          }
-        }
-      }
-    }
-  }
+  bool under_foreign_key = under_recreated_foreign_key(plan, schema, change.name, a);
   bool online = plan.options.online && !partitioned && !under_foreign_key;
   // A new index is built after the transaction, when its columns exist.
   bool create_concurrently = online;
@@ -150,76 +213,28 @@ void render_index(Plan& plan, const model::Change& change) {
       online &&
       (a == nullptr || on_view ||
        (!names_changed_column(plan, schema, change.name, *a) && !names_dropped_function(plan, *a)));
-  auto drop = [&](bool concurrently) {
-    return std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + qi;
-  };
-
   if (change.action == ChangeAction::kAlter && a != nullptr && b != nullptr &&
       change.properties == std::vector<std::string>{"comment"}) {
-    DdlStep& s = plan.add(kComment, "comment on index " + label);
+    DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kIndex, rels,
+                          "comment on index " + label);
     s.up = {comment_on(qi, b->comment)};
     s.down = {comment_on(qi, a->comment)};
     return;
   }
-  // Partition indexes attached to a parent index go with it when it is
-  // dropped, and are taken over when one is created. Those the other side
-  // keeps standalone are built again after the parent's DROP (both ways).
   if ((a == nullptr) != (b == nullptr) && ta != nullptr && tb != nullptr && !on_view) {
-    for (const auto& [sname, sc] : plan.from.schemas) {
-      for (const auto& [tname, pa] : sc.tables) {
-        const model::Table* pb = find_table(plan.to, sname, tname);
-        if (pb == nullptr || pa.parent != schema + "." + change.name) continue;
-        for (const auto& [iname, ia] : pa.indexes) {
-          auto ib = pb->indexes.find(iname);
-          if (ib == pb->indexes.end() || ib->second.definition != ia.definition ||
-              constraint_index(pa, iname)) {
-            continue;
-          }
-          bool attached_a = inherited_index(plan.from, sname, pa, ia);
-          bool attached_b = inherited_index(plan.to, sname, *pb, ib->second);
-          if (attached_a == attached_b) continue;
-          const model::Index& child = attached_a ? ib->second : ia;
-          if (a != nullptr && attached_a) {
-            DdlStep& s = plan.add(
-                kCreateIndex,
-                "create index " + sname + "." + iname + " again (dropped with its parent index)",
-                1);
-            s.up = {create_index_statement(child, false)};
-          } else if (b != nullptr && attached_b) {
-            DdlStep& s = plan.add(kCreateIndex,
-                                  "index " + sname + "." + iname + " attached by the parent's", -1);
-            s.down = {create_index_statement(child, false)};
-          }
-        }
-      }
-    }
+    rebuild_partition_indexes(plan, schema, change.name, a, b);
   }
   if (a != nullptr) {
-    DdlStep& s = plan.add(kDropIndex, "drop index " + label);
-    s.up = {drop(drop_concurrently)};
+    DdlStep& s =
+        plan.add(kDropIndex, DdlAction::kDrop, DdlObject::kIndex, rels, "drop index " + label);
+    s.up = {std::string("DROP INDEX ") + (drop_concurrently ? "CONCURRENTLY " : "") + qi};
     s.down = {create_index_statement(*a, drop_concurrently)};
     if (!a->comment.empty()) s.down.push_back(comment_on(qi, a->comment));
-    s.no_transaction = drop_concurrently;
-  }
-  if (b != nullptr && partitioned && ta != nullptr && plan.options.online) {
-    plan.out.warnings.push_back(
-        "index " + label +
-        ": built without CONCURRENTLY (PostgreSQL refuses it on a partitioned table), blocking "
-        "writes to every partition while it builds; to avoid that, create it ON ONLY the "
-        "parent, build each partition's index CONCURRENTLY and ATTACH them by hand");
+    if (drop_concurrently) s.part = DdlPart::kAfter;
   }
   if (b != nullptr) {
-    // A foreign key added in the transaction needs this key: built there,
-    // before the foreign keys (and dropped after them on the way back).
-    bool keys_foreign_key =
-        b->unique && tb != nullptr && keys_new_foreign_key(plan, schema, change.name, b->columns);
-    if (keys_foreign_key) create_concurrently = false;
-    DdlStep& s = plan.add(keys_foreign_key ? kAddConstraint : kCreateIndex, "create index " + label,
-                          keys_foreign_key ? 1000 : 0);
-    s.up = {create_index_statement(*b, create_concurrently)};
-    if (!b->comment.empty()) s.up.push_back(comment_on(qi, b->comment));
-    s.down = {drop(create_concurrently)};
-    s.no_transaction = create_concurrently;
+    create_index(plan, change, tb, b, create_concurrently,
+                 partitioned && ta != nullptr && plan.options.online);
   }
 }
 

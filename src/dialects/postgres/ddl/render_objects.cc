@@ -24,18 +24,21 @@ void render_schema(Plan& plan, const model::Change& change) {
   };
   if (change.action == ChangeAction::kCreate) {
     const model::Schema& s = plan.to.schemas.at(change.name);
-    DdlStep& step = plan.add(kCreateSchema, "create schema " + change.name);
+    DdlStep& step = plan.add(kCreateSchema, DdlAction::kCreate, DdlObject::kSchema, {},
+                             "create schema " + change.name);
     step.up = {"CREATE SCHEMA " + q};
     if (!s.comment.empty()) step.up.push_back(comment(s.comment));
     step.down = {"DROP SCHEMA " + q};
   } else if (change.action == ChangeAction::kDrop) {
     const model::Schema& s = plan.from.schemas.at(change.name);
-    DdlStep& step = plan.add(kDropSchema, "drop schema " + change.name);
+    DdlStep& step = plan.add(kDropSchema, DdlAction::kDrop, DdlObject::kSchema, {},
+                             "drop schema " + change.name);
     step.up = {"DROP SCHEMA " + q};
     step.down = {"CREATE SCHEMA " + q};
     if (!s.comment.empty()) step.down.push_back(comment(s.comment));
   } else {
-    DdlStep& step = plan.add(kComment, "comment on schema " + change.name);
+    DdlStep& step = plan.add(kComment, DdlAction::kComment, DdlObject::kSchema, {},
+                             "comment on schema " + change.name);
     step.up = {comment(plan.to.schemas.at(change.name).comment)};
     step.down = {comment(plan.from.schemas.at(change.name).comment)};
   }
@@ -47,14 +50,16 @@ void render_extension(Plan& plan, const model::Change& change) {
     return "COMMENT ON EXTENSION " + q + " IS " + comment_literal(text);
   };
   if (change.action == ChangeAction::kCreate) {
-    DdlStep& s = plan.add(kExtension, "create extension " + change.name);
+    DdlStep& s = plan.add(kExtension, DdlAction::kCreate, DdlObject::kExtension, {},
+                          "create extension " + change.name);
     s.up = {create_extension(change.name, plan.to.extensions.at(change.name))};
     s.down = {"DROP EXTENSION " + q};
     return;
   }
   if (change.action == ChangeAction::kDrop) {
     const model::Extension& e = plan.from.extensions.at(change.name);
-    DdlStep& s = plan.add(kDropExtension, "drop extension " + change.name);
+    DdlStep& s = plan.add(kDropExtension, DdlAction::kDrop, DdlObject::kExtension, {},
+                          "drop extension " + change.name);
     s.up = {"DROP EXTENSION " + q};
     s.down = {create_extension(change.name, e)};
     if (!e.comment.empty()) s.down.push_back(comment(e.comment));
@@ -64,19 +69,22 @@ void render_extension(Plan& plan, const model::Change& change) {
   const model::Extension& a = plan.from.extensions.at(change.name);
   const model::Extension& b = plan.to.extensions.at(change.name);
   if (change.has("schema")) {
-    DdlStep& s = plan.add(kExtension, "move extension " + change.name);
+    DdlStep& s = plan.add(kExtension, DdlAction::kAlter, DdlObject::kExtension, {},
+                          "move extension " + change.name);
     s.up = {"ALTER EXTENSION " + q + " SET SCHEMA " + quote_identifier(b.schema)};
     s.down = {"ALTER EXTENSION " + q + " SET SCHEMA " + quote_identifier(a.schema)};
   }
   if (change.has("version")) {
-    DdlStep& s = plan.add(kExtension, "update extension " + change.name);
+    DdlStep& s = plan.add(kExtension, DdlAction::kAlter, DdlObject::kExtension, {},
+                          "update extension " + change.name);
     s.up = {"ALTER EXTENSION " + q + " UPDATE TO " + quote_literal(b.version)};
     s.down = {"ALTER EXTENSION " + q + " UPDATE TO " + quote_literal(a.version)};
     plan.out.down_caveats.push_back("extension " + change.name + ": going back to version " +
                                     a.version + " needs a downgrade script in the extension");
   }
   if (change.has("comment")) {
-    DdlStep& s = plan.add(kComment, "comment on extension " + change.name);
+    DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kExtension, {},
+                          "comment on extension " + change.name);
     s.up = {comment(b.comment)};
     s.down = {comment(a.comment)};
   }
@@ -106,7 +114,8 @@ void render_trigger(Plan& plan, const model::Change& change) {
   if (ta != nullptr && tb != nullptr && change.action == ChangeAction::kAlter &&
       change.has("enabled") && inherited_trigger(plan.from, *ta, change.member) &&
       inherited_trigger(plan.to, *tb, change.member)) {
-    DdlStep& s = plan.add(kCreateTrigger, "enable/disable trigger " + label, 1000);
+    DdlStep& s = plan.add(kCreateTrigger, DdlAction::kAlter, DdlObject::kTrigger,
+                          {{schema, change.name}}, "enable/disable trigger " + label, 1000);
     s.up = {trigger_enable_statement(q, change.member, tb->triggers.at(change.member).enabled)};
     s.down = {trigger_enable_statement(q, change.member, ta->triggers.at(change.member).enabled)};
     return;
@@ -138,12 +147,14 @@ void render_trigger(Plan& plan, const model::Change& change) {
   if (a != nullptr && b != nullptr) {
     if (!change.has("definition")) {
       if (change.has("enabled")) {
-        DdlStep& s = plan.add(kCreateTrigger, "enable/disable trigger " + label);
+        DdlStep& s = plan.add(kCreateTrigger, DdlAction::kAlter, DdlObject::kTrigger,
+                              {{schema, change.name}}, "enable/disable trigger " + label);
         s.up = {trigger_enable_statement(q, change.member, b->enabled)};
         s.down = {trigger_enable_statement(q, change.member, a->enabled)};
       }
       if (change.has("comment")) {
-        DdlStep& s = plan.add(kComment, "comment on trigger " + label);
+        DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kTrigger,
+                              {{schema, change.name}}, "comment on trigger " + label);
         s.up = {comment(b->comment)};
         s.down = {comment(a->comment)};
       }
@@ -151,12 +162,14 @@ void render_trigger(Plan& plan, const model::Change& change) {
     }
   }
   if (a != nullptr) {
-    DdlStep& s = plan.add(kDropTrigger, "drop trigger " + label);
+    DdlStep& s = plan.add(kDropTrigger, DdlAction::kDrop, DdlObject::kTrigger,
+                          {{schema, change.name}}, "drop trigger " + label);
     s.up = {drop};
     s.down = create(*a);
   }
   if (b != nullptr) {
-    DdlStep& s = plan.add(kCreateTrigger, "create trigger " + label);
+    DdlStep& s = plan.add(kCreateTrigger, DdlAction::kCreate, DdlObject::kTrigger,
+                          {{schema, change.name}}, "create trigger " + label);
     s.up = create(*b);
     s.down = {drop};
   }
@@ -202,18 +215,21 @@ void render_policy(Plan& plan, const model::Change& change) {
           ? nullptr
           : &find_table(plan.to, change.schema, change.name)->policies.at(change.member);
   if (a != nullptr && b != nullptr && !change.has("definition")) {
-    DdlStep& s = plan.add(kComment, "comment on policy " + label);
+    DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kPolicy,
+                          {{change.schema, change.name}}, "comment on policy " + label);
     s.up = {comment(b->comment)};
     s.down = {comment(a->comment)};
     return;
   }
   if (a != nullptr) {
-    DdlStep& s = plan.add(kDropPolicy, "drop policy " + label);
+    DdlStep& s = plan.add(kDropPolicy, DdlAction::kDrop, DdlObject::kPolicy,
+                          {{change.schema, change.name}}, "drop policy " + label);
     s.up = {drop};
     s.down = create(*a);
   }
   if (b != nullptr) {
-    DdlStep& s = plan.add(kCreatePolicy, "create policy " + label);
+    DdlStep& s = plan.add(kCreatePolicy, DdlAction::kCreate, DdlObject::kPolicy,
+                          {{change.schema, change.name}}, "create policy " + label);
     s.up = create(*b);
     s.down = {drop};
   }

@@ -45,11 +45,14 @@ void render_sequence(Plan& plan, const model::Change& change) {
   };
   if (change.action == ChangeAction::kCreate) {
     const model::Sequence& s = plan.to.schemas.at(change.schema).sequences.at(change.name);
-    DdlStep& step = plan.add(kSequence, "create sequence " + label);
+    DdlStep& step = plan.add(kSequence, DdlAction::kCreate, DdlObject::kSequence,
+                             {{change.schema, change.name}}, "create sequence " + label);
     step.up = create(s);
     step.down = {"DROP SEQUENCE " + q};
     if (!s.owned_by.empty()) {
-      DdlStep& own = plan.add(kOwnSequence, "sequence " + label + " owned by " + s.owned_by);
+      DdlStep& own =
+          plan.add(kOwnSequence, DdlAction::kAlter, DdlObject::kSequence,
+                   {{change.schema, change.name}}, "sequence " + label + " owned by " + s.owned_by);
       own.up = {owned_by(q, s.owned_by)};
       own.down = {owned_by(q, "")};
     }
@@ -58,11 +61,14 @@ void render_sequence(Plan& plan, const model::Change& change) {
   if (change.action == ChangeAction::kDrop) {
     const model::Sequence& s = plan.from.schemas.at(change.schema).sequences.at(change.name);
     if (!s.owned_by.empty()) {
-      DdlStep& own = plan.add(kDisownSequence, "sequence " + label + " owned by nothing");
+      DdlStep& own =
+          plan.add(kDisownSequence, DdlAction::kAlter, DdlObject::kSequence,
+                   {{change.schema, change.name}}, "sequence " + label + " owned by nothing");
       own.up = {owned_by(q, "")};
       own.down = {owned_by(q, s.owned_by)};
     }
-    DdlStep& step = plan.add(kDropSequence, "drop sequence " + label);
+    DdlStep& step = plan.add(kDropSequence, DdlAction::kDrop, DdlObject::kSequence,
+                             {{change.schema, change.name}}, "drop sequence " + label);
     step.up = {"DROP SEQUENCE " + q};
     step.down = create(s);
     step.destructive = true;
@@ -75,7 +81,8 @@ void render_sequence(Plan& plan, const model::Change& change) {
   std::erase(rest, "comment");
   std::erase(rest, "owned_by");
   if (!rest.empty()) {
-    DdlStep& step = plan.add(kSequence, "alter sequence " + label);
+    DdlStep& step = plan.add(kSequence, DdlAction::kAlter, DdlObject::kSequence,
+                             {{change.schema, change.name}}, "alter sequence " + label);
     // Never RESTART: the server refuses a range that excludes the current
     // value, instead of handing out values already used.
     step.up = {"ALTER SEQUENCE " + q + options(b)};
@@ -83,18 +90,23 @@ void render_sequence(Plan& plan, const model::Change& change) {
   }
   if (change.has("owned_by")) {
     if (!a.owned_by.empty()) {
-      DdlStep& own = plan.add(kDisownSequence, "sequence " + label + " owned by nothing");
+      DdlStep& own =
+          plan.add(kDisownSequence, DdlAction::kAlter, DdlObject::kSequence,
+                   {{change.schema, change.name}}, "sequence " + label + " owned by nothing");
       own.up = {owned_by(q, "")};
       own.down = {owned_by(q, a.owned_by)};
     }
     if (!b.owned_by.empty()) {
-      DdlStep& own = plan.add(kOwnSequence, "sequence " + label + " owned by " + b.owned_by);
+      DdlStep& own =
+          plan.add(kOwnSequence, DdlAction::kAlter, DdlObject::kSequence,
+                   {{change.schema, change.name}}, "sequence " + label + " owned by " + b.owned_by);
       own.up = {owned_by(q, b.owned_by)};
       own.down = {owned_by(q, "")};
     }
   }
   if (change.has("comment")) {
-    DdlStep& step = plan.add(kComment, "comment on sequence " + label);
+    DdlStep& step = plan.add(kComment, DdlAction::kComment, DdlObject::kSequence,
+                             {{change.schema, change.name}}, "comment on sequence " + label);
     step.up = {comment(b.comment)};
     step.down = {comment(a.comment)};
   }

@@ -83,6 +83,48 @@ std::string column_definition(const std::string& name, const model::Column& c) {
   return out;
 }
 
+namespace {
+
+// The COMMENT ON statements of a table and its members, in the order
+// create_table_statements() writes them.
+void table_comments(const std::string& schema, const std::string& name, const model::Table& t,
+                    std::vector<std::string>& out) {
+  std::string q = qname(schema, name);
+  if (!t.comment.empty())
+    out.push_back("COMMENT ON TABLE " + q + " IS " + comment_literal(t.comment));
+  for (const auto& [cname, c] : t.columns) {
+    if (!c.comment.empty()) {
+      out.push_back("COMMENT ON COLUMN " + q + "." + quote_identifier(cname) + " IS " +
+                    comment_literal(c.comment));
+    }
+  }
+  for (const auto& [cname, c] : t.constraints) {
+    if (!c.comment.empty() && !is_foreign_key(c)) {
+      out.push_back(constraint_comment(q, cname, c.comment));
+    }
+  }
+  for (const auto& [iname, index] : t.indexes) {
+    if (!index.comment.empty()) {
+      out.push_back("COMMENT ON INDEX " + qname(schema, iname) + " IS " +
+                    comment_literal(index.comment));
+    }
+  }
+  for (const auto& [tname, trigger] : t.triggers) {
+    if (!trigger.comment.empty()) {
+      out.push_back("COMMENT ON TRIGGER " + quote_identifier(tname) + " ON " + q + " IS " +
+                    comment_literal(trigger.comment));
+    }
+  }
+  for (const auto& [pname, policy] : t.policies) {
+    if (!policy.comment.empty()) {
+      out.push_back("COMMENT ON POLICY " + quote_identifier(pname) + " ON " + q + " IS " +
+                    comment_literal(policy.comment));
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> create_table_statements(const model::Database& db,
                                                  const std::string& schema,
                                                  const std::string& name) {
@@ -144,37 +186,7 @@ std::vector<std::string> create_table_statements(const model::Database& db,
   for (const auto& [pname, policy] : t.policies) {
     out.push_back(create_policy_statement(q, pname, policy));
   }
-  if (!t.comment.empty())
-    out.push_back("COMMENT ON TABLE " + q + " IS " + comment_literal(t.comment));
-  for (const auto& [cname, c] : t.columns) {
-    if (!c.comment.empty()) {
-      out.push_back("COMMENT ON COLUMN " + q + "." + quote_identifier(cname) + " IS " +
-                    comment_literal(c.comment));
-    }
-  }
-  for (const auto& [cname, c] : t.constraints) {
-    if (!c.comment.empty() && !is_foreign_key(c)) {
-      out.push_back(constraint_comment(q, cname, c.comment));
-    }
-  }
-  for (const auto& [iname, index] : t.indexes) {
-    if (!index.comment.empty()) {
-      out.push_back("COMMENT ON INDEX " + qname(schema, iname) + " IS " +
-                    comment_literal(index.comment));
-    }
-  }
-  for (const auto& [tname, trigger] : t.triggers) {
-    if (!trigger.comment.empty()) {
-      out.push_back("COMMENT ON TRIGGER " + quote_identifier(tname) + " ON " + q + " IS " +
-                    comment_literal(trigger.comment));
-    }
-  }
-  for (const auto& [pname, policy] : t.policies) {
-    if (!policy.comment.empty()) {
-      out.push_back("COMMENT ON POLICY " + quote_identifier(pname) + " ON " + q + " IS " +
-                    comment_literal(policy.comment));
-    }
-  }
+  table_comments(schema, name, t, out);
   return out;
 }
 
@@ -193,12 +205,15 @@ void foreign_key_steps(Plan& plan, const model::Database& db, const std::string&
       adds.push_back(constraint_comment(q, cname, c.comment));
     }
     if (create) {
-      DdlStep& s = plan.add(kAddForeignKey, "add foreign key " + schema + "." + name + "." + cname);
+      DdlStep& s =
+          plan.add(kAddForeignKey, DdlAction::kCreate, DdlObject::kConstraint, {{schema, name}},
+                   "add foreign key " + schema + "." + name + "." + cname);
       s.up = adds;
       s.down = {drop};
     } else {
       DdlStep& s =
-          plan.add(kDropForeignKey, "drop foreign key " + schema + "." + name + "." + cname);
+          plan.add(kDropForeignKey, DdlAction::kDrop, DdlObject::kConstraint, {{schema, name}},
+                   "drop foreign key " + schema + "." + name + "." + cname);
       s.up = {drop};
       s.down = adds;
     }
@@ -230,151 +245,204 @@ std::vector<std::string> drop_table_statements(const model::Database& db, const 
 
 }  // namespace
 
+namespace {
+
+// One changed table: both sides, names, and a step maker.
+struct TableChange {
+  Plan& plan;
+  const model::Change& change;
+  QualifiedName table;
+  std::string q, label;
+  const model::Table& a;
+  const model::Table& b;
+
+  DdlStep& alter(int phase, const std::string& what, std::vector<std::string> up,
+                 std::vector<std::string> down, DdlAction action = DdlAction::kAlter,
+                 int rank = 0) {
+    DdlStep& s = plan.add(phase, action, DdlObject::kTable, {table}, what + " " + label, rank);
+    s.up = std::move(up);
+    s.down = std::move(down);
+    return s;
+  }
+};
+
+void create_table(Plan& plan, const std::string& schema, const std::string& name) {
+  std::string label = schema + "." + name;
+  const model::Table& t = plan.to.schemas.at(schema).tables.at(name);
+  if (t.kind == "foreign table") {
+    plan.out.unsupported.push_back("foreign table " + label +
+                                   ": create it by hand (needs a server)");
+    return;
+  }
+  DdlStep& s = plan.add(kCreateTable, DdlAction::kCreate, DdlObject::kTable, {{schema, name}},
+                        "create table " + label, depth(plan.to, t));
+  s.up = create_table_statements(plan.to, schema, name);
+  s.down = drop_table_statements(plan.to, qname(schema, name), t);
+  foreign_key_steps(plan, plan.to, schema, name, true);
+}
+
+void drop_table(Plan& plan, const std::string& schema, const std::string& name) {
+  std::string label = schema + "." + name;
+  const model::Table& t = plan.from.schemas.at(schema).tables.at(name);
+  if (t.kind == "foreign table") {
+    plan.out.unsupported.push_back("foreign table " + label + ": drop it by hand");
+    return;
+  }
+  foreign_key_steps(plan, plan.from, schema, name, false);
+  DdlStep& s = plan.add(kDropTable, DdlAction::kDrop, DdlObject::kTable, {{schema, name}},
+                        "drop table " + label, -depth(plan.from, t));
+  s.up = drop_table_statements(plan.from, qname(schema, name), t);
+  s.down = create_table_statements(plan.from, schema, name);
+  s.destructive = true;
+  plan.out.down_caveats.push_back("table " + label + " comes back empty");
+}
+
+void set_persistence(TableChange& x) {
+  auto set = [&](const model::Table& t) {
+    return "ALTER TABLE " + x.q + (t.persistence == "unlogged" ? " SET UNLOGGED" : " SET LOGGED");
+  };
+  // Before the column changes; SET LOGGED referenced tables first, SET
+  // UNLOGGED referencing ones first (the reverse runs the other way).
+  bool unlogged = x.b.persistence == "unlogged";
+  int refs = reference_depth(unlogged ? x.plan.from : x.plan.to, unlogged ? x.a : x.b);
+  DdlStep& s = x.plan.add(kAlterTable, DdlAction::kAlter, DdlObject::kTable, {x.table},
+                          "set persistence of " + x.label, unlogged ? -1000 - refs : -2000 + refs);
+  s.up = {set(x.b)};
+  s.down = {set(x.a)};
+  x.plan.out.warnings.push_back("table " + x.label +
+                                ": SET LOGGED/UNLOGGED rewrites the table under an ACCESS "
+                                "EXCLUSIVE lock");
+}
+
+void set_row_security(TableChange& x) {
+  if (x.change.has("rls_enabled")) {
+    auto set = [&](bool on) {
+      return "ALTER TABLE " + x.q + (on ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY";
+    };
+    x.alter(kCreatePolicy, "row level security of", {set(x.b.rls_enabled)}, {set(x.a.rls_enabled)});
+  }
+  if (x.change.has("rls_forced")) {
+    auto set = [&](bool on) {
+      return "ALTER TABLE " + x.q + (on ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY";
+    };
+    x.alter(kCreatePolicy, "forced row level security of", {set(x.b.rls_forced)},
+            {set(x.a.rls_forced)});
+  }
+}
+
+// A new partition bound or parent: DETACH from the old parent, ATTACH to the
+// new one (both parents are locked too). False when refused: a hash bound
+// cannot change in place.
+bool change_partition(TableChange& x) {
+  const model::Table &a = x.a, &b = x.b;
+  if (x.change.has("partition_bound") && a.parent == b.parent) {
+    const model::Table* parent = find_table(x.plan.to, b.parent);
+    if (parent != nullptr && parent->partition_key.starts_with("HASH")) {
+      x.plan.out.unsupported.push_back(
+          "table " + x.label + ": its hash partition bound changes (" + a.partition_bound + " -> " +
+          b.partition_bound +
+          "); a new modulus overlaps the partitions in place: repartition by hand");
+      return false;
+    }
+  }
+  if (!x.change.has("parent") && !x.change.has("partition_bound")) return true;
+  std::vector<std::string> detach_a, attach_a, detach_b, attach_b;
+  if (!a.parent.empty()) {
+    detach_a = {"ALTER TABLE " + qualified_from_dotted(a.parent) + " DETACH PARTITION " + x.q};
+    attach_a = {"ALTER TABLE " + qualified_from_dotted(a.parent) + " ATTACH PARTITION " + x.q +
+                " " + a.partition_bound};
+  }
+  if (!b.parent.empty()) {
+    detach_b = {"ALTER TABLE " + qualified_from_dotted(b.parent) + " DETACH PARTITION " + x.q};
+    attach_b = {"ALTER TABLE " + qualified_from_dotted(b.parent) + " ATTACH PARTITION " + x.q +
+                " " + b.partition_bound};
+  }
+  std::vector<std::string> up = detach_a, down = detach_b;
+  up.insert(up.end(), attach_b.begin(), attach_b.end());
+  down.insert(down.end(), attach_a.begin(), attach_a.end());
+  DdlStep& s = x.alter(kAlterTable, "partition of", up, down);
+  for (const std::string* parent : {&a.parent, &b.parent}) {
+    if (parent->empty()) continue;
+    size_t dot = parent->find('.');
+    s.relations.push_back({parent->substr(0, dot), parent->substr(dot + 1)});
+  }
+  x.plan.out.warnings.push_back(
+      "table " + x.label +
+      ": DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the parent; ATTACH PARTITION "
+      "scans the table to check its bound (unless a CHECK constraint proves it)");
+  return true;
+}
+
+void change_inheritance(TableChange& x) {
+  std::vector<std::string> up, down;
+  for (const std::string& p : x.a.inherits) {
+    if (std::find(x.b.inherits.begin(), x.b.inherits.end(), p) == x.b.inherits.end()) {
+      up.push_back("ALTER TABLE " + x.q + " NO INHERIT " + qualified_from_dotted(p));
+      down.push_back("ALTER TABLE " + x.q + " INHERIT " + qualified_from_dotted(p));
+    }
+  }
+  for (const std::string& p : x.b.inherits) {
+    if (std::find(x.a.inherits.begin(), x.a.inherits.end(), p) == x.a.inherits.end()) {
+      up.push_back("ALTER TABLE " + x.q + " INHERIT " + qualified_from_dotted(p));
+      down.push_back("ALTER TABLE " + x.q + " NO INHERIT " + qualified_from_dotted(p));
+    }
+  }
+  x.alter(kAlterTable, "inheritance of", up, down);
+}
+
+// SET (...) of the storage parameters `new_text` adds or changes, RESET of
+// those it drops.
+std::vector<std::string> storage_options(const std::string& q, const std::string& old_text,
+                                         const std::string& new_text) {
+  std::vector<std::string> olds = split_options(old_text), news = split_options(new_text);
+  std::vector<std::string> set, reset;
+  auto key = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
+  for (const std::string& kv : news) {
+    if (std::find(olds.begin(), olds.end(), kv) == olds.end()) set.push_back(kv);
+  }
+  for (const std::string& kv : olds) {
+    bool kept = std::any_of(news.begin(), news.end(),
+                            [&](const std::string& n) { return key(n) == key(kv); });
+    if (!kept) reset.push_back(key(kv));
+  }
+  std::vector<std::string> out;
+  if (!set.empty()) out.push_back("ALTER TABLE " + q + " SET (" + join(set, ", ") + ")");
+  if (!reset.empty()) out.push_back("ALTER TABLE " + q + " RESET (" + join(reset, ", ") + ")");
+  return out;
+}
+
+}  // namespace
+
 void render_table(Plan& plan, const model::Change& change) {
   const std::string& schema = change.schema;
   const std::string& name = change.name;
-  std::string q = qname(schema, name);
-  std::string label = schema + "." + name;
-  if (change.action == ChangeAction::kCreate) {
-    const model::Table& t = plan.to.schemas.at(schema).tables.at(name);
-    if (t.kind == "foreign table") {
-      plan.out.unsupported.push_back("foreign table " + label +
-                                     ": create it by hand (needs a server)");
-      return;
-    }
-    DdlStep& s = plan.add(kCreateTable, "create table " + label, depth(plan.to, t));
-    s.up = create_table_statements(plan.to, schema, name);
-    s.down = drop_table_statements(plan.to, q, t);
-    foreign_key_steps(plan, plan.to, schema, name, true);
-    return;
-  }
-  if (change.action == ChangeAction::kDrop) {
-    const model::Table& t = plan.from.schemas.at(schema).tables.at(name);
-    if (t.kind == "foreign table") {
-      plan.out.unsupported.push_back("foreign table " + label + ": drop it by hand");
-      return;
-    }
-    foreign_key_steps(plan, plan.from, schema, name, false);
-    DdlStep& s = plan.add(kDropTable, "drop table " + label, -depth(plan.from, t));
-    s.up = drop_table_statements(plan.from, q, t);
-    s.down = create_table_statements(plan.from, schema, name);
-    s.destructive = true;
-    plan.out.down_caveats.push_back("table " + label + " comes back empty");
-    return;
-  }
-  const model::Table& a = plan.from.schemas.at(schema).tables.at(name);
-  const model::Table& b = plan.to.schemas.at(schema).tables.at(name);
+  if (change.action == ChangeAction::kCreate) return create_table(plan, schema, name);
+  if (change.action == ChangeAction::kDrop) return drop_table(plan, schema, name);
+  TableChange x{plan,
+                change,
+                {schema, name},
+                qname(schema, name),
+                schema + "." + name,
+                plan.from.schemas.at(schema).tables.at(name),
+                plan.to.schemas.at(schema).tables.at(name)};
   if (change.has("kind") || change.has("partition_key")) {
-    plan.out.unsupported.push_back("table " + label +
+    plan.out.unsupported.push_back("table " + x.label +
                                    ": its kind or partition key differs; keel cannot change it "
                                    "in place (create a new table, copy, swap)");
     return;
   }
-  auto alter = [&](int phase, const std::string& what, std::vector<std::string> up,
-                   std::vector<std::string> down) {
-    DdlStep& s = plan.add(phase, what + " " + label);
-    s.up = std::move(up);
-    s.down = std::move(down);
-  };
-  if (change.has("persistence")) {
-    auto set = [&](const model::Table& t) {
-      return "ALTER TABLE " + q + (t.persistence == "unlogged" ? " SET UNLOGGED" : " SET LOGGED");
-    };
-    // Before the column changes; SET LOGGED referenced tables first, SET
-    // UNLOGGED referencing ones first (the reverse runs the other way).
-    int refs = reference_depth(b.persistence == "unlogged" ? plan.from : plan.to,
-                               b.persistence == "unlogged" ? a : b);
-    DdlStep& s = plan.add(kAlterTable, "set persistence of " + label,
-                          b.persistence == "unlogged" ? -1000 - refs : -2000 + refs);
-    s.up = {set(b)};
-    s.down = {set(a)};
-    plan.out.warnings.push_back("table " + label +
-                                ": SET LOGGED/UNLOGGED rewrites the table under an ACCESS "
-                                "EXCLUSIVE lock");
-  }
-  if (change.has("rls_enabled")) {
-    auto set = [&](bool on) {
-      return "ALTER TABLE " + q + (on ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY";
-    };
-    alter(kCreatePolicy, "row level security of", {set(b.rls_enabled)}, {set(a.rls_enabled)});
-  }
-  if (change.has("rls_forced")) {
-    auto set = [&](bool on) {
-      return "ALTER TABLE " + q + (on ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY";
-    };
-    alter(kCreatePolicy, "forced row level security of", {set(b.rls_forced)}, {set(a.rls_forced)});
-  }
-  if (change.has("partition_bound") && a.parent == b.parent) {
-    const model::Table* parent = find_table(plan.to, b.parent);
-    if (parent != nullptr && parent->partition_key.starts_with("HASH")) {
-      plan.out.unsupported.push_back(
-          "table " + label + ": its hash partition bound changes (" + a.partition_bound + " -> " +
-          b.partition_bound +
-          "); a new modulus overlaps the partitions in place: repartition by hand");
-      return;
-    }
-  }
-  if (change.has("parent") || change.has("partition_bound")) {
-    std::vector<std::string> detach_a, attach_a, detach_b, attach_b;
-    if (!a.parent.empty()) {
-      detach_a = {"ALTER TABLE " + qualified_from_dotted(a.parent) + " DETACH PARTITION " + q};
-      attach_a = {"ALTER TABLE " + qualified_from_dotted(a.parent) + " ATTACH PARTITION " + q +
-                  " " + a.partition_bound};
-    }
-    if (!b.parent.empty()) {
-      detach_b = {"ALTER TABLE " + qualified_from_dotted(b.parent) + " DETACH PARTITION " + q};
-      attach_b = {"ALTER TABLE " + qualified_from_dotted(b.parent) + " ATTACH PARTITION " + q +
-                  " " + b.partition_bound};
-    }
-    std::vector<std::string> up = detach_a, down = detach_b;
-    up.insert(up.end(), attach_b.begin(), attach_b.end());
-    down.insert(down.end(), attach_a.begin(), attach_a.end());
-    alter(kAlterTable, "partition of", up, down);
-    plan.out.warnings.push_back(
-        "table " + label +
-        ": DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the parent; ATTACH PARTITION "
-        "scans the table to check its bound (unless a CHECK constraint proves it)");
-  }
-  if (change.has("inherits")) {
-    std::vector<std::string> up, down;
-    for (const std::string& p : a.inherits) {
-      if (std::find(b.inherits.begin(), b.inherits.end(), p) == b.inherits.end()) {
-        up.push_back("ALTER TABLE " + q + " NO INHERIT " + qualified_from_dotted(p));
-        down.push_back("ALTER TABLE " + q + " INHERIT " + qualified_from_dotted(p));
-      }
-    }
-    for (const std::string& p : b.inherits) {
-      if (std::find(a.inherits.begin(), a.inherits.end(), p) == a.inherits.end()) {
-        up.push_back("ALTER TABLE " + q + " INHERIT " + qualified_from_dotted(p));
-        down.push_back("ALTER TABLE " + q + " NO INHERIT " + qualified_from_dotted(p));
-      }
-    }
-    alter(kAlterTable, "inheritance of", up, down);
-  }
+  if (change.has("persistence")) set_persistence(x);
+  set_row_security(x);
+  if (!change_partition(x)) return;
+  if (change.has("inherits")) change_inheritance(x);
   if (change.has("options")) {
-    auto to_options = [&](const std::string& old_text, const std::string& new_text) {
-      std::vector<std::string> olds = split_options(old_text), news = split_options(new_text);
-      std::vector<std::string> set, reset;
-      auto key = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
-      for (const std::string& kv : news) {
-        if (std::find(olds.begin(), olds.end(), kv) == olds.end()) set.push_back(kv);
-      }
-      for (const std::string& kv : olds) {
-        bool kept = std::any_of(news.begin(), news.end(),
-                                [&](const std::string& n) { return key(n) == key(kv); });
-        if (!kept) reset.push_back(key(kv));
-      }
-      std::vector<std::string> out;
-      if (!set.empty()) out.push_back("ALTER TABLE " + q + " SET (" + join(set, ", ") + ")");
-      if (!reset.empty()) out.push_back("ALTER TABLE " + q + " RESET (" + join(reset, ", ") + ")");
-      return out;
-    };
-    alter(kAlterTable, "storage parameters of", to_options(a.options, b.options),
-          to_options(b.options, a.options));
+    x.alter(kAlterTable, "storage parameters of", storage_options(x.q, x.a.options, x.b.options),
+            storage_options(x.q, x.b.options, x.a.options));
   }
   if (change.has("comment")) {
-    alter(kComment, "comment on", {"COMMENT ON TABLE " + q + " IS " + comment_literal(b.comment)},
-          {"COMMENT ON TABLE " + q + " IS " + comment_literal(a.comment)});
+    x.alter(
+        kComment, "comment on", {"COMMENT ON TABLE " + x.q + " IS " + comment_literal(x.b.comment)},
+        {"COMMENT ON TABLE " + x.q + " IS " + comment_literal(x.a.comment)}, DdlAction::kComment);
   }
 }
 

@@ -61,7 +61,8 @@ void render_view(Plan& plan, const model::Change& change) {
       change.properties == std::vector<std::string>{"comment"}) {
     const model::View& a = plan.from.schemas.at(schema).views.at(name);
     const model::View& b = plan.to.schemas.at(schema).views.at(name);
-    DdlStep& s = plan.add(kComment, "comment on view " + key);
+    DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kView, {{schema, name}},
+                          "comment on view " + key);
     s.up = {"COMMENT ON " + kind(b) + " " + q + " IS " + comment_literal(b.comment)};
     s.down = {"COMMENT ON " + kind(a) + " " + q + " IS " + comment_literal(a.comment)};
     return;
