@@ -9,7 +9,7 @@
 
 namespace keel::migrate {
 
-Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Migration>& files,
+Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>& files,
                                    const ApplyOptions& options) {
   if (options.to) {
     bool known = false;
@@ -21,10 +21,10 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
                               *options.to));
     }
   }
-  LockGuard guard(target);
+  LockGuard guard(db.lock);
   // Read the history only under the lock: a concurrent run that held it
   // has finished, and what it applied is no longer pending.
-  auto read = lock_and_read(target, options.run);
+  auto read = lock_and_read(db, options.run);
   if (!read) return std::unexpected(read.error());
   const std::vector<HistoryRow> history = current_rows(std::move(*read), files);
   if (auto problems = validate(files, history, options.allow_out_of_order); !problems.empty()) {
@@ -48,7 +48,7 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   if (hashes != SchemaHashes::kOff && !pending.empty()) {
     // The schema before the first pending migration; each later one starts
     // from the hash the one before it left.
-    auto hash = snapshot_schema(target);
+    auto hash = snapshot_schema(db);
     if (!hash) return std::unexpected(hash.error());
     schema_hash = *hash;
   }
@@ -56,7 +56,7 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   // nothing run: a forgotten migration looks done. Warned; refused when
   // only validated migrations may run.
   for (const Migration* m : pending) {
-    auto statements = split_statements(target.dialect(), m->up);
+    auto statements = split_statements(db.rules.dialect(), m->up);
     if (!statements || !statements->empty()) continue;
     std::string what = fmt::format(
         "{} has no statements (empty, or only comments): apply records it as applied with "
@@ -73,7 +73,7 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   if (options.require_validated && !pending.empty()) {
     std::string before = schema_hash;
     if (before.empty()) {
-      auto manifest = target.schema();
+      auto manifest = db.session.schema();
       if (!manifest) return std::unexpected(manifest.error());
       before = model::schema_hash(manifest->schema);
     }
@@ -84,7 +84,7 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   for (size_t i = 0; i < pending.size(); ++i) {
     const Migration& m = *pending[i];
     const bool last = i + 1 == pending.size();
-    auto done = run_script(target, m, Direction::kUp, previous[i], options.run,
+    auto done = run_script(db, m, Direction::kUp, previous[i], options.run,
                            hashes == SchemaHashes::kOff ? nullptr : &schema_hash,
                            hashes == SchemaHashes::kEach || last);
     if (!done) {

@@ -17,7 +17,7 @@ Error usage(std::string message) { return Error{ErrorCode::kUsage, std::move(mes
 
 }  // namespace
 
-Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<Migration>& files,
+Result<Marked> mark_statements_done(const Roles& db, const std::vector<Migration>& files,
                                     const std::string& spec, MarkDirection direction,
                                     const RunOptions& options) {
   const bool up = direction == MarkDirection::kUp;
@@ -50,12 +50,12 @@ Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<M
         usage(fmt::format("--mark-statement-done {}: {} has no down script", spec, file->up.path)));
   }
   const Script& script = up ? file->up : *file->down;
-  auto statements = split_statements(target.dialect(), script);
+  auto statements = split_statements(db.rules.dialect(), script);
   if (!statements) return std::unexpected(statements.error());
   const int total = static_cast<int>(statements->size());
 
-  LockGuard guard(target);
-  auto history = lock_and_read(target, options);
+  LockGuard guard(db.lock);
+  auto history = lock_and_read(db, options);
   if (!history) return std::unexpected(history.error());
   std::vector<const HistoryRow*> rows;
   for (const HistoryRow& row : *history) {
@@ -115,7 +115,7 @@ Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<M
   row.applied_by = options.applied_by.empty() ? default_applied_by() : options.applied_by;
   row.keel_version = KEEL_VERSION;
   row.error.clear();
-  if (auto ok = target.record(row); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.history.record(row); !ok) return std::unexpected(ok.error());
   Marked marked{row.version, script.path, n, total, {}};
   if (n < total) {
     marked.next = fmt::format("line {}: {}", (*statements)[n].line,

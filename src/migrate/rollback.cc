@@ -14,8 +14,6 @@
 namespace keel::migrate {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 void say(const RunOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
@@ -80,7 +78,7 @@ void expected_restoration(const std::vector<HistoryRow>& applied,
 
 }  // namespace
 
-Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migration>& files,
+Result<RollbackReport> rollback(const Roles& db, const std::vector<Migration>& files,
                                 const RollbackOptions& options) {
   if (options.steps && options.to) {
     return fail(ErrorCode::kUsage, "pass either --steps or --to, not both");
@@ -110,14 +108,14 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   };
   if (options.to && !known_version({})) {
     // Not among the files: it may still be in the history (its files gone).
-    auto rows = target.history();
+    auto rows = db.history.history();
     if (!rows) return std::unexpected(rows.error());
     if (!known_version(*rows)) return unknown_to();
   }
-  const Clock::time_point start = Clock::now();
+  const auto start = options.run.clock.read();
   RollbackReport report;
-  LockGuard guard(target);
-  auto history = lock_and_read(target, options.run);
+  LockGuard guard(db.lock);
+  auto history = lock_and_read(db, options.run);
   if (!history) return std::unexpected(history.error());
   const std::vector<HistoryRow> applied = applied_in_order(current_rows(*history, files));
   const std::vector<HistoryRow> undo = rows_to_undo(applied, options);
@@ -136,7 +134,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
     } else if (!file->down) {
       missing += fmt::format("\n  {}: has no down script", file->up.path);
     } else {
-      auto statements = split_statements(target.dialect(), *file->down);
+      auto statements = split_statements(db.rules.dialect(), *file->down);
       if (!statements) return std::unexpected(statements.error());
       steps.push_back(DownStep{file, row, std::move(*statements)});
     }
@@ -154,16 +152,16 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   for (const DownStep& step : steps) {
     all.insert(all.end(), step.statements.begin(), step.statements.end());
   }
-  auto relations = target.relations_of(all);
+  auto relations = db.locks.relations_of(all);
   if (!relations) return std::unexpected(relations.error());
   if (options.drain && !relations->empty()) {
-    auto drained = drain(target, *relations, *options.drain, options.run.progress);
+    auto drained =
+        drain(db.locks, *relations, *options.drain, options.run.progress, options.run.clock);
     if (!drained) {
       if (drained.error().code != ErrorCode::kGateFailed) return std::unexpected(drained.error());
       report.aborted = true;
       report.abort_reason = drained.error().message;
-      report.elapsed_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      report.elapsed_ms = options.run.clock.ms_since(start);
       return report;
     }
     report.drained = *drained;
@@ -174,7 +172,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   report.integrity_scope.whole = false;
   std::set<std::string> scoped;
   for (const DownStep& step : steps) {
-    auto scope = target.integrity_scope(step.statements);
+    auto scope = db.integrity.integrity_scope(step.statements);
     if (!scope) return std::unexpected(scope.error());
     if (scope->whole) {
       report.integrity_scope = *scope;
@@ -189,8 +187,8 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
     report.integrity_scope.relations = {scoped.begin(), scoped.end()};
   say(options.run, "integrity checks before commit: " + report.integrity_scope.to_string());
   bool checks_failed = false;
-  auto check = [&](MigrationTarget& t) -> Result<void> {
-    auto findings = t.check_integrity(options.integrity, report.integrity_scope);
+  auto check = [&](const Roles& t) -> Result<void> {
+    auto findings = t.integrity.check_integrity(options.integrity, report.integrity_scope);
     if (!findings) return std::unexpected(findings.error());
     report.findings = *findings;  // a retried transaction reports its last run only
     std::string failed;
@@ -204,16 +202,15 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
   };
 
   report.one_transaction = std::none_of(steps.begin(), steps.end(), [&](const DownStep& s) {
-    return needs_no_transaction(target, *s.migration->down, s.statements) ||
+    return needs_no_transaction(db, *s.migration->down, s.statements) ||
            (s.previous && s.previous->status == RowStatus::kRollingBack);
   });
   if (report.one_transaction) {
-    auto done = run_downs_in_one_transaction(target, steps, options.run, check);
+    auto done = run_downs_in_one_transaction(db, steps, options.run, check);
     if (!done && checks_failed) {
       report.aborted = true;
       report.abort_reason = done.error().message;
-      report.elapsed_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      report.elapsed_ms = options.run.clock.ms_since(start);
       return report;
     }
     if (!done) return std::unexpected(done.error());
@@ -225,14 +222,14 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
         "a down script cannot run inside a transaction: rolling back one migration at a time "
         "(integrity checks before each commit)");
     RunOptions run = options.run;
-    run.before_commit = [&](MigrationTarget& t, const Migration&) { return check(t); };
+    run.before_commit = [&](const Roles& t, const Migration&) { return check(t); };
     for (const DownStep& step : steps) {
       report.findings.clear();
-      auto ran = run_script(target, *step.migration, Direction::kDown, step.previous, run);
+      auto ran = run_script(db, *step.migration, Direction::kDown, step.previous, run);
       if (!ran && checks_failed) {
         report.aborted = true;
         report.abort_reason = ran.error().message;
-        if (needs_no_transaction(target, *step.migration->down, step.statements)) {
+        if (needs_no_transaction(db, *step.migration->down, step.statements)) {
           report.partial = true;
           report.abort_reason += fmt::format(
               "\n{} ran outside a transaction: its statements were NOT undone (they stay "
@@ -246,8 +243,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
               fmt::format("\n{} newer migration{} stayed rolled back", report.rolled_back.size(),
                           report.rolled_back.size() == 1 ? "" : "s");
         }
-        report.elapsed_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+        report.elapsed_ms = options.run.clock.ms_since(start);
         return report;
       }
       if (!ran) return std::unexpected(ran.error());
@@ -260,13 +256,13 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
 
   // Exact restoration: the schema now against the hash recorded for the
   // version rolled back to, read without what the down scripts set.
-  if (auto ok = target.reset_session(); !ok) return std::unexpected(ok.error());
-  auto now = target.schema();
+  if (auto ok = db.session.reset_session(); !ok) return std::unexpected(ok.error());
+  auto now = db.session.schema();
   if (!now) return std::unexpected(now.error());
   report.actual_hash = model::schema_hash(now->schema);
   if (!report.restored()) {
     // Name what differs from the snapshot kept when that hash was recorded.
-    auto kept = target.load_snapshot(report.expected_hash);
+    auto kept = db.history.load_snapshot(report.expected_hash);
     if (kept && *kept) {
       auto json = nlohmann::json::parse(**kept, nullptr, false);
       auto database =
@@ -283,8 +279,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
       }
     }
   }
-  report.elapsed_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  report.elapsed_ms = options.run.clock.ms_since(start);
   return report;
 }
 

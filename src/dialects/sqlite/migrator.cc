@@ -90,7 +90,7 @@ constexpr std::string_view kSessionPragmas[] = {"foreign_keys",
 // The migration session (apply, rollback) and the dry-run session (plan).
 class SqliteMigrationTarget final : public plan::PlanTarget {
  public:
-  SqliteMigrationTarget(std::unique_ptr<Session> session, ConnectionUrl url)
+  SqliteMigrationTarget(std::unique_ptr<sqlite::Session> session, ConnectionUrl url)
       : session_(std::move(session)), url_(std::move(url)) {}
 
   // The session PRAGMAs' values now, for reset_session().
@@ -616,7 +616,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
                 context);
   }
 
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<sqlite::Session> session_;
   ConnectionUrl url_;
   std::vector<std::pair<std::string_view, int64_t>> initial_pragmas_;
   int lock_fd_ = -1;
