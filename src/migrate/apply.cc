@@ -9,6 +9,47 @@
 
 namespace keel::migrate {
 
+namespace {
+
+// Before anything runs: warns about (or, with require_validated, refuses)
+// empty up scripts, then asks require_validated about the pending ones and
+// the schema hash before the first (`schema_hash`, or read now when empty).
+Result<void> check_pending(const Roles& db, const std::vector<const Migration*>& pending,
+                           const ApplyOptions& options, const std::string& schema_hash) {
+  // An empty up script (or only comments) would be recorded as applied with
+  // nothing run: a forgotten migration looks done. Warned; refused when
+  // only validated migrations may run.
+  for (const Migration* m : pending) {
+    auto statements = split_statements(db.rules.dialect(), m->up);
+    if (!statements || !statements->empty()) continue;
+    std::string what = fmt::format(
+        "{} has no statements (empty, or only comments): apply records it as applied with "
+        "nothing run",
+        m->up.path);
+    if (options.require_validated) {
+      return fail(ErrorCode::kGateFailed,
+                  fmt::format("--require-validated: {}; nothing was applied (write the "
+                              "migration, or delete the file)",
+                              what));
+    }
+    if (options.warn) options.warn(what);
+  }
+  if (options.require_validated && !pending.empty()) {
+    std::string before = schema_hash;
+    if (before.empty()) {
+      auto manifest = db.session.schema();
+      if (!manifest) return std::unexpected(manifest.error());
+      before = model::schema_hash(manifest->schema);
+    }
+    if (auto ok = options.require_validated(pending, before); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>& files,
                                    const ApplyOptions& options) {
   if (options.to) {
@@ -52,34 +93,8 @@ Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>
     if (!hash) return std::unexpected(hash.error());
     schema_hash = *hash;
   }
-  // An empty up script (or only comments) would be recorded as applied with
-  // nothing run: a forgotten migration looks done. Warned; refused when
-  // only validated migrations may run.
-  for (const Migration* m : pending) {
-    auto statements = split_statements(db.rules.dialect(), m->up);
-    if (!statements || !statements->empty()) continue;
-    std::string what = fmt::format(
-        "{} has no statements (empty, or only comments): apply records it as applied with "
-        "nothing run",
-        m->up.path);
-    if (options.require_validated) {
-      return fail(ErrorCode::kGateFailed,
-                  fmt::format("--require-validated: {}; nothing was applied (write the "
-                              "migration, or delete the file)",
-                              what));
-    }
-    if (options.warn) options.warn(what);
-  }
-  if (options.require_validated && !pending.empty()) {
-    std::string before = schema_hash;
-    if (before.empty()) {
-      auto manifest = db.session.schema();
-      if (!manifest) return std::unexpected(manifest.error());
-      before = model::schema_hash(manifest->schema);
-    }
-    if (auto ok = options.require_validated(pending, before); !ok) {
-      return std::unexpected(ok.error());
-    }
+  if (auto ok = check_pending(db, pending, options, schema_hash); !ok) {
+    return std::unexpected(ok.error());
   }
   for (size_t i = 0; i < pending.size(); ++i) {
     const Migration& m = *pending[i];

@@ -249,6 +249,66 @@ Result<Applied> run_in_transaction(const Roles& db, Plan& plan, const RunOptions
   }
 }
 
+// Where a statement-by-statement run starts: after `start` statements;
+// `rerun` when a run before stopped there, `interrupted` when it was killed
+// while statement start + 1 ran (the server may have finished it).
+struct Resume {
+  int start = 0;
+  bool rerun = false;
+  bool interrupted = false;
+};
+
+// Statement i of a statement-by-statement run, with what a rerun checks
+// first and lock-timeout retries (`attempts` raised to the most any
+// statement took). A failure is recorded (fail_with) and returned.
+Result<void> run_statement(const Roles& db, Plan& plan, const RunOptions& options, int i,
+                           const Resume& resume, int& attempts) {
+  const Statement& st = plan.statements[i];
+  std::string found;
+  bool skip = false;
+  if (i == resume.start && resume.rerun) {
+    auto check = db.recovery.already_done(st);
+    if (!check) return std::unexpected(fail_with(db, plan, check.error(), i, true).error());
+    found = check->detail;
+    skip = check->done;
+    if (skip) {
+      say(options, fmt::format("  {}: statement {} (line {}) took effect before the previous "
+                               "run stopped ({}); recorded as done",
+                               plan.label, i + 1, st.line, found));
+    }
+  }
+  for (int attempt = 0; !skip; ++attempt) {
+    if (attempt > 0 || (i == resume.start && resume.rerun)) {
+      auto dropped = db.recovery.drop_invalid_index(st);
+      if (!dropped) return std::unexpected(fail_with(db, plan, dropped.error(), i, true).error());
+      if (!dropped->empty()) {
+        say(options, fmt::format("  {}: dropped INVALID index {} left by a failed build",
+                                 plan.label, *dropped));
+      }
+    }
+    auto done = db.session.execute(st, plan.script.path);
+    if (done) break;
+    if (retry_after(plan, options, db.rules, done.error(), attempt)) {
+      attempts = std::max(attempts, attempt + 2);
+      continue;
+    }
+    std::string hint;
+    if (i == resume.start && resume.interrupted) {
+      hint = fmt::format(
+          "\nThe previous run was stopped (killed, or its connection lost) while statement {} "
+          "ran, and the server may have finished it before it noticed: check whether what "
+          "{}:{} does is already in place ({}){}. If it is, record it with `{}` and run `keel "
+          "{}` again.",
+          i + 1, plan.script.path, st.line, abbreviate_statement(st.sql),
+          found.empty() ? "" : "; found: " + found, mark_command(plan, i + 1), command_of(plan));
+    }
+    return std::unexpected(
+        fail_with(db, plan, with_blockers(db, {st}, plan.script.path, done.error()), i, true, hint)
+            .error());
+  }
+  return {};
+}
+
 // Statement by statement, each committed on its own, with progress recorded
 // after each (the statement's hash too) so that a later run resumes where
 // this one stopped: up scripts as RUNNING, down scripts as ROLLING_BACK.
@@ -282,49 +342,12 @@ Result<Applied> run_without_transaction(const Roles& db, Plan& plan, const RunOp
       rerun && (previous->status == RowStatus::kRunning ||
                 (previous->status == RowStatus::kRollingBack && previous->error.empty()));
   int attempts = 1;
+  const Resume resume{start, rerun, interrupted};
   for (int i = start; i < n; ++i) {
+    if (auto ok = run_statement(db, plan, options, i, resume, attempts); !ok) {
+      return std::unexpected(ok.error());
+    }
     const Statement& st = plan.statements[i];
-    std::string found;
-    bool skip = false;
-    if (i == start && rerun) {
-      auto check = db.recovery.already_done(st);
-      if (!check) return fail_with(db, plan, check.error(), i, true);
-      found = check->detail;
-      skip = check->done;
-      if (skip) {
-        say(options, fmt::format("  {}: statement {} (line {}) took effect before the previous "
-                                 "run stopped ({}); recorded as done",
-                                 plan.label, i + 1, st.line, found));
-      }
-    }
-    for (int attempt = 0; !skip; ++attempt) {
-      if (attempt > 0 || (i == start && rerun)) {
-        auto dropped = db.recovery.drop_invalid_index(st);
-        if (!dropped) return fail_with(db, plan, dropped.error(), i, true);
-        if (!dropped->empty()) {
-          say(options, fmt::format("  {}: dropped INVALID index {} left by a failed build",
-                                   plan.label, *dropped));
-        }
-      }
-      auto done = db.session.execute(st, plan.script.path);
-      if (done) break;
-      if (retry_after(plan, options, db.rules, done.error(), attempt)) {
-        attempts = std::max(attempts, attempt + 2);
-        continue;
-      }
-      std::string hint;
-      if (i == start && interrupted) {
-        hint = fmt::format(
-            "\nThe previous run was stopped (killed, or its connection lost) while statement {} "
-            "ran, and the server may have finished it before it noticed: check whether what "
-            "{}:{} does is already in place ({}){}. If it is, record it with `{}` and run `keel "
-            "{}` again.",
-            i + 1, plan.script.path, st.line, abbreviate_statement(st.sql),
-            found.empty() ? "" : "; found: " + found, mark_command(plan, i + 1), command_of(plan));
-      }
-      return fail_with(db, plan, with_blockers(db, {st}, plan.script.path, done.error()), i, true,
-                       hint);
-    }
     completed.push_back(completed_of(st));
     plan.row.statements_applied = i + 1;
     plan.row.completed = completed;
