@@ -54,6 +54,20 @@ std::string abbreviate_statement(const std::string& sql);
 std::string completed_to_json(const std::vector<CompletedStatement>& completed);
 std::optional<std::vector<CompletedStatement>> parse_completed(const std::string& json);
 
+// Progress of one operation of an expand/contract migration (a backfill),
+// kept in its history row so that a resumed run continues after last_key.
+struct OperationProgress {
+  int operation = 0;  // its index in the migration, from 0
+  int64_t rows_done = 0;
+  std::string last_key;  // the last key processed, as text; empty before the first batch
+  bool operator==(const OperationProgress&) const = default;
+};
+
+// The operation_progress column: a JSON array of {"operation", "rows_done",
+// "last_key"}; parse_progress returns nullopt for text that is not one.
+std::string progress_to_json(const std::vector<OperationProgress>& progress);
+std::optional<std::vector<OperationProgress>> parse_progress(const std::string& json);
+
 // One row of keel.schema_migrations (PostgreSQL) / keel_schema_migrations
 // (SQLite). The format is specified in docs/history_format.md.
 struct HistoryRow {
@@ -78,6 +92,12 @@ struct HistoryRow {
   // changes, so SUCCESS rows ordered by it are in the order they were
   // applied (out-of-order ones included). 0: written before keel kept it.
   int64_t change_seq = 0;
+  // Expand/contract migrations: the phase reached ("started", "completed",
+  // ...); nullopt for plain SQL migrations (NULL column). Rows of plain
+  // migrations never set it; a down run keeps what the row held.
+  std::optional<std::string> phase;
+  // Their progress per operation; empty for plain SQL (NULL column).
+  std::vector<OperationProgress> operations;
 };
 
 // True when `a` reached its status before `b`: by change_seq, then (rows

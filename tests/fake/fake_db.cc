@@ -197,6 +197,15 @@ Result<void> FakeDatabase::run(const std::string& sql, const std::string& contex
   if (starts(w, {"ERROR"})) {
     return std::unexpected(sql_error("fake: statement refused", "42601", context));
   }
+  if (starts(w, {"CREATE", "TABLE", "IF", "NOT", "EXISTS"}) && w.size() > 5) {
+    s.tables[w[5]];
+    return {};
+  }
+  if (starts(w, {"DROP", "TABLE", "IF", "EXISTS"}) && w.size() > 4) {
+    s.tables.erase(w[4]);
+    s.rows.erase(w[4]);
+    return {};
+  }
   if (starts(w, {"CREATE", "TABLE"}) && w.size() > 2) {
     if (s.tables.contains(w[2])) {
       return std::unexpected(

@@ -5,6 +5,7 @@
 // hashes, rollbacks and row counts (case-insensitive, one statement each):
 //   CREATE TABLE t            adds table public.t (42P07 when it exists)
 //   DROP TABLE t              removes it (42P01 when missing)
+//   CREATE TABLE IF NOT EXISTS t / DROP TABLE IF EXISTS t    without the errors
 //   CREATE INDEX [CONCURRENTLY] i ON t    adds index i to t
 //   DROP INDEX [CONCURRENTLY] i           removes it
 //   INSERT INTO t ...         one more row in t (42P01 when missing)
