@@ -2,10 +2,12 @@
 // deploy lock, apply, validate, status and rollback.
 //
 // The executor (src/migrate/) is dialect-neutral; it talks to the database
-// only through MigrationTarget, which each dialect implements next to its
-// inspector (src/dialects/<dialect>/migrator.cc). MigrationTarget runs the
-// statements of migration files and a fixed set of history/lock statements:
-// it is not a general query API.
+// only through the small roles below (Session, DeployLock, HistoryStore,
+// StatementRules, Recovery, IntegrityChecks, LockObserver), which each
+// dialect implements together as its MigrationTarget next to its inspector
+// (src/dialects/<dialect>/migrator.cc), and tests fake in memory
+// (tests/fake/). They run the statements of migration files and a fixed set
+// of history/lock statements: none is a general query API.
 #pragma once
 
 #include <chrono>
@@ -20,6 +22,7 @@
 #include "keel/config.h"
 #include "keel/connection.h"
 #include "keel/error.h"
+#include "keel/manifest.h"
 #include "keel/migrations.h"
 
 namespace keel::migrate {
@@ -51,6 +54,20 @@ std::string abbreviate_statement(const std::string& sql);
 std::string completed_to_json(const std::vector<CompletedStatement>& completed);
 std::optional<std::vector<CompletedStatement>> parse_completed(const std::string& json);
 
+// Progress of one operation of an expand/contract migration (a backfill),
+// kept in its history row so that a resumed run continues after last_key.
+struct OperationProgress {
+  int operation = 0;  // its index in the migration, from 0
+  int64_t rows_done = 0;
+  std::string last_key;  // the last key processed, as text; empty before the first batch
+  bool operator==(const OperationProgress&) const = default;
+};
+
+// The operation_progress column: a JSON array of {"operation", "rows_done",
+// "last_key"}; parse_progress returns nullopt for text that is not one.
+std::string progress_to_json(const std::vector<OperationProgress>& progress);
+std::optional<std::vector<OperationProgress>> parse_progress(const std::string& json);
+
 // One row of keel.schema_migrations (PostgreSQL) / keel_schema_migrations
 // (SQLite). The format is specified in docs/history_format.md.
 struct HistoryRow {
@@ -75,6 +92,12 @@ struct HistoryRow {
   // changes, so SUCCESS rows ordered by it are in the order they were
   // applied (out-of-order ones included). 0: written before keel kept it.
   int64_t change_seq = 0;
+  // Expand/contract migrations: the phase reached ("started", "completed",
+  // ...); nullopt for plain SQL migrations (NULL column). Rows of plain
+  // migrations never set it; a down run keeps what the row held.
+  std::optional<std::string> phase;
+  // Their progress per operation; empty for plain SQL (NULL column).
+  std::vector<OperationProgress> operations;
 };
 
 // True when `a` reached its status before `b`: by change_seq, then (rows
@@ -143,33 +166,62 @@ struct Timeouts {
   std::chrono::milliseconds statement_timeout{30000};
 };
 
-// One session with the environment, used by one apply/rollback run. Each
-// dialect implements it; every statement it builds quotes identifiers through
-// util/quote.h and passes values as bind parameters.
-class MigrationTarget {
- public:
-  virtual ~MigrationTarget() = default;
+// --- the database roles ------------------------------------------------------
+//
+// The executor (apply, rollback, mark, drain; plan in plan.h) reaches the
+// database only through these small roles, each taken by the functions that
+// need it. A dialect provides all of them from one opened connection: its
+// MigrationTarget (below) implements every role and hands them out as Roles.
+// Tests give the executor an in-memory fake of each (tests/fake/). Every
+// statement a dialect builds for them quotes identifiers through util/quote.h
+// and passes values as bind parameters; none is a general query API.
 
+// What a dialect knows of a statement without a session: pure functions of
+// the statement's text (or an error's SQLSTATE), safe to call any time.
+class StatementRules {
+ public:
+  virtual ~StatementRules() = default;
   virtual Dialect dialect() const = 0;
+  // True when the dialect refuses to run `statement` inside a transaction
+  // block (CREATE INDEX CONCURRENTLY, VACUUM ...).
+  virtual bool refuses_transaction(const Statement& statement) const = 0;
+  // False when `statement` only changes rows (INSERT, UPDATE, DELETE,
+  // MERGE), so the schema hash after it is the hash before: apply skips the
+  // schema read for a migration made only of such statements. (A trigger
+  // that runs DDL would be missed; keel plan still sees it.)
+  virtual bool changes_schema(const Statement& statement) const = 0;
+  // True when `error` (from execute/begin/commit) means a lock was not
+  // granted in time, so running the migration again later may succeed.
+  virtual bool is_lock_timeout(const Error& error) const = 0;
+  // A statement the dialect refuses inside a transaction (CREATE INDEX
+  // CONCURRENTLY) rewritten as its in-transaction equivalent, for the dry
+  // run; nullopt when there is none (VACUUM).
+  virtual std::optional<std::string> in_transaction_equivalent(
+      const Statement& statement) const = 0;
+  // True when `statement` adds an enum value (ALTER TYPE ... ADD VALUE),
+  // which PostgreSQL lets the session use only after the transaction that
+  // added it commits. Default: never (SQLite has no enums).
+  virtual bool adds_enum_value(const Statement& /*statement*/) const { return false; }
+};
+
+// One session with the environment: transactions, savepoints, timeouts and
+// the statements of migration files.
+class Session {
+ public:
+  virtual ~Session() = default;
   // The masked URL, for messages.
   virtual const std::string& label() const = 0;
-
-  // Takes the deploy lock (PostgreSQL: a session-level advisory lock; SQLite:
-  // an exclusive flock on "<db>.keel-lock"), polling for up to `wait`. A
-  // lock still held after `wait` is an Error naming the environment.
-  virtual Result<void> lock(std::chrono::milliseconds wait) = 0;
-  virtual void unlock() = 0;
-
-  // Creates the history table when missing. REQUIRES: lock() held.
-  virtual Result<void> ensure_history() = 0;
-  // Every history row (any order); empty when the table does not exist yet.
-  virtual Result<std::vector<HistoryRow>> history() = 0;
 
   // Opens a transaction whose lock and statement timeouts are `timeouts`.
   virtual Result<void> begin(const Timeouts& timeouts) = 0;
   virtual Result<void> commit() = 0;
   // Ends the open transaction, if any; never fails.
   virtual void rollback() = 0;
+  // Savepoints inside the open transaction; names are plain identifiers.
+  virtual Result<void> savepoint(const std::string& name) = 0;
+  // Undoes everything since savepoint(name), which stays defined.
+  virtual Result<void> rollback_to(const std::string& name) = 0;
+  virtual Result<void> release(const std::string& name) = 0;
   // Session-level timeouts, for statements run outside a transaction.
   virtual Result<void> set_session_timeouts(const Timeouts& timeouts) = 0;
   // Before each migration's script (up or down; apply, rollback and plan):
@@ -188,42 +240,39 @@ class MigrationTarget {
   // Runs one statement of `path`. Errors carry the server's message, its
   // SQLSTATE and the context "path:line".
   virtual Result<void> execute(const Statement& statement, const std::string& path) = 0;
-  // Inserts or replaces the row of row.version (applied_at = now). Inside the
-  // open transaction if there is one, else committed at once.
-  virtual Result<void> record(const HistoryRow& row) = 0;
-
-  // True when the dialect refuses to run `statement` inside a transaction
-  // block (CREATE INDEX CONCURRENTLY, VACUUM ...).
-  virtual bool refuses_transaction(const Statement& statement) const = 0;
-  // True when `error` (from execute/begin/commit) means a lock was not
-  // granted in time, so running the migration again later may succeed.
-  virtual bool is_lock_timeout(const Error& error) const = 0;
-  // Before re-running `statement`: when it builds a named index concurrently
-  // and an earlier failed run left that index INVALID, drops it. Returns the
-  // dropped index's name, empty when there was nothing to drop.
-  virtual Result<std::string> drop_invalid_index(const Statement& statement) = 0;
-  // Before re-running the statement a stopped run was in the middle of:
-  // `done` when its effect is verifiably in place (PostgreSQL: CREATE INDEX
-  // of a name that exists on that table, VALID, with the same definition);
-  // `detail` says what was found ("index public.t_a_idx is VALID with the
-  // same definition", or "... exists with another definition: ..."); both
-  // empty when it cannot tell.
-  struct DoneCheck {
-    bool done = false;
-    std::string detail;
-  };
-  virtual Result<DoneCheck> already_done(const Statement& statement) = 0;
+  // Rows the last successful execute() affected (0 when not a DML).
+  virtual int64_t last_rows() const = 0;
 
   // The schema as this session sees it, inside the open transaction if any
   // (its own uncommitted changes included).
   virtual Result<Manifest> schema() = 0;
+};
 
-  // False when `statement` only changes rows (INSERT, UPDATE, DELETE,
-  // MERGE), so the schema hash after it is the hash before: apply skips the
-  // schema read for a migration made only of such statements. (A trigger
-  // that runs DDL would be missed; keel plan still sees it.)
-  virtual bool changes_schema(const Statement& statement) const = 0;
+// The deploy lock: one apply/rollback at a time per environment.
+class DeployLock {
+ public:
+  virtual ~DeployLock() = default;
+  // Takes the deploy lock (PostgreSQL: a session-level advisory lock; SQLite:
+  // an exclusive flock on "<db>.keel-lock"), polling for up to `wait`. A
+  // lock still held after `wait` is an Error naming the environment.
+  virtual Result<void> lock(std::chrono::milliseconds wait) = 0;
+  virtual void unlock() = 0;
+};
 
+// The history table (keel.schema_migrations / keel_schema_migrations) and
+// the schema snapshots beside it, in keel's own schema (see HistoryTables).
+// Writes happen inside the session's open transaction if there is one.
+class HistoryStore {
+ public:
+  virtual ~HistoryStore() = default;
+  // Creates the history table when missing, and upgrades one an older keel
+  // created (docs/history_format.md). REQUIRES: the deploy lock held.
+  virtual Result<void> ensure_history() = 0;
+  // Every history row (any order); empty when the table does not exist yet.
+  virtual Result<std::vector<HistoryRow>> history() = 0;
+  // Inserts or replaces the row of row.version (applied_at = now). Inside the
+  // open transaction if there is one, else committed at once.
+  virtual Result<void> record(const HistoryRow& row) = 0;
   // Keeps a schema's canonical JSON under its hash (keel.schema_snapshots,
   // created by ensure_history; inside the open transaction if any), so that
   // a rollback that does not restore a recorded hash can name the
@@ -231,7 +280,32 @@ class MigrationTarget {
   virtual Result<void> save_snapshot(const std::string& hash, const std::string& canonical) = 0;
   // The canonical JSON kept for `hash`, if any.
   virtual Result<std::optional<std::string>> load_snapshot(const std::string& hash) = 0;
+};
 
+// Repairs before re-running a statement a stopped no-transaction run was in.
+class Recovery {
+ public:
+  virtual ~Recovery() = default;
+  // When `statement` builds a named index concurrently and an earlier failed
+  // run left that index INVALID, drops it. Returns the dropped index's name,
+  // empty when there was nothing to drop.
+  virtual Result<std::string> drop_invalid_index(const Statement& statement) = 0;
+  // `done` when the statement's effect is verifiably in place (PostgreSQL:
+  // CREATE INDEX of a name that exists on that table, VALID, with the same
+  // definition); `detail` says what was found ("index public.t_a_idx is
+  // VALID with the same definition", or "... exists with another
+  // definition: ..."); both empty when it cannot tell.
+  struct DoneCheck {
+    bool done = false;
+    std::string detail;
+  };
+  virtual Result<DoneCheck> already_done(const Statement& statement) = 0;
+};
+
+// The integrity checks a rollback runs before its COMMIT.
+class IntegrityChecks {
+ public:
+  virtual ~IntegrityChecks() = default;
   // Runs every integrity check inside the open transaction: the foreign keys
   // in `scope` (NOT VALID ones included) counted for orphans with a
   // NULL-safe NOT EXISTS, config's relations the same way, the NOT VALID
@@ -244,7 +318,12 @@ class MigrationTarget {
   // from them (PostgreSQL: a DO block, CALL, EXECUTE, a call of a function
   // outside pg_catalog). Called before they run.
   virtual Result<IntegrityScope> integrity_scope(const std::vector<Statement>& statements) = 0;
+};
 
+// Other sessions: who holds or waits for locks a migration needs.
+class LockObserver {
+ public:
+  virtual ~LockObserver() = default;
   // Schema-qualified relations the statements change or read (PostgreSQL:
   // from libpg_query's parse tree, resolved with the session's search_path;
   // relations that do not exist are left out). Empty for SQLite.
@@ -259,17 +338,64 @@ class MigrationTarget {
   virtual Result<bool> terminate(int pid) = 0;
 };
 
+class MigrationTarget;
+
+// The roles one run uses, all from one opened connection (or a fake).
+// Converts implicitly from a MigrationTarget, which implements them all.
+struct Roles {
+  Session& session;
+  DeployLock& lock;
+  HistoryStore& history;
+  const StatementRules& rules;
+  Recovery& recovery;
+  IntegrityChecks& integrity;
+  LockObserver& locks;
+
+  Roles(Session& s, DeployLock& l, HistoryStore& h, const StatementRules& r, Recovery& rc,
+        IntegrityChecks& i, LockObserver& o)
+      : session(s), lock(l), history(h), rules(r), recovery(rc), integrity(i), locks(o) {}
+  Roles(MigrationTarget& target);  // NOLINT(google-explicit-constructor): every role of it
+};
+
+// What a dialect opens for apply and rollback: one session with the
+// environment implementing every role. Each dialect implements it next to
+// its inspector (src/dialects/<dialect>/migrator.cc).
+class MigrationTarget : public Session,
+                        public DeployLock,
+                        public HistoryStore,
+                        public StatementRules,
+                        public Recovery,
+                        public IntegrityChecks,
+                        public LockObserver {
+ public:
+  Roles roles() { return Roles(*this, *this, *this, *this, *this, *this, *this); }
+};
+
+inline Roles::Roles(MigrationTarget& target) : Roles(target.roles()) {}
+
 // Opens a read-write session for migrations. SQLite: the file must exist.
 Result<std::unique_ptr<MigrationTarget>> open_migration_target(const ConnectionUrl& url);
+
+// Time as the executor sees it (durations, backoff, drain polling). Empty
+// members: the real steady clock and std::this_thread::sleep_for. Tests pass
+// a simulated clock, so that no test sleeps.
+struct Clock {
+  std::function<std::chrono::steady_clock::time_point()> now;
+  std::function<void(std::chrono::milliseconds)> sleep;
+
+  std::chrono::steady_clock::time_point read() const;
+  void wait(std::chrono::milliseconds delay) const;
+  int64_t ms_since(std::chrono::steady_clock::time_point start) const;
+};
 
 // Progress lines for people ("0004_add_email ... 12 ms").
 using Progress = std::function<void(const std::string& line)>;
 
 // Runs inside a migration's (or a down script's) transaction after its
 // statements and history row, just before COMMIT; an error rolls the
-// migration back. Phase 5 plugs its integrity checks in here.
+// migration back. Rollback plugs its integrity checks in here.
 using BeforeCommitCheck =
-    std::function<Result<void>(MigrationTarget& target, const Migration& migration)>;
+    std::function<Result<void>(const Roles& roles, const Migration& migration)>;
 
 // How hard to try a migration that meets a lock_timeout.
 struct RetryPolicy {
@@ -285,6 +411,7 @@ struct RunOptions {
   BeforeCommitCheck before_commit;
   Progress progress;
   std::chrono::milliseconds lock_wait{60000};
+  Clock clock;
 };
 
 // "user@host" of this process.
@@ -388,7 +515,7 @@ struct ApplyOptions {
 // runs each pending migration in version order, each in its own transaction
 // (or statement by statement for no-transaction migrations). Returns what
 // ran; an empty list when everything was applied already.
-Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Migration>& files,
+Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>& files,
                                    const ApplyOptions& options);
 
 // keel apply|rollback --mark-statement-done VERSION:N: records that
@@ -407,7 +534,7 @@ struct Marked {
   int total = 0;
   std::string next;  // "line 4: CREATE INDEX ..." of the next statement; empty when none
 };
-Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<Migration>& files,
+Result<Marked> mark_statements_done(const Roles& db, const std::vector<Migration>& files,
                                     const std::string& spec, MarkDirection direction,
                                     const RunOptions& options);
 
@@ -430,8 +557,10 @@ struct DrainReport {
 // than the idle timeout when asked to, and (force) the rest when the timeout
 // runs out. Without force, sessions still there at the timeout are a
 // kGateFailed error naming them.
-Result<DrainReport> drain(MigrationTarget& target, const std::vector<std::string>& relations,
-                          const DrainOptions& options, const Progress& progress);
+// `clock` paces the polling (every 100 ms).
+Result<DrainReport> drain(LockObserver& locks, const std::vector<std::string>& relations,
+                          const DrainOptions& options, const Progress& progress,
+                          const Clock& clock = {});
 
 struct RollbackOptions {
   RunOptions run;
@@ -477,7 +606,7 @@ struct RollbackReport {
 // schema and history unchanged); so is a drain that runs out of time. After COMMIT the
 // schema hash is compared with the one recorded for the version rolled back
 // to (see RollbackReport; the caller decides what a mismatch means).
-Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migration>& files,
+Result<RollbackReport> rollback(const Roles& db, const std::vector<Migration>& files,
                                 const RollbackOptions& options);
 
 }  // namespace keel::migrate

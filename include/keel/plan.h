@@ -5,8 +5,9 @@
 // restores the schema); gates turn what was seen into a verdict.
 //
 // The orchestration (src/plan/) is dialect-neutral; it reaches the database
-// only through PlanTarget, which a dialect implements next to its
-// MigrationTarget.
+// only through PlanRoles (migrate's Session, HistoryStore and StatementRules
+// plus PlanObserver), which a dialect implements as its PlanTarget next to
+// its MigrationTarget.
 #pragma once
 
 #include <chrono>
@@ -46,18 +47,12 @@ struct Storage {
   int64_t rows = 0;  // -1 when unknown
 };
 
-// What the dry run sees of a database. It runs migration statements through
-// the MigrationTarget half, inside one transaction it never commits.
-class PlanTarget : public migrate::MigrationTarget {
+// What the dry run observes of a database besides running statements:
+// locks, storage (to tell rewrites), blockers, plans, temporary files and
+// sequences. The role the plan adds to migrate's (see migrate.h).
+class PlanObserver {
  public:
-  // Savepoints inside the open transaction; names are plain identifiers.
-  virtual Result<void> savepoint(const std::string& name) = 0;
-  // Undoes everything since savepoint(name), which stays defined.
-  virtual Result<void> rollback_to(const std::string& name) = 0;
-  virtual Result<void> release(const std::string& name) = 0;
-
-  // Rows the last successful execute() affected (0 when not a DML).
-  virtual int64_t last_rows() const = 0;
+  virtual ~PlanObserver() = default;
   // False when the dialect has no lock or storage report (SQLite).
   virtual bool observes_locks() const = 0;
   // Relation locks this session holds now, sorted.
@@ -78,15 +73,6 @@ class PlanTarget : public migrate::MigrationTarget {
   // after flushing this session's pending statistics): {files, bytes}.
   // Call outside a transaction. SQLite: {0, 0}.
   virtual Result<std::pair<int64_t, int64_t>> temp_usage() = 0;
-  // A statement the dialect refuses inside a transaction (CREATE INDEX
-  // CONCURRENTLY) rewritten as its in-transaction equivalent; nullopt when
-  // there is none (VACUUM).
-  virtual std::optional<std::string> in_transaction_equivalent(
-      const migrate::Statement& statement) const = 0;
-  // True when `statement` adds an enum value (ALTER TYPE ... ADD VALUE),
-  // which PostgreSQL lets the session use only after the transaction that
-  // added it commits. Default: never (SQLite has no enums).
-  virtual bool adds_enum_value(const migrate::Statement& /*statement*/) const { return false; }
   // The position of every sequence, by schema-qualified name ("41"; "unused"
   // before its first nextval() or when it cannot be read). Sequences are not
   // transactional: a ROLLBACK does not undo nextval(), so the dry run reads
@@ -96,6 +82,31 @@ class PlanTarget : public migrate::MigrationTarget {
     return std::map<std::string, std::string>{};
   }
 };
+
+class PlanTarget;
+
+// The roles a dry run uses. It runs migration statements through the
+// session, inside one transaction it never commits. Converts implicitly from
+// a PlanTarget.
+struct PlanRoles {
+  migrate::Session& session;
+  migrate::HistoryStore& history;
+  const migrate::StatementRules& rules;
+  PlanObserver& observer;
+
+  PlanRoles(migrate::Session& s, migrate::HistoryStore& h, const migrate::StatementRules& r,
+            PlanObserver& o)
+      : session(s), history(h), rules(r), observer(o) {}
+  PlanRoles(PlanTarget& target);  // NOLINT(google-explicit-constructor): every role of it
+};
+
+// What a dialect opens for a dry run: its MigrationTarget plus PlanObserver.
+class PlanTarget : public migrate::MigrationTarget, public PlanObserver {
+ public:
+  PlanRoles plan_roles() { return PlanRoles(*this, *this, *this, *this); }
+};
+
+inline PlanRoles::PlanRoles(PlanTarget& target) : PlanRoles(target.plan_roles()) {}
 
 // Opens a session for a dry run. SQLite: the file must exist.
 Result<std::unique_ptr<PlanTarget>> open_plan_target(const ConnectionUrl& url);
@@ -178,7 +189,7 @@ std::string verdict(const Report& report);
 // seeing the ones before it, inside one transaction that is rolled back; then
 // checks the environment's schema hash is unchanged. Errors are operational
 // (cannot connect, a broken session); a rejected migration is a Report.
-Result<Report> run(PlanTarget& target, const std::vector<migrate::Migration>& files,
+Result<Report> run(const PlanRoles& db, const std::vector<migrate::Migration>& files,
                    const Options& options);
 
 // Saved plans: a VALIDATED report (or the VALIDATED migrations of one NOT

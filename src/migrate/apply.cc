@@ -9,7 +9,48 @@
 
 namespace keel::migrate {
 
-Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Migration>& files,
+namespace {
+
+// Before anything runs: warns about (or, with require_validated, refuses)
+// empty up scripts, then asks require_validated about the pending ones and
+// the schema hash before the first (`schema_hash`, or read now when empty).
+Result<void> check_pending(const Roles& db, const std::vector<const Migration*>& pending,
+                           const ApplyOptions& options, const std::string& schema_hash) {
+  // An empty up script (or only comments) would be recorded as applied with
+  // nothing run: a forgotten migration looks done. Warned; refused when
+  // only validated migrations may run.
+  for (const Migration* m : pending) {
+    auto statements = split_statements(db.rules.dialect(), m->up);
+    if (!statements || !statements->empty()) continue;
+    std::string what = fmt::format(
+        "{} has no statements (empty, or only comments): apply records it as applied with "
+        "nothing run",
+        m->up.path);
+    if (options.require_validated) {
+      return fail(ErrorCode::kGateFailed,
+                  fmt::format("--require-validated: {}; nothing was applied (write the "
+                              "migration, or delete the file)",
+                              what));
+    }
+    if (options.warn) options.warn(what);
+  }
+  if (options.require_validated && !pending.empty()) {
+    std::string before = schema_hash;
+    if (before.empty()) {
+      auto manifest = db.session.schema();
+      if (!manifest) return std::unexpected(manifest.error());
+      before = model::schema_hash(manifest->schema);
+    }
+    if (auto ok = options.require_validated(pending, before); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>& files,
                                    const ApplyOptions& options) {
   if (options.to) {
     bool known = false;
@@ -21,10 +62,10 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
                               *options.to));
     }
   }
-  LockGuard guard(target);
+  LockGuard guard(db.lock);
   // Read the history only under the lock: a concurrent run that held it
   // has finished, and what it applied is no longer pending.
-  auto read = lock_and_read(target, options.run);
+  auto read = lock_and_read(db, options.run);
   if (!read) return std::unexpected(read.error());
   const std::vector<HistoryRow> history = current_rows(std::move(*read), files);
   if (auto problems = validate(files, history, options.allow_out_of_order); !problems.empty()) {
@@ -48,43 +89,17 @@ Result<std::vector<Applied>> apply(MigrationTarget& target, const std::vector<Mi
   if (hashes != SchemaHashes::kOff && !pending.empty()) {
     // The schema before the first pending migration; each later one starts
     // from the hash the one before it left.
-    auto hash = snapshot_schema(target);
+    auto hash = snapshot_schema(db);
     if (!hash) return std::unexpected(hash.error());
     schema_hash = *hash;
   }
-  // An empty up script (or only comments) would be recorded as applied with
-  // nothing run: a forgotten migration looks done. Warned; refused when
-  // only validated migrations may run.
-  for (const Migration* m : pending) {
-    auto statements = split_statements(target.dialect(), m->up);
-    if (!statements || !statements->empty()) continue;
-    std::string what = fmt::format(
-        "{} has no statements (empty, or only comments): apply records it as applied with "
-        "nothing run",
-        m->up.path);
-    if (options.require_validated) {
-      return fail(ErrorCode::kGateFailed,
-                  fmt::format("--require-validated: {}; nothing was applied (write the "
-                              "migration, or delete the file)",
-                              what));
-    }
-    if (options.warn) options.warn(what);
-  }
-  if (options.require_validated && !pending.empty()) {
-    std::string before = schema_hash;
-    if (before.empty()) {
-      auto manifest = target.schema();
-      if (!manifest) return std::unexpected(manifest.error());
-      before = model::schema_hash(manifest->schema);
-    }
-    if (auto ok = options.require_validated(pending, before); !ok) {
-      return std::unexpected(ok.error());
-    }
+  if (auto ok = check_pending(db, pending, options, schema_hash); !ok) {
+    return std::unexpected(ok.error());
   }
   for (size_t i = 0; i < pending.size(); ++i) {
     const Migration& m = *pending[i];
     const bool last = i + 1 == pending.size();
-    auto done = run_script(target, m, Direction::kUp, previous[i], options.run,
+    auto done = run_script(db, m, Direction::kUp, previous[i], options.run,
                            hashes == SchemaHashes::kOff ? nullptr : &schema_hash,
                            hashes == SchemaHashes::kEach || last);
     if (!done) {

@@ -1,19 +1,18 @@
 // Connection draining before a rollback, and the texts of what it and the
 // integrity checks report. Dialect-neutral: the sessions come from
-// MigrationTarget::sessions_in_lock.
+// LockObserver::sessions_in_lock.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <thread>
 
 #include "keel/migrate.h"
 
 namespace keel::migrate {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using TimePoint = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kPoll{100};
@@ -78,21 +77,22 @@ std::string SessionInLock::to_string() const {
                      join(relations), one_line(query, 120));
 }
 
-Result<DrainReport> drain(MigrationTarget& target, const std::vector<std::string>& relations,
-                          const DrainOptions& options, const Progress& progress) {
+Result<DrainReport> drain(LockObserver& locks, const std::vector<std::string>& relations,
+                          const DrainOptions& options, const Progress& progress,
+                          const Clock& clock) {
   auto say = [&](const std::string& line) {
     if (progress) progress(line);
   };
   DrainReport report;
   report.relations = relations;
-  const Clock::time_point start = Clock::now();
-  const Clock::time_point deadline = start + options.timeout;
-  std::map<int, Clock::time_point> named;  // pid -> when it was last printed
+  const TimePoint start = clock.read();
+  const TimePoint deadline = start + options.timeout;
+  std::map<int, TimePoint> named;  // pid -> when it was last printed
   bool announced = false;
   for (;;) {
-    auto sessions = target.sessions_in_lock(relations);
+    auto sessions = locks.sessions_in_lock(relations);
     if (!sessions) return std::unexpected(sessions.error());
-    const Clock::time_point now = Clock::now();
+    const TimePoint now = clock.read();
     report.waited_ms = std::chrono::duration_cast<milliseconds>(now - start).count();
     if (sessions->empty()) {
       if (announced) say(fmt::format("drained after {}", seconds_text(report.waited_ms)));
@@ -112,7 +112,7 @@ Result<DrainReport> drain(MigrationTarget& target, const std::vector<std::string
       }
       if (options.terminate_idle_in_transaction && s.state.starts_with("idle in transaction") &&
           s.state_ms >= options.idle_in_transaction_timeout.count()) {
-        auto ended = target.terminate(s.pid);
+        auto ended = locks.terminate(s.pid);
         if (!ended) return std::unexpected(ended.error());
         if (*ended) {
           say(fmt::format("  ended pid {}: idle in transaction for {} (over {})", s.pid,
@@ -127,7 +127,7 @@ Result<DrainReport> drain(MigrationTarget& target, const std::vector<std::string
     if (now >= deadline) {
       if (options.force) {
         for (const SessionInLock& s : *sessions) {
-          auto ended = target.terminate(s.pid);
+          auto ended = locks.terminate(s.pid);
           if (!ended) return std::unexpected(ended.error());
           if (*ended) {
             say(fmt::format("  --force-drain: ended pid {} ({})", s.pid, s.state));
@@ -146,8 +146,7 @@ Result<DrainReport> drain(MigrationTarget& target, const std::vector<std::string
                               "terminate_idle_in_transaction, or pass --force-drain:{}",
                               seconds_text(options.timeout.count()), who));
     }
-    std::this_thread::sleep_for(
-        std::min<milliseconds>(kPoll, std::chrono::ceil<milliseconds>(deadline - now)));
+    clock.wait(std::min<milliseconds>(kPoll, std::chrono::ceil<milliseconds>(deadline - now)));
   }
 }
 

@@ -123,6 +123,37 @@ std::optional<std::vector<CompletedStatement>> parse_completed(const std::string
   return out;
 }
 
+std::string progress_to_json(const std::vector<OperationProgress>& progress) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const OperationProgress& p : progress) {
+    list.push_back(
+        {{"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}});
+  }
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<std::vector<OperationProgress>> parse_progress(const std::string& json) {
+  nlohmann::json list = nlohmann::json::parse(json, nullptr, false);
+  if (!list.is_array()) return std::nullopt;
+  std::vector<OperationProgress> out;
+  for (const auto& item : list) {
+    if (!item.is_object() || !item.contains("operation") ||
+        !item["operation"].is_number_integer()) {
+      return std::nullopt;
+    }
+    OperationProgress p;
+    p.operation = item["operation"].get<int>();
+    if (item.contains("rows_done") && item["rows_done"].is_number_integer()) {
+      p.rows_done = item["rows_done"].get<int64_t>();
+    }
+    if (item.contains("last_key") && item["last_key"].is_string()) {
+      p.last_key = item["last_key"].get<std::string>();
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 std::string default_applied_by() {
   std::string user;
   if (const char* env = std::getenv("USER"); env != nullptr && *env != '\0') {

@@ -15,13 +15,8 @@ constexpr int kMaxStatements = 1000000;
 
 Error usage(std::string message) { return Error{ErrorCode::kUsage, std::move(message), {}, {}}; }
 
-}  // namespace
-
-Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<Migration>& files,
-                                    const std::string& spec, MarkDirection direction,
-                                    const RunOptions& options) {
-  const bool up = direction == MarkDirection::kUp;
-  const size_t colon = spec.rfind(':');
+// N of "VERSION:N" (the part after `colon`); -1 when it is not a count.
+int parse_count(const std::string& spec, size_t colon) {
   int n = -1;
   if (colon != std::string::npos && colon > 0 && colon + 1 < spec.size()) {
     const char* first = spec.data() + colon + 1;
@@ -29,6 +24,57 @@ Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<M
     auto [end, ec] = std::from_chars(first, last, n);
     if (ec != std::errc() || end != last || n < 0 || n > kMaxStatements) n = -1;
   }
+  return n;
+}
+
+// The one history row of `version`, which must be of a run of that
+// direction's script that stopped part-way.
+Result<HistoryRow> stopped_row(const std::vector<HistoryRow>& history, const std::string& spec,
+                               const std::string& version, bool up) {
+  std::vector<const HistoryRow*> rows;
+  for (const HistoryRow& row : history) {
+    if (compare_versions(row.version, version) == 0) rows.push_back(&row);
+  }
+  if (rows.empty()) {
+    return std::unexpected(usage(fmt::format(
+        "--mark-statement-done {}: version {} has no history row (no run of it started); "
+        "nothing was marked",
+        spec, version)));
+  }
+  if (rows.size() > 1) {
+    return std::unexpected(
+        usage(fmt::format("--mark-statement-done {}: the history holds version {} more than once "
+                          "({} and {}); nothing was marked",
+                          spec, version, rows[0]->version, rows[1]->version)));
+  }
+  const HistoryRow& row = *rows.front();
+  const bool in_progress =
+      up ? row.status == RowStatus::kRunning || row.status == RowStatus::kFailed
+         : row.status == RowStatus::kRollingBack;
+  if (!in_progress) {
+    std::string why =
+        row.status == RowStatus::kRollingBack
+            ? "its down script stopped part-way: use `keel rollback "
+              "--mark-statement-done`"
+        : row.status == RowStatus::kRunning || row.status == RowStatus::kFailed
+            ? "its up script stopped part-way: use `keel apply --mark-statement-done`"
+            : "no run of its " + std::string(up ? "up" : "down") + " script stopped part-way";
+    return std::unexpected(
+        usage(fmt::format("--mark-statement-done {}: version {} is {}: {}; "
+                          "nothing was marked",
+                          spec, row.version, row_status_name(row.status), why)));
+  }
+  return row;
+}
+
+}  // namespace
+
+Result<Marked> mark_statements_done(const Roles& db, const std::vector<Migration>& files,
+                                    const std::string& spec, MarkDirection direction,
+                                    const RunOptions& options) {
+  const bool up = direction == MarkDirection::kUp;
+  const size_t colon = spec.rfind(':');
+  const int n = parse_count(spec, colon);
   if (n < 0) {
     return std::unexpected(usage(fmt::format(
         "--mark-statement-done {}: expected VERSION:N, e.g. 0004:2 (statements 1 to 2 of "
@@ -50,46 +96,16 @@ Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<M
         usage(fmt::format("--mark-statement-done {}: {} has no down script", spec, file->up.path)));
   }
   const Script& script = up ? file->up : *file->down;
-  auto statements = split_statements(target.dialect(), script);
+  auto statements = split_statements(db.rules.dialect(), script);
   if (!statements) return std::unexpected(statements.error());
   const int total = static_cast<int>(statements->size());
 
-  LockGuard guard(target);
-  auto history = lock_and_read(target, options);
+  LockGuard guard(db.lock);
+  auto history = lock_and_read(db, options);
   if (!history) return std::unexpected(history.error());
-  std::vector<const HistoryRow*> rows;
-  for (const HistoryRow& row : *history) {
-    if (compare_versions(row.version, version) == 0) rows.push_back(&row);
-  }
-  if (rows.empty()) {
-    return std::unexpected(usage(fmt::format(
-        "--mark-statement-done {}: version {} has no history row (no run of it started); "
-        "nothing was marked",
-        spec, version)));
-  }
-  if (rows.size() > 1) {
-    return std::unexpected(
-        usage(fmt::format("--mark-statement-done {}: the history holds version {} more than once "
-                          "({} and {}); nothing was marked",
-                          spec, version, rows[0]->version, rows[1]->version)));
-  }
-  HistoryRow row = *rows.front();
-  const bool in_progress =
-      up ? row.status == RowStatus::kRunning || row.status == RowStatus::kFailed
-         : row.status == RowStatus::kRollingBack;
-  if (!in_progress) {
-    std::string why =
-        row.status == RowStatus::kRollingBack
-            ? "its down script stopped part-way: use `keel rollback "
-              "--mark-statement-done`"
-        : row.status == RowStatus::kRunning || row.status == RowStatus::kFailed
-            ? "its up script stopped part-way: use `keel apply --mark-statement-done`"
-            : "no run of its " + std::string(up ? "up" : "down") + " script stopped part-way";
-    return std::unexpected(
-        usage(fmt::format("--mark-statement-done {}: version {} is {}: {}; "
-                          "nothing was marked",
-                          spec, row.version, row_status_name(row.status), why)));
-  }
+  auto found = stopped_row(*history, spec, version, up);
+  if (!found) return std::unexpected(found.error());
+  HistoryRow row = *found;
   if (n > total) {
     return std::unexpected(
         usage(fmt::format("--mark-statement-done {}: {} has {} statement{}; nothing was marked",
@@ -115,7 +131,7 @@ Result<Marked> mark_statements_done(MigrationTarget& target, const std::vector<M
   row.applied_by = options.applied_by.empty() ? default_applied_by() : options.applied_by;
   row.keel_version = KEEL_VERSION;
   row.error.clear();
-  if (auto ok = target.record(row); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.history.record(row); !ok) return std::unexpected(ok.error());
   Marked marked{row.version, script.path, n, total, {}};
   if (n < total) {
     marked.next = fmt::format("line {}: {}", (*statements)[n].line,

@@ -14,8 +14,6 @@
 namespace keel::migrate {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 void say(const RunOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
@@ -78,10 +76,10 @@ void expected_restoration(const std::vector<HistoryRow>& applied,
   }
 }
 
-}  // namespace
-
-Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migration>& files,
-                                const RollbackOptions& options) {
+// --steps and --to: one or the other, --steps 1 or more, --to a version
+// of the files or the history ("0": before the first).
+Result<void> check_arguments(const Roles& db, const std::vector<Migration>& files,
+                             const RollbackOptions& options) {
   if (options.steps && options.to) {
     return fail(ErrorCode::kUsage, "pass either --steps or --to, not both");
   }
@@ -91,7 +89,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
                             "nothing was rolled back",
                             *options.steps));
   }
-  // --to names a version of the files or the history ("0": before the first).
+  if (!options.to) return {};
   auto known_version = [&](const std::vector<HistoryRow>& history) {
     if (compare_versions(*options.to, "0") == 0) return true;
     for (const Migration& m : files) {
@@ -102,28 +100,21 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
     }
     return false;
   };
-  auto unknown_to = [&]() {
-    return fail(ErrorCode::kUsage,
-                fmt::format("--to {}: no migration has this version; run `keel status` to list "
-                            "them (--to 0 rolls back every migration); nothing was rolled back",
-                            *options.to));
-  };
-  if (options.to && !known_version({})) {
-    // Not among the files: it may still be in the history (its files gone).
-    auto rows = target.history();
-    if (!rows) return std::unexpected(rows.error());
-    if (!known_version(*rows)) return unknown_to();
-  }
-  const Clock::time_point start = Clock::now();
-  RollbackReport report;
-  LockGuard guard(target);
-  auto history = lock_and_read(target, options.run);
-  if (!history) return std::unexpected(history.error());
-  const std::vector<HistoryRow> applied = applied_in_order(current_rows(*history, files));
-  const std::vector<HistoryRow> undo = rows_to_undo(applied, options);
-  if (undo.empty()) return report;
+  if (known_version({})) return {};
+  // Not among the files: it may still be in the history (its files gone).
+  auto rows = db.history.history();
+  if (!rows) return std::unexpected(rows.error());
+  if (known_version(*rows)) return {};
+  return fail(ErrorCode::kUsage,
+              fmt::format("--to {}: no migration has this version; run `keel status` to list "
+                          "them (--to 0 rolls back every migration); nothing was rolled back",
+                          *options.to));
+}
 
-  // Every down script must exist and parse before anything runs.
+// Every down script of `undo`, split; refuses (nothing run) when one is
+// missing or does not parse.
+Result<std::vector<DownStep>> down_steps(const Roles& db, const std::vector<Migration>& files,
+                                         const std::vector<HistoryRow>& undo) {
   std::vector<DownStep> steps;
   std::string missing;
   for (const HistoryRow& row : undo) {
@@ -136,7 +127,7 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
     } else if (!file->down) {
       missing += fmt::format("\n  {}: has no down script", file->up.path);
     } else {
-      auto statements = split_statements(target.dialect(), *file->down);
+      auto statements = split_statements(db.rules.dialect(), *file->down);
       if (!statements) return std::unexpected(statements.error());
       steps.push_back(DownStep{file, row, std::move(*statements)});
     }
@@ -147,145 +138,191 @@ Result<RollbackReport> rollback(MigrationTarget& target, const std::vector<Migra
                 "fewer steps:" +
                     missing);
   }
+  return steps;
+}
+
+// What the checks cover: what the down scripts touch, or everything when
+// one of them does what cannot be read from it.
+Result<IntegrityScope> integrity_scope_of(const Roles& db, const std::vector<DownStep>& steps) {
+  IntegrityScope out;
+  out.whole = false;
+  std::set<std::string> scoped;
+  for (const DownStep& step : steps) {
+    auto scope = db.integrity.integrity_scope(step.statements);
+    if (!scope) return std::unexpected(scope.error());
+    if (scope->whole) {
+      out = *scope;
+      if (scope->why.starts_with("line ")) {
+        out.why = step.migration->down->path + ":" + scope->why.substr(5);
+      }
+      return out;
+    }
+    scoped.insert(scope->relations.begin(), scope->relations.end());
+  }
+  out.relations = {scoped.begin(), scoped.end()};
+  return out;
+}
+
+// Runs the integrity checks in the open transaction into report.findings;
+// a failing one is a kGateFailed error and sets `failed`.
+Result<void> run_checks(const Roles& db, const RollbackOptions& options, RollbackReport& report,
+                        bool& failed) {
+  auto findings = db.integrity.check_integrity(options.integrity, report.integrity_scope);
+  if (!findings) return std::unexpected(findings.error());
+  report.findings = *findings;  // a retried transaction reports its last run only
+  std::string what;
+  for (const IntegrityFinding& f : *findings) {
+    if (!f.ok()) what += "\n  " + f.to_string();
+  }
+  if (what.empty()) return {};
+  failed = true;
+  return fail(ErrorCode::kGateFailed,
+              "integrity checks failed; the rollback was not committed:" + what);
+}
+
+// A down script that cannot run in a transaction: each migration is undone
+// and committed on its own, checks before each COMMIT. Returns false when
+// the checks aborted it (the report says what stayed changed).
+Result<bool> roll_back_one_at_a_time(const Roles& db, const std::vector<DownStep>& steps,
+                                     const RollbackOptions& options, RollbackReport& report) {
+  say(options.run,
+      "a down script cannot run inside a transaction: rolling back one migration at a time "
+      "(integrity checks before each commit)");
+  bool checks_failed = false;
+  RunOptions run = options.run;
+  run.before_commit = [&](const Roles& t, const Migration&) {
+    return run_checks(t, options, report, checks_failed);
+  };
+  for (const DownStep& step : steps) {
+    report.findings.clear();
+    auto ran = run_script(db, *step.migration, Direction::kDown, step.previous, run);
+    if (ran) {
+      report.rolled_back.push_back(*ran);
+      continue;
+    }
+    if (!checks_failed) return std::unexpected(ran.error());
+    report.aborted = true;
+    report.abort_reason = ran.error().message;
+    if (needs_no_transaction(db, *step.migration->down, step.statements)) {
+      report.partial = true;
+      report.abort_reason += fmt::format(
+          "\n{} ran outside a transaction: its statements were NOT undone (they stay "
+          "committed), and its history row says ROLLING_BACK; `keel rollback` checks again "
+          "(and runs what is left of it) once the cause is fixed",
+          step.migration->down->path);
+    }
+    if (!report.rolled_back.empty()) {
+      report.partial = true;
+      report.abort_reason +=
+          fmt::format("\n{} newer migration{} stayed rolled back", report.rolled_back.size(),
+                      report.rolled_back.size() == 1 ? "" : "s");
+    }
+    return false;
+  }
+  return true;
+}
+
+// Runs the down scripts (in one transaction when they can); false when the
+// integrity checks aborted the rollback (the report says why).
+Result<bool> run_downs(const Roles& db, const std::vector<DownStep>& steps,
+                       const RollbackOptions& options, RollbackReport& report) {
+  report.one_transaction = std::none_of(steps.begin(), steps.end(), [&](const DownStep& s) {
+    return needs_no_transaction(db, *s.migration->down, s.statements) ||
+           (s.previous && s.previous->status == RowStatus::kRollingBack);
+  });
+  if (!report.one_transaction) return roll_back_one_at_a_time(db, steps, options, report);
+  bool checks_failed = false;
+  auto done = run_downs_in_one_transaction(db, steps, options.run, [&](const Roles& t) {
+    return run_checks(t, options, report, checks_failed);
+  });
+  if (!done && checks_failed) {
+    report.aborted = true;
+    report.abort_reason = done.error().message;
+    return false;
+  }
+  if (!done) return std::unexpected(done.error());
+  report.rolled_back = std::move(*done);
+  return true;
+}
+
+// Exact restoration: the schema now against the hash recorded for the
+// version rolled back to, read without what the down scripts set; when they
+// differ, what differs from the snapshot kept when that hash was recorded.
+Result<void> compare_restoration(const Roles& db, RollbackReport& report) {
+  if (auto ok = db.session.reset_session(); !ok) return std::unexpected(ok.error());
+  auto now = db.session.schema();
+  if (!now) return std::unexpected(now.error());
+  report.actual_hash = model::schema_hash(now->schema);
+  if (report.restored()) return {};
+  auto kept = db.history.load_snapshot(report.expected_hash);
+  if (!kept || !*kept) return {};
+  auto json = nlohmann::json::parse(**kept, nullptr, false);
+  auto database =
+      json.is_discarded() ? std::nullopt : std::optional(model::from_canonical_json(json));
+  if (!database || !*database) return {};
+  Manifest expected = *now;
+  expected.schema = std::move(**database);
+  for (const Difference& d : compare_manifests(expected, *now, {})) {
+    report.restoration_differences.push_back(
+        d.kind + " " + d.object + ": " +
+        (d.property == "presence" ? (d.actual == "missing" ? "missing" : "left behind")
+                                  : d.property + ": " + d.expected + " -> " + d.actual));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<RollbackReport> rollback(const Roles& db, const std::vector<Migration>& files,
+                                const RollbackOptions& options) {
+  if (auto ok = check_arguments(db, files, options); !ok) return std::unexpected(ok.error());
+  const auto start = options.run.clock.read();
+  RollbackReport report;
+  auto finish = [&]() {
+    report.elapsed_ms = options.run.clock.ms_since(start);
+    return report;
+  };
+  LockGuard guard(db.lock);
+  auto history = lock_and_read(db, options.run);
+  if (!history) return std::unexpected(history.error());
+  const std::vector<HistoryRow> applied = applied_in_order(current_rows(*history, files));
+  const std::vector<HistoryRow> undo = rows_to_undo(applied, options);
+  if (undo.empty()) return report;
+  // Every down script must exist and parse before anything runs.
+  auto steps = down_steps(db, files, undo);
+  if (!steps) return std::unexpected(steps.error());
   expected_restoration(applied, undo, report);
 
   // The relations the down scripts touch: what draining waits on.
   std::vector<Statement> all;
-  for (const DownStep& step : steps) {
+  for (const DownStep& step : *steps) {
     all.insert(all.end(), step.statements.begin(), step.statements.end());
   }
-  auto relations = target.relations_of(all);
+  auto relations = db.locks.relations_of(all);
   if (!relations) return std::unexpected(relations.error());
   if (options.drain && !relations->empty()) {
-    auto drained = drain(target, *relations, *options.drain, options.run.progress);
+    auto drained =
+        drain(db.locks, *relations, *options.drain, options.run.progress, options.run.clock);
     if (!drained) {
       if (drained.error().code != ErrorCode::kGateFailed) return std::unexpected(drained.error());
       report.aborted = true;
       report.abort_reason = drained.error().message;
-      report.elapsed_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-      return report;
+      return finish();
     }
     report.drained = *drained;
   }
-
-  // What the checks cover: what the down scripts touch, or everything when
-  // one of them does what cannot be read from it.
-  report.integrity_scope.whole = false;
-  std::set<std::string> scoped;
-  for (const DownStep& step : steps) {
-    auto scope = target.integrity_scope(step.statements);
-    if (!scope) return std::unexpected(scope.error());
-    if (scope->whole) {
-      report.integrity_scope = *scope;
-      if (scope->why.starts_with("line ")) {
-        report.integrity_scope.why = step.migration->down->path + ":" + scope->why.substr(5);
-      }
-      break;
-    }
-    scoped.insert(scope->relations.begin(), scope->relations.end());
-  }
-  if (!report.integrity_scope.whole)
-    report.integrity_scope.relations = {scoped.begin(), scoped.end()};
+  auto scope = integrity_scope_of(db, *steps);
+  if (!scope) return std::unexpected(scope.error());
+  report.integrity_scope = *scope;
   say(options.run, "integrity checks before commit: " + report.integrity_scope.to_string());
-  bool checks_failed = false;
-  auto check = [&](MigrationTarget& t) -> Result<void> {
-    auto findings = t.check_integrity(options.integrity, report.integrity_scope);
-    if (!findings) return std::unexpected(findings.error());
-    report.findings = *findings;  // a retried transaction reports its last run only
-    std::string failed;
-    for (const IntegrityFinding& f : *findings) {
-      if (!f.ok()) failed += "\n  " + f.to_string();
-    }
-    if (failed.empty()) return {};
-    checks_failed = true;
-    return fail(ErrorCode::kGateFailed,
-                "integrity checks failed; the rollback was not committed:" + failed);
-  };
-
-  report.one_transaction = std::none_of(steps.begin(), steps.end(), [&](const DownStep& s) {
-    return needs_no_transaction(target, *s.migration->down, s.statements) ||
-           (s.previous && s.previous->status == RowStatus::kRollingBack);
-  });
-  if (report.one_transaction) {
-    auto done = run_downs_in_one_transaction(target, steps, options.run, check);
-    if (!done && checks_failed) {
-      report.aborted = true;
-      report.abort_reason = done.error().message;
-      report.elapsed_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-      return report;
-    }
-    if (!done) return std::unexpected(done.error());
-    report.rolled_back = std::move(*done);
-  } else {
-    // A down script that cannot run in a transaction: each migration is
-    // undone and committed on its own, checks before each COMMIT.
-    say(options.run,
-        "a down script cannot run inside a transaction: rolling back one migration at a time "
-        "(integrity checks before each commit)");
-    RunOptions run = options.run;
-    run.before_commit = [&](MigrationTarget& t, const Migration&) { return check(t); };
-    for (const DownStep& step : steps) {
-      report.findings.clear();
-      auto ran = run_script(target, *step.migration, Direction::kDown, step.previous, run);
-      if (!ran && checks_failed) {
-        report.aborted = true;
-        report.abort_reason = ran.error().message;
-        if (needs_no_transaction(target, *step.migration->down, step.statements)) {
-          report.partial = true;
-          report.abort_reason += fmt::format(
-              "\n{} ran outside a transaction: its statements were NOT undone (they stay "
-              "committed), and its history row says ROLLING_BACK; `keel rollback` checks again "
-              "(and runs what is left of it) once the cause is fixed",
-              step.migration->down->path);
-        }
-        if (!report.rolled_back.empty()) {
-          report.partial = true;
-          report.abort_reason +=
-              fmt::format("\n{} newer migration{} stayed rolled back", report.rolled_back.size(),
-                          report.rolled_back.size() == 1 ? "" : "s");
-        }
-        report.elapsed_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-        return report;
-      }
-      if (!ran) return std::unexpected(ran.error());
-      report.rolled_back.push_back(*ran);
-    }
-  }
+  auto ran = run_downs(db, *steps, options, report);
+  if (!ran) return std::unexpected(ran.error());
+  if (!*ran) return finish();
   for (const Applied& a : report.rolled_back) {
     say(options.run, fmt::format("rolled back {}_{} in {} ms", a.version, a.name, a.execution_ms));
   }
-
-  // Exact restoration: the schema now against the hash recorded for the
-  // version rolled back to, read without what the down scripts set.
-  if (auto ok = target.reset_session(); !ok) return std::unexpected(ok.error());
-  auto now = target.schema();
-  if (!now) return std::unexpected(now.error());
-  report.actual_hash = model::schema_hash(now->schema);
-  if (!report.restored()) {
-    // Name what differs from the snapshot kept when that hash was recorded.
-    auto kept = target.load_snapshot(report.expected_hash);
-    if (kept && *kept) {
-      auto json = nlohmann::json::parse(**kept, nullptr, false);
-      auto database =
-          json.is_discarded() ? std::nullopt : std::optional(model::from_canonical_json(json));
-      if (database && *database) {
-        Manifest expected = *now;
-        expected.schema = std::move(**database);
-        for (const Difference& d : compare_manifests(expected, *now, {})) {
-          report.restoration_differences.push_back(
-              d.kind + " " + d.object + ": " +
-              (d.property == "presence" ? (d.actual == "missing" ? "missing" : "left behind")
-                                        : d.property + ": " + d.expected + " -> " + d.actual));
-        }
-      }
-    }
-  }
-  report.elapsed_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-  return report;
+  if (auto ok = compare_restoration(db, report); !ok) return std::unexpected(ok.error());
+  return finish();
 }
 
 }  // namespace keel::migrate

@@ -13,12 +13,8 @@
 namespace keel::migrate {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using TimePoint = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
-
-int64_t ms_since(Clock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-}
 
 // Exponential backoff with "equal jitter": half the step fixed, half random,
 // so concurrent deploys waiting on one lock do not retry in lockstep.
@@ -51,7 +47,7 @@ struct Plan {
 
 // Up scripts: the hash after the statements, into the row (and the
 // running hash once the caller commits).
-Result<void> record_hash_after(MigrationTarget& target, Plan& plan) {
+Result<void> record_hash_after(const Roles& db, Plan& plan) {
   if (plan.schema_hash == nullptr || plan.direction != Direction::kUp) return {};
   if (!plan.hash_after) {
     plan.schema_hash->clear();
@@ -60,11 +56,11 @@ Result<void> record_hash_after(MigrationTarget& target, Plan& plan) {
   // Only rows changed: the schema is what it was before.
   if (!plan.schema_hash->empty() &&
       std::none_of(plan.statements.begin(), plan.statements.end(),
-                   [&](const Statement& st) { return target.changes_schema(st); })) {
+                   [&](const Statement& st) { return db.rules.changes_schema(st); })) {
     plan.row.schema_hash_after = *plan.schema_hash;
     return {};
   }
-  auto hash = snapshot_schema(target);
+  auto hash = snapshot_schema(db);
   if (!hash) return std::unexpected(hash.error());
   plan.row.schema_hash_after = *hash;
   return {};
@@ -77,13 +73,13 @@ void advance_hash(Plan& plan) {
 }
 
 // Waits before the next attempt, or says why there is none.
-bool retry_after(const Plan& plan, const RunOptions& options, const MigrationTarget& target,
+bool retry_after(const Plan& plan, const RunOptions& options, const StatementRules& rules,
                  const Error& error, int attempt) {
-  if (!target.is_lock_timeout(error) || attempt >= plan.retries) return false;
+  if (!rules.is_lock_timeout(error) || attempt >= plan.retries) return false;
   milliseconds delay = backoff(options.retry, attempt);
   say(options, fmt::format("  {}: {}; retry {} of {} in {} ms", plan.label, error.to_string(),
                            attempt + 1, plan.retries, delay.count()));
-  std::this_thread::sleep_for(delay);
+  options.clock.wait(delay);
   return true;
 }
 
@@ -91,16 +87,16 @@ bool retry_after(const Plan& plan, const RunOptions& options, const MigrationTar
 // wait for locks on the relations the failed statement touches (every
 // statement's, when the error does not say which failed), named as drain
 // names them: pid, user, application, state and for how long, query.
-Error with_blockers(MigrationTarget& target, const std::vector<Statement>& statements,
+Error with_blockers(const Roles& db, const std::vector<Statement>& statements,
                     const std::string& path, Error error) {
-  if (!target.is_lock_timeout(error)) return error;
+  if (!db.rules.is_lock_timeout(error)) return error;
   std::vector<Statement> failed;
   for (const Statement& st : statements) {
     if (error.context == fmt::format("{}:{}", path, st.line)) failed.push_back(st);
   }
-  auto relations = target.relations_of(failed.empty() ? statements : failed);
+  auto relations = db.locks.relations_of(failed.empty() ? statements : failed);
   if (!relations || relations->empty()) return error;
-  auto sessions = target.sessions_in_lock(*relations);
+  auto sessions = db.locks.sessions_in_lock(*relations);
   if (!sessions || sessions->empty()) return error;
   error.message += "; in the way:";
   for (const SessionInLock& s : *sessions) error.message += "\n  " + s.to_string();
@@ -183,7 +179,7 @@ Result<int> resume_point(const Plan& plan) {
 // Records the failure (up: FAILED; a statement-by-statement down:
 // ROLLING_BACK with the error once a statement committed, else the row as
 // it was) and returns `error`, with what stayed committed and `hint` added.
-Result<Applied> fail_with(MigrationTarget& target, Plan& plan, const Error& error, int applied,
+Result<Applied> fail_with(const Roles& db, Plan& plan, const Error& error, int applied,
                           bool by_statement = false, const std::string& hint = {}) {
   const bool up = plan.direction == Direction::kUp;
   Result<void> recorded;
@@ -193,9 +189,9 @@ Result<Applied> fail_with(MigrationTarget& target, Plan& plan, const Error& erro
     plan.row.statements_applied = applied;
     const std::optional<HistoryRow>& previous = *plan.previous;
     if (!up && applied == 0 && previous && previous->status == RowStatus::kSuccess) {
-      recorded = target.record(*previous);  // nothing of the down committed
+      recorded = db.history.record(*previous);  // nothing of the down committed
     } else {
-      recorded = target.record(plan.row);
+      recorded = db.history.record(plan.row);
     }
   }
   Error out = error;
@@ -217,46 +213,106 @@ Result<Applied> fail_with(MigrationTarget& target, Plan& plan, const Error& erro
   return std::unexpected(out);
 }
 
-Result<Applied> run_in_transaction(MigrationTarget& target, Plan& plan, const RunOptions& options) {
+Result<Applied> run_in_transaction(const Roles& db, Plan& plan, const RunOptions& options) {
   const int n = static_cast<int>(plan.statements.size());
   for (int attempt = 0;; ++attempt) {
-    Clock::time_point start = Clock::now();
+    TimePoint start = options.clock.read();
     Result<void> done = [&]() -> Result<void> {
       // Each attempt starts from the session keel set up, not the last one's.
-      if (auto ok = target.reset_session(); !ok) return ok;
-      if (auto ok = target.begin(plan.timeouts); !ok) return ok;
+      if (auto ok = db.session.reset_session(); !ok) return ok;
+      if (auto ok = db.session.begin(plan.timeouts); !ok) return ok;
       for (const Statement& st : plan.statements) {
-        if (auto ok = target.execute(st, plan.script.path); !ok) return ok;
+        if (auto ok = db.session.execute(st, plan.script.path); !ok) return ok;
       }
-      if (auto ok = record_hash_after(target, plan); !ok) return ok;
+      if (auto ok = record_hash_after(db, plan); !ok) return ok;
       plan.row.status =
           plan.direction == Direction::kUp ? RowStatus::kSuccess : RowStatus::kRolledBack;
       plan.row.statements_applied = n;
-      plan.row.execution_ms = ms_since(start);
+      plan.row.execution_ms = options.clock.ms_since(start);
       plan.row.error.clear();
       plan.row.completed.reset();
-      if (auto ok = target.record(plan.row); !ok) return ok;
+      if (auto ok = db.history.record(plan.row); !ok) return ok;
       if (options.before_commit) {
-        if (auto ok = options.before_commit(target, plan.migration); !ok) return ok;
+        if (auto ok = options.before_commit(db, plan.migration); !ok) return ok;
       }
-      return target.commit();
+      return db.session.commit();
     }();
     if (done) {
       advance_hash(plan);
-      return Applied{plan.migration.version, plan.migration.name, ms_since(start), n, attempt + 1};
+      return Applied{plan.migration.version, plan.migration.name, options.clock.ms_since(start), n,
+                     attempt + 1};
     }
-    target.rollback();
-    if (retry_after(plan, options, target, done.error(), attempt)) continue;
-    return fail_with(target, plan,
-                     with_blockers(target, plan.statements, plan.script.path, done.error()), 0);
+    db.session.rollback();
+    if (retry_after(plan, options, db.rules, done.error(), attempt)) continue;
+    return fail_with(db, plan, with_blockers(db, plan.statements, plan.script.path, done.error()),
+                     0);
   }
+}
+
+// Where a statement-by-statement run starts: after `start` statements;
+// `rerun` when a run before stopped there, `interrupted` when it was killed
+// while statement start + 1 ran (the server may have finished it).
+struct Resume {
+  int start = 0;
+  bool rerun = false;
+  bool interrupted = false;
+};
+
+// Statement i of a statement-by-statement run, with what a rerun checks
+// first and lock-timeout retries (`attempts` raised to the most any
+// statement took). A failure is recorded (fail_with) and returned.
+Result<void> run_statement(const Roles& db, Plan& plan, const RunOptions& options, int i,
+                           const Resume& resume, int& attempts) {
+  const Statement& st = plan.statements[i];
+  std::string found;
+  bool skip = false;
+  if (i == resume.start && resume.rerun) {
+    auto check = db.recovery.already_done(st);
+    if (!check) return std::unexpected(fail_with(db, plan, check.error(), i, true).error());
+    found = check->detail;
+    skip = check->done;
+    if (skip) {
+      say(options, fmt::format("  {}: statement {} (line {}) took effect before the previous "
+                               "run stopped ({}); recorded as done",
+                               plan.label, i + 1, st.line, found));
+    }
+  }
+  for (int attempt = 0; !skip; ++attempt) {
+    if (attempt > 0 || (i == resume.start && resume.rerun)) {
+      auto dropped = db.recovery.drop_invalid_index(st);
+      if (!dropped) return std::unexpected(fail_with(db, plan, dropped.error(), i, true).error());
+      if (!dropped->empty()) {
+        say(options, fmt::format("  {}: dropped INVALID index {} left by a failed build",
+                                 plan.label, *dropped));
+      }
+    }
+    auto done = db.session.execute(st, plan.script.path);
+    if (done) break;
+    if (retry_after(plan, options, db.rules, done.error(), attempt)) {
+      attempts = std::max(attempts, attempt + 2);
+      continue;
+    }
+    std::string hint;
+    if (i == resume.start && resume.interrupted) {
+      hint = fmt::format(
+          "\nThe previous run was stopped (killed, or its connection lost) while statement {} "
+          "ran, and the server may have finished it before it noticed: check whether what "
+          "{}:{} does is already in place ({}){}. If it is, record it with `{}` and run `keel "
+          "{}` again.",
+          i + 1, plan.script.path, st.line, abbreviate_statement(st.sql),
+          found.empty() ? "" : "; found: " + found, mark_command(plan, i + 1), command_of(plan));
+    }
+    return std::unexpected(
+        fail_with(db, plan, with_blockers(db, {st}, plan.script.path, done.error()), i, true, hint)
+            .error());
+  }
+  return {};
 }
 
 // Statement by statement, each committed on its own, with progress recorded
 // after each (the statement's hash too) so that a later run resumes where
 // this one stopped: up scripts as RUNNING, down scripts as ROLLING_BACK.
-Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
-                                        const RunOptions& options) {
+Result<Applied> run_without_transaction(const Roles& db, Plan& plan, const RunOptions& options) {
   const int n = static_cast<int>(plan.statements.size());
   const bool up = plan.direction == Direction::kUp;
   const std::optional<HistoryRow>& previous = *plan.previous;
@@ -267,9 +323,9 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
     say(options, fmt::format("  {}: resuming after statement {} of {} (a previous run stopped)",
                              plan.label, start, n));
   }
-  Clock::time_point begin = Clock::now();
-  if (auto ok = target.reset_session(); !ok) return std::unexpected(ok.error());
-  if (auto ok = target.set_session_timeouts(plan.timeouts); !ok) {
+  TimePoint begin = options.clock.read();
+  if (auto ok = db.session.reset_session(); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.session.set_session_timeouts(plan.timeouts); !ok) {
     return std::unexpected(ok.error());
   }
   std::vector<CompletedStatement> completed;
@@ -278,7 +334,7 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
   plan.row.statements_applied = start;
   plan.row.completed = completed;
   plan.row.error.clear();
-  if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.history.record(plan.row); !ok) return std::unexpected(ok.error());
   // The run before stopped at statement `start`: killed while it ran (RUNNING,
   // or ROLLING_BACK without an error), so the server may have finished it.
   const bool rerun = stopped_part_way(plan.direction, previous);
@@ -286,67 +342,30 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
       rerun && (previous->status == RowStatus::kRunning ||
                 (previous->status == RowStatus::kRollingBack && previous->error.empty()));
   int attempts = 1;
+  const Resume resume{start, rerun, interrupted};
   for (int i = start; i < n; ++i) {
+    if (auto ok = run_statement(db, plan, options, i, resume, attempts); !ok) {
+      return std::unexpected(ok.error());
+    }
     const Statement& st = plan.statements[i];
-    std::string found;
-    bool skip = false;
-    if (i == start && rerun) {
-      auto check = target.already_done(st);
-      if (!check) return fail_with(target, plan, check.error(), i, true);
-      found = check->detail;
-      skip = check->done;
-      if (skip) {
-        say(options, fmt::format("  {}: statement {} (line {}) took effect before the previous "
-                                 "run stopped ({}); recorded as done",
-                                 plan.label, i + 1, st.line, found));
-      }
-    }
-    for (int attempt = 0; !skip; ++attempt) {
-      if (attempt > 0 || (i == start && rerun)) {
-        auto dropped = target.drop_invalid_index(st);
-        if (!dropped) return fail_with(target, plan, dropped.error(), i, true);
-        if (!dropped->empty()) {
-          say(options, fmt::format("  {}: dropped INVALID index {} left by a failed build",
-                                   plan.label, *dropped));
-        }
-      }
-      auto done = target.execute(st, plan.script.path);
-      if (done) break;
-      if (retry_after(plan, options, target, done.error(), attempt)) {
-        attempts = std::max(attempts, attempt + 2);
-        continue;
-      }
-      std::string hint;
-      if (i == start && interrupted) {
-        hint = fmt::format(
-            "\nThe previous run was stopped (killed, or its connection lost) while statement {} "
-            "ran, and the server may have finished it before it noticed: check whether what "
-            "{}:{} does is already in place ({}){}. If it is, record it with `{}` and run `keel "
-            "{}` again.",
-            i + 1, plan.script.path, st.line, abbreviate_statement(st.sql),
-            found.empty() ? "" : "; found: " + found, mark_command(plan, i + 1), command_of(plan));
-      }
-      return fail_with(target, plan, with_blockers(target, {st}, plan.script.path, done.error()), i,
-                       true, hint);
-    }
     completed.push_back(completed_of(st));
     plan.row.statements_applied = i + 1;
     plan.row.completed = completed;
-    if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
+    if (auto ok = db.history.record(plan.row); !ok) return std::unexpected(ok.error());
   }
   if (options.before_commit) {
-    if (auto ok = options.before_commit(target, plan.migration); !ok) {
-      return fail_with(target, plan, ok.error(), n, true);
+    if (auto ok = options.before_commit(db, plan.migration); !ok) {
+      return fail_with(db, plan, ok.error(), n, true);
     }
   }
-  if (auto ok = record_hash_after(target, plan); !ok) {
-    return fail_with(target, plan, ok.error(), n, true);
+  if (auto ok = record_hash_after(db, plan); !ok) {
+    return fail_with(db, plan, ok.error(), n, true);
   }
   plan.row.status = up ? RowStatus::kSuccess : RowStatus::kRolledBack;
-  plan.row.execution_ms = ms_since(begin);
+  plan.row.execution_ms = options.clock.ms_since(begin);
   plan.row.error.clear();
   plan.row.completed.reset();
-  if (auto ok = target.record(plan.row); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.history.record(plan.row); !ok) return std::unexpected(ok.error());
   advance_hash(plan);
   return Applied{plan.migration.version, plan.migration.name, plan.row.execution_ms, n - start,
                  attempts};
@@ -354,7 +373,23 @@ Result<Applied> run_without_transaction(MigrationTarget& target, Plan& plan,
 
 }  // namespace
 
-Result<Applied> run_script(MigrationTarget& target, const Migration& migration, Direction direction,
+std::chrono::steady_clock::time_point Clock::read() const {
+  return now ? now() : std::chrono::steady_clock::now();
+}
+
+void Clock::wait(std::chrono::milliseconds delay) const {
+  if (sleep) {
+    sleep(delay);
+  } else {
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+int64_t Clock::ms_since(std::chrono::steady_clock::time_point start) const {
+  return std::chrono::duration_cast<milliseconds>(read() - start).count();
+}
+
+Result<Applied> run_script(const Roles& db, const Migration& migration, Direction direction,
                            const std::optional<HistoryRow>& previous, const RunOptions& options,
                            std::string* schema_hash, bool hash_after) {
   const Script& script = direction == Direction::kUp ? migration.up : *migration.down;
@@ -391,14 +426,14 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
   }
   // A script that does not parse fails like one the server refused: FAILED
   // with the error, nothing run.
-  auto statements = split_statements(target.dialect(), script);
-  if (!statements) return fail_with(target, plan, statements.error(), 0);
+  auto statements = split_statements(db.rules.dialect(), script);
+  if (!statements) return fail_with(db, plan, statements.error(), 0);
   plan.statements = std::move(*statements);
   plan.row.statements_total = static_cast<int>(plan.statements.size());
 
   bool no_transaction = script.directives.no_transaction;
   for (const Statement& st : plan.statements) {
-    if (!no_transaction && target.refuses_transaction(st)) {
+    if (!no_transaction && db.rules.refuses_transaction(st)) {
       no_transaction = true;
       say(options, fmt::format("  {}: line {} cannot run inside a transaction; running the "
                                "migration statement by statement",
@@ -414,31 +449,31 @@ Result<Applied> run_script(MigrationTarget& target, const Migration& migration, 
                              "statement by statement",
                              plan.label, plural(previous->statements_applied, "statement")));
   }
-  if (no_transaction) return run_without_transaction(target, plan, options);
-  return run_in_transaction(target, plan, options);
+  if (no_transaction) return run_without_transaction(db, plan, options);
+  return run_in_transaction(db, plan, options);
 }
 
-Result<std::string> snapshot_schema(MigrationTarget& target) {
-  auto manifest = target.schema();
+Result<std::string> snapshot_schema(const Roles& db) {
+  auto manifest = db.session.schema();
   if (!manifest) return std::unexpected(manifest.error());
   nlohmann::json canonical = model::to_canonical_json(manifest->schema);
   std::string hash = model::hash_canonical_json(canonical);
-  if (auto ok = target.save_snapshot(hash, canonical.dump()); !ok) {
+  if (auto ok = db.history.save_snapshot(hash, canonical.dump()); !ok) {
     return std::unexpected(ok.error());
   }
   return hash;
 }
 
-bool needs_no_transaction(const MigrationTarget& target, const Script& script,
+bool needs_no_transaction(const Roles& db, const Script& script,
                           const std::vector<Statement>& statements) {
   if (script.directives.no_transaction) return true;
   return std::any_of(statements.begin(), statements.end(),
-                     [&](const Statement& st) { return target.refuses_transaction(st); });
+                     [&](const Statement& st) { return db.rules.refuses_transaction(st); });
 }
 
 Result<std::vector<Applied>> run_downs_in_one_transaction(
-    MigrationTarget& target, const std::vector<DownStep>& steps, const RunOptions& options,
-    const std::function<Result<void>(MigrationTarget&)>& before_commit) {
+    const Roles& db, const std::vector<DownStep>& steps, const RunOptions& options,
+    const std::function<Result<void>(const Roles&)>& before_commit) {
   Timeouts timeouts = options.timeouts;
   int retries = options.retry.retries;
   for (const DownStep& step : steps) {
@@ -456,16 +491,16 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
     Result<void> ran = [&]() -> Result<void> {
       // Each down script starts from the session keel set up, not from what
       // the one before it set.
-      if (auto ok = target.reset_session(); !ok) return ok;
-      if (auto ok = target.begin(timeouts); !ok) return ok;
+      if (auto ok = db.session.reset_session(); !ok) return ok;
+      if (auto ok = db.session.begin(timeouts); !ok) return ok;
       for (const DownStep& step : steps) {
         const Migration& m = *step.migration;
         if (&step != &steps.front()) {
-          if (auto ok = target.reset_session(); !ok) return ok;
+          if (auto ok = db.session.reset_session(); !ok) return ok;
         }
-        Clock::time_point start = Clock::now();
+        TimePoint start = options.clock.read();
         for (const Statement& st : step.statements) {
-          if (auto ok = target.execute(st, m.down->path); !ok) return ok;
+          if (auto ok = db.session.execute(st, m.down->path); !ok) return ok;
         }
         HistoryRow row = step.previous.value_or(HistoryRow{});
         if (!step.previous) row.version = m.version;  // else the history's spelling
@@ -476,10 +511,10 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
         row.status = RowStatus::kRolledBack;
         row.statements_total = static_cast<int>(step.statements.size());
         row.statements_applied = row.statements_total;
-        row.execution_ms = ms_since(start);
+        row.execution_ms = options.clock.ms_since(start);
         row.error.clear();
         row.completed.reset();
-        if (auto ok = target.record(row); !ok) return ok;
+        if (auto ok = db.history.record(row); !ok) return ok;
         done.push_back(
             Applied{m.version, m.name, row.execution_ms, row.statements_applied, attempt + 1});
         say(options, fmt::format("  {}_{} (down): {} statement{} in {} ms", m.version, m.name,
@@ -487,17 +522,17 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
                                  row.execution_ms));
       }
       if (before_commit) {
-        if (auto ok = before_commit(target); !ok) return ok;
+        if (auto ok = before_commit(db); !ok) return ok;
       }
-      return target.commit();
+      return db.session.commit();
     }();
     if (ran) return done;
-    target.rollback();
-    if (target.is_lock_timeout(ran.error()) && attempt < retries) {
+    db.session.rollback();
+    if (db.rules.is_lock_timeout(ran.error()) && attempt < retries) {
       milliseconds delay = backoff(options.retry, attempt);
       say(options, fmt::format("  rollback: {}; retry {} of {} in {} ms", ran.error().to_string(),
                                attempt + 1, retries, delay.count()));
-      std::this_thread::sleep_for(delay);
+      options.clock.wait(delay);
       continue;
     }
     std::vector<Statement> all;
@@ -510,14 +545,14 @@ Result<std::vector<Applied>> run_downs_in_one_transaction(
       }
       all.insert(all.end(), step.statements.begin(), step.statements.end());
     }
-    return std::unexpected(with_blockers(target, all, path, ran.error()));
+    return std::unexpected(with_blockers(db, all, path, ran.error()));
   }
 }
 
-Result<std::vector<HistoryRow>> lock_and_read(MigrationTarget& target, const RunOptions& options) {
-  if (auto ok = target.lock(options.lock_wait); !ok) return std::unexpected(ok.error());
-  if (auto ok = target.ensure_history(); !ok) return std::unexpected(ok.error());
-  return target.history();
+Result<std::vector<HistoryRow>> lock_and_read(const Roles& db, const RunOptions& options) {
+  if (auto ok = db.lock.lock(options.lock_wait); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.history.ensure_history(); !ok) return std::unexpected(ok.error());
+  return db.history.history();
 }
 
 std::optional<HistoryRow> row_for(const std::vector<HistoryRow>& history,

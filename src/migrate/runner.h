@@ -23,13 +23,13 @@ enum class Direction { kUp, kDown };
 // schema_hash_after (unless `hash_after` is false: then the hash after stays
 // unknown and `*schema_hash` becomes empty), and on success `*schema_hash`
 // becomes the new hash.
-Result<Applied> run_script(MigrationTarget& target, const Migration& migration, Direction direction,
+Result<Applied> run_script(const Roles& db, const Migration& migration, Direction direction,
                            const std::optional<HistoryRow>& previous, const RunOptions& options,
                            std::string* schema_hash = nullptr, bool hash_after = true);
 
 // The schema's hash as the session sees it now, its canonical JSON kept as
 // a snapshot under that hash.
-Result<std::string> snapshot_schema(MigrationTarget& target);
+Result<std::string> snapshot_schema(const Roles& db);
 
 // One down script of a rollback, split into statements up front.
 struct DownStep {
@@ -40,7 +40,7 @@ struct DownStep {
 
 // True when a script has to run statement by statement (its no-transaction
 // directive, or a statement the dialect refuses inside a transaction).
-bool needs_no_transaction(const MigrationTarget& target, const Script& script,
+bool needs_no_transaction(const Roles& db, const Script& script,
                           const std::vector<Statement>& statements);
 
 // Runs every step's down script, in order, in one transaction whose timeouts
@@ -48,23 +48,23 @@ bool needs_no_transaction(const MigrationTarget& target, const Script& script,
 // `before_commit` (may be empty), then COMMIT. A lock timeout retries the
 // whole transaction like a migration; anything else rolls it all back.
 Result<std::vector<Applied>> run_downs_in_one_transaction(
-    MigrationTarget& target, const std::vector<DownStep>& steps, const RunOptions& options,
-    const std::function<Result<void>(MigrationTarget&)>& before_commit);
+    const Roles& db, const std::vector<DownStep>& steps, const RunOptions& options,
+    const std::function<Result<void>(const Roles&)>& before_commit);
 
 // Releases the deploy lock when it goes out of scope.
 class LockGuard {
  public:
-  explicit LockGuard(MigrationTarget& target) : target_(target) {}
-  ~LockGuard() { target_.unlock(); }
+  explicit LockGuard(DeployLock& lock) : lock_(lock) {}
+  ~LockGuard() { lock_.unlock(); }
   LockGuard(const LockGuard&) = delete;
   LockGuard& operator=(const LockGuard&) = delete;
 
  private:
-  MigrationTarget& target_;
+  DeployLock& lock_;
 };
 
 // lock() + ensure_history() + history(), the start of apply and rollback.
-Result<std::vector<HistoryRow>> lock_and_read(MigrationTarget& target, const RunOptions& options);
+Result<std::vector<HistoryRow>> lock_and_read(const Roles& db, const RunOptions& options);
 
 // The row of `version` (compared as numbers), if any.
 std::optional<HistoryRow> row_for(const std::vector<HistoryRow>& history,

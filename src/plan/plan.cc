@@ -35,8 +35,8 @@ void say(const Options& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
-Result<std::string> hash_of(PlanTarget& target, Manifest* keep = nullptr) {
-  auto manifest = target.schema();
+Result<std::string> hash_of(const PlanRoles& db, Manifest* keep = nullptr) {
+  auto manifest = db.session.schema();
   if (!manifest) return std::unexpected(manifest.error());
   std::string hash = model::schema_hash(manifest->schema);
   if (keep != nullptr) *keep = std::move(*manifest);
@@ -56,10 +56,10 @@ std::string blockers_text(const std::vector<Blocker>& blockers) {
 
 // The SQL to run for `st` inside the dry run's transaction, or nullopt (with
 // a note) when it cannot be dry-run at all.
-std::optional<std::string> runnable(PlanTarget& target, const Statement& st, std::string& note,
+std::optional<std::string> runnable(const PlanRoles& db, const Statement& st, std::string& note,
                                     std::string& ran) {
-  if (!target.refuses_transaction(st)) return st.sql;
-  auto equivalent = target.in_transaction_equivalent(st);
+  if (!db.rules.refuses_transaction(st)) return st.sql;
+  auto equivalent = db.rules.in_transaction_equivalent(st);
   if (!equivalent) {
     note = "not run: it cannot run inside a transaction and has no in-transaction equivalent";
     return std::nullopt;
@@ -70,13 +70,13 @@ std::optional<std::string> runnable(PlanTarget& target, const Statement& st, std
 }
 
 // Runs a script's statements (a proof: no reports); the first error, if any.
-Result<void> run_quietly(PlanTarget& target, const std::vector<Statement>& statements,
+Result<void> run_quietly(const PlanRoles& db, const std::vector<Statement>& statements,
                          const std::string& path) {
   for (const Statement& st : statements) {
     std::string note, ran;
-    auto sql = runnable(target, st, note, ran);
+    auto sql = runnable(db, st, note, ran);
     if (!sql) continue;
-    if (auto ok = target.execute(Statement{*sql, st.line}, path); !ok) return ok;
+    if (auto ok = db.session.execute(Statement{*sql, st.line}, path); !ok) return ok;
   }
   return {};
 }
@@ -103,17 +103,17 @@ constexpr const char* kUnsafeNewEnumValue = "55P04";
 
 // The up script, statement by statement, with its reports. Leaves the
 // migration applied (inside the transaction) when every statement ran.
-Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& statements,
+Result<Observed> observe_up(const PlanRoles& db, const std::vector<Statement>& statements,
                             const Migration& m, const Options& options, MigrationReport& report) {
   std::map<std::string, Storage> storage;
   // Locks an earlier pending migration of this dry run took are still held
   // (the transaction never commits): they are not this migration's.
   std::vector<RelationLock> held_before;
-  if (target.observes_locks()) {
-    auto s = target.storage();
+  if (db.observer.observes_locks()) {
+    auto s = db.observer.storage();
     if (!s) return std::unexpected(s.error());
     storage = std::move(*s);
-    auto locks = target.relation_locks();
+    auto locks = db.observer.relation_locks();
     if (!locks) return std::unexpected(locks.error());
     held_before = std::move(*locks);
   }
@@ -123,19 +123,19 @@ Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& st
   const bool one_transaction =
       !m.up.directives.no_transaction &&
       std::none_of(statements.begin(), statements.end(),
-                   [&](const Statement& st) { return target.refuses_transaction(st); });
+                   [&](const Statement& st) { return db.rules.refuses_transaction(st); });
   int added_enum_line = 0;  // an ALTER TYPE ... ADD VALUE of this migration
   for (const Statement& st : statements) {
     StatementReport sr;
     sr.line = st.line;
     sr.sql = st.sql;
-    auto sql = runnable(target, st, sr.note, sr.ran);
+    auto sql = runnable(db, st, sr.note, sr.ran);
     if (!sql) {
       report.statements.push_back(std::move(sr));
       continue;
     }
     Clock::time_point start = Clock::now();
-    auto done = target.execute(Statement{*sql, st.line}, m.up.path);
+    auto done = db.session.execute(Statement{*sql, st.line}, m.up.path);
     sr.elapsed_ms = ms_since(start);
     if (!done) {
       if (done.error().sqlstate == kUnsafeNewEnumValue && !(one_transaction && added_enum_line)) {
@@ -154,21 +154,21 @@ Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& st
             "one)",
             added_enum_line);
       }
-      sr.blockers = target.last_blockers();
+      sr.blockers = db.observer.last_blockers();
       report.statements.push_back(std::move(sr));
       return Observed{false, done.error()};
     }
-    if (added_enum_line == 0 && target.adds_enum_value(st)) added_enum_line = st.line;
-    sr.rows = target.last_rows();
-    if (target.observes_locks()) {
-      auto locks = target.relation_locks();
+    if (added_enum_line == 0 && db.rules.adds_enum_value(st)) added_enum_line = st.line;
+    sr.rows = db.session.last_rows();
+    if (db.observer.observes_locks()) {
+      auto locks = db.observer.relation_locks();
       if (!locks) return std::unexpected(locks.error());
       for (RelationLock& lock : *locks) {
         if (std::find(held_before.begin(), held_before.end(), lock) == held_before.end()) {
           sr.locks.push_back(std::move(lock));
         }
       }
-      auto now = target.storage();
+      auto now = db.observer.storage();
       if (!now) return std::unexpected(now.error());
       for (const auto& [name, s] : *now) {
         auto it = storage.find(name);
@@ -212,7 +212,7 @@ Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& st
     if (it == storage_at_start.end()) continue;
     int64_t rows = it->second.rows;
     if (rows < 0) {
-      auto counted = target.count_rows(relation);
+      auto counted = db.observer.count_rows(relation);
       if (!counted) return std::unexpected(counted.error());
       rows = *counted;
     }
@@ -226,9 +226,9 @@ Result<Observed> observe_up(PlanTarget& target, const std::vector<Statement>& st
 }
 
 // The statement failed: why, for the report.
-std::string failure_reason(PlanTarget& target, const Error& error,
+std::string failure_reason(const PlanRoles& db, const Error& error,
                            const StatementReport& statement) {
-  if (target.is_lock_timeout(error)) {
+  if (db.rules.is_lock_timeout(error)) {
     return fmt::format("{}: lock_timeout hit: the lock was not granted in time{}", error.context,
                        blockers_text(statement.blockers));
   }
@@ -286,13 +286,13 @@ Result<void> check_expected(const Migration& m, MigrationReport& report) {
 // True when `m` only adds enum values and its down script is empty: what
 // keel generate writes as NAME_enum_values (PostgreSQL cannot drop an enum
 // value; the next migration's down rebuilds the type without it).
-bool adds_enum_values_only(PlanTarget& target, const Migration& m) {
+bool adds_enum_values_only(const PlanRoles& db, const Migration& m) {
   if (!m.down) return false;
-  auto up = migrate::split_statements(target.dialect(), m.up);
-  auto down = migrate::split_statements(target.dialect(), *m.down);
+  auto up = migrate::split_statements(db.rules.dialect(), m.up);
+  auto down = migrate::split_statements(db.rules.dialect(), *m.down);
   return up && down && !up->empty() && down->empty() &&
          std::all_of(up->begin(), up->end(),
-                     [&](const Statement& st) { return target.adds_enum_value(st); });
+                     [&](const Statement& st) { return db.rules.adds_enum_value(st); });
 }
 
 // The enum values `before` has and `after` lacks ("public.mood 'great'"),
@@ -325,7 +325,7 @@ std::vector<std::string> only_enum_values_removed(const model::Database& before,
   return removed;
 }
 
-Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migration* previous,
+Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migration* previous,
                             const Options& options, lint::Memory* lint_memory, Manifest& schema,
                             std::string& hash, MigrationReport& report, bool& stop) {
   report.version = m.version;
@@ -347,8 +347,8 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
   // session keel set up, as apply and rollback run it, not from what the
   // migration before it set.
   auto fresh_session = [&]() -> Result<void> {
-    if (auto ok = target.reset_session(); !ok) return ok;
-    return target.set_session_timeouts(timeouts);
+    if (auto ok = db.session.reset_session(); !ok) return ok;
+    return db.session.set_session_timeouts(timeouts);
   };
   if (auto ok = fresh_session(); !ok) return ok;
 
@@ -359,7 +359,7 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
           fmt::format("lint {} at {}:{}:{}: {}", f.rule, f.file, f.line, f.column, f.message));
     }
   }
-  auto statements = migrate::split_statements(target.dialect(), m.up);
+  auto statements = migrate::split_statements(db.rules.dialect(), m.up);
   if (!statements) {
     report.reasons.push_back(fmt::format(
         "{}: {}",
@@ -374,8 +374,8 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
         "applied with nothing run, and apply --require-validated refuses it; write the "
         "migration, or delete the file");
   }
-  if (auto ok = target.savepoint(kUpSavepoint); !ok) return ok;
-  auto observed = observe_up(target, *statements, m, options, report);
+  if (auto ok = db.session.savepoint(kUpSavepoint); !ok) return ok;
+  auto observed = observe_up(db, *statements, m, options, report);
   if (!observed) return std::unexpected(observed.error());
   if (!observed->ok && observed->unproven) {
     const StatementReport& at = report.statements.back();
@@ -389,22 +389,22 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
         "again",
         m.up.path, at.line, report.statements.size() - 1));
     stop = true;
-    return target.rollback_to(kUpSavepoint);
+    return db.session.rollback_to(kUpSavepoint);
   }
   if (!observed->ok) {
     report.reasons.insert(report.reasons.begin(),
-                          failure_reason(target, observed->error, report.statements.back()));
+                          failure_reason(db, observed->error, report.statements.back()));
     stop = true;  // later migrations may depend on this one
-    return target.rollback_to(kUpSavepoint);
+    return db.session.rollback_to(kUpSavepoint);
   }
 
   Manifest after;
-  auto after_hash = hash_of(target, &after);
+  auto after_hash = hash_of(db, &after);
   if (!after_hash) return std::unexpected(after_hash.error());
   report.hash_after = *after_hash;
   report.changed = changed_objects(schema, after);
   for (const std::string& query : options.verify_queries) {
-    auto explained = target.explain(query);
+    auto explained = db.observer.explain(query);
     if (!explained) {
       report.reasons.push_back(fmt::format("verify query fails after the migration: {}: {}", query,
                                            explained.error().to_string()));
@@ -415,14 +415,14 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
   if (auto ok = check_expected(m, report); !ok) return ok;
 
   // Idempotency: the up a second time must succeed and change nothing.
-  if (auto ok = target.savepoint(kProofSavepoint); !ok) return ok;
+  if (auto ok = db.session.savepoint(kProofSavepoint); !ok) return ok;
   if (auto ok = fresh_session(); !ok) return ok;
-  if (auto again = run_quietly(target, *statements, m.up.path); !again) {
+  if (auto again = run_quietly(db, *statements, m.up.path); !again) {
     report.idempotent = false;
     report.reasons.push_back(fmt::format("not idempotent: applied a second time it fails: {}",
                                          again.error().to_string()));
   } else {
-    auto twice = hash_of(target);
+    auto twice = hash_of(db);
     if (!twice) return std::unexpected(twice.error());
     report.idempotent = *twice == report.hash_after;
     if (!*report.idempotent) {
@@ -431,14 +431,14 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
           "NOT EXISTS / IF EXISTS, or make it a no-op when already applied)");
     }
   }
-  if (auto ok = target.rollback_to(kProofSavepoint); !ok) return ok;
+  if (auto ok = db.session.rollback_to(kProofSavepoint); !ok) return ok;
   if (!*report.idempotent && !options.gates.require_idempotent) report.reasons.pop_back();
 
   // Reversibility: up then down must give back the schema before up. A
   // migration that only adds enum values cannot be undone in a script
   // (PostgreSQL cannot drop an enum value); keel generate writes its down
   // empty on purpose.
-  if (adds_enum_values_only(target, m)) {
+  if (adds_enum_values_only(db, m)) {
     report.notes.push_back(
         "reversible: not applicable: it only adds enum values, which PostgreSQL cannot drop, "
         "and its down is empty as keel generate writes it (after a rollback the values stay, "
@@ -447,25 +447,25 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
     report.reversible = false;
     report.reasons.push_back("not reversible: it has no down script");
   } else {
-    auto down = migrate::split_statements(target.dialect(), *m.down);
+    auto down = migrate::split_statements(db.rules.dialect(), *m.down);
     if (!down) {
       report.reversible = false;
       report.reasons.push_back(fmt::format("not reversible: the down script does not parse: {}",
                                            down.error().to_string()));
     } else if (auto reset = fresh_session(); !reset) {
       return reset;
-    } else if (auto undone = run_quietly(target, *down, m.down->path); !undone) {
+    } else if (auto undone = run_quietly(db, *down, m.down->path); !undone) {
       report.reversible = false;
       report.reasons.push_back(
           fmt::format("not reversible: the down script fails: {}", undone.error().to_string()));
     } else {
       Manifest after_down;
-      auto back = hash_of(target, &after_down);
+      auto back = hash_of(db, &after_down);
       if (!back) return std::unexpected(back.error());
       report.reversible = *back == report.hash_before;
       // keel generate's pair: the migration before this one added enum
       // values with an empty down; this down removes them with the rest.
-      if (!*report.reversible && previous != nullptr && adds_enum_values_only(target, *previous)) {
+      if (!*report.reversible && previous != nullptr && adds_enum_values_only(db, *previous)) {
         std::vector<std::string> removed =
             only_enum_values_removed(schema.schema, after_down.schema);
         if (!removed.empty()) {
@@ -485,13 +485,13 @@ Result<void> plan_migration(PlanTarget& target, const Migration& m, const Migrat
             report.hash_before));
       }
     }
-    if (auto ok = target.rollback_to(kProofSavepoint); !ok) return ok;
+    if (auto ok = db.session.rollback_to(kProofSavepoint); !ok) return ok;
   }
   if (report.reversible && !*report.reversible && !options.gates.require_reversible) {
     report.reasons.pop_back();
   }
-  if (auto ok = target.release(kProofSavepoint); !ok) return ok;
-  if (auto ok = target.release(kUpSavepoint); !ok) return ok;
+  if (auto ok = db.session.release(kProofSavepoint); !ok) return ok;
+  if (auto ok = db.session.release(kUpSavepoint); !ok) return ok;
 
   schema = std::move(after);
   hash = report.hash_after;
@@ -519,20 +519,20 @@ std::vector<const Migration*> pending(const std::vector<Migration>& files,
 
 }  // namespace
 
-Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
+Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
                    const Options& options) {
-  auto history = target.history();
+  auto history = db.history.history();
   if (!history) return std::unexpected(history.error());
   Report report;
-  auto temp_before = target.temp_usage();
+  auto temp_before = db.observer.temp_usage();
   if (!temp_before) return std::unexpected(temp_before.error());
-  auto sequences_before = target.sequence_positions();
+  auto sequences_before = db.observer.sequence_positions();
   if (!sequences_before) return std::unexpected(sequences_before.error());
-  if (auto ok = target.begin(options.timeouts); !ok) return std::unexpected(ok.error());
+  if (auto ok = db.session.begin(options.timeouts); !ok) return std::unexpected(ok.error());
   Manifest schema;
-  auto hash = hash_of(target, &schema);
+  auto hash = hash_of(db, &schema);
   if (!hash) {
-    target.rollback();
+    db.session.rollback();
     return std::unexpected(hash.error());
   }
   report.hash_before = *hash;
@@ -556,10 +556,10 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
       } else {
         mr.reasons.push_back("not planned: an earlier migration failed");
       }
-    } else if (auto ok = plan_migration(target, *m, m == &files.front() ? nullptr : m - 1,
-                                        effective, lint_memory.get(), schema, current, mr, stop);
+    } else if (auto ok = plan_migration(db, *m, m == &files.front() ? nullptr : m - 1, effective,
+                                        lint_memory.get(), schema, current, mr, stop);
                !ok) {
-      target.rollback();
+      db.session.rollback();
       return std::unexpected(ok.error());
     }
     if (stop && !stopped_unproven && mr.reasons.empty() && !mr.unproven.empty()) {
@@ -568,19 +568,19 @@ Result<Report> run(PlanTarget& target, const std::vector<Migration>& files,
     mr.validated = mr.reasons.empty() && mr.unproven.empty();
     report.migrations.push_back(std::move(mr));
   }
-  target.rollback();
+  db.session.rollback();
 
   // Nothing of the dry run may survive it.
-  if (auto ok = target.begin(options.timeouts); !ok) return std::unexpected(ok.error());
-  auto final_hash = hash_of(target);
-  target.rollback();
+  if (auto ok = db.session.begin(options.timeouts); !ok) return std::unexpected(ok.error());
+  auto final_hash = hash_of(db);
+  db.session.rollback();
   if (!final_hash) return std::unexpected(final_hash.error());
   report.hash_after = *final_hash;
-  auto temp_after = target.temp_usage();
+  auto temp_after = db.observer.temp_usage();
   if (!temp_after) return std::unexpected(temp_after.error());
   report.temp_files = temp_after->first - temp_before->first;
   report.temp_bytes = temp_after->second - temp_before->second;
-  auto sequences_after = target.sequence_positions();
+  auto sequences_after = db.observer.sequence_positions();
   if (!sequences_after) return std::unexpected(sequences_after.error());
   for (const auto& [name, position] : *sequences_after) {
     auto it = sequences_before->find(name);

@@ -426,14 +426,19 @@ class PgMigrationTarget final : public plan::PlanTarget {
   schema_hash_before text,
   schema_hash_after text,
   change_seq bigint,
-  completed_statements text
+  completed_statements text,
+  phase text,
+  operation_progress text
 ))");
-      // Tables made before change_seq existed (checked first: ALTER TABLE
-      // would lock the table on every run).
+      // Tables made before change_seq, phase and operation_progress existed
+      // (checked first: ALTER TABLE would lock the table on every run).
       tx_->exec(fmt::format(
           "DO $keel$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid "
           "= {0}::regclass AND attname = 'change_seq' AND NOT attisdropped) THEN ALTER TABLE {1} "
-          "ADD COLUMN change_seq bigint; END IF; END $keel$",
+          "ADD COLUMN change_seq bigint; END IF; IF NOT EXISTS (SELECT 1 FROM "
+          "pg_catalog.pg_attribute WHERE attrelid = {0}::regclass AND attname = "
+          "'operation_progress' AND NOT attisdropped) THEN ALTER TABLE {1} ADD COLUMN IF NOT "
+          "EXISTS phase text, ADD COLUMN IF NOT EXISTS operation_progress text; END IF; END $keel$",
           quote_literal(history_table()), history_table()));
       if (!has_completed_column()) upgrade_history();
       tx_->exec("CREATE TABLE IF NOT EXISTS " + snapshot_table() +
@@ -483,13 +488,21 @@ class PgMigrationTarget final : public plan::PlanTarget {
                  "to_regclass($1) AND attname = 'change_seq' AND NOT attisdropped)",
                  history_table())[0][0]
               .as<bool>();
+      const bool has_phase =
+          tx_->exec_params(
+                 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+                 "to_regclass($1) AND attname = 'operation_progress' AND NOT attisdropped)",
+                 history_table())[0][0]
+              .as<bool>();
       pqxx::result r = tx_->exec(
           "SELECT version, name, checksum, "
           "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
           "applied_by, status, execution_ms, statements_applied, statements_total, "
           "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, " +
           std::string(has_seq ? "coalesce(change_seq, 0), " : "0, ") +
-          std::string(completed ? "completed_statements" : "NULL") + " FROM " + history_table());
+          std::string(completed ? "completed_statements, " : "NULL, ") +
+          std::string(has_phase ? "phase, operation_progress" : "NULL, NULL") + " FROM " +
+          history_table());
       for (const pqxx::row& row : r) {
         migrate::HistoryRow h;
         h.version = row[0].c_str();
@@ -507,6 +520,10 @@ class PgMigrationTarget final : public plan::PlanTarget {
         if (!row[12].is_null()) h.schema_hash_after = row[12].c_str();
         h.change_seq = row[13].as<int64_t>();
         if (!row[14].is_null()) h.completed = migrate::parse_completed(row[14].c_str());
+        if (!row[15].is_null()) h.phase = row[15].c_str();
+        if (!row[16].is_null()) {
+          h.operations = migrate::parse_progress(row[16].c_str()).value_or(h.operations);
+        }
         rows.push_back(std::move(h));
       }
       return rows;
@@ -609,10 +626,11 @@ class PgMigrationTarget final : public plan::PlanTarget {
           "INSERT INTO " + history_table() +
               " AS h (version, name, checksum, applied_at, applied_by, status, execution_ms,"
               " statements_applied, statements_total, error, keel_version,"
-              " schema_hash_before, schema_hash_after, completed_statements, change_seq)"
+              " schema_hash_before, schema_hash_after, completed_statements, phase,"
+              " operation_progress, change_seq)"
               " VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, NULLIF($9, ''), $10,"
-              " NULLIF($11, ''), NULLIF($12, ''), $13, (SELECT coalesce(max(change_seq), 0) + 1 "
-              "FROM " +
+              " NULLIF($11, ''), NULLIF($12, ''), $13, NULLIF($14, ''), $15,"
+              " (SELECT coalesce(max(change_seq), 0) + 1 FROM " +
               history_table() +
               "))"
               " ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name,"
@@ -625,6 +643,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
               " schema_hash_before = EXCLUDED.schema_hash_before,"
               " schema_hash_after = EXCLUDED.schema_hash_after,"
               " completed_statements = EXCLUDED.completed_statements,"
+              " phase = EXCLUDED.phase, operation_progress = EXCLUDED.operation_progress,"
               // A new status: the row moves to the end of the order.
               " change_seq = CASE WHEN h.status = EXCLUDED.status AND h.change_seq IS NOT NULL"
               " THEN h.change_seq ELSE EXCLUDED.change_seq END",
@@ -633,7 +652,11 @@ class PgMigrationTarget final : public plan::PlanTarget {
           row.statements_applied, row.statements_total, row.error, row.keel_version,
           row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""),
           row.completed ? std::optional<std::string>(migrate::completed_to_json(*row.completed))
-                        : std::optional<std::string>());
+                        : std::optional<std::string>(),
+          row.phase,
+          row.operations.empty()
+              ? std::optional<std::string>()
+              : std::optional<std::string>(migrate::progress_to_json(row.operations)));
       return {};
     });
   }
@@ -763,7 +786,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
   Result<std::vector<migrate::IntegrityFinding>> check_integrity(
       const IntegrityConfig& config, const migrate::IntegrityScope& scope) override {
     return guarded([&]() -> Result<std::vector<migrate::IntegrityFinding>> {
-      return pg::check_integrity(*tx_, config, scope, in_transaction_);
+      return pg::check_integrity(*tx_, config, scope, in_transaction_, {url_.password});
     });
   }
 

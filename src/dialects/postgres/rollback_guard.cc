@@ -15,15 +15,16 @@ namespace keel::pg {
 namespace {
 
 // Runs `count` in a savepoint (when in a transaction) and turns a failure
-// into the finding's error, so one broken check does not hide the others.
+// into the finding's error (the server's message, `secrets` masked: it may
+// echo a value), so one broken check does not hide the others.
 void run_check(pqxx::transaction_base& tx, bool in_transaction, migrate::IntegrityFinding& finding,
-               const std::function<int64_t()>& count) {
+               const std::vector<std::string>& secrets, const std::function<int64_t()>& count) {
   if (in_transaction) tx.exec("SAVEPOINT keel_integrity");
   try {
     finding.count = count();
     if (in_transaction) tx.exec("RELEASE SAVEPOINT keel_integrity");
   } catch (const pqxx::sql_error& e) {
-    std::string message = e.what();
+    std::string message = mask_secrets(e.what(), secrets);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
       message.pop_back();
     }
@@ -272,7 +273,8 @@ ORDER BY 1, 2)",
 std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
                                                        const IntegrityConfig& config,
                                                        const migrate::IntegrityScope& scope,
-                                                       bool in_transaction) {
+                                                       bool in_transaction,
+                                                       const std::vector<std::string>& secrets) {
   std::vector<migrate::IntegrityFinding> findings;
   // Each check holds its relations' locks (and their indexes') until COMMIT:
   // checking every key of a large schema fills the server's lock table. The
@@ -306,7 +308,7 @@ ORDER BY 1, 2, 3)",
                            cols(parent_columns), row[5].as<bool>() ? "" : ", NOT VALID");
     std::string sql = orphan_query(quote_qualified(row[0].c_str(), row[1].c_str()), child_columns,
                                    quote_qualified(row[3].c_str(), row[4].c_str()), parent_columns);
-    run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    run_check(tx, in_transaction, f, secrets, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
     findings.push_back(f);
   }
   // Relations keel.toml declares (no constraint in the database).
@@ -333,7 +335,7 @@ ORDER BY 1, 2, 3)",
       continue;
     }
     std::string sql = orphan_query(child_table, {child.column}, parent_table, {parent.column});
-    run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    run_check(tx, in_transaction, f, secrets, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
     findings.push_back(f);
   }
   // NOT VALID CHECK constraints: rows for which the expression is false
@@ -354,7 +356,7 @@ ORDER BY 1, 2, 3)",
     f.detail = fmt::format("NOT VALID: CHECK ({})", row[3].c_str());
     std::string sql = fmt::format("SELECT count(*) FROM {} WHERE NOT ({})",
                                   quote_qualified(row[0].c_str(), row[1].c_str()), row[3].c_str());
-    run_check(tx, in_transaction, f, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    run_check(tx, in_transaction, f, secrets, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
     findings.push_back(f);
   }
   // keel.toml's own checks.
@@ -364,7 +366,7 @@ ORDER BY 1, 2, 3)",
     f.name = check.name;
     f.detail = check.sql;
     f.expect = check.expect;
-    run_check(tx, in_transaction, f, [&] {
+    run_check(tx, in_transaction, f, secrets, [&] {
       pqxx::result r = tx.exec(check.sql);
       if (r.empty() || r.columns() == 0 || r[0][0].is_null()) {
         throw pqxx::sql_error("the check must return one row with one integer column");

@@ -18,14 +18,17 @@ namespace keel::pg {
 // libpg_query's JSON parse tree of `sql`; null when it does not parse.
 nlohmann::json parse_statement(const std::string& sql);
 
-// See MigrationTarget::check_integrity. `in_transaction`: each check runs in
-// a savepoint, so one that fails to run does not end the transaction.
+// See IntegrityChecks::check_integrity. `in_transaction`: each check runs in
+// a savepoint, so one that fails to run does not end the transaction. A
+// check's error is the server's message with `secrets` (the URL's password)
+// masked.
 std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
                                                        const IntegrityConfig& config,
                                                        const migrate::IntegrityScope& scope,
-                                                       bool in_transaction);
+                                                       bool in_transaction,
+                                                       const std::vector<std::string>& secrets);
 
-// See MigrationTarget::integrity_scope. Lines in `why` are the statements'.
+// See IntegrityChecks::integrity_scope. Lines in `why` are the statements'.
 migrate::IntegrityScope integrity_scope(pqxx::transaction_base& tx,
                                         const std::vector<migrate::Statement>& statements);
 

@@ -90,7 +90,7 @@ constexpr std::string_view kSessionPragmas[] = {"foreign_keys",
 // The migration session (apply, rollback) and the dry-run session (plan).
 class SqliteMigrationTarget final : public plan::PlanTarget {
  public:
-  SqliteMigrationTarget(std::unique_ptr<Session> session, ConnectionUrl url)
+  SqliteMigrationTarget(std::unique_ptr<sqlite::Session> session, ConnectionUrl url)
       : session_(std::move(session)), url_(std::move(url)) {}
 
   // The session PRAGMAs' values now, for reset_session().
@@ -185,6 +185,20 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
                                   " ADD COLUMN change_seq INTEGER");
       if (!added) return added;
     }
+    // Tables made before phase and operation_progress existed.
+    auto has_phase = has_phase_columns();
+    if (!has_phase) return std::unexpected(has_phase.error());
+    if (!*has_phase) {
+      for (const char* column : {"phase", "operation_progress"}) {
+        auto present = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                                      {std::string(kHistoryTable), std::string(column)});
+        if (!present) return std::unexpected(present.error());
+        if (!present->empty()) continue;
+        auto added = session_->exec("ALTER TABLE " + quote_identifier(kHistoryTable) +
+                                    " ADD COLUMN " + quote_identifier(column) + " TEXT");
+        if (!added) return added;
+      }
+    }
     return session_->exec("CREATE TABLE IF NOT EXISTS " + quote_identifier(kSnapshotTable) +
                           " (schema_hash TEXT PRIMARY KEY, canonical TEXT NOT NULL, created_at "
                           "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
@@ -228,12 +242,15 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     auto has_seq = session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'change_seq'",
                                   {std::string(kHistoryTable)});
     if (!has_seq) return std::unexpected(has_seq.error());
+    auto has_phase = has_phase_columns();
+    if (!has_phase) return std::unexpected(has_phase.error());
     auto rows = session_->rows(
         "SELECT version, name, checksum, applied_at, applied_by, status, execution_ms, "
         "statements_applied, statements_total, coalesce(error, ''), keel_version, "
         "schema_hash_before, schema_hash_after, " +
         std::string(has_seq->empty() ? "0, " : "coalesce(change_seq, 0), ") +
-        std::string(*completed ? "completed_statements" : "NULL") + " FROM " +
+        std::string(*completed ? "completed_statements, " : "NULL, ") +
+        std::string(*has_phase ? "phase, operation_progress" : "NULL, NULL") + " FROM " +
         quote_identifier(kHistoryTable));
     if (!rows) return std::unexpected(rows.error());
     for (const Row& row : *rows) {
@@ -260,6 +277,8 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
       h.schema_hash_after = row[12];
       h.change_seq = number(13);
       if (row[14]) h.completed = migrate::parse_completed(*row[14]);
+      h.phase = row[15];
+      if (row[16]) h.operations = migrate::parse_progress(*row[16]).value_or(h.operations);
       out.push_back(std::move(h));
     }
     return out;
@@ -350,10 +369,12 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
         "INSERT INTO " + quote_identifier(kHistoryTable) +
             " (version, name, checksum, applied_at, applied_by, status, execution_ms,"
             " statements_applied, statements_total, error, keel_version,"
-            " schema_hash_before, schema_hash_after, completed_statements, change_seq)"
+            " schema_hash_before, schema_hash_after, completed_statements, phase,"
+            " operation_progress, change_seq)"
             " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, ?5,"
             " CAST(?6 AS INTEGER), CAST(?7 AS INTEGER), CAST(?8 AS INTEGER), NULLIF(?9, ''),"
-            " ?10, NULLIF(?11, ''), NULLIF(?12, ''), NULLIF(?13, ''), (SELECT "
+            " ?10, NULLIF(?11, ''), NULLIF(?12, ''), NULLIF(?13, ''), NULLIF(?14, ''), NULLIF(?15, "
+            "''), (SELECT "
             "coalesce(max(change_seq), 0) + 1 FROM " +
             quote_identifier(kHistoryTable) +
             "))"
@@ -367,6 +388,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
             " schema_hash_before = excluded.schema_hash_before,"
             " schema_hash_after = excluded.schema_hash_after,"
             " completed_statements = excluded.completed_statements,"
+            " phase = excluded.phase, operation_progress = excluded.operation_progress,"
             // A new status: the row moves to the end of the order.
             " change_seq = CASE WHEN " +
             quote_identifier(kHistoryTable) + ".status = excluded.status AND " +
@@ -376,7 +398,9 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
          std::to_string(row.execution_ms), std::to_string(row.statements_applied),
          std::to_string(row.statements_total), row.error, row.keel_version,
          row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""),
-         row.completed ? migrate::completed_to_json(*row.completed) : std::string()});
+         row.completed ? migrate::completed_to_json(*row.completed) : std::string(),
+         row.phase.value_or(""),
+         row.operations.empty() ? std::string() : migrate::progress_to_json(row.operations)});
     if (!done) return std::unexpected(done.error());
     return {};
   }
@@ -551,7 +575,9 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   schema_hash_before TEXT,
   schema_hash_after TEXT,
   change_seq INTEGER,
-  completed_statements TEXT
+  completed_statements TEXT,
+  phase TEXT,
+  operation_progress TEXT
 ))";
   }
 
@@ -567,6 +593,15 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
   Result<bool> has_completed_column() {
     auto rows =
         session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'completed_statements'",
+                       {std::string(kHistoryTable)});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+  }
+
+  // Tables older keels made lack phase and operation_progress (added together).
+  Result<bool> has_phase_columns() {
+    auto rows =
+        session_->rows("SELECT 1 FROM pragma_table_info(?1) WHERE name = 'operation_progress'",
                        {std::string(kHistoryTable)});
     if (!rows) return std::unexpected(rows.error());
     return !rows->empty();
@@ -616,7 +651,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
                 context);
   }
 
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<sqlite::Session> session_;
   ConnectionUrl url_;
   std::vector<std::pair<std::string_view, int64_t>> initial_pragmas_;
   int lock_fd_ = -1;
