@@ -160,7 +160,9 @@ struct LogConfig {
 struct Config {
   std::string path;  // the file read; empty when there was none
   std::map<std::string, EnvironmentConfig> environments;
-  std::vector<std::string> settings;  // defaults to default_settings()
+  // [baseline] settings: the server settings a manifest records. Unset: the
+  // dialect's own list (dialects::Driver::default_settings).
+  std::optional<std::vector<std::string>> settings;
   bool strict_server_version = false;
   bool include_index_stats = false;
   MigrationsConfig migrations;

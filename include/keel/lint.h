@@ -114,8 +114,10 @@ struct LintReport {
 // unreadable (kIo), a folder that is not a valid migrations folder (kConfig).
 Result<LintReport> lint_paths(const std::vector<std::string>& paths, const LintOptions& options);
 
-// Opens a read-only Catalog on a PostgreSQL server (in
-// src/dialects/postgres/lint_catalog.cc). Errors name the masked URL.
+// Opens a read-only Catalog on the server through the URL's dialect
+// (src/dialects/open.cc; PostgreSQL's in dialects/postgres/lint_catalog.cc).
+// kUnsupported for a dialect that does not lint (Capabilities::lints). Errors
+// name the masked URL.
 Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url);
 
 }  // namespace keel::lint

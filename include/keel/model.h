@@ -15,6 +15,12 @@
 //    names qualified as if search_path were empty;
 //  - an empty string, false or an empty collection means "not set" and is left
 //    out of the canonical JSON.
+//
+// Properties only one dialect has (MySQL's ENGINE, a charset, AUTO_INCREMENT)
+// go in `dialect_options` (name -> value, as the dialect's inspector writes
+// them), so a dialect needs no model change for them: compared, hashed and
+// named by drift like any other property, and left out of the canonical form
+// (so out of every existing hash) while empty.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +43,7 @@ struct Column {
   std::string generated;          // generated column expression ("stored"); empty if none
   std::string collation;          // only when it differs from the type's default collation
   std::string comment;
+  std::map<std::string, std::string> dialect_options;  // see the top of this file
 
   bool operator==(const Column&) const = default;
 };
@@ -104,6 +111,7 @@ struct Table {
   std::vector<std::string> inherits;  // plain inheritance parents
   std::string options;                // storage parameters
   std::string comment;
+  std::map<std::string, std::string> dialect_options;  // see the top of this file
   std::map<std::string, Column> columns;
   std::map<std::string, Constraint> constraints;
   std::map<std::string, Index> indexes;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "keel/archive.h"
+#include "keel/dialect.h"
 
 namespace keel::archive {
 namespace {
@@ -31,20 +32,6 @@ std::string file_safe(std::string_view text) {
   return out;
 }
 
-// "<host>-<port>-<database>" of a PostgreSQL connection string, as libpq
-// reads them (parse_connection_url): never from the text itself, whose
-// userinfo may hold a '?', '/' or '@' of the password.
-std::string postgres_name(const ConnectionUrl& url) {
-  std::string host = url.host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty()) host = "localhost";
-  std::string out = file_safe(host) + "-" + file_safe(url.port.empty() ? "5432" : url.port);
-  if (!url.database.empty()) out += "-" + file_safe(url.database);
-  return out;
-}
-
 nlohmann::json or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
@@ -58,9 +45,9 @@ std::string text_of(const nlohmann::json& j, const char* key) {
 
 std::string log_name(const std::string& env, const ConnectionUrl& url) {
   if (!env.empty()) return file_safe(env);
-  if (url.dialect == Dialect::kSqlite)
-    return "url-" + file_safe(fs::path(url.path).stem().string());
-  return "url-" + postgres_name(url);
+  // The dialect names its database from the parsed URL, never the text
+  // (whose userinfo may hold a '?', '/' or '@' of the password).
+  return "url-" + file_safe(url.dialect->target_name(url));
 }
 
 std::string log_path(const std::string& dir, const std::string& name) {

@@ -8,6 +8,7 @@
 
 #include "cli/differences.h"
 #include "keel/ddl.h"
+#include "keel/dialect.h"
 #include "keel/drift.h"
 #include "keel/environment.h"
 #include "keel/migrations.h"
@@ -49,10 +50,6 @@ Result<Loaded> load_both(const GlobalOptions& options, const Config& config, con
                             out.from.dialect, out.to.dialect));
   }
   return out;
-}
-
-Dialect dialect_of(const Manifest& m) {
-  return m.dialect == "sqlite" ? Dialect::kSqlite : Dialect::kPostgres;
 }
 
 nlohmann::json plan_json(const DdlPlan& plan) {
@@ -107,7 +104,9 @@ Result<DdlPlan> make_plan(const Loaded& loaded, const DiffArgs& args) {
   // is the forward script's.
   ddl.allow_destructive = args.allow_destructive || (args.sql && args.reverse);
   ddl.online = !args.offline;
-  return plan_ddl(dialect_of(loaded.from), loaded.from.schema, loaded.to.schema, ddl);
+  auto dialect = dialects::find_by_name(loaded.from.dialect);
+  if (!dialect) return std::unexpected(dialect.error());
+  return plan_ddl(*dialect, loaded.from.schema, loaded.to.schema, ddl);
 }
 
 int unsupported_status(const GlobalOptions& options, const DdlPlan& plan) {

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "keel/archive.h"
+#include "keel/dialect.h"
 #include "keel/environment.h"
 #include "keel/ledger.h"
 
@@ -78,8 +79,8 @@ int run(const GlobalOptions& options, const LogArgs& args) {
     warn_unreadable(*read);
     runs = std::move(read->runs);
   } else {
-    source = fmt::format("{} of {}", url->dialect == Dialect::kPostgres ? "keel.runs" : "keel_runs",
-                         url->masked);
+    source =
+        fmt::format("{} of {}", url->dialect->keel.display(url->dialect->keel.runs), url->masked);
     auto ledger = ledger::open_ledger(*url, ledger::Access::kRead);
     if (!ledger) return report(options, ledger.error());
     auto read = (*ledger)->runs(args.limit);

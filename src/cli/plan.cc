@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/migrate_cli.h"
+#include "keel/dialect.h"
 #include "keel/plan.h"
 
 namespace keel::cli {
@@ -164,7 +165,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   // Lint errors are a gate (PostgreSQL): function volatility and column
   // types come from the server, as with `keel lint --url`.
   std::unique_ptr<lint::Catalog> catalog;
-  if (ctx->url.dialect == Dialect::kPostgres) {
+  if (ctx->url.dialect->capabilities.lints) {
     auto opened = lint::open_catalog(ctx->url);
     if (!opened) return report(options, opened.error());
     catalog = std::move(*opened);

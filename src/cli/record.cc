@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "keel/archive.h"
+#include "keel/dialect.h"
 #include "keel/environment.h"
 #include "keel/ledger.h"
 
@@ -60,9 +61,7 @@ bool changes_target(const std::string& command) {
   return command == "apply" || command == "rollback";
 }
 
-std::string table_name(Dialect dialect) {
-  return dialect == Dialect::kPostgres ? "keel.runs" : "keel_runs";
-}
+std::string table_name(Dialect dialect) { return dialect->keel.display(dialect->keel.runs); }
 
 void warn(const std::string& where, const Error& error) {
   std::cerr << fmt::format("keel: warning: could not record the run in {}: {}\n", where,

@@ -141,11 +141,11 @@ Result<void> parse_baseline(const toml::node& node, Config& config, const std::s
       return fail(ErrorCode::kConfig, "'settings' must be an array of setting names",
                   where(source, *settings));
     }
-    config.settings.clear();
+    config.settings.emplace();
     for (const auto& item : *array) {
       auto name = get_string(item, "settings", source);
       if (!name) return std::unexpected(name.error());
-      config.settings.push_back(*name);
+      config.settings->push_back(*name);
     }
   }
   return {};
@@ -574,7 +574,6 @@ Result<std::string> expand_env(const std::string& value) {
 Result<Config> parse_config(const std::string& text, const std::string& source) {
   Config config;
   config.path = source;
-  config.settings = default_settings();
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -638,7 +637,6 @@ Result<Config> load_config(const std::string& path, bool required) {
                   path);
     }
     Config config;
-    config.settings = default_settings();
     return config;
   }
   std::ifstream in(path, std::ios::binary);

@@ -26,7 +26,7 @@ strict_server_version = true
   EXPECT_EQ(config->environments.at("prod").url, "postgresql://deploy:s3cret@db:5432/app");
   EXPECT_EQ(config->environments.at("dev").tier, "dev");
   EXPECT_TRUE(config->strict_server_version);
-  EXPECT_FALSE(config->settings.empty());
+  EXPECT_FALSE(config->settings.has_value());  // no [baseline] settings: each dialect's own
 }
 
 TEST(ConfigTest, UnknownKeyNamesFileLineAndChoices) {

@@ -1,7 +1,9 @@
-// plan_ddl() dispatch and the script text of a plan.
+// plan_ddl(): the dialect's DDL planner, and the script text of a plan.
 #include "keel/ddl.h"
 
-#include "dialects/postgres/ddl/postgres_ddl.h"
+#include <fmt/format.h>
+
+#include "keel/dialect.h"
 
 namespace keel {
 
@@ -73,12 +75,15 @@ bool DdlPlan::has_no_transaction_steps() const {
 
 Result<DdlPlan> plan_ddl(Dialect dialect, const model::Database& from, const model::Database& to,
                          const DdlOptions& options) {
-  if (dialect != Dialect::kPostgres) {
+  if (!dialect) return fail(ErrorCode::kInternal, "no dialect to generate DDL for");
+  if (!dialect->capabilities.renders_ddl) {
     return fail(ErrorCode::kUnsupported,
-                "keel generates DDL for PostgreSQL only; for SQLite, write the migration by hand "
-                "(keel drift names the differences)");
+                fmt::format("keel generates DDL for {} only; for {}, write the migration by hand "
+                            "(keel drift names the differences)",
+                            dialects::names_with(&dialects::Capabilities::renders_ddl),
+                            dialect->display_name));
   }
-  return pg::ddl::plan(from, to, options);
+  return dialect->plan_ddl(from, to, options);
 }
 
 std::string render_script(const DdlPlan& plan, bool reverse) {

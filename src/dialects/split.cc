@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "keel/dialect.h"
+
 namespace keel {
 namespace dialects {
 
@@ -54,13 +56,8 @@ void add_statement(const migrate::Script& script, size_t begin, size_t end, bool
 namespace migrate {
 
 Result<std::vector<Statement>> split_statements(Dialect dialect, const Script& script) {
-  switch (dialect) {
-    case Dialect::kPostgres:
-      return pg::split_statements(script);
-    case Dialect::kSqlite:
-      return sqlite::split_statements(script);
-  }
-  return fail(ErrorCode::kInternal, "unknown dialect");
+  if (!dialect) return fail(ErrorCode::kInternal, "no dialect to split statements with");
+  return dialect->split_statements(script);
 }
 
 }  // namespace migrate

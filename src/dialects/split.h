@@ -1,6 +1,6 @@
-// Statement splitting: the dispatch in split.cc calls one splitter per
-// dialect (postgres/split.cc with libpg_query, sqlite/split.cc with
-// sqlite3_complete); both share the helpers below.
+// Statement splitting: split_statements (split.cc) calls the dialect's
+// splitter through its driver (postgres/split.cc with libpg_query,
+// sqlite/split.cc with sqlite3_complete); both share the helpers below.
 #pragma once
 
 #include <string_view>

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "dialects/postgres/driver.h"
+#include "dialects/sqlite/driver.h"
 #include "keel/migrations.h"
 
 namespace keel::migrate {
@@ -20,7 +22,7 @@ Error split_error(Dialect dialect, const std::string& sql, int first_line = 1) {
 }
 
 TEST(PostgresSplitTest, StatementsAndTheirLines) {
-  auto s = split_ok(Dialect::kPostgres,
+  auto s = split_ok(pg::driver(),
                     "-- keel:lock-timeout 2s\n"                    // 1
                     "CREATE TABLE a (id int);\n"                   // 2
                     "\n"                                           // 3
@@ -39,7 +41,7 @@ TEST(PostgresSplitTest, StatementsAndTheirLines) {
 }
 
 TEST(PostgresSplitTest, LinesAreOffsetByFirstLine) {
-  auto s = split_ok(Dialect::kPostgres, "SELECT 1;\n\nSELECT 2", 10);
+  auto s = split_ok(pg::driver(), "SELECT 1;\n\nSELECT 2", 10);
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0].line, 10);
   EXPECT_EQ(s[1].sql, "SELECT 2");
@@ -47,7 +49,7 @@ TEST(PostgresSplitTest, LinesAreOffsetByFirstLine) {
 }
 
 TEST(PostgresSplitTest, DollarQuotesWithSemicolons) {
-  auto s = split_ok(Dialect::kPostgres,
+  auto s = split_ok(pg::driver(),
                     "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\n"
                     "BEGIN\n"
                     "  PERFORM 1; -- ;\n"
@@ -65,14 +67,14 @@ TEST(PostgresSplitTest, DollarQuotesWithSemicolons) {
 }
 
 TEST(PostgresSplitTest, NestedCommentsBeforeAStatement) {
-  auto s = split_ok(Dialect::kPostgres, "/* outer /* inner; */ still; */\nSELECT 1;");
+  auto s = split_ok(pg::driver(), "/* outer /* inner; */ still; */\nSELECT 1;");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].sql, "SELECT 1");
   EXPECT_EQ(s[0].line, 2);
 }
 
 TEST(PostgresSplitTest, BeginAtomicBody) {
-  auto s = split_ok(Dialect::kPostgres,
+  auto s = split_ok(pg::driver(),
                     "CREATE TABLE t (a int);\n"
                     "CREATE FUNCTION add_one(x int) RETURNS int LANGUAGE sql\n"
                     "BEGIN ATOMIC\n"
@@ -89,15 +91,15 @@ TEST(PostgresSplitTest, BeginAtomicBody) {
 }
 
 TEST(PostgresSplitTest, EmptyStatementsAreDropped) {
-  EXPECT_TRUE(split_ok(Dialect::kPostgres, "").empty());
-  EXPECT_TRUE(split_ok(Dialect::kPostgres, "-- only a comment\n").empty());
-  auto s = split_ok(Dialect::kPostgres, ";;\nSELECT 1;;\n;");
+  EXPECT_TRUE(split_ok(pg::driver(), "").empty());
+  EXPECT_TRUE(split_ok(pg::driver(), "-- only a comment\n").empty());
+  auto s = split_ok(pg::driver(), ";;\nSELECT 1;;\n;");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].line, 2);
 }
 
 TEST(PostgresSplitTest, SyntaxErrorNamesItsLine) {
-  Error e = split_error(Dialect::kPostgres,
+  Error e = split_error(pg::driver(),
                         "CREATE TABLE a (id int);\n"
                         "\n"
                         "ALTER TABLE a ADD COLUMN;\n"
@@ -110,18 +112,18 @@ TEST(PostgresSplitTest, SyntaxErrorNamesItsLine) {
 }
 
 TEST(PostgresSplitTest, SyntaxErrorLineCountsCharactersNotBytes) {
-  Error e = split_error(Dialect::kPostgres, "SELECT 'ééééééééééééééé';\nSELECT 1;\nSELEC 2;\n");
+  Error e = split_error(pg::driver(), "SELECT 'ééééééééééééééé';\nSELECT 1;\nSELEC 2;\n");
   EXPECT_EQ(e.context, "m/0001_x.up.sql:3");
 }
 
 TEST(PostgresSplitTest, UnterminatedDollarQuote) {
-  Error e = split_error(Dialect::kPostgres, "SELECT 1;\nDO $$ BEGIN END;\n");
+  Error e = split_error(pg::driver(), "SELECT 1;\nDO $$ BEGIN END;\n");
   EXPECT_EQ(e.code, ErrorCode::kSql);
   EXPECT_EQ(e.context.rfind("m/0001_x.up.sql:", 0), 0u);
 }
 
 TEST(SqliteSplitTest, StatementsAndTheirLines) {
-  auto s = split_ok(Dialect::kSqlite,
+  auto s = split_ok(sqlite::driver(),
                     "-- header; with semicolon\n"                      // 1
                     "CREATE TABLE a (id INTEGER, s TEXT);\n"           // 2
                     "/* block; */ INSERT INTO a VALUES (1, 'x;y');\n"  // 3
@@ -139,7 +141,7 @@ TEST(SqliteSplitTest, StatementsAndTheirLines) {
 }
 
 TEST(SqliteSplitTest, TriggerBodiesKeepTheirSemicolons) {
-  auto s = split_ok(Dialect::kSqlite,
+  auto s = split_ok(sqlite::driver(),
                     "CREATE TABLE a (id INTEGER);\n"
                     "CREATE TABLE log (id INTEGER);\n"
                     "CREATE TRIGGER a_log AFTER INSERT ON a\n"
@@ -157,23 +159,23 @@ TEST(SqliteSplitTest, TriggerBodiesKeepTheirSemicolons) {
 }
 
 TEST(SqliteSplitTest, LastStatementWithoutSemicolon) {
-  auto s = split_ok(Dialect::kSqlite, "SELECT 1;\nSELECT 2 -- end\n");
+  auto s = split_ok(sqlite::driver(), "SELECT 1;\nSELECT 2 -- end\n");
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[1].sql, "SELECT 2 -- end");
   EXPECT_EQ(s[1].line, 2);
 }
 
 TEST(SqliteSplitTest, EmptyStatementsAreDropped) {
-  EXPECT_TRUE(split_ok(Dialect::kSqlite, "").empty());
-  EXPECT_TRUE(split_ok(Dialect::kSqlite, ";\n;-- x\n/* y */").empty());
+  EXPECT_TRUE(split_ok(sqlite::driver(), "").empty());
+  EXPECT_TRUE(split_ok(sqlite::driver(), ";\n;-- x\n/* y */").empty());
 }
 
 TEST(SqliteSplitTest, UnfinishedStatementIsAnError) {
-  Error e = split_error(Dialect::kSqlite, "SELECT 1;\n\nSELECT 'oops;\n");
+  Error e = split_error(sqlite::driver(), "SELECT 1;\n\nSELECT 'oops;\n");
   EXPECT_EQ(e.code, ErrorCode::kSql);
   EXPECT_EQ(e.context, "m/0001_x.up.sql:3");
   Error trigger =
-      split_error(Dialect::kSqlite, "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  SELECT 1;\n");
+      split_error(sqlite::driver(), "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  SELECT 1;\n");
   EXPECT_EQ(trigger.context, "m/0001_x.up.sql:1");
 }
 

@@ -97,8 +97,11 @@ struct SchemaWalker {
         std::string member_category = key == "extensions" ? "extensions" : category;
         collection(e ? *e : json::object(), a ? *a : json::object(), name, coll->second,
                    member_category);
-      } else if (e && a && e->is_object() && a->is_object()) {
-        object(*e, *a, name, kind, category, prefix + key + ".");
+      } else if ((!e || e->is_object()) && (!a || a->is_object())) {
+        // A property holding names and values (dialect_options): each name
+        // compared apart, one side absent meaning none of them.
+        object(e ? *e : json::object(), a ? *a : json::object(), name, kind, category,
+               prefix + key + ".");
       } else if (!e || !a || *e != *a) {
         out.push_back({category, name, kind, prefix + key, render(e, a), render(a, e), false});
       }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "keel/dialect.h"
+
 namespace keel {
 namespace {
 
@@ -42,7 +44,7 @@ Result<Manifest> capture_manifest(const ConnectionUrl& url, const Config& config
   auto connection = connect(url);
   if (!connection) return std::unexpected(connection.error());
   CaptureOptions options;
-  options.settings = config.settings;
+  options.settings = config.settings.value_or(url.dialect->default_settings);
   return (*connection)->capture(options);
 }
 

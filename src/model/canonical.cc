@@ -210,6 +210,7 @@ Column column_from(const json& j) {
   get(j, "generated", c.generated);
   get(j, "collation", c.collation);
   get(j, "comment", c.comment);
+  get(j, "dialect_options", c.dialect_options);
   return c;
 }
 
@@ -276,6 +277,7 @@ Table table_from(const json& j) {
   get(j, "inherits", t.inherits);
   get(j, "options", t.options);
   get(j, "comment", t.comment);
+  get(j, "dialect_options", t.dialect_options);
   get_map(j, "columns", t.columns, column_from);
   get_map(j, "constraints", t.constraints, constraint_from);
   get_map(j, "indexes", t.indexes, index_from);

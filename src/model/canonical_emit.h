@@ -61,12 +61,19 @@ void members(S& s, std::string_view key, const std::map<std::string, T>& items, 
   s.end_object();
 }
 
+// {"name": "value", ...}; nothing when empty.
+template <typename S>
+void dictionary(S& s, std::string_view key, const std::map<std::string, std::string>& values) {
+  members(s, key, values, [](S& sink, const std::string& value) { sink.string(value); });
+}
+
 template <typename S>
 void column(S& s, const Column& c) {
   s.begin_object();
   text(s, "collation", c.collation);
   text(s, "comment", c.comment);
   text(s, "default", c.default_expr);
+  dictionary(s, "dialect_options", c.dialect_options);
   text(s, "generated", c.generated);
   text(s, "identity", c.identity);
   text(s, "identity_sequence", c.identity_sequence);
@@ -140,6 +147,7 @@ void table(S& s, const Table& t) {
   members(s, "columns", t.columns, column<S>);
   text(s, "comment", t.comment);
   members(s, "constraints", t.constraints, constraint<S>);
+  dictionary(s, "dialect_options", t.dialect_options);
   members(s, "indexes", t.indexes, index<S>);
   list(s, "inherits", t.inherits);
   text(s, "kind", t.kind);

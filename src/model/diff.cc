@@ -59,6 +59,7 @@ void column_properties(const Column& a, const Column& b, std::vector<std::string
   prop(p, "generated", a.generated, b.generated);
   prop(p, "collation", a.collation, b.collation);
   prop(p, "comment", a.comment, b.comment);
+  prop(p, "dialect_options", a.dialect_options, b.dialect_options);
 }
 
 void constraint_properties(const Constraint& a, const Constraint& b, std::vector<std::string>& p) {
@@ -107,6 +108,7 @@ void table_properties(const Table& a, const Table& b, std::vector<std::string>& 
   prop(p, "inherits", a.inherits, b.inherits);
   prop(p, "options", a.options, b.options);
   prop(p, "comment", a.comment, b.comment);
+  prop(p, "dialect_options", a.dialect_options, b.dialect_options);
 }
 
 void view_properties(const View& a, const View& b, std::vector<std::string>& p) {

@@ -1,7 +1,7 @@
-// Connection URL parsing and secret masking. PostgreSQL connection strings
-// (URIs and key/value strings) are read by libpq's own parser
-// (dialects/postgres/conninfo.cc), so the password masked is the one libpq
-// uses; text that does not parse is never shown.
+// Connection URL parsing and secret masking, through the registry: the
+// dialect that reads a connection string (dialects::find_by_url) parses and
+// masks it (PostgreSQL strings with libpq's own parser, so the password
+// masked is the one libpq uses); text that does not parse is never shown.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,23 +12,11 @@
 
 #include "dialects/postgres/conninfo.h"
 #include "keel/connection.h"
+#include "keel/dialect.h"
+#include "util/url_text.h"
 
 namespace keel {
 namespace {
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 void replace_all(std::string& text, const std::string& needle, std::string_view with) {
   if (needle.empty()) return;
@@ -82,40 +70,6 @@ void replace_encoded(std::string& text, const std::string& encoded) {
   }
 }
 
-// `text` with each span (merged where they overlap) replaced by ***.
-std::string replace_spans(const std::string& text, std::vector<pg::Span> spans) {
-  std::sort(spans.begin(), spans.end());
-  std::string out;
-  size_t at = 0;
-  for (auto [begin, end] : spans) {
-    end = std::min(end, text.size());
-    if (end <= begin) continue;
-    if (begin < at) {  // overlaps the previous span: extend it
-      at = std::max(at, end);
-      continue;
-    }
-    out += text.substr(at, begin - at);
-    out += "***";
-    at = end;
-  }
-  return out + text.substr(std::min(at, text.size()));
-}
-
-std::vector<std::string> secrets_of(const pg::Conninfo& info) {
-  std::vector<std::string> out;
-  for (const char* key : {"password", "sslpassword"}) {
-    if (auto it = info.options.find(key); it != info.options.end()) out.push_back(it->second);
-  }
-  return out;
-}
-
-std::string first_of_list(const std::string& value) { return value.substr(0, value.find(',')); }
-
-std::string option(const pg::Conninfo& info, const std::string& key) {
-  auto it = info.options.find(key);
-  return it == info.options.end() ? std::string() : it->second;
-}
-
 // What an unsupported connection string may show of itself: the scheme of
 // "scheme://...", or the whole text when it cannot hold a password (no ':',
 // '@' or '=').
@@ -136,19 +90,12 @@ std::string shown_part(const std::string& text) {
 }  // namespace
 
 bool is_connection_string(const std::string& text) {
-  return pg::is_uri(text) || pg::looks_like_keyword_value(text) || text.starts_with("sqlite:") ||
-         text.find("://") != std::string::npos;
+  return dialects::find_by_url(text) || text.find("://") != std::string::npos;
 }
 
 std::string mask_url(const std::string& url) {
-  if (url.starts_with("sqlite:")) return url;
-  if (pg::is_uri(url) || pg::looks_like_keyword_value(url)) {
-    auto parsed = pg::parse_conninfo(url);
-    if (parsed && !parsed->stray_at) {
-      return mask_secrets(replace_spans(url, parsed->secret_spans), secrets_of(*parsed));
-    }
-  }
-  // Not something libpq reads as one server: mask all that may be a password.
+  if (Dialect dialect = dialects::find_by_url(url)) return dialect->mask_url(url);
+  // Not a connection string keel reads: mask all that may be a password.
   return replace_spans(url, pg::probable_secret_spans(url));
 }
 
@@ -162,55 +109,54 @@ std::string mask_secrets(std::string text, const std::vector<std::string>& secre
 }
 
 Result<ConnectionUrl> parse_connection_url(const std::string& url) {
-  ConnectionUrl out;
-  out.url = url;
-  if (pg::is_uri(url) || pg::looks_like_keyword_value(url)) {
-    auto parsed = pg::parse_conninfo(url);
-    if (!parsed) return std::unexpected(parsed.error());
-    if (parsed->stray_at) {
-      return fail(ErrorCode::kUsage,
-                  "the PostgreSQL URL has an '@' after its user:password@ part, so libpq would "
-                  "read a raw '@' or '/' of the user name or password as part of the host, port "
-                  "or database; percent-encode them in the URL ('@' as %40, '/' as %2F) "
-                  "(not shown: it may hold a password)");
-    }
-    out.dialect = Dialect::kPostgres;
-    out.masked = mask_url(url);
-    out.password = option(*parsed, "password");
-    if (const char* env = std::getenv("PGPASSWORD"); env != nullptr && out.password.empty()) {
-      out.password = env;
-    }
-    out.host = first_of_list(option(*parsed, "host"));
-    if (out.host.empty()) out.host = first_of_list(option(*parsed, "hostaddr"));
-    out.port = first_of_list(option(*parsed, "port"));
-    out.database = option(*parsed, "dbname");
+  if (Dialect dialect = dialects::find_by_url(url)) {
+    auto out = dialect->parse_url(url);
+    if (out) out->dialect = dialect;
     return out;
   }
-  out.masked = mask_url(url);
-  if (url.starts_with("sqlite:")) {
-    out.dialect = Dialect::kSqlite;
-    std::string rest = url.substr(7);
-    if (rest.starts_with("///")) {
-      out.path = percent_decode(rest.substr(2));  // keep the leading '/'
-    } else if (rest.starts_with("//")) {
-      return fail(ErrorCode::kUsage,
-                  "a SQLite URL has no host; use sqlite:///abs/path.db or sqlite:rel/path.db",
-                  out.masked);
-    } else {
-      out.path = percent_decode(rest);
-    }
-    if (out.path.empty()) {
-      return fail(ErrorCode::kUsage,
-                  "the SQLite URL names no file; use sqlite:///abs/path.db or sqlite:rel/path.db",
-                  out.masked);
-    }
-    return out;
+  std::vector<std::string_view> forms;
+  for (Dialect d : dialects::all())
+    forms.insert(forms.end(), d->url_forms.begin(), d->url_forms.end());
+  std::string use;
+  for (size_t i = 0; i < forms.size(); ++i) {
+    use += i == 0 ? "" : i + 1 == forms.size() ? " or " : ", ";
+    use += forms[i];
   }
   return fail(ErrorCode::kUsage,
-              fmt::format("unsupported connection URL{}; use postgresql://user:pass@host:port/db, "
-                          "a libpq key/value string (host=... dbname=...), "
-                          "sqlite:///abs/path.db or sqlite:rel/path.db",
-                          shown_part(url)));
+              fmt::format("unsupported connection URL{}; use {}", shown_part(url), use));
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// `text` with each span (merged where they overlap) replaced by ***.
+std::string replace_spans(const std::string& text, std::vector<std::pair<size_t, size_t>> spans) {
+  std::sort(spans.begin(), spans.end());
+  std::string out;
+  size_t at = 0;
+  for (auto [begin, end] : spans) {
+    end = std::min(end, text.size());
+    if (end <= begin) continue;
+    if (begin < at) {  // overlaps the previous span: extend it
+      at = std::max(at, end);
+      continue;
+    }
+    out += text.substr(at, begin - at);
+    out += "***";
+    at = end;
+  }
+  return out + text.substr(std::min(at, text.size()));
 }
 
 }  // namespace keel

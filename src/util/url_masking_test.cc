@@ -7,6 +7,7 @@
 #include "dialects/postgres/conninfo.h"
 #include "keel/archive.h"
 #include "keel/connection.h"
+#include "keel/dialect.h"
 
 namespace keel {
 namespace {
@@ -94,7 +95,7 @@ TEST(UrlFix14Test, KeywordValueStringsAreAcceptedAndMasked) {
   auto quoted = parse_connection_url(
       "host=127.0.0.1 port=6432  dbname=app user=deploy password = 'K1wi Pl4m\\'s @/#?%'");
   ASSERT_TRUE(quoted.has_value()) << quoted.error().to_string();
-  EXPECT_EQ(quoted->dialect, Dialect::kPostgres);
+  EXPECT_EQ(quoted->dialect->name, "postgresql");
   EXPECT_EQ(quoted->password, "K1wi Pl4m's @/#?%");
   EXPECT_EQ(quoted->masked, "host=127.0.0.1 port=6432  dbname=app user=deploy password = ***");
   EXPECT_EQ(archive::log_name("", *quoted), "url-127.0.0.1-6432-app");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "keel/connection.h"
+#include "keel/dialect.h"
 
 namespace keel {
 namespace {
@@ -9,7 +10,7 @@ TEST(UrlTest, PostgresPasswordIsMasked) {
   auto url =
       parse_connection_url("postgresql://deploy:hunter2@db.internal:5432/app?sslmode=require");
   ASSERT_TRUE(url.has_value());
-  EXPECT_EQ(url->dialect, Dialect::kPostgres);
+  EXPECT_EQ(url->dialect->name, "postgresql");
   EXPECT_EQ(url->password, "hunter2");
   EXPECT_EQ(url->masked, "postgresql://deploy:***@db.internal:5432/app?sslmode=require");
 }
@@ -38,7 +39,7 @@ TEST(UrlTest, PasswordInTheQueryStringIsMaskedToo) {
 TEST(UrlTest, SqlitePaths) {
   auto abs = parse_connection_url("sqlite:///var/lib/app.db");
   ASSERT_TRUE(abs.has_value());
-  EXPECT_EQ(abs->dialect, Dialect::kSqlite);
+  EXPECT_EQ(abs->dialect->name, "sqlite");
   EXPECT_EQ(abs->path, "/var/lib/app.db");
   auto rel = parse_connection_url("sqlite:data/app.db");
   ASSERT_TRUE(rel.has_value());

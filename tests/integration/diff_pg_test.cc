@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "dialects/postgres/driver.h"
 #include "integration/pg_fixture.h"
 #include "integration/run.h"
 #include "keel/ddl.h"
@@ -101,7 +102,7 @@ void load_script(const PgDatabase& db, const fs::path& path) {
   script.path = path.string();
   script.sql = slurp(path);
   Result<std::vector<migrate::Statement>> statements =
-      migrate::split_statements(Dialect::kPostgres, script);
+      migrate::split_statements(pg::driver(), script);
   ASSERT_TRUE(statements) << statements.error().to_string();
   pqxx::connection conn(db.url());
   pqxx::nontransaction tx(conn);
@@ -147,7 +148,7 @@ TEST_P(DiffCorpusPg, RoundTrips) {
 
   DdlOptions allow;
   allow.allow_destructive = true;
-  Result<DdlPlan> plan = plan_ddl(Dialect::kPostgres, ma.schema, mb.schema, allow);
+  Result<DdlPlan> plan = plan_ddl(pg::driver(), ma.schema, mb.schema, allow);
   ASSERT_TRUE(plan) << plan.error().to_string();
 
   if (pair.find("_x_") != std::string::npos) {
@@ -166,7 +167,7 @@ TEST_P(DiffCorpusPg, RoundTrips) {
 
   // Without --allow-destructive, a plan that drops data is refused, and the
   // refusal names every destructive step.
-  Result<DdlPlan> guarded = plan_ddl(Dialect::kPostgres, ma.schema, mb.schema, DdlOptions{});
+  Result<DdlPlan> guarded = plan_ddl(pg::driver(), ma.schema, mb.schema, DdlOptions{});
   if (plan->destructive.empty()) {
     EXPECT_TRUE(guarded) << guarded.error().to_string();
   } else {
@@ -251,7 +252,7 @@ ALTER TABLE orders ALTER COLUMN code SET NOT NULL;
 ALTER TABLE accounts ADD CONSTRAINT accounts_name_key UNIQUE (name);
 )sql");
   Manifest ma = a.capture(), mb = b.capture();
-  Result<DdlPlan> plan = plan_ddl(Dialect::kPostgres, ma.schema, mb.schema, DdlOptions{});
+  Result<DdlPlan> plan = plan_ddl(pg::driver(), ma.schema, mb.schema, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   std::vector<std::string> tx = plan->up_statements(DdlPart::kTransaction),
                            no_tx = plan->up_statements(DdlPart::kAfter);
@@ -301,7 +302,7 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_name_key UNIQUE (name);
   // --offline: the plain forms, all in one transaction.
   DdlOptions offline;
   offline.online = false;
-  Result<DdlPlan> plain = plan_ddl(Dialect::kPostgres, ma.schema, mb.schema, offline);
+  Result<DdlPlan> plain = plan_ddl(pg::driver(), ma.schema, mb.schema, offline);
   ASSERT_TRUE(plain);
   EXPECT_FALSE(plain->has_no_transaction_steps());
   EXPECT_FALSE(contains(plain->up_statements(DdlPart::kTransaction), "NOT VALID"));

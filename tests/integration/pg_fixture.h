@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "dialects/postgres/driver.h"
 #include "keel/canonical.h"
 #include "keel/connection.h"
 #include "keel/drift.h"
@@ -91,7 +92,7 @@ class PgDatabase {
 
   static CaptureOptions default_options() {
     CaptureOptions o;
-    o.settings = default_settings();
+    o.settings = pg::default_settings();
     return o;
   }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <set>
 
+#include "dialects/postgres/driver.h"
 #include "integration/migrate_helpers.h"
 #include "integration/pg_fixture.h"
 #include "keel/migrate.h"
@@ -185,7 +186,7 @@ TEST_F(RollbackScopePg, TheScopeOfStatements) {
     migrate::Script script;
     script.path = "down.sql";
     script.sql = sql;
-    auto statements = migrate::split_statements(Dialect::kPostgres, script);
+    auto statements = migrate::split_statements(pg::driver(), script);
     EXPECT_TRUE(statements.has_value());
     auto got = s.target->integrity_scope(*statements);
     EXPECT_TRUE(got.has_value()) << got.error().to_string();

@@ -1,22 +1,27 @@
 // PostgreSQL inspector: the order of the capture, and the catalog reads for
 // schemas, collations, relations and columns.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
 
 #include "dialects/postgres/catalog.h"
+#include "dialects/postgres/driver.h"
+#include "util/quote.h"
 
 namespace keel::pg {
 namespace {
 
 const std::string kEmpty;
 
+// {keel}: keel's own schema (driver().keel.schema), left out with the system ones.
 constexpr std::string_view kNamespaces = R"sql(
 SELECT n.oid, n.nspname, d.description
 FROM pg_namespace n
 LEFT JOIN pg_description d
   ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid AND d.objsubid = 0
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', {keel})
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
   AND NOT EXISTS (SELECT 1 FROM pg_depend e
                   WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid
@@ -194,7 +199,9 @@ Result<void> load_namespaces(Catalog& cat) {
       !r) {
     return r;
   }
-  return cat.snap.each_row(kNamespaces, [&](const Row& row) {
+  const std::string namespaces =
+      fmt::format(fmt::runtime(kNamespaces), fmt::arg("keel", quote_literal(driver().keel.schema)));
+  return cat.snap.each_row(namespaces, [&](const Row& row) {
     std::string name = row.str(1);
     cat.db.schemas[name].comment = row.str(2);
     cat.schemas.emplace(row.oid(0), std::move(name));
@@ -361,7 +368,7 @@ Result<void> load_view_definitions(Catalog& cat) {
 }
 
 Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& manifest) {
-  manifest.dialect = "postgresql";
+  manifest.dialect = driver().name;
   if (auto r = load_server_and_settings(snap, options, manifest); !r) return r;
   if (manifest.server.major < 15) {
     return fail(ErrorCode::kUnsupported,

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "dialects/postgres/conninfo.h"
+#include "dialects/postgres/postgres.h"
 #include "keel/lint.h"
 
 namespace keel::lint {
@@ -86,14 +87,14 @@ class PgCatalog final : public Catalog {
 };
 
 }  // namespace
+}  // namespace keel::lint
 
-Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url) {
-  if (url.dialect != Dialect::kPostgres) {
-    return fail(ErrorCode::kUnsupported,
-                "keel lint checks PostgreSQL migrations: give a postgresql:// URL, or "
-                "--pg-version N without a connection",
-                url.masked);
-  }
+namespace keel::pg {
+
+using lint::Catalog;
+using lint::PgCatalog;
+
+Result<std::unique_ptr<Catalog>> open_lint_catalog(const ConnectionUrl& url) {
   try {
     auto conn = std::make_unique<pqxx::connection>(pg::driver_conninfo(url.url));
     int version = conn->server_version() / 10000;
@@ -109,4 +110,4 @@ Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url) {
   }
 }
 
-}  // namespace keel::lint
+}  // namespace keel::pg

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "dialects/postgres/conninfo.h"
+#include "dialects/postgres/driver.h"
 #include "dialects/postgres/in_session.h"
 #include "dialects/postgres/rollback_guard.h"
 #include "keel/plan.h"
@@ -370,7 +371,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
     });
   }
 
-  Dialect dialect() const override { return Dialect::kPostgres; }
+  Dialect dialect() const override { return driver(); }
   const std::string& label() const override { return url_.masked; }
 
   Result<void> lock(milliseconds wait) override {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "dialects/postgres/catalog.h"
+#include "dialects/postgres/driver.h"
 
 namespace keel::pg {
 namespace {
@@ -60,7 +61,7 @@ Result<void> load_server_and_settings(Snapshot& snap, const CaptureOptions& opti
   if (auto r = snap.each_row(kServer,
                              [&](const Row& row) {
                                int64_t num = row.int64(0);
-                               manifest.server.product = "postgresql";
+                               manifest.server.product = driver().name;
                                manifest.server.major = static_cast<int>(num / 10000);
                                manifest.server.minor = static_cast<int>(num % 100);
                                manifest.server.version = std::to_string(manifest.server.major) +

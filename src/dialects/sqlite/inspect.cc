@@ -20,6 +20,7 @@
 #include <charconv>
 #include <set>
 
+#include "dialects/sqlite/driver.h"
 #include "dialects/sqlite/sql_text.h"
 
 namespace keel::sqlite {
@@ -86,8 +87,8 @@ class Inspector {
 
   Result<Manifest> run() {
     Manifest m;
-    m.dialect = "sqlite";
-    m.server.product = "sqlite";
+    m.dialect = driver().name;
+    m.server.product = driver().name;
     m.server.version = Session::library_version();
     parse_version(m.server);
     // A savepoint: one read transaction for the whole capture, or, inside

@@ -20,6 +20,7 @@
 #include <thread>
 #include <tuple>
 
+#include "dialects/sqlite/driver.h"
 #include "dialects/sqlite/inspect.h"
 #include "dialects/sqlite/session.h"
 #include "util/column_path.h"
@@ -123,7 +124,7 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     unlock();
   }
 
-  Dialect dialect() const override { return Dialect::kSqlite; }
+  Dialect dialect() const override { return driver(); }
   const std::string& label() const override { return url_.masked; }
 
   Result<void> lock(milliseconds wait) override {

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "dialects/postgres/ddl/planner.h"
+#include "dialects/postgres/driver.h"
+#include "dialects/sqlite/driver.h"
 #include "keel/ddl.h"
 
 namespace keel {
@@ -31,7 +33,7 @@ Database users() {
 TEST(PostgresDdl, CreatesATableWithItsConstraintsAndComment) {
   Database to = users();
   to.schemas["public"].tables["users"].comment = "it's people";
-  auto plan = plan_ddl(Dialect::kPostgres, Database{}, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), Database{}, to, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_EQ(plan->steps.size(), 2u);
   EXPECT_EQ(plan->steps[0].up, std::vector<std::string>{"CREATE SCHEMA \"public\""});
@@ -51,7 +53,7 @@ TEST(PostgresDdl, AddsAnIndexConcurrentlyOnAnExistingTable) {
       model::Index{.definition = "CREATE INDEX users_name_idx ON public.users USING btree (name)",
                    .method = "btree",
                    .columns = {"name"}};
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->steps.size(), 1u);
   EXPECT_EQ(plan->steps[0].part, DdlPart::kAfter);
@@ -68,13 +70,13 @@ TEST(PostgresDdl, AddsAnIndexConcurrentlyOnAnExistingTable) {
 TEST(PostgresDdl, RefusesDropsUnlessAllowed) {
   Database from = users(), to = users();
   to.schemas["public"].tables["users"].columns.erase("name");
-  auto refused = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto refused = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kGateFailed);
   EXPECT_NE(refused.error().message.find("drop column public.users.name"), std::string::npos);
   DdlOptions allow;
   allow.allow_destructive = true;
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, allow);
+  auto plan = plan_ddl(pg::driver(), from, to, allow);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->destructive, std::vector<std::string>{"drop column public.users.name"});
   EXPECT_EQ(plan->steps[0].down,
@@ -86,7 +88,7 @@ TEST(PostgresDdl, EnumValuesGoInPlaceAndColumnOrderIsNotFaked) {
   from.schemas["public"].types["mood"] = model::Type{.kind = "enum", .labels = {"sad", "happy"}};
   to.schemas["public"].types["mood"] =
       model::Type{.kind = "enum", .labels = {"sad", "ok", "happy", "great"}};
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->steps.size(), 1u);
   EXPECT_EQ(plan->steps[0].up,
@@ -101,7 +103,7 @@ TEST(PostgresDdl, EnumValuesGoInPlaceAndColumnOrderIsNotFaked) {
   Database a = users(), b = users();
   b.schemas["public"].tables["users"].columns["id"].position = 2;
   b.schemas["public"].tables["users"].columns["name"].position = 1;
-  auto reordered = plan_ddl(Dialect::kPostgres, a, b, DdlOptions{});
+  auto reordered = plan_ddl(pg::driver(), a, b, DdlOptions{});
   ASSERT_TRUE(reordered);
   ASSERT_EQ(reordered->unsupported.size(), 1u);
   EXPECT_NE(reordered->unsupported[0].find("column order differs"), std::string::npos);
@@ -126,7 +128,7 @@ TEST(PostgresDdl, APartitionOfAReferencedTableIsDetachedBeforeItIsDropped) {
   allow.allow_destructive = true;
 
   // Without a foreign key to the parent, a plain DROP TABLE.
-  auto plain = plan_ddl(Dialect::kPostgres, from, to, allow);
+  auto plain = plan_ddl(pg::driver(), from, to, allow);
   ASSERT_TRUE(plain) << plain.error().to_string();
   ASSERT_EQ(plain->steps.size(), 1u);
   EXPECT_EQ(plain->steps[0].up, std::vector<std::string>{"DROP TABLE \"public\".\"region_eu\""});
@@ -140,7 +142,7 @@ TEST(PostgresDdl, APartitionOfAReferencedTableIsDetachedBeforeItIsDropped) {
                           .ref_table = "public.region",
                           .ref_columns = {"code"}};
   }
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, allow);
+  auto plan = plan_ddl(pg::driver(), from, to, allow);
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_EQ(plan->steps.size(), 1u);
   EXPECT_EQ(plan->steps[0].up,
@@ -148,7 +150,7 @@ TEST(PostgresDdl, APartitionOfAReferencedTableIsDetachedBeforeItIsDropped) {
                 "ALTER TABLE \"public\".\"region\" DETACH PARTITION \"public\".\"region_eu\"",
                 "DROP TABLE \"public\".\"region_eu\""}));
   // The reverse of creating it is the same.
-  auto back = plan_ddl(Dialect::kPostgres, to, from, allow);
+  auto back = plan_ddl(pg::driver(), to, from, allow);
   ASSERT_TRUE(back);
   ASSERT_EQ(back->steps.size(), 1u);
   EXPECT_EQ(back->steps[0].down, plan->steps[0].up);
@@ -160,7 +162,7 @@ TEST(PostgresDdl, WarnsWhenAnAddedColumnRewritesTheTable) {
   columns["token"] = Column{.position = 3, .type = "uuid", .default_expr = "gen_random_uuid()"};
   columns["seen"] =
       Column{.position = 4, .type = "timestamp with time zone", .default_expr = "now()"};
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_EQ(plan->warnings.size(), 1u);
   EXPECT_NE(plan->warnings[0].find("column public.users.token: added with a volatile default"),
@@ -184,13 +186,13 @@ TEST(PostgresDdl, RoundingTypeChangesAreDestructive) {
   from.schemas["public"].tables["users"].columns["score"] =
       Column{.position = 3, .type = "double precision"};
   to.schemas["public"].tables["users"].columns["score"] = Column{.position = 3, .type = "integer"};
-  auto refused = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto refused = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kGateFailed);
   EXPECT_NE(refused.error().message.find("narrow column public.users.score"), std::string::npos)
       << refused.error().message;
   // Widening is not.
-  auto widened = plan_ddl(Dialect::kPostgres, to, from, DdlOptions{});
+  auto widened = plan_ddl(pg::driver(), to, from, DdlOptions{});
   ASSERT_TRUE(widened) << widened.error().to_string();
   EXPECT_TRUE(widened->destructive.empty());
 }
@@ -206,7 +208,7 @@ TEST(PostgresDdl, WarnsWhenOneTransactionAltersTooManyTables) {
     b = a;
     b.columns["qty"].type = "bigint";
   }
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   auto has = [](const std::vector<std::string>& v, const std::string& text) {
     for (const std::string& s : v) {
@@ -219,7 +221,7 @@ TEST(PostgresDdl, WarnsWhenOneTransactionAltersTooManyTables) {
 }
 
 TEST(PostgresDdl, SqliteIsNotRendered) {
-  auto plan = plan_ddl(Dialect::kSqlite, Database{}, users(), DdlOptions{});
+  auto plan = plan_ddl(sqlite::driver(), Database{}, users(), DdlOptions{});
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, ErrorCode::kUnsupported);
 }

@@ -1,0 +1,65 @@
+// The public entry points that open a dialect's session for a URL: each asks
+// the URL's driver (include/keel/dialect.h), none names a dialect.
+#include <fmt/format.h>
+
+#include "keel/dialect.h"
+
+namespace keel {
+namespace {
+
+// REQUIRES nothing: a default-constructed ConnectionUrl (no dialect) is an
+// internal error rather than a crash.
+Result<Dialect> dialect_of(const ConnectionUrl& url) {
+  if (!url.dialect) return fail(ErrorCode::kInternal, "the connection URL has no dialect");
+  return url.dialect;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> connect(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  return (*dialect)->connect(url);
+}
+
+namespace migrate {
+Result<std::unique_ptr<MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  return (*dialect)->open_migration_target(url);
+}
+}  // namespace migrate
+
+namespace plan {
+Result<std::unique_ptr<PlanTarget>> open_plan_target(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  return (*dialect)->open_plan_target(url);
+}
+}  // namespace plan
+
+namespace ledger {
+Result<std::unique_ptr<Ledger>> open_ledger(const ConnectionUrl& url, Access access) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  return (*dialect)->open_ledger(url, access);
+}
+}  // namespace ledger
+
+namespace lint {
+Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  if (!(*dialect)->capabilities.lints) {
+    return fail(
+        ErrorCode::kUnsupported,
+        fmt::format("keel lint checks {} migrations, not {}: give a URL of a server "
+                    "it checks, or --pg-version N without a connection",
+                    dialects::names_with(&dialects::Capabilities::lints), (*dialect)->display_name),
+        url.masked);
+  }
+  return (*dialect)->open_lint_catalog(url);
+}
+}  // namespace lint
+
+}  // namespace keel
