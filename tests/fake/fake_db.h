@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "dialects/sqlite/driver.h"
 #include "keel/migrate.h"
 #include "keel/plan.h"
 
@@ -110,7 +111,7 @@ class FakeDatabase final : public plan::PlanTarget {
   std::vector<migrate::Timeouts> begun_with() const { return begun_with_; }
 
   // --- StatementRules ------------------------------------------------------
-  Dialect dialect() const override { return Dialect::kSqlite; }  // ';' splits statements
+  Dialect dialect() const override { return sqlite::driver(); }  // ';' splits statements
   bool refuses_transaction(const migrate::Statement& statement) const override;
   bool changes_schema(const migrate::Statement& statement) const override;
   bool is_lock_timeout(const Error& error) const override { return error.sqlstate == "55P03"; }

@@ -4,6 +4,7 @@
 // volatile.
 #include <gtest/gtest.h>
 
+#include "dialects/postgres/driver.h"
 #include "keel/ddl.h"
 
 namespace keel {
@@ -25,7 +26,7 @@ Database with_column(const std::string& type, const std::string& default_expr = 
 }
 
 std::vector<std::string> warnings(const std::string& from, const std::string& to) {
-  auto plan = plan_ddl(Dialect::kPostgres, with_column(from), with_column(to), DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), with_column(from), with_column(to), DdlOptions{});
   EXPECT_TRUE(plan) << plan.error().to_string();
   return plan ? plan->warnings : std::vector<std::string>{};
 }
@@ -48,11 +49,11 @@ TEST(PostgresDdlTypeChange, IntegerToBigintWarnsOfTheRewrite) {
 
 TEST(PostgresDdlTypeChange, AStableDefaultDoesNotRewriteAnAddedColumn) {
   auto stable =
-      plan_ddl(Dialect::kPostgres, with_column(""),
+      plan_ddl(pg::driver(), with_column(""),
                with_column("timestamp with time zone", "statement_timestamp()"), DdlOptions{});
   ASSERT_TRUE(stable) << stable.error().to_string();
   EXPECT_EQ(stable->warnings, std::vector<std::string>{});
-  auto random = plan_ddl(Dialect::kPostgres, with_column(""),
+  auto random = plan_ddl(pg::driver(), with_column(""),
                          with_column("double precision", "random()"), DdlOptions{});
   ASSERT_TRUE(random) << random.error().to_string();
   ASSERT_EQ(random->warnings.size(), 1u);

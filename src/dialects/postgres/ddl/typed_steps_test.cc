@@ -3,6 +3,7 @@
 // fields (check_function_bodies, the lock-table warning), never from SQL.
 #include <gtest/gtest.h>
 
+#include "dialects/postgres/driver.h"
 #include "keel/ddl.h"
 
 namespace keel {
@@ -31,7 +32,7 @@ TEST(PostgresDdlTypedSteps, AColumnAndAnIndexSayWhatTheyTouchAndWhereTheyRun) {
       model::Index{.definition = "CREATE INDEX users_email_idx ON app.users USING btree (email)",
                    .method = "btree",
                    .columns = {"email"}};
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_EQ(plan->steps.size(), 2u);
   const DdlStep& column = plan->steps[0];
@@ -55,7 +56,7 @@ TEST(PostgresDdlTypedSteps, AColumnAndAnIndexSayWhatTheyTouchAndWhereTheyRun) {
 TEST(PostgresDdlTypedSteps, SetNotNullRunsBehindACheckAfterTheTransaction) {
   Database from = users(), to = users();
   to.schemas["app"].tables["users"].columns["email"].not_null = true;
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_EQ(plan->steps.size(), 2u);
   EXPECT_EQ(plan->steps[0].part, DdlPart::kTransaction);
@@ -79,7 +80,7 @@ TEST(PostgresDdlTypedSteps, ADropIsDestructiveAndAFunctionTurnsBodyChecksOff) {
                                                        .body = "SELECT 1"};
   DdlOptions allow;
   allow.allow_destructive = true;
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, allow);
+  auto plan = plan_ddl(pg::driver(), from, to, allow);
   ASSERT_TRUE(plan) << plan.error().to_string();
   ASSERT_GE(plan->steps.size(), 4u);
   EXPECT_EQ(plan->steps.front().action, DdlAction::kSetting);
@@ -112,7 +113,7 @@ TEST(PostgresDdlTypedSteps, AnAggregateAloneLeavesBodyChecksOn) {
                       .result = "integer",
                       .language = "internal",
                       .body = "sfunc=int4pl, stype=integer"};
-  auto plan = plan_ddl(Dialect::kPostgres, from, to, DdlOptions{});
+  auto plan = plan_ddl(pg::driver(), from, to, DdlOptions{});
   ASSERT_TRUE(plan) << plan.error().to_string();
   for (const DdlStep& s : plan->steps) {
     EXPECT_NE(s.action, DdlAction::kSetting) << s.description;
