@@ -99,6 +99,13 @@ migrate::ApplyOptions apply_options(const Config& config, const migrate::RunOpti
                                     const ApplyRequest& request);
 migrate::RollbackOptions rollback_options(const Config& config, const migrate::RunOptions& run,
                                           const RollbackRequest& request);
+// [drift]: a flag given by the caller, or keel.toml's setting.
+DriftOptions drift_options(const Config& config, bool strict_server_version,
+                           bool include_index_stats);
+// keel verify: [drift], [parity] baseline_path (none when `write_baseline`
+// is false), [migrations] applied_by as verified_by.
+verify::Options verify_options(const Config& config, bool write_baseline,
+                               std::function<void(const std::string&)> progress);
 // The lint gate is the caller's: it needs a server catalog (plan.cc).
 plan::Options plan_options(const Config& config, Tier tier, const migrate::RunOptions& run);
 

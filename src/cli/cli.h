@@ -49,20 +49,22 @@ using SetUp = void (*)(CLI::App& app, GlobalOptions& options, Invocation& invoca
 // whether its runs are archived (every command that reads a database: a
 // line per run in <[log] dir>/<env>.jsonl, see run::Recorder) and whether
 // it changes the database it acts on (its runs then always get a row in
-// keel.runs / keel_runs too).
+// keel.runs / keel_runs too), and whether it sends webhooks (an unset
+// ${VAR} of [notify] is then its error; the others never read [notify]).
 struct Command {
   const char* name;
   SetUp set_up;
   bool archived;
   bool changes_target;
+  bool sends_webhooks;
 };
 const std::vector<Command>& commands();
 // The entry of `name`; nullptr when there is none.
 const Command* find_command(const std::string& name);
 
 // Loads keel.toml (required only when --config was given). For the commands
-// that send webhooks (apply, rollback, verify), an unset ${VAR} of [notify]
-// is an error here; the other commands never read [notify].
+// that send webhooks (Command::sends_webhooks: apply, rollback, verify), an
+// unset ${VAR} of [notify] is an error here; the others never read [notify].
 Result<Config> load(const GlobalOptions& options);
 
 // Prints an error (stderr in text, stdout as {"error": ...} in json) and

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <tuple>
 
 #include "cli/cli.h"
 
@@ -11,15 +12,20 @@ namespace keel::cli {
 namespace {
 
 TEST(CommandTableTest, ArchivedOrNotPerCommand) {
-  const std::map<std::string, std::pair<bool, bool>> expected = {
-      // name: {archived, changes_target}
-      {"baseline", {true, false}}, {"drift", {true, false}},    {"new", {false, false}},
-      {"apply", {true, true}},     {"validate", {true, false}}, {"status", {true, false}},
-      {"rollback", {true, true}},  {"lint", {true, false}},     {"plan", {true, false}},
-      {"verify", {true, false}},   {"diff", {true, false}},     {"generate", {true, false}},
-      {"log", {false, false}}};
-  std::map<std::string, std::pair<bool, bool>> actual;
-  for (const Command& c : commands()) actual[c.name] = {c.archived, c.changes_target};
+  // name: {archived, changes_target, sends_webhooks}
+  using Row = std::tuple<bool, bool, bool>;
+  const std::map<std::string, Row> expected = {
+      {"baseline", {true, false, false}}, {"drift", {true, false, false}},
+      {"new", {false, false, false}},     {"apply", {true, true, true}},
+      {"validate", {true, false, false}}, {"status", {true, false, false}},
+      {"rollback", {true, true, true}},   {"lint", {true, false, false}},
+      {"plan", {true, false, false}},     {"verify", {true, false, true}},
+      {"diff", {true, false, false}},     {"generate", {true, false, false}},
+      {"log", {false, false, false}}};
+  std::map<std::string, Row> actual;
+  for (const Command& c : commands()) {
+    actual[c.name] = {c.archived, c.changes_target, c.sends_webhooks};
+  }
   EXPECT_EQ(actual, expected);
   EXPECT_EQ(commands().size(), expected.size());  // each named once
 }

@@ -32,9 +32,8 @@ int run(const GlobalOptions& options, const DriftArgs& args) {
     return report(options, same.error());
   }
 
-  DriftOptions drift_options;
-  drift_options.strict_server_version = args.strict_server_version || config->strict_server_version;
-  drift_options.include_index_stats = args.include_index_stats || config->include_index_stats;
+  DriftOptions drift_options =
+      run::drift_options(*config, args.strict_server_version, args.include_index_stats);
   auto differences = compare_manifests(*expected, *actual, drift_options);
   size_t n = drift_count(differences);
 

@@ -73,12 +73,8 @@ void print_verdict(const verify::Verdict& v) {
 int run(const GlobalOptions& options, const VerifyArgs& args) {
   auto config = load(options);
   if (!config) return report(options, config.error());
-  verify::Options verify_options;
-  verify_options.drift.strict_server_version = config->strict_server_version;
-  verify_options.drift.include_index_stats = config->include_index_stats;
-  verify_options.baseline_path = args.no_baseline ? "" : config->parity.baseline_path;
-  verify_options.verified_by = config->migrations.applied_by;
-  verify_options.progress = [&options](const std::string& line) { note(options, line); };
+  verify::Options verify_options = run::verify_options(
+      *config, !args.no_baseline, [&options](const std::string& line) { note(options, line); });
 
   std::vector<verify::Verdict> verdicts;
   if (args.all) {

@@ -88,6 +88,24 @@ migrate::RollbackOptions rollback_options(const Config& config, const migrate::R
   return options;
 }
 
+DriftOptions drift_options(const Config& config, bool strict_server_version,
+                           bool include_index_stats) {
+  DriftOptions options;
+  options.strict_server_version = strict_server_version || config.strict_server_version;
+  options.include_index_stats = include_index_stats || config.include_index_stats;
+  return options;
+}
+
+verify::Options verify_options(const Config& config, bool write_baseline,
+                               std::function<void(const std::string&)> progress) {
+  verify::Options options;
+  options.drift = drift_options(config, false, false);
+  options.baseline_path = write_baseline ? config.parity.baseline_path : "";
+  options.verified_by = config.migrations.applied_by;
+  options.progress = std::move(progress);
+  return options;
+}
+
 plan::Options plan_options(const Config& config, Tier tier, const migrate::RunOptions& run) {
   plan::Options options;
   options.timeouts = run.timeouts;

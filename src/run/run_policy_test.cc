@@ -139,6 +139,22 @@ TEST(RunOptionsTest, BuiltFromKeelToml) {
   EXPECT_FALSE(plan.lint.has_value());  // the caller's (it needs a server catalog)
 }
 
+TEST(RunOptionsTest, DriftAndVerifyOptions) {
+  Config config;
+  EXPECT_FALSE(drift_options(config, false, false).strict_server_version);
+  EXPECT_TRUE(drift_options(config, true, false).strict_server_version);
+  EXPECT_TRUE(drift_options(config, false, true).include_index_stats);
+  config.strict_server_version = true;
+  config.migrations.applied_by = "ci";
+  EXPECT_TRUE(drift_options(config, false, false).strict_server_version);
+  verify::Options v = verify_options(config, true, {});
+  EXPECT_TRUE(v.drift.strict_server_version);
+  EXPECT_FALSE(v.drift.include_index_stats);
+  EXPECT_EQ(v.baseline_path, "baselines/{env}.json");
+  EXPECT_EQ(v.verified_by, "ci");
+  EXPECT_EQ(verify_options(config, false, {}).baseline_path, "");
+}
+
 TEST(RecordsInTargetTest, ChangingRunsAlwaysReadOnlyOnesWhenAsked) {
   Config config;
   EXPECT_TRUE(records_in_target(config, true));
