@@ -2,7 +2,10 @@
 //
 //   [environments.prod]
 //   url  = "postgresql://deploy:${PROD_DB_PASSWORD}@db.internal:5432/app"
+//   # or urls = ["postgresql://...", ...]: several databases (fleet mode); the
+//   # commands of today act on one and refuse an environment with several
 //   tier = "prod"                       # dev | staging | prod
+//   rto = "15m"                         # recovery-time objective of a rollback
 //
 //   [baseline]
 //   settings = ["TimeZone", "search_path"]   # server settings in the manifest
@@ -67,21 +70,43 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keel/error.h"
 
 namespace keel {
 
+// An environment's tier, parsed once when keel.toml is read. kUnset: no
+// tier given (or the target came from --url).
+enum class Tier { kUnset, kDev, kStaging, kProd };
+
+// "dev", "staging", "prod"; "" for kUnset.
+std::string_view tier_name(Tier tier);
+
+// [migrations] schema_hash: which schema hashes the history records.
+// kEach: before/after every migration (exact rollback checks); kRun: before
+// the first and after the last of each apply; kOff: none.
+enum class SchemaHashMode { kEach, kRun, kOff };
+
 struct EnvironmentConfig {
   std::string name;
-  std::string url;   // ${VAR} already expanded; holds secrets: never print it unmasked
-  std::string tier;  // "dev", "staging" or "prod"
+  // `url` or `urls` of the section, ${VAR} already expanded, in the order
+  // written; hold secrets: never print them unmasked. Empty only when
+  // url_error is set. More than one is fleet mode: resolve_target refuses
+  // such an environment for now (the commands act on one database).
+  std::vector<std::string> urls;
+  Tier tier = Tier::kUnset;
   std::optional<std::chrono::milliseconds> rto;  // recovery-time objective of a rollback
-  // Set instead of url when a ${VAR} of the url is unset or the url does not
+  // Set instead of urls when a ${VAR} of a url is unset or a url does not
   // parse (message names the variable, context is file:line). Only commands
-  // that use this environment report it: the others never read url.
+  // that use this environment report it: the others never read urls.
   std::optional<Error> url_error;
+
+  // The one URL of this environment: url_error when set; a kUsage error when
+  // it lists several (fleet mode is not supported by any command yet: "pass
+  // --url to act on one of them").
+  Result<std::string> single_url() const;
 };
 
 struct MigrationsConfig {
@@ -92,9 +117,7 @@ struct MigrationsConfig {
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_cap{10000};
   std::string applied_by;  // empty: user@host
-  // "each": every migration's hash before/after (exact rollback checks);
-  // "run": before the first and after the last of each apply; "off".
-  std::string schema_hash = "each";
+  SchemaHashMode schema_hash = SchemaHashMode::kEach;
 };
 
 struct PlanConfig {
@@ -175,8 +198,10 @@ struct Config {
   LogConfig log;
 };
 
-// Reads and validates keel.toml. Unknown keys and bad values are errors
-// naming file:line and the accepted choices; ${VAR} in urls is expanded from
+// Reads and validates keel.toml through one table of keys per section
+// (config.cc: each key named once with its type, target and choices).
+// Unknown keys, wrong types and bad values are errors naming file:line and
+// the accepted keys or choices; ${VAR} in urls is expanded from
 // the process environment: an unset one is kept as the environment's
 // url_error (or NotifyConfig::error), reported only where it is used. When `required` is false a
 // missing file yields the defaults.

@@ -33,6 +33,25 @@
 
 namespace keel::notify {
 
+// The events keel sends, one per outcome a receiver may act on.
+enum class EventKind {
+  kMigrationApplied,   // a migration committed (apply)
+  kMigrationFailed,    // a migration failed (apply)
+  kParityLocked,       // an environment has the reference's schema (verify)
+  kParityDrifted,      // it differs (verify)
+  kParityError,        // it could not be read (verify)
+  kRollbackCompleted,  // down scripts committed (rollback)
+  kRollbackAborted,    // nothing (or not everything) was rolled back
+};
+
+// The name of each event, as in X-Keel-Event and the body's "event":
+// "migration.applied", "migration.failed", "parity.locked",
+// "parity.drifted", "parity.error", "rollback.completed", "rollback.aborted".
+std::string_view event_name(EventKind kind);
+
+// Every event kind, in the order above.
+const std::vector<EventKind>& event_kinds();
+
 struct Webhook {
   std::string url;     // empty: disabled. May hold user:password; never print it unmasked
   std::string secret;  // empty: no X-Keel-Signature header

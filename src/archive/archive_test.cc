@@ -35,7 +35,7 @@ TEST(ArchiveTest, ArgumentsAreMaskedWhereverTheSecretsAppear) {
 
 TEST(ArchiveTest, ConfigSecretsAreEveryPasswordAndTheWebhook) {
   Config config;
-  config.environments["prod"] = {"prod", "postgresql://deploy:envpass@db/app", "prod", {}};
+  config.environments["prod"] = {"prod", {"postgresql://deploy:envpass@db/app"}, Tier::kProd, {}};
   config.notify.webhook_url = "https://u:hookpass@hooks.example.com/x?token=t0k";
   config.notify.webhook_secret = "hmac-key";
   auto secrets = config_secrets(config);

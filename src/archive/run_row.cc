@@ -27,8 +27,10 @@ std::string outcome_name(const std::string& command, int exit_code) {
 std::vector<std::string> config_secrets(const Config& config) {
   std::vector<std::string> out;
   for (const auto& [name, env] : config.environments) {
-    auto url = parse_connection_url(env.url);
-    if (url && !url->password.empty()) out.push_back(url->password);
+    for (const std::string& text : env.urls) {
+      auto url = parse_connection_url(text);
+      if (url && !url->password.empty()) out.push_back(url->password);
+    }
   }
   for (const std::string* secret : {&config.notify.webhook_url, &config.notify.webhook_secret}) {
     if (!secret->empty()) out.push_back(*secret);

@@ -5,7 +5,6 @@
 
 #include "cli/mark_statement.h"
 #include "cli/migrate_cli.h"
-#include "keel/notify.h"
 #include "keel/plan.h"
 
 namespace keel::cli {
@@ -25,15 +24,11 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   if (!args.mark_statement_done.empty()) {
     return run_mark_statement(options, *ctx, args.mark_statement_done, migrate::MarkDirection::kUp);
   }
-  migrate::ApplyOptions apply_options;
-  apply_options.run = ctx->run;
-  if (!args.to.empty()) apply_options.to = args.to;
-  apply_options.allow_out_of_order = args.allow_out_of_order;
-  const std::string& hashes = ctx->config.migrations.schema_hash;
-  apply_options.schema_hashes = hashes == "off"   ? migrate::SchemaHashes::kOff
-                                : hashes == "run" ? migrate::SchemaHashes::kRun
-                                                  : migrate::SchemaHashes::kEach;
-  const std::string env = environment_name(options, ctx->url);
+  run::ApplyRequest request;
+  if (!args.to.empty()) request.to = args.to;
+  request.allow_out_of_order = args.allow_out_of_order;
+  migrate::ApplyOptions apply_options = run::apply_options(ctx->config, ctx->run, request);
+  const std::string& env = ctx->env.environment;
   if (args.require_validated) {
     auto plans = plan::saved_plans(kPlansDir);
     if (!plans) return report(options, plans.error());
@@ -46,22 +41,7 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
       return plan::check_validated(plans, env, command, pending, hash);
     };
   }
-  apply_options.on_applied = [&](const migrate::Migration& m, const migrate::Applied& a) {
-    notify_event(options, ctx->config, "migration.applied",
-                 notify::event_body("migration.applied", env, {m.version}, a.schema_hash,
-                                    {{"name", m.name},
-                                     {"checksum", m.checksum},
-                                     {"execution_ms", a.execution_ms},
-                                     {"attempts", a.attempts}}));
-  };
-  apply_options.on_failed = [&](const migrate::Migration& m, const Error& error) {
-    notify_event(options, ctx->config, "migration.failed",
-                 notify::event_body("migration.failed", env, {m.version}, "",
-                                    {{"name", m.name},
-                                     {"checksum", m.checksum},
-                                     {"error", error.to_string()},
-                                     {"sqlstate", error.sqlstate}}));
-  };
+  run::observe(apply_options, env, notifier(options, ctx->config));
   apply_options.warn = [](const std::string& line) {
     std::cerr << "keel: warning: " << line << "\n";
   };
@@ -69,7 +49,7 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   auto applied = migrate::apply(*ctx->target, ctx->files, apply_options);
   if (!applied) return report(options, applied.error());
   if (options.json()) {
-    print_json({{"url", ctx->url.masked}, {"applied", applied_json(*applied)}});
+    print_json(run::apply_json(ctx->env, *applied));
   } else if (applied->empty()) {
     std::cout << fmt::format("{} is up to date: nothing to apply\n", ctx->url.masked);
   } else {
@@ -81,7 +61,7 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
 
 }  // namespace
 
-void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_apply(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<ApplyArgs>();
   CLI::App* apply = app.add_subcommand(
       "apply", "Apply pending migrations, each in its own transaction, under a deploy lock");
@@ -97,7 +77,7 @@ void add_apply(CLI::App& app, GlobalOptions& options, Runner& runner) {
       ->excludes(to)
       ->excludes(out_of_order)
       ->excludes(validated);
-  apply->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  apply->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

@@ -88,20 +88,20 @@ int run_capture(const GlobalOptions& options, const std::string& output) {
 
 }  // namespace
 
-void add_baseline(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_baseline(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   CLI::App* baseline = app.add_subcommand("baseline", "Capture an environment's manifest or hash");
   baseline->require_subcommand(1);
 
   CLI::App* hash = baseline->add_subcommand(
       "hash", "Print the schema hash (sha256:<hex>, the last line of the output)");
-  hash->callback([&] { runner = [&] { return run_hash(options); }; });
+  hash->callback([&] { invocation.run = [&] { return run_hash(options); }; });
 
   auto output = std::make_shared<std::string>();
   CLI::App* capture = baseline->add_subcommand(
       "capture", "Write the environment manifest (JSON) to -o FILE, or to stdout");
   capture->add_option("-o,--output", *output, "Manifest file to write (atomically)");
   capture->callback(
-      [&, output] { runner = [&, output] { return run_capture(options, *output); }; });
+      [&, output] { invocation.run = [&, output] { return run_capture(options, *output); }; });
 }
 
 }  // namespace keel::cli

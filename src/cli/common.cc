@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <set>
 
 #include "cli/cli.h"
 
@@ -9,8 +8,8 @@ namespace keel::cli {
 
 Result<Config> load(const GlobalOptions& options) {
   auto config = load_config(options.config_path, options.config_given);
-  static const std::set<std::string> kNotifying = {"apply", "rollback", "verify"};
-  if (config && config->notify.error && kNotifying.contains(options.command)) {
+  const Command* command = find_command(options.command);
+  if (config && config->notify.error && command != nullptr && command->sends_webhooks) {
     return std::unexpected(*config->notify.error);
   }
   return config;

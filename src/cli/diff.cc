@@ -207,6 +207,20 @@ int run_generate(const GlobalOptions& options, const DiffArgs& args) {
   return kExitOk;
 }
 
+// The databases --from and --to name, for the run archive: env:NAME as
+// environment NAME, a connection URL as itself; a manifest file is none.
+std::vector<TargetSpec> database_sides(const DiffArgs& args) {
+  std::vector<TargetSpec> out;
+  for (const std::string* spec : {&args.from, &args.to}) {
+    if (spec->starts_with("env:")) {
+      out.emplace_back(spec->substr(4), "");
+    } else if (is_connection_string(*spec)) {
+      out.emplace_back("", *spec);
+    }
+  }
+  return out;
+}
+
 void add_common(CLI::App* command, DiffArgs& args) {
   command->add_option("--from", args.from, "Source schema: URL, env:NAME or manifest FILE")
       ->required();
@@ -222,7 +236,7 @@ void add_common(CLI::App* command, DiffArgs& args) {
 
 }  // namespace
 
-void add_diff(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_diff(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* command = app.add_subcommand("diff",
                                          "Differences between two schemas (exit 3 when any); --sql "
@@ -233,10 +247,13 @@ void add_diff(CLI::App& app, GlobalOptions& options, Runner& runner) {
   command->add_flag("--reverse", args->reverse,
                     "With --sql: print the reverse (down) script (not refused as destructive: it "
                     "brings back what the forward script drops)");
-  command->callback([&, args] { runner = [&, args] { return run_diff(options, *args); }; });
+  command->callback([&, args] {
+    invocation.run = [&, args] { return run_diff(options, *args); };
+    invocation.targets = [args](const Config&) { return database_sides(*args); };
+  });
 }
 
-void add_generate(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_generate(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* command = app.add_subcommand(
       "generate", "Write the next migration (up and down) that turns --from into --to");
@@ -245,7 +262,10 @@ void add_generate(CLI::App& app, GlobalOptions& options, Runner& runner) {
   command->add_option(
       "--dir", args->dir,
       "Migrations folder (default: [migrations] dir in keel.toml, else ./migrations)");
-  command->callback([&, args] { runner = [&, args] { return run_generate(options, *args); }; });
+  command->callback([&, args] {
+    invocation.run = [&, args] { return run_generate(options, *args); };
+    invocation.targets = [args](const Config&) { return database_sides(*args); };
+  });
 }
 
 }  // namespace keel::cli

@@ -48,19 +48,4 @@ void print_differences(const std::vector<Difference>& differences, Sides sides) 
   if (!differences.empty()) std::cout << "\n";
 }
 
-nlohmann::json differences_json(const std::vector<Difference>& differences, Sides sides) {
-  bool diff = sides == Sides::kDiff;
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& d : differences) {
-    list.push_back({{"category", d.category},
-                    {"object", d.object},
-                    {"kind", d.kind},
-                    {"property", d.property},
-                    {diff ? "from" : "expected", d.expected},
-                    {diff ? "to" : "actual", d.actual},
-                    {"severity", d.info ? "info" : "drift"}});
-  }
-  return list;
-}
-
 }  // namespace keel::cli

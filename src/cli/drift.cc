@@ -32,18 +32,13 @@ int run(const GlobalOptions& options, const DriftArgs& args) {
     return report(options, same.error());
   }
 
-  DriftOptions drift_options;
-  drift_options.strict_server_version = args.strict_server_version || config->strict_server_version;
-  drift_options.include_index_stats = args.include_index_stats || config->include_index_stats;
+  DriftOptions drift_options =
+      run::drift_options(*config, args.strict_server_version, args.include_index_stats);
   auto differences = compare_manifests(*expected, *actual, drift_options);
   size_t n = drift_count(differences);
 
   if (options.json()) {
-    print_json({{"drift", n > 0},
-                {"count", n},
-                {"expected", expected_label},
-                {"actual", target->masked},
-                {"differences", differences_json(differences)}});
+    print_json(run::drift_json(expected_label, target->masked, differences));
   } else {
     std::cout << fmt::format("comparing {} against {}\n", target->masked, expected_label);
     print_differences(differences);
@@ -58,7 +53,7 @@ int run(const GlobalOptions& options, const DriftArgs& args) {
 
 }  // namespace
 
-void add_drift(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_drift(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<DriftArgs>();
   CLI::App* drift = app.add_subcommand(
       "drift", "Compare an environment with a manifest or another environment (exit 3 on drift)");
@@ -68,7 +63,7 @@ void add_drift(CLI::App& app, GlobalOptions& options, Runner& runner) {
                   "A different minor server version is drift, not info");
   drift->add_flag("--include-index-stats", args->include_index_stats,
                   "Compare index statistics (size, reltuples, idx_scan) too");
-  drift->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  drift->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

@@ -137,7 +137,7 @@ int run(const GlobalOptions& options, const LintArgs& args) {
 
 }  // namespace
 
-void add_lint(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_lint(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<LintArgs>();
   CLI::App* lint = app.add_subcommand(
       "lint",
@@ -151,7 +151,7 @@ void add_lint(CLI::App& app, GlobalOptions& options, Runner& runner) {
   lint->add_option("--fail-on", args->fail_on,
                    "Lowest severity that fails the run with exit 3 (default warning)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
-  lint->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  lint->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

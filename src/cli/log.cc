@@ -90,9 +90,7 @@ int run(const GlobalOptions& options, const LogArgs& args) {
   archive::mark_interrupted(runs);
 
   if (options.json()) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& run : runs) list.push_back(archive::run_to_json(run));
-    print_json(list);
+    print_json(run::log_json(runs));
     return kExitOk;
   }
   if (runs.empty()) {
@@ -116,7 +114,7 @@ int run(const GlobalOptions& options, const LogArgs& args) {
 
 }  // namespace
 
-void add_log(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_log(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<LogArgs>();
   CLI::App* log =
       app.add_subcommand("log", "Show the keel commands run against an environment, newest first");
@@ -127,7 +125,7 @@ void add_log(CLI::App& app, GlobalOptions& options, Runner& runner) {
                   "rollback runs) or file (the [log] dir's <env>.jsonl: every run made from "
                   "this machine, read-only ones included)")
       ->check(CLI::IsMember({"db", "file"}));
-  log->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  log->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

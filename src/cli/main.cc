@@ -21,20 +21,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "github"}));
   app.add_flag("--quiet,-q", options.quiet, "Print only results, no progress");
 
-  keel::cli::Runner runner;
-  keel::cli::add_baseline(app, options, runner);
-  keel::cli::add_drift(app, options, runner);
-  keel::cli::add_new(app, options, runner);
-  keel::cli::add_apply(app, options, runner);
-  keel::cli::add_validate(app, options, runner);
-  keel::cli::add_status(app, options, runner);
-  keel::cli::add_rollback(app, options, runner);
-  keel::cli::add_lint(app, options, runner);
-  keel::cli::add_plan(app, options, runner);
-  keel::cli::add_verify(app, options, runner);
-  keel::cli::add_diff(app, options, runner);
-  keel::cli::add_generate(app, options, runner);
-  keel::cli::add_log(app, options, runner);
+  keel::cli::Invocation invocation;
+  for (const keel::cli::Command& command : keel::cli::commands()) {
+    command.set_up(app, options, invocation);
+  }
 
   try {
     app.parse(argc, argv);
@@ -48,7 +38,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return keel::kExitUsage;
   }
-  if (!runner) {
+  if (!invocation.run) {
     std::cerr << app.help();
     return keel::kExitUsage;
   }
@@ -57,15 +47,18 @@ int main(int argc, char** argv) {
     return keel::kExitUsage;
   }
   options.command = app.get_subcommands().front()->get_name();
-  keel::cli::Runner guarded = [&] {
+  keel::cli::Invocation guarded = invocation;
+  guarded.run = [&] {
     try {
-      return runner();
+      return invocation.run();
     } catch (const std::exception& e) {
       return keel::cli::report(
           options,
           keel::Error{keel::ErrorCode::kInternal, std::string("unexpected: ") + e.what(), {}, {}});
     }
   };
-  return keel::cli::run_recorded(options, app.get_subcommands().front()->get_name(),
-                                 std::vector<std::string>(argv + 1, argv + argc), guarded);
+  const keel::cli::Command* command = keel::cli::find_command(options.command);
+  if (command == nullptr) return guarded.run();  // every subcommand is in the table
+  return keel::cli::run_recorded(options, *command, std::vector<std::string>(argv + 1, argv + argc),
+                                 guarded);
 }

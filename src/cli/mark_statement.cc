@@ -22,12 +22,7 @@ int run_mark_statement(const GlobalOptions& options, MigrateContext& ctx, const 
   if (!marked) return report(options, marked.error());
   const char* command = direction == migrate::MarkDirection::kUp ? "apply" : "rollback";
   if (options.json()) {
-    print_json({{"url", ctx.url.masked},
-                {"version", marked->version},
-                {"path", marked->path},
-                {"statements_done", marked->done},
-                {"statements_total", marked->total},
-                {"next", marked->next}});
+    print_json(run::marked_json(ctx.url.masked, *marked));
   } else {
     std::cout << fmt::format("{}: statements 1 to {} of {} recorded as done on {}\n", marked->path,
                              marked->done, marked->total, ctx.url.masked);

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "keel/environment.h"
-
 namespace keel::cli {
 
 void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks) {
@@ -22,9 +20,10 @@ Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateA
   auto config = load(options);
   if (!config) return std::unexpected(config.error());
   ctx.config = std::move(*config);
-  auto url = resolve_target(ctx.config, options.env, options.url);
-  if (!url) return std::unexpected(url.error());
-  ctx.url = std::move(*url);
+  auto env = run::resolve(ctx.config, options.env, options.url);
+  if (!env) return std::unexpected(env.error());
+  ctx.env = std::move(*env);
+  ctx.url = ctx.env.url;
   auto lock_wait = migrate::parse_duration(args.lock_wait);
   if (!lock_wait) {
     return fail(
@@ -40,27 +39,9 @@ Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateA
     ctx.target = std::move(*target);
   }
 
-  const MigrationsConfig& m = ctx.config.migrations;
-  ctx.run.timeouts = {m.lock_timeout, m.statement_timeout};
-  ctx.run.retry.retries = m.retries;
-  ctx.run.retry.base = m.retry_base;
-  ctx.run.retry.cap = m.retry_cap;
-  ctx.run.applied_by = m.applied_by;
-  ctx.run.lock_wait = *lock_wait;
-  ctx.run.progress = [&options](const std::string& line) { note(options, line); };
+  ctx.run = run::run_options(ctx.config, *lock_wait,
+                             [&options](const std::string& line) { note(options, line); });
   return ctx;
-}
-
-nlohmann::json applied_json(const std::vector<migrate::Applied>& applied) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& a : applied) {
-    list.push_back({{"version", a.version},
-                    {"name", a.name},
-                    {"execution_ms", a.execution_ms},
-                    {"statements", a.statements},
-                    {"attempts", a.attempts}});
-  }
-  return list;
 }
 
 }  // namespace keel::cli

@@ -18,7 +18,8 @@ struct MigrateArgs {
 
 struct MigrateContext {
   Config config;
-  ConnectionUrl url;
+  run::Target env;    // the environment acted on (its name, tier, rto)
+  ConnectionUrl url;  // env.url
   std::vector<migrate::Migration> files;
   std::unique_ptr<migrate::MigrationTarget> target;
   migrate::RunOptions run;
@@ -27,15 +28,14 @@ struct MigrateContext {
 // Registers --dir (and --lock-wait when `locks`) on a subcommand.
 void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks);
 
-// Loads keel.toml, resolves the target, reads the folder and (unless
-// `session` is false) opens the migration session.
+// Loads keel.toml, resolves the target (run::resolve), reads the folder,
+// builds the run options (run::run_options) and (unless `session` is false)
+// opens the migration session.
 Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args,
                                     bool session = true);
 
 // Where keel plan saves VALIDATED plans and apply --require-validated
 // reads them (relative to the current directory).
 extern const char* const kPlansDir;
-
-nlohmann::json applied_json(const std::vector<migrate::Applied>& applied);
 
 }  // namespace keel::cli

@@ -30,7 +30,7 @@ int run(const GlobalOptions& options, const NewArgs& args) {
 
 }  // namespace
 
-void add_new(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_new(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<NewArgs>();
   CLI::App* command =
       app.add_subcommand("new", "Write the next migration pair <version>_<name>.up.sql/.down.sql");
@@ -38,7 +38,7 @@ void add_new(CLI::App& app, GlobalOptions& options, Runner& runner) {
   command->add_option(
       "--dir", args->dir,
       "Migrations folder (default: [migrations] dir in keel.toml, else ./migrations)");
-  command->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  command->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

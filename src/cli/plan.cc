@@ -15,64 +15,6 @@ const char* const kPlansDir = ".keel/plans";
 
 namespace {
 
-nlohmann::json statement_json(const plan::StatementReport& s) {
-  nlohmann::json locks = nlohmann::json::array();
-  for (const auto& l : s.locks) locks.push_back({{"relation", l.relation}, {"mode", l.mode}});
-  nlohmann::json j = {{"line", s.line}, {"sql", s.sql},   {"elapsed_ms", s.elapsed_ms},
-                      {"rows", s.rows}, {"locks", locks}, {"rewrites", s.rewrites}};
-  if (!s.ran.empty()) j["ran"] = s.ran;
-  if (!s.note.empty()) j["note"] = s.note;
-  if (!s.error.empty()) {
-    j["error"] = s.error;
-    nlohmann::json blockers = nlohmann::json::array();
-    for (const auto& b : s.blockers) {
-      blockers.push_back({{"pid", b.pid},
-                          {"state", b.state},
-                          {"query", b.query},
-                          {"application", b.application},
-                          {"transaction_ms", b.transaction_ms}});
-    }
-    j["blockers"] = blockers;
-  }
-  return j;
-}
-
-nlohmann::json report_json(const plan::Report& report, const std::string& url) {
-  nlohmann::json migrations = nlohmann::json::array();
-  for (const auto& m : report.migrations) {
-    nlohmann::json statements = nlohmann::json::array();
-    for (const auto& s : m.statements) statements.push_back(statement_json(s));
-    nlohmann::json j = {
-        {"version", m.version},
-        {"name", m.name},
-        {"path", m.path},
-        {"checksum", m.checksum},
-        {"verdict", plan::verdict(m)},
-        {"reasons", m.reasons},
-        {"unproven", m.unproven},
-        {"notes", m.notes},
-        {"changed", m.changed},
-        {"expect", m.expect_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.expect_path)},
-        {"statements", statements}};
-    nlohmann::json explains = nlohmann::json::array();
-    for (const auto& [query, text] : m.explains) {
-      explains.push_back({{"query", query}, {"plan", text}});
-    }
-    j["explains"] = explains;
-    j["idempotent"] = m.idempotent ? nlohmann::json(*m.idempotent) : nlohmann::json(nullptr);
-    j["reversible"] = m.reversible ? nlohmann::json(*m.reversible) : nlohmann::json(nullptr);
-    migrations.push_back(std::move(j));
-  }
-  return {{"url", url},
-          {"verdict", plan::verdict(report)},
-          {"sequences_advanced", report.sequences_advanced},
-          {"temp_files", report.temp_files},
-          {"temp_bytes", report.temp_bytes},
-          {"schema_hash_before", report.hash_before},
-          {"schema_hash_after", report.hash_after},
-          {"migrations", migrations}};
-}
-
 // "yes", "NO", "no (not required)" for a validated migration, "-" unproven.
 std::string yes_no(const std::optional<bool>& v, bool validated) {
   if (!v) return "-";
@@ -148,20 +90,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   auto target = plan::open_plan_target(ctx->url);
   if (!target) return report(options, target.error());
 
-  const PlanConfig& pc = ctx->config.plan;
-  plan::Options plan_options;
-  plan_options.timeouts = ctx->run.timeouts;
-  plan_options.gates.max_lock = std::chrono::milliseconds(pc.max_lock_ms);
-  plan_options.gates.max_rewrite_rows = pc.max_rewrite_rows;
-  plan_options.gates.require_reversible = pc.require_reversible;
-  // Idempotency is required but on dev environments, unless keel.toml says.
-  std::string tier;
-  if (auto it = ctx->config.environments.find(options.env); it != ctx->config.environments.end()) {
-    tier = it->second.tier;
-  }
-  plan_options.gates.require_idempotent = pc.require_idempotent.value_or(tier != "dev");
-  plan_options.progress = ctx->run.progress;
-  plan_options.verify_queries = pc.verify_queries;
+  plan::Options plan_options = run::plan_options(ctx->config, ctx->env.tier, ctx->run);
   // Lint errors are a gate (PostgreSQL): function volatility and column
   // types come from the server, as with `keel lint --url`.
   std::unique_ptr<lint::Catalog> catalog;
@@ -179,26 +108,23 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
                             ctx->url.masked));
   auto done = plan::run(**target, ctx->files, plan_options);
   if (!done) return report(options, done.error());
-  nlohmann::json saved = nullptr;
+  std::optional<std::string> saved;
   const bool any_validated =
       std::any_of(done->migrations.begin(), done->migrations.end(),
                   [](const plan::MigrationReport& m) { return m.validated; });
   if (plan::verdict(*done) != "REJECTED" && any_validated) {
-    auto path = plan::save_validated(*done, kPlansDir, ctx->url.masked,
-                                     environment_name(options, ctx->url));
+    auto path = plan::save_validated(*done, kPlansDir, ctx->url.masked, ctx->env.environment);
     if (!path) return report(options, path.error());
     saved = *path;
   }
   if (options.json()) {
-    nlohmann::json j = report_json(*done, ctx->url.masked);
-    j["saved"] = saved;
-    print_json(j);
+    print_json(run::plan_json(*done, ctx->url.masked, saved));
   } else {
     print_text(*done, ctx->url.masked);
-    if (!saved.is_null()) {
+    if (saved) {
       std::cout << fmt::format(
           "saved {} (apply --require-validated accepts {} migrations on this environment)\n",
-          saved.get<std::string>(), done->validated ? "these" : "the VALIDATED");
+          *saved, done->validated ? "these" : "the VALIDATED");
     }
   }
   return done->validated ? kExitOk : kExitGate;
@@ -206,14 +132,14 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
 
 }  // namespace
 
-void add_plan(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_plan(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<MigrateArgs>();
   CLI::App* command = app.add_subcommand(
       "plan",
       "Dry-run pending migrations inside BEGIN ... ROLLBACK: locks, rewrites, timings, "
       "idempotency and reversibility; exit 3 when one is rejected");
   add_migrate_options(*command, *args, false);
-  command->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  command->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

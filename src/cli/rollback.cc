@@ -2,11 +2,9 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <map>
 
 #include "cli/mark_statement.h"
 #include "cli/migrate_cli.h"
-#include "keel/notify.h"
 
 namespace keel::cli {
 namespace {
@@ -23,32 +21,6 @@ struct RollbackArgs {
 
 std::string seconds(int64_t ms) { return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000); }
 
-nlohmann::json findings_json(const std::vector<migrate::IntegrityFinding>& findings) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& f : findings) {
-    nlohmann::json j = {{"kind", f.kind},   {"name", f.name},     {"detail", f.detail},
-                        {"count", f.count}, {"expect", f.expect}, {"ok", f.ok()}};
-    if (!f.error.empty()) j["error"] = f.error;
-    list.push_back(j);
-  }
-  return list;
-}
-
-// What the checks covered: every key of the database or the relations the
-// down scripts name, and how many checks of each kind ran.
-nlohmann::json scope_json(const migrate::IntegrityScope& scope,
-                          const std::vector<migrate::IntegrityFinding>& findings) {
-  std::map<std::string, int> by_kind;
-  for (const auto& f : findings) ++by_kind[f.kind];
-  nlohmann::json j = {{"whole", scope.whole},
-                      {"relations", scope.relations},
-                      {"checks", findings.size()},
-                      {"by_kind", by_kind},
-                      {"text", scope.to_string()}};
-  if (!scope.why.empty()) j["reason"] = scope.why;
-  return j;
-}
-
 int run(const GlobalOptions& options, const RollbackArgs& args) {
   auto ctx = open_migrate(options, args.common);
   if (!ctx) return report(options, ctx.error());
@@ -56,81 +28,27 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
     return run_mark_statement(options, *ctx, args.mark_statement_done,
                               migrate::MarkDirection::kDown);
   }
-  migrate::RollbackOptions rollback_options;
-  rollback_options.run = ctx->run;
-  if (args.steps_given) rollback_options.steps = args.steps;
-  if (!args.to.empty()) rollback_options.to = args.to;
-  rollback_options.integrity = ctx->config.integrity;
-  if (!args.no_drain) {
-    const RollbackConfig& r = ctx->config.rollback;
-    rollback_options.drain = migrate::DrainOptions{r.drain_timeout, r.terminate_idle_in_transaction,
-                                                   r.idle_in_transaction_timeout, args.force_drain};
-  }
-  const std::string env = environment_name(options, ctx->url);
-  std::optional<std::chrono::milliseconds> rto;
-  if (auto it = ctx->config.environments.find(options.env);
-      options.url.empty() && it != ctx->config.environments.end()) {
-    rto = it->second.rto;
-  }
+  run::RollbackRequest request;
+  if (args.steps_given) request.steps = args.steps;
+  if (!args.to.empty()) request.to = args.to;
+  request.drain = !args.no_drain;
+  request.force_drain = args.force_drain;
+  migrate::RollbackOptions rollback_options = run::rollback_options(ctx->config, ctx->run, request);
+  const std::optional<std::chrono::milliseconds>& rto = ctx->env.rto;
+  run::Observer observer = notifier(options, ctx->config);
 
   note(options, fmt::format("rolling back {} ...", ctx->url.masked));
   auto done = migrate::rollback(*ctx->target, ctx->files, rollback_options);
   if (!done) {
-    notify_event(options, ctx->config, "rollback.aborted",
-                 notify::event_body("rollback.aborted", env, {}, "",
-                                    {{"reason", done.error().to_string()}}));
+    observer(run::rollback_failed(ctx->env.environment, done.error()));
     return report(options, done.error());
   }
   const migrate::RollbackReport& r = *done;
-  std::vector<std::string> versions;
-  for (const auto& a : r.rolled_back) versions.push_back(a.version);
-  const bool rto_breached = rto && r.elapsed_ms > rto->count();
-  size_t failed_checks = 0;
-  for (const auto& f : r.findings) failed_checks += !f.ok();
-
-  if (r.aborted) {
-    notify_event(
-        options, ctx->config, "rollback.aborted",
-        notify::event_body("rollback.aborted", env, {}, "",
-                           {{"reason", r.abort_reason}, {"findings", findings_json(r.findings)}}));
-  } else if (!r.rolled_back.empty()) {
-    notify_event(options, ctx->config, "rollback.completed",
-                 notify::event_body("rollback.completed", env, versions, r.actual_hash,
-                                    {{"target_version", r.target_version},
-                                     {"restored", r.restored()},
-                                     {"expected_hash", r.expected_hash},
-                                     {"elapsed_ms", r.elapsed_ms},
-                                     {"rto_ms", rto ? rto->count() : 0},
-                                     {"rto_breached", rto_breached}}));
-  }
+  const bool rto_breached = run::rto_verdict(r.elapsed_ms, rto) == run::RtoVerdict::kOver;
+  if (auto event = run::rollback_event(ctx->env, r)) observer(*event);
 
   if (options.json()) {
-    nlohmann::json j = {{"url", ctx->url.masked},
-                        {"environment", env},
-                        {"aborted", r.aborted},
-                        {"rolled_back", applied_json(r.rolled_back)},
-                        {"one_transaction", r.one_transaction},
-                        {"integrity", findings_json(r.findings)},
-                        {"integrity_scope", scope_json(r.integrity_scope, r.findings)},
-                        {"target_version", r.target_version},
-                        {"expected_hash", r.expected_hash},
-                        {"schema_hash", r.actual_hash},
-                        {"restored", r.restored()},
-                        {"restoration_differences", r.restoration_differences},
-                        {"elapsed_ms", r.elapsed_ms},
-                        {"rto_breached", rto_breached}};
-    if (!r.unchecked_reason.empty()) j["restoration_unchecked"] = r.unchecked_reason;
-    if (r.aborted) j["reason"] = r.abort_reason;
-    if (r.aborted) j["partial"] = r.partial;
-    if (rto) j["rto_ms"] = rto->count();
-    if (r.drained) {
-      nlohmann::json ended = nlohmann::json::array();
-      for (const auto& s : r.drained->terminated) ended.push_back(s.to_string());
-      j["drain"] = {{"relations", r.drained->relations},
-                    {"waited_ms", r.drained->waited_ms},
-                    {"terminated", ended}};
-    }
-    print_json(j);
+    print_json(run::rollback_json(ctx->env, r));
   } else if (r.aborted) {
     std::cout << fmt::format(
         "ROLLBACK ABORTED on {}: {}\n", ctx->url.masked,
@@ -186,7 +104,7 @@ int run(const GlobalOptions& options, const RollbackArgs& args) {
 
 }  // namespace
 
-void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_rollback(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<RollbackArgs>();
   CLI::App* rollback = app.add_subcommand(
       "rollback",
@@ -208,7 +126,7 @@ void add_rollback(CLI::App& app, GlobalOptions& options, Runner& runner) {
       ->excludes(to);
   rollback->callback([&, args, steps] {
     args->steps_given = steps->count() > 0;
-    runner = [&, args] { return run(options, *args); };
+    invocation.run = [&, args] { return run(options, *args); };
   });
 }
 

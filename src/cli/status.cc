@@ -21,34 +21,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   std::string hash = model::schema_hash(manifest->schema);
 
   if (options.json()) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& v : versions) {
-      nlohmann::json j = {{"version", v.version},
-                          {"name", v.name},
-                          {"state", migrate::state_name(v.state)},
-                          {"out_of_order", v.out_of_order},
-                          {"path", v.path}};
-      if (v.row) {
-        j["applied_at"] = v.row->applied_at;
-        j["applied_by"] = v.row->applied_by;
-        j["checksum"] = v.row->checksum;
-        j["execution_ms"] = v.row->execution_ms;
-        j["statements_applied"] = v.row->statements_applied;
-        j["statements_total"] = v.row->statements_total;
-        j["error"] = v.row->error;
-        if (v.row->completed &&
-            (v.state == migrate::State::kPartial || v.state == migrate::State::kFailed ||
-             v.state == migrate::State::kRollingBack)) {
-          nlohmann::json done = nlohmann::json::array();
-          for (const auto& c : *v.row->completed) {
-            done.push_back({{"line", c.line}, {"statement", c.text}});
-          }
-          j["completed_statements"] = std::move(done);
-        }
-      }
-      list.push_back(std::move(j));
-    }
-    print_json({{"url", ctx->url.masked}, {"schema_hash", hash}, {"migrations", std::move(list)}});
+    print_json(run::status_json(ctx->url.masked, hash, versions));
     return kExitOk;
   }
   std::cout << fmt::format("{}\nschema hash {}\n\n", ctx->url.masked, hash);
@@ -72,12 +45,12 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
 
 }  // namespace
 
-void add_status(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_status(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<MigrateArgs>();
   CLI::App* status = app.add_subcommand(
       "status", "Show each migration's state (applied, pending, failed ...) and the schema hash");
   add_migrate_options(*status, *args, false);
-  status->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  status->callback([&, args] { invocation.run = [&, args] { return run(options, *args); }; });
 }
 
 }  // namespace keel::cli

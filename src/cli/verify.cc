@@ -10,7 +10,6 @@
 #include "cli/differences.h"
 #include "keel/archive.h"
 #include "keel/environment.h"
-#include "keel/notify.h"
 
 namespace keel::cli {
 namespace {
@@ -20,19 +19,6 @@ struct VerifyArgs {
   bool all = false;
   bool no_baseline = false;
 };
-
-// parity.error: an environment that could not be verified (unreachable,
-// or the reference could not be read). Its error text is masked.
-void notify_error(const GlobalOptions& options, const Config& config,
-                  const std::string& environment, const std::string& reference,
-                  const Error& error) {
-  notify_event(options, config, "parity.error",
-               notify::event_body(
-                   "parity.error", environment, {}, "",
-                   {{"reference", reference},
-                    {"error", mask_secrets(error.to_string(), archive::config_secrets(config))},
-                    {"error_code", archive::error_code_name(error.code)}}));
-}
 
 // The last line: LOCKED; BROKEN, naming the environments that could not be
 // verified too; or UNKNOWN, naming them.
@@ -64,21 +50,6 @@ std::string summary(const std::vector<verify::Verdict>& verdicts) {
   return fmt::format("PARITY LOCKED: {} environment{} verified", n, s);
 }
 
-nlohmann::json verdict_json(const verify::Verdict& v) {
-  nlohmann::json j = {{"environment", v.environment},
-                      {"url", v.label},
-                      {"status", v.status()},
-                      {"reference", v.reference},
-                      {"is_reference", v.is_reference},
-                      {"schema_hash", v.schema_hash},
-                      {"drift_count", drift_count(v.differences)},
-                      {"differences", differences_json(v.differences)},
-                      {"baseline_written", v.baseline_written}};
-  if (!v.warning.empty()) j["warning"] = v.warning;
-  if (v.error) j["error"] = v.error->to_string();
-  return j;
-}
-
 void print_verdict(const verify::Verdict& v) {
   if (v.error) {
     std::cout << fmt::format("{:<8} {}: could not verify: {}\n", v.status(), v.environment,
@@ -102,12 +73,8 @@ void print_verdict(const verify::Verdict& v) {
 int run(const GlobalOptions& options, const VerifyArgs& args) {
   auto config = load(options);
   if (!config) return report(options, config.error());
-  verify::Options verify_options;
-  verify_options.drift.strict_server_version = config->strict_server_version;
-  verify_options.drift.include_index_stats = config->include_index_stats;
-  verify_options.baseline_path = args.no_baseline ? "" : config->parity.baseline_path;
-  verify_options.verified_by = config->migrations.applied_by;
-  verify_options.progress = [&options](const std::string& line) { note(options, line); };
+  verify::Options verify_options = run::verify_options(
+      *config, !args.no_baseline, [&options](const std::string& line) { note(options, line); });
 
   std::vector<verify::Verdict> verdicts;
   if (args.all) {
@@ -139,37 +106,27 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
     auto verdict = verify::verify_one(*config, environment, *target, *reference, reference_label,
                                       verify_options);
     if (!verdict) {
-      notify_error(options, *config, environment.empty() ? target->masked : environment,
-                   reference_label, verdict.error());
+      notifier(options, *config)(
+          run::parity_error(environment.empty() ? target->masked : environment, reference_label,
+                            verdict.error(), archive::config_secrets(*config)));
       return report(options, verdict.error());
     }
     verdicts.push_back(std::move(*verdict));
   }
 
   int status = kExitOk;
+  run::Observer observer = notifier(options, *config);
   for (const verify::Verdict& v : verdicts) {
     if (v.error) {
       if (status == kExitOk) status = exit_status(v.error->code);
       remember_error(*v.error, v.environment);  // for this environment's run record
-      notify_error(options, *config, v.environment, v.reference, *v.error);
-      continue;
+    } else if (!v.locked) {
+      status = kExitGate;
     }
-    if (!v.locked) status = kExitGate;
-    std::vector<std::string> lines;
-    for (const Difference& d : v.differences) {
-      if (!d.info) lines.push_back(verify::describe(d));
-    }
-    notify_event(options, *config, v.locked ? "parity.locked" : "parity.drifted",
-                 notify::event_body(v.locked ? "parity.locked" : "parity.drifted", v.environment,
-                                    {}, v.schema_hash,
-                                    {{"reference", v.reference},
-                                     {"drift_count", drift_count(v.differences)},
-                                     {"differences", lines}}));
+    observer(run::parity_event(v, archive::config_secrets(*config)));
   }
   if (options.json()) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& v : verdicts) list.push_back(verdict_json(v));
-    print_json({{"locked", status == kExitOk}, {"environments", std::move(list)}});
+    print_json(run::verify_json(verdicts, status == kExitOk));
   } else {
     for (const auto& v : verdicts) print_verdict(v);
     std::cout << summary(verdicts) << "\n";
@@ -183,7 +140,7 @@ int run(const GlobalOptions& options, const VerifyArgs& args) {
 
 }  // namespace
 
-void add_verify(CLI::App& app, GlobalOptions& options, Runner& runner) {
+void add_verify(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* verify = app.add_subcommand(
       "verify",
@@ -193,7 +150,17 @@ void add_verify(CLI::App& app, GlobalOptions& options, Runner& runner) {
   verify->add_flag("--all", args->all,
                    "Every environment of [parity] environments against the reference");
   verify->add_flag("--no-baseline", args->no_baseline, "Do not rewrite baseline files");
-  verify->callback([&, args] { runner = [&, args] { return run(options, *args); }; });
+  verify->callback([&, args] {
+    invocation.run = [&, args] { return run(options, *args); };
+    // verify --all acts on each of [parity] environments.
+    if (args->all) {
+      invocation.targets = [](const Config& config) {
+        std::vector<TargetSpec> out;
+        for (const std::string& env : config.parity.environments) out.emplace_back(env, "");
+        return out;
+      };
+    }
+  });
 }
 
 }  // namespace keel::cli

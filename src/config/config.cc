@@ -1,4 +1,8 @@
-// keel.toml: parsing and validation with toml++.
+// keel.toml: parsing and validation with toml++, through one table-driven
+// section reader. Each key is named once, in its section's table, with the
+// parser of its type (which knows the accepted choices) and the field it
+// fills; read_section() checks the keys, reads each one present and runs the
+// section's cross-key check. Every error names file:line.
 #include "keel/config.h"
 
 #include <fmt/format.h>
@@ -8,8 +12,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <set>
+#include <utility>
 
 #include "keel/connection.h"
 #include "keel/lint.h"
@@ -18,533 +24,488 @@
 namespace keel {
 namespace {
 
-std::string where(const std::string& source, const toml::node& node) {
-  const auto& begin = node.source().begin;
-  return fmt::format("{}:{}", source, begin.line);
+// What every parser needs: the file name for file:line, and the config read
+// so far (parity names environments read before it).
+struct Ctx {
+  const std::string& source;
+  const Config& config;
+};
+
+std::string where(const Ctx& ctx, const toml::node& node) {
+  return fmt::format("{}:{}", ctx.source, node.source().begin.line);
 }
 
-std::string join(const std::set<std::string>& items) {
+Error error_at(const Ctx& ctx, const toml::node& node, std::string message) {
+  return Error{ErrorCode::kConfig, std::move(message), where(ctx, node), {}};
+}
+
+template <class Names>
+std::string join(const Names& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + std::string(item);
   return out;
 }
 
-// Rejects keys outside `allowed`, naming the line and the accepted keys.
-Result<void> check_keys(const toml::table& table, const std::set<std::string>& allowed,
-                        const std::string& section, const std::string& source) {
-  for (const auto& [key, node] : table) {
-    if (!allowed.contains(std::string(key.str()))) {
-      return fail(ErrorCode::kConfig,
-                  fmt::format("unknown key '{}' in {}; accepted keys: {}", key.str(), section,
-                              join(allowed)),
-                  where(source, node));
-    }
-  }
-  return {};
+// ---- Parsers: one per type of value. Each returns the value or the error
+// for that key (file:line, and the accepted choices when there are some).
+
+template <class T>
+using Parse = std::function<Result<T>(const toml::node&, std::string_view key, const Ctx&)>;
+
+Parse<std::string> text() {
+  return [](const toml::node& node, std::string_view key, const Ctx& ctx) -> Result<std::string> {
+    if (node.is_string()) return *node.value<std::string>();
+    return std::unexpected(error_at(ctx, node, fmt::format("'{}' must be a string", key)));
+  };
 }
 
-Result<std::string> get_string(const toml::node& node, const std::string& key,
-                               const std::string& source) {
-  if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
-  return fail(ErrorCode::kConfig, fmt::format("'{}' must be a string", key), where(source, node));
+Parse<bool> flag() {
+  return [](const toml::node& node, std::string_view key, const Ctx& ctx) -> Result<bool> {
+    if (node.is_boolean()) return *node.value<bool>();
+    return std::unexpected(error_at(ctx, node, fmt::format("'{}' must be true or false", key)));
+  };
 }
 
-Result<bool> get_bool(const toml::node& node, const std::string& key, const std::string& source) {
-  if (node.is_boolean()) return *node.value<bool>();
-  return fail(ErrorCode::kConfig, fmt::format("'{}' must be true or false", key),
-              where(source, node));
+// A whole number within [min, max] (either bound optional).
+Parse<int64_t> whole(std::optional<int64_t> min, std::optional<int64_t> max) {
+  return
+      [min, max](const toml::node& node, std::string_view key, const Ctx& ctx) -> Result<int64_t> {
+        auto v = node.value<int64_t>();
+        if (node.is_integer() && v && (!min || *v >= *min) && (!max || *v <= *max)) return *v;
+        std::string range = min && max ? fmt::format(" from {} to {}", *min, *max)
+                            : min      ? fmt::format(", {} or more", *min)
+                                       : "";
+        return std::unexpected(
+            error_at(ctx, node, fmt::format("'{}' must be a whole number{}", key, range)));
+      };
 }
 
-Result<std::vector<std::string>> get_strings(const toml::node& node, const std::string& key,
-                                             const std::string& source) {
-  const toml::array* array = node.as_array();
-  if (array == nullptr) {
-    return fail(ErrorCode::kConfig, fmt::format("'{}' must be an array of strings", key),
-                where(source, node));
-  }
-  std::vector<std::string> out;
-  for (const auto& item : *array) {
-    auto value = get_string(item, key, source);
+// "5s", "500ms", ...; above_zero for durations where 0 means nothing.
+Parse<std::chrono::milliseconds> duration(bool above_zero = false) {
+  return [above_zero](const toml::node& node, std::string_view key,
+                      const Ctx& ctx) -> Result<std::chrono::milliseconds> {
+    auto value = text()(node, key, ctx);
     if (!value) return std::unexpected(value.error());
-    out.push_back(*value);
-  }
-  return out;
+    auto parsed = migrate::parse_duration(*value);
+    if (above_zero && (!parsed || parsed->count() == 0)) {
+      return std::unexpected(error_at(
+          ctx, node, fmt::format("'{}' must be a duration above zero such as \"15m\"", key)));
+    }
+    if (!parsed) {
+      return std::unexpected(error_at(
+          ctx, node, fmt::format("'{}' must be a duration such as \"5s\" or \"500ms\"", key)));
+    }
+    return *parsed;
+  };
 }
 
-Result<EnvironmentConfig> parse_environment(const std::string& name, const toml::node& node,
-                                            const std::string& source) {
-  const std::string section = fmt::format("[environments.{}]", name);
+// One of a fixed set of names, parsed into its enum value here, once.
+template <class E>
+Parse<E> choice(std::vector<std::pair<std::string_view, E>> choices) {
+  return [choices](const toml::node& node, std::string_view key, const Ctx& ctx) -> Result<E> {
+    auto value = text()(node, key, ctx);
+    if (!value) return std::unexpected(value.error());
+    std::vector<std::string_view> names;
+    for (const auto& [name, e] : choices) {
+      if (name == *value) return e;
+      names.push_back(name);
+    }
+    return std::unexpected(
+        error_at(ctx, node, fmt::format("{} '{}' is not one of: {}", key, *value, join(names))));
+  };
+}
+
+// A check of one string: the problem's text, or nullopt when it is fine.
+using Problem =
+    std::function<std::optional<std::string>(const std::string&, std::string_view, const Ctx&)>;
+
+Parse<std::string> text_where(Problem problem) {
+  return [problem](const toml::node& node, std::string_view key,
+                   const Ctx& ctx) -> Result<std::string> {
+    auto value = text()(node, key, ctx);
+    if (!value) return std::unexpected(value.error());
+    if (auto p = problem(*value, key, ctx)) return std::unexpected(error_at(ctx, node, *p));
+    return value;
+  };
+}
+
+// An array of strings; `what` names them in the error ("setting names");
+// `item_problem` checks each (its error points at the item).
+Parse<std::vector<std::string>> texts(std::string what, Problem item_problem = {}) {
+  return [what, item_problem](const toml::node& node, std::string_view key,
+                              const Ctx& ctx) -> Result<std::vector<std::string>> {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      return std::unexpected(
+          error_at(ctx, node, fmt::format("'{}' must be an array of {}", key, what)));
+    }
+    std::vector<std::string> out;
+    for (const auto& item : *array) {
+      auto value = item_problem ? text_where(item_problem)(item, key, ctx) : text()(item, key, ctx);
+      if (!value) return std::unexpected(value.error());
+      out.push_back(std::move(*value));
+    }
+    return out;
+  };
+}
+
+// ---- The section reader.
+
+// A key of a section whose fields are in S: its name, and how its value is
+// read into S. `missing`: the error when the key is absent ("{}" is the
+// section's name); empty for an optional key.
+template <class S>
+struct Key {
+  std::string_view name;
+  std::function<Result<void>(const toml::node&, S&, const Ctx&)> read;
+  std::string_view missing = {};
+};
+
+// The usual key: parsed by `parse`, stored in `member`.
+template <class S, class M, class T>
+Key<S> key(std::string_view name, M S::*member, Parse<T> parse, std::string_view missing = {}) {
+  return {name,
+          [name, member, parse](const toml::node& node, S& out, const Ctx& ctx) -> Result<void> {
+            auto value = parse(node, name, ctx);
+            if (!value) return std::unexpected(value.error());
+            out.*member = static_cast<M>(std::move(*value));
+            return {};
+          },
+          missing};
+}
+
+template <class S>
+struct Section {
+  std::vector<Key<S>> keys;
+  // Checks between keys, after they were read (the table, to point at one).
+  std::function<Result<void>(const toml::table&, S&, const Ctx&)> check = {};
+};
+
+// Reads `node` as the section `name` ("[migrations]") into `out`: a table
+// whose keys are all in `section`; unknown keys name the accepted ones.
+template <class S>
+Result<void> read_section(const toml::node& node, const std::string& name,
+                          const Section<S>& section, S& out, const Ctx& ctx) {
   const toml::table* table = node.as_table();
   if (table == nullptr) {
-    return fail(ErrorCode::kConfig, fmt::format("{} must be a table", section),
-                where(source, node));
+    return std::unexpected(error_at(ctx, node, fmt::format("{} must be a table", name)));
   }
-  if (auto ok = check_keys(*table, {"url", "tier", "rto"}, section, source); !ok) {
-    return std::unexpected(ok.error());
-  }
-  EnvironmentConfig env;
-  env.name = name;
-  if (const toml::node* url = table->get("url")) {
-    auto raw = get_string(*url, "url", source);
-    if (!raw) return std::unexpected(raw.error());
-    // An unset variable or a bad URL is reported when a command uses this
-    // environment, not before: CI for staging needs no prod secrets.
-    auto expanded = expand_env(*raw);
-    if (!expanded) {
-      env.url_error = Error{ErrorCode::kConfig,
-                            fmt::format("{} (in {} url)", expanded.error().message, section),
-                            where(source, *url),
-                            {}};
-    } else if (auto parsed = parse_connection_url(*expanded); !parsed) {
-      env.url_error = Error{ErrorCode::kConfig,
-                            fmt::format("{} (in {} url)", parsed.error().message, section),
-                            where(source, *url),
-                            {}};
-    } else {
-      env.url = *expanded;
-    }
-  } else {
-    return fail(ErrorCode::kConfig, fmt::format("{} has no 'url'", section), where(source, node));
-  }
-  if (const toml::node* tier = table->get("tier")) {
-    auto value = get_string(*tier, "tier", source);
-    if (!value) return std::unexpected(value.error());
-    static const std::set<std::string> kTiers = {"dev", "staging", "prod"};
-    if (!kTiers.contains(*value)) {
-      return fail(ErrorCode::kConfig,
-                  fmt::format("tier '{}' is not one of: dev, staging, prod", *value),
-                  where(source, *tier));
-    }
-    env.tier = *value;
-  }
-  if (const toml::node* rto = table->get("rto")) {
-    auto value = get_string(*rto, "rto", source);
-    if (!value) return std::unexpected(value.error());
-    auto duration = migrate::parse_duration(*value);
-    if (!duration || duration->count() == 0) {
-      return fail(ErrorCode::kConfig, "'rto' must be a duration above zero such as \"15m\"",
-                  where(source, *rto));
-    }
-    env.rto = *duration;
-  }
-  return env;
-}
-
-Result<void> parse_baseline(const toml::node& node, Config& config, const std::string& source) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr)
-    return fail(ErrorCode::kConfig, "[baseline] must be a table", where(source, node));
-  if (auto ok = check_keys(*table, {"settings"}, "[baseline]", source); !ok) return ok;
-  if (const toml::node* settings = table->get("settings")) {
-    const toml::array* array = settings->as_array();
-    if (array == nullptr) {
-      return fail(ErrorCode::kConfig, "'settings' must be an array of setting names",
-                  where(source, *settings));
-    }
-    config.settings.emplace();
-    for (const auto& item : *array) {
-      auto name = get_string(item, "settings", source);
-      if (!name) return std::unexpected(name.error());
-      config.settings->push_back(*name);
+  std::set<std::string_view> accepted;
+  for (const Key<S>& k : section.keys) accepted.insert(k.name);
+  for (const auto& [k, value] : *table) {
+    if (!accepted.contains(k.str())) {
+      return std::unexpected(error_at(
+          ctx, value,
+          fmt::format("unknown key '{}' in {}; accepted keys: {}", k.str(), name, join(accepted))));
     }
   }
+  for (const Key<S>& k : section.keys) {
+    const toml::node* value = table->get(k.name);
+    if (value == nullptr) {
+      if (k.missing.empty()) continue;
+      return std::unexpected(error_at(ctx, node, fmt::format(fmt::runtime(k.missing), name)));
+    }
+    if (auto ok = k.read(*value, out, ctx); !ok) return ok;
+  }
+  if (section.check) return section.check(*table, out, ctx);
   return {};
 }
 
-Result<void> parse_drift(const toml::node& node, Config& config, const std::string& source) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr)
-    return fail(ErrorCode::kConfig, "[drift] must be a table", where(source, node));
-  if (auto ok =
-          check_keys(*table, {"strict_server_version", "include_index_stats"}, "[drift]", source);
-      !ok) {
-    return ok;
+// ---- The sections of keel.toml.
+
+// A url of an environment: ${VAR} expanded and parsed, or the reason it
+// cannot be, kept for the commands that use the environment.
+std::optional<Error> add_url(EnvironmentConfig& env, const std::string& raw, const toml::node& node,
+                             const Ctx& ctx) {
+  const std::string section = fmt::format("[environments.{}]", env.name);
+  auto expanded = expand_env(raw);
+  if (!expanded) {
+    return error_at(ctx, node, fmt::format("{} (in {} url)", expanded.error().message, section));
   }
-  if (const toml::node* n = table->get("strict_server_version")) {
-    auto v = get_bool(*n, "strict_server_version", source);
-    if (!v) return std::unexpected(v.error());
-    config.strict_server_version = *v;
+  if (auto parsed = parse_connection_url(*expanded); !parsed) {
+    return error_at(ctx, node, fmt::format("{} (in {} url)", parsed.error().message, section));
   }
-  if (const toml::node* n = table->get("include_index_stats")) {
-    auto v = get_bool(*n, "include_index_stats", source);
-    if (!v) return std::unexpected(v.error());
-    config.include_index_stats = *v;
-  }
-  return {};
+  env.urls.push_back(std::move(*expanded));
+  return std::nullopt;
 }
 
-Result<std::chrono::milliseconds> get_duration(const toml::node& node, const std::string& key,
-                                               const std::string& source) {
-  auto text = get_string(node, key, source);
-  if (!text) return std::unexpected(text.error());
-  auto duration = migrate::parse_duration(*text);
-  if (!duration) {
-    return fail(ErrorCode::kConfig,
-                fmt::format("'{}' must be a duration such as \"5s\" or \"500ms\"", key),
-                where(source, node));
-  }
-  return *duration;
+const Section<EnvironmentConfig>& environment_section() {
+  // An unset variable or a bad URL is reported when a command uses this
+  // environment, not before: CI for staging needs no prod secrets.
+  static const Section<EnvironmentConfig> section{
+      {{"url",
+        [](const toml::node& node, EnvironmentConfig& env, const Ctx& ctx) -> Result<void> {
+          auto raw = text()(node, "url", ctx);
+          if (!raw) return std::unexpected(raw.error());
+          env.url_error = add_url(env, *raw, node, ctx);
+          return {};
+        }},
+       {"urls",
+        [](const toml::node& node, EnvironmentConfig& env, const Ctx& ctx) -> Result<void> {
+          auto raws = texts("connection URLs")(node, "urls", ctx);
+          if (!raws) return std::unexpected(raws.error());
+          if (raws->empty()) {
+            return std::unexpected(error_at(ctx, node, "'urls' must list at least one URL"));
+          }
+          const toml::array& array = *node.as_array();
+          for (size_t i = 0; i < raws->size() && !env.url_error; ++i) {
+            env.url_error = add_url(env, (*raws)[i], *array.get(i), ctx);
+          }
+          if (env.url_error) env.urls.clear();
+          return {};
+        }},
+       key("tier", &EnvironmentConfig::tier,
+           choice<Tier>({{"dev", Tier::kDev}, {"staging", Tier::kStaging}, {"prod", Tier::kProd}})),
+       key("rto", &EnvironmentConfig::rto, duration(/*above_zero=*/true))},
+      [](const toml::table& table, EnvironmentConfig& env, const Ctx& ctx) -> Result<void> {
+        const std::string section = fmt::format("[environments.{}]", env.name);
+        if (table.contains("url") && table.contains("urls")) {
+          return std::unexpected(
+              error_at(ctx, *table.get("urls"),
+                       fmt::format("{} has both 'url' and 'urls'; write one of them", section)));
+        }
+        if (!table.contains("url") && !table.contains("urls")) {
+          return std::unexpected(error_at(ctx, table, fmt::format("{} has no 'url'", section)));
+        }
+        return {};
+      }};
+  return section;
 }
 
-Result<void> parse_migrations(const toml::node& node, Config& config, const std::string& source) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr)
-    return fail(ErrorCode::kConfig, "[migrations] must be a table", where(source, node));
-  if (auto ok = check_keys(*table,
-                           {"dir", "lock_timeout", "statement_timeout", "retries", "retry_base",
-                            "retry_cap", "applied_by", "schema_hash"},
-                           "[migrations]", source);
-      !ok) {
-    return ok;
-  }
-  MigrationsConfig& m = config.migrations;
-  if (const toml::node* n = table->get("dir")) {
-    auto v = get_string(*n, "dir", source);
-    if (!v) return std::unexpected(v.error());
-    m.dir = *v;
-  }
-  if (const toml::node* n = table->get("applied_by")) {
-    auto v = get_string(*n, "applied_by", source);
-    if (!v) return std::unexpected(v.error());
-    m.applied_by = *v;
-  }
-  if (const toml::node* n = table->get("schema_hash")) {
-    auto v = get_string(*n, "schema_hash", source);
-    if (!v) return std::unexpected(v.error());
-    if (*v != "each" && *v != "run" && *v != "off") {
-      return fail(ErrorCode::kConfig,
-                  fmt::format("schema_hash '{}' is not one of: each, run, off", *v),
-                  where(source, *n));
-    }
-    m.schema_hash = *v;
-  }
-  if (const toml::node* n = table->get("lock_timeout")) {
-    auto v = get_duration(*n, "lock_timeout", source);
-    if (!v) return std::unexpected(v.error());
-    m.lock_timeout = *v;
-  }
-  if (const toml::node* n = table->get("statement_timeout")) {
-    auto v = get_duration(*n, "statement_timeout", source);
-    if (!v) return std::unexpected(v.error());
-    m.statement_timeout = *v;
-  }
-  if (const toml::node* n = table->get("retries")) {
-    auto v = n->value<int64_t>();
-    if (!n->is_integer() || !v || *v < 0 || *v > 100) {
-      return fail(ErrorCode::kConfig, "'retries' must be a whole number from 0 to 100",
-                  where(source, *n));
-    }
-    m.retries = static_cast<int>(*v);
-  }
-  if (const toml::node* n = table->get("retry_base")) {
-    auto v = get_duration(*n, "retry_base", source);
-    if (!v) return std::unexpected(v.error());
-    m.retry_base = *v;
-  }
-  if (const toml::node* n = table->get("retry_cap")) {
-    auto v = get_duration(*n, "retry_cap", source);
-    if (!v) return std::unexpected(v.error());
-    m.retry_cap = *v;
-  }
-  if (m.retry_cap < m.retry_base) {
-    return fail(ErrorCode::kConfig,
-                "'retry_cap' must be at least 'retry_base' (the backoff grows from base to cap)",
-                where(source, *table));
-  }
-  return {};
-}
-
-Result<void> parse_plan(const toml::node& node, Config& config, const std::string& source) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr)
-    return fail(ErrorCode::kConfig, "[plan] must be a table", where(source, node));
-  if (auto ok = check_keys(*table,
-                           {"max_lock_ms", "max_rewrite_rows", "require_idempotent",
-                            "require_reversible", "verify_queries"},
-                           "[plan]", source);
-      !ok) {
-    return ok;
-  }
-  PlanConfig& p = config.plan;
-  for (const char* key : {"max_lock_ms", "max_rewrite_rows"}) {
-    const toml::node* n = table->get(key);
-    if (n == nullptr) continue;
-    auto v = n->value<int64_t>();
-    if (!n->is_integer() || !v || *v < 0) {
-      return fail(ErrorCode::kConfig, fmt::format("'{}' must be a whole number, 0 or more", key),
-                  where(source, *n));
-    }
-    (std::string_view(key) == "max_lock_ms" ? p.max_lock_ms : p.max_rewrite_rows) = *v;
-  }
-  if (const toml::node* n = table->get("require_idempotent")) {
-    auto v = get_bool(*n, "require_idempotent", source);
-    if (!v) return std::unexpected(v.error());
-    p.require_idempotent = *v;
-  }
-  if (const toml::node* n = table->get("require_reversible")) {
-    auto v = get_bool(*n, "require_reversible", source);
-    if (!v) return std::unexpected(v.error());
-    p.require_reversible = *v;
-  }
-  if (const toml::node* n = table->get("verify_queries")) {
-    const toml::array* array = n->as_array();
-    if (array == nullptr) {
-      return fail(ErrorCode::kConfig, "'verify_queries' must be an array of SQL strings",
-                  where(source, *n));
-    }
-    for (const auto& item : *array) {
-      auto query = get_string(item, "verify_queries", source);
-      if (!query) return std::unexpected(query.error());
-      p.verify_queries.push_back(*query);
-    }
-  }
-  return {};
-}
-
-Result<void> parse_lint(const toml::node& node, Config& config, const std::string& source) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr)
-    return fail(ErrorCode::kConfig, "[lint] must be a table", where(source, node));
-  if (auto ok = check_keys(*table, {"disable"}, "[lint]", source); !ok) return ok;
-  const toml::node* disable = table->get("disable");
-  if (disable == nullptr) return {};
-  const toml::array* array = disable->as_array();
-  if (array == nullptr) {
-    return fail(ErrorCode::kConfig, "'disable' must be an array of lint rule ids",
-                where(source, *disable));
-  }
-  for (const auto& item : *array) {
-    auto id = get_string(item, "disable", source);
-    if (!id) return std::unexpected(id.error());
-    if (lint::find_rule(*id) == nullptr) {
-      std::string valid;
-      for (const auto& rule : lint::rules()) {
-        if (!valid.empty()) valid += ", ";
-        valid += rule.id;
-      }
-      return fail(
-          ErrorCode::kConfig,
-          fmt::format("unknown lint rule '{}' in [lint] disable; valid rule ids: {}", *id, valid),
-          where(source, item));
-    }
-    config.lint.disable.push_back(*id);
-  }
-  return {};
-}
-
-Result<const toml::table*> section_table(const toml::node& node, const std::string& section,
-                                         const std::set<std::string>& keys,
-                                         const std::string& source) {
+Result<void> read_environments(const toml::node& node, Config& config, const Ctx& ctx) {
   const toml::table* table = node.as_table();
   if (table == nullptr) {
-    return fail(ErrorCode::kConfig, fmt::format("{} must be a table", section),
-                where(source, node));
+    return std::unexpected(
+        error_at(ctx, node, "'environments' must be a table of [environments.NAME]"));
   }
-  if (auto ok = check_keys(*table, keys, section, source); !ok) return std::unexpected(ok.error());
-  return table;
-}
-
-Result<void> parse_parity(const toml::node& node, Config& config, const std::string& source) {
-  auto table =
-      section_table(node, "[parity]", {"environments", "reference", "baseline_path"}, source);
-  if (!table) return std::unexpected(table.error());
-  ParityConfig& p = config.parity;
-  if (const toml::node* n = (*table)->get("environments")) {
-    auto names = get_strings(*n, "environments", source);
-    if (!names) return std::unexpected(names.error());
-    for (const std::string& name : *names) {
-      if (!config.environments.contains(name)) {
-        return fail(ErrorCode::kConfig,
-                    fmt::format("[parity] environments names '{}', which is not an "
-                                "[environments.{}] section",
-                                name, name),
-                    where(source, *n));
-      }
+  for (const auto& [name, section] : *table) {
+    EnvironmentConfig env;
+    env.name = std::string(name.str());
+    if (auto ok = read_section(section, fmt::format("[environments.{}]", env.name),
+                               environment_section(), env, ctx);
+        !ok) {
+      return ok;
     }
-    p.environments = *names;
-  }
-  if (const toml::node* n = (*table)->get("reference")) {
-    auto v = get_string(*n, "reference", source);
-    if (!v) return std::unexpected(v.error());
-    if (!config.environments.contains(*v)) {
-      return fail(
-          ErrorCode::kConfig,
-          fmt::format("[parity] reference '{}' is not an [environments.{}] section", *v, *v),
-          where(source, *n));
-    }
-    p.reference = *v;
-  }
-  if (const toml::node* n = (*table)->get("baseline_path")) {
-    auto v = get_string(*n, "baseline_path", source);
-    if (!v) return std::unexpected(v.error());
-    if (v->empty()) {
-      return fail(ErrorCode::kConfig, "'baseline_path' must not be empty", where(source, *n));
-    }
-    p.baseline_path = *v;
+    config.environments.emplace(env.name, std::move(env));
   }
   return {};
 }
 
-Result<void> parse_notify(const toml::node& node, Config& config, const std::string& source) {
-  auto table = section_table(node, "[notify]",
-                             {"webhook_url", "webhook_secret", "timeout", "attempts"}, source);
-  if (!table) return std::unexpected(table.error());
-  NotifyConfig& n = config.notify;
-  for (const char* key : {"webhook_url", "webhook_secret"}) {
-    const toml::node* item = (*table)->get(key);
-    if (item == nullptr) continue;
-    auto raw = get_string(*item, key, source);
-    if (!raw) return std::unexpected(raw.error());
-    auto expanded = expand_env(*raw);
-    if (!expanded) {
-      // Reported by the commands that send webhooks only (see NotifyConfig).
-      n.error = Error{ErrorCode::kConfig,
-                      fmt::format("{} (in [notify] {})", expanded.error().message, key),
-                      where(source, *item),
-                      {}};
-      continue;
-    }
-    (std::string_view(key) == "webhook_url" ? n.webhook_url : n.webhook_secret) = *expanded;
-  }
-  if (!n.error && !n.webhook_url.empty() && !n.webhook_url.starts_with("http://") &&
-      !n.webhook_url.starts_with("https://")) {
-    return fail(ErrorCode::kConfig, "'webhook_url' must start with http:// or https://",
-                where(source, *(*table)->get("webhook_url")));
-  }
-  if (const toml::node* item = (*table)->get("timeout")) {
-    auto v = get_duration(*item, "timeout", source);
-    if (!v) return std::unexpected(v.error());
-    n.timeout = *v;
-  }
-  if (const toml::node* item = (*table)->get("attempts")) {
-    auto v = item->value<int64_t>();
-    if (!item->is_integer() || !v || *v < 1 || *v > 10) {
-      return fail(ErrorCode::kConfig, "'attempts' must be a whole number from 1 to 10",
-                  where(source, *item));
-    }
-    n.attempts = static_cast<int>(*v);
-  }
-  return {};
-}
-
-Result<void> parse_rollback(const toml::node& node, Config& config, const std::string& source) {
-  auto table = section_table(
-      node, "[rollback]",
-      {"drain_timeout", "terminate_idle_in_transaction", "idle_in_transaction_timeout"}, source);
-  if (!table) return std::unexpected(table.error());
-  RollbackConfig& r = config.rollback;
-  if (const toml::node* n = (*table)->get("drain_timeout")) {
-    auto v = get_duration(*n, "drain_timeout", source);
-    if (!v) return std::unexpected(v.error());
-    r.drain_timeout = *v;
-  }
-  if (const toml::node* n = (*table)->get("idle_in_transaction_timeout")) {
-    auto v = get_duration(*n, "idle_in_transaction_timeout", source);
-    if (!v) return std::unexpected(v.error());
-    r.idle_in_transaction_timeout = *v;
-  }
-  if (const toml::node* n = (*table)->get("terminate_idle_in_transaction")) {
-    auto v = get_bool(*n, "terminate_idle_in_transaction", source);
-    if (!v) return std::unexpected(v.error());
-    r.terminate_idle_in_transaction = *v;
-  }
-  return {};
+std::optional<std::string> not_a_lint_rule(const std::string& id, std::string_view, const Ctx&) {
+  if (lint::find_rule(id) != nullptr) return std::nullopt;
+  std::vector<std::string_view> valid;
+  for (const auto& rule : lint::rules()) valid.push_back(rule.id);
+  return fmt::format("unknown lint rule '{}' in [lint] disable; valid rule ids: {}", id,
+                     join(valid));
 }
 
 // "schema.table.column" or "table.column".
-bool is_column_path(const std::string& path) {
+std::optional<std::string> not_a_column_path(const std::string& path, std::string_view key,
+                                             const Ctx&) {
   size_t dots = static_cast<size_t>(std::count(path.begin(), path.end(), '.'));
-  return (dots == 1 || dots == 2) && !path.starts_with('.') && !path.ends_with('.') &&
-         path.find("..") == std::string::npos;
+  if ((dots == 1 || dots == 2) && !path.starts_with('.') && !path.ends_with('.') &&
+      path.find("..") == std::string::npos) {
+    return std::nullopt;
+  }
+  return fmt::format("'{}' = \"{}\": write schema.table.column or table.column", key, path);
 }
 
-Result<void> parse_integrity(const toml::node& node, Config& config, const std::string& source) {
-  auto table = section_table(node, "[integrity]", {"relations", "checks"}, source);
-  if (!table) return std::unexpected(table.error());
-  auto each = [&](const char* key, auto&& parse_one) -> Result<void> {
-    const toml::node* n = (*table)->get(key);
-    if (n == nullptr) return {};
-    const toml::array* array = n->as_array();
+std::optional<std::string> not_an_environment(const std::string& name, std::string_view key,
+                                              const Ctx& ctx) {
+  if (ctx.config.environments.contains(name)) return std::nullopt;
+  if (key == "environments") {
+    return fmt::format(
+        "[parity] environments names '{}', which is not an [environments.{}] section", name, name);
+  }
+  return fmt::format("[parity] {} '{}' is not an [environments.{}] section", key, name, name);
+}
+
+// An array of tables ([[integrity.relations]]), each read as `section`.
+template <class S>
+Parse<std::vector<S>> tables(std::string name, const Section<S>& section) {
+  return [name, &section](const toml::node& node, std::string_view key,
+                          const Ctx& ctx) -> Result<std::vector<S>> {
+    const toml::array* array = node.as_array();
     if (array == nullptr) {
-      return fail(
-          ErrorCode::kConfig,
-          fmt::format("'integrity.{}' must be written as [[integrity.{}]] tables", key, key),
-          where(source, *n));
+      return std::unexpected(error_at(
+          ctx, node,
+          fmt::format("'integrity.{}' must be written as [[integrity.{}]] tables", key, key)));
     }
+    std::vector<S> out;
     for (const auto& item : *array) {
-      if (auto ok = parse_one(item); !ok) return ok;
+      S one;
+      if (auto ok = read_section(item, name, section, one, ctx); !ok) {
+        return std::unexpected(ok.error());
+      }
+      out.push_back(std::move(one));
     }
-    return {};
+    return out;
   };
-  auto relations = each("relations", [&](const toml::node& item) -> Result<void> {
-    auto t = section_table(item, "[[integrity.relations]]", {"child", "parent"}, source);
-    if (!t) return std::unexpected(t.error());
-    IntegrityRelation relation;
-    for (const char* key : {"child", "parent"}) {
-      const toml::node* n = (*t)->get(key);
-      if (n == nullptr) {
-        return fail(
-            ErrorCode::kConfig,
-            fmt::format("[[integrity.relations]] needs '{}' (\"schema.table.column\")", key),
-            where(source, item));
-      }
-      auto v = get_string(*n, key, source);
-      if (!v) return std::unexpected(v.error());
-      if (!is_column_path(*v)) {
-        return fail(
-            ErrorCode::kConfig,
-            fmt::format("'{}' = \"{}\": write schema.table.column or table.column", key, *v),
-            where(source, *n));
-      }
-      (std::string_view(key) == "child" ? relation.child : relation.parent) = *v;
-    }
-    config.integrity.relations.push_back(relation);
-    return {};
-  });
-  if (!relations) return relations;
-  return each("checks", [&](const toml::node& item) -> Result<void> {
-    auto t = section_table(item, "[[integrity.checks]]", {"name", "sql", "expect"}, source);
-    if (!t) return std::unexpected(t.error());
-    IntegrityCheck check;
-    for (const char* key : {"name", "sql"}) {
-      const toml::node* n = (*t)->get(key);
-      if (n == nullptr) {
-        return fail(ErrorCode::kConfig, fmt::format("[[integrity.checks]] needs '{}'", key),
-                    where(source, item));
-      }
-      auto v = get_string(*n, key, source);
-      if (!v) return std::unexpected(v.error());
-      (std::string_view(key) == "name" ? check.name : check.sql) = *v;
-    }
-    if (const toml::node* n = (*t)->get("expect")) {
-      auto v = n->value<int64_t>();
-      if (!n->is_integer() || !v) {
-        return fail(ErrorCode::kConfig, "'expect' must be a whole number", where(source, *n));
-      }
-      check.expect = *v;
-    }
-    config.integrity.checks.push_back(check);
-    return {};
-  });
 }
 
-Result<void> parse_log(const toml::node& node, Config& config, const std::string& source) {
-  auto table = section_table(node, "[log]", {"dir", "record_read_only_in_target"}, source);
-  if (!table) return std::unexpected(table.error());
-  if (const toml::node* n = (*table)->get("dir")) {
-    auto v = get_string(*n, "dir", source);
-    if (!v) return std::unexpected(v.error());
-    config.log.dir = *v;
-  }
-  if (const toml::node* n = (*table)->get("record_read_only_in_target")) {
-    auto v = get_bool(*n, "record_read_only_in_target", source);
-    if (!v) return std::unexpected(v.error());
-    config.log.record_read_only_in_target = *v;
-  }
-  return {};
+const Section<IntegrityRelation> kRelation{
+    {key("child", &IntegrityRelation::child, text_where(not_a_column_path),
+         "{} needs 'child' (\"schema.table.column\")"),
+     key("parent", &IntegrityRelation::parent, text_where(not_a_column_path),
+         "{} needs 'parent' (\"schema.table.column\")")}};
+
+const Section<IntegrityCheck> kCheck{{key("name", &IntegrityCheck::name, text(), "{} needs 'name'"),
+                                      key("sql", &IntegrityCheck::sql, text(), "{} needs 'sql'"),
+                                      key("expect", &IntegrityCheck::expect, whole({}, {}))}};
+
+// webhook_url and webhook_secret: ${VAR} expanded; an unset variable is
+// kept in NotifyConfig::error, reported by the commands that send webhooks
+// only.
+Key<NotifyConfig> secret(std::string_view name, std::string NotifyConfig::*member) {
+  return {name,
+          [name, member](const toml::node& node, NotifyConfig& n, const Ctx& ctx) -> Result<void> {
+            auto raw = text()(node, name, ctx);
+            if (!raw) return std::unexpected(raw.error());
+            auto expanded = expand_env(*raw);
+            if (!expanded) {
+              n.error = error_at(
+                  ctx, node, fmt::format("{} (in [notify] {})", expanded.error().message, name));
+            } else {
+              n.*member = std::move(*expanded);
+            }
+            return {};
+          }};
+}
+
+const Section<NotifyConfig> kNotify{
+    {secret("webhook_url", &NotifyConfig::webhook_url),
+     secret("webhook_secret", &NotifyConfig::webhook_secret),
+     key("timeout", &NotifyConfig::timeout, duration()),
+     key("attempts", &NotifyConfig::attempts, whole(1, 10))},
+    [](const toml::table& table, NotifyConfig& n, const Ctx& ctx) -> Result<void> {
+      if (n.error || n.webhook_url.empty() || n.webhook_url.starts_with("http://") ||
+          n.webhook_url.starts_with("https://")) {
+        return {};
+      }
+      return std::unexpected(error_at(ctx, *table.get("webhook_url"),
+                                      "'webhook_url' must start with http:// or https://"));
+    }};
+
+// The top-level tables: each reads its section into the Config.
+struct TopLevel {
+  std::string_view name;
+  std::function<Result<void>(const toml::node&, Config&, const Ctx&)> read;
+};
+
+template <class S>
+TopLevel top(std::string_view name, S Config::*member, Section<S> section) {
+  return {name,
+          [name, member, section](const toml::node& node, Config& config,
+                                  const Ctx& ctx) -> Result<void> {
+            return read_section(node, fmt::format("[{}]", name), section, config.*member, ctx);
+          }};
+}
+
+const std::vector<TopLevel>& top_level() {
+  static const std::vector<TopLevel> kTables = {
+      {"environments", read_environments},
+      {"baseline",
+       [](const toml::node& node, Config& config, const Ctx& ctx) {
+         return read_section(
+             node, "[baseline]",
+             Section<Config>{{key("settings", &Config::settings, texts("setting names"))}}, config,
+             ctx);
+       }},
+      {"drift",
+       [](const toml::node& node, Config& config, const Ctx& ctx) {
+         return read_section(
+             node, "[drift]",
+             Section<Config>{{key("strict_server_version", &Config::strict_server_version, flag()),
+                              key("include_index_stats", &Config::include_index_stats, flag())}},
+             config, ctx);
+       }},
+      top("migrations", &Config::migrations,
+          Section<MigrationsConfig>{
+              {key("dir", &MigrationsConfig::dir, text()),
+               key("applied_by", &MigrationsConfig::applied_by, text()),
+               key("schema_hash", &MigrationsConfig::schema_hash,
+                   choice<SchemaHashMode>({{"each", SchemaHashMode::kEach},
+                                           {"run", SchemaHashMode::kRun},
+                                           {"off", SchemaHashMode::kOff}})),
+               key("lock_timeout", &MigrationsConfig::lock_timeout, duration()),
+               key("statement_timeout", &MigrationsConfig::statement_timeout, duration()),
+               key("retries", &MigrationsConfig::retries, whole(0, 100)),
+               key("retry_base", &MigrationsConfig::retry_base, duration()),
+               key("retry_cap", &MigrationsConfig::retry_cap, duration())},
+              [](const toml::table& table, MigrationsConfig& m, const Ctx& ctx) -> Result<void> {
+                if (m.retry_cap >= m.retry_base) return {};
+                return std::unexpected(error_at(ctx, table,
+                                                "'retry_cap' must be at least 'retry_base' (the "
+                                                "backoff grows from base to cap)"));
+              }}),
+      top("lint", &Config::lint,
+          Section<LintConfig>{
+              {key("disable", &LintConfig::disable, texts("lint rule ids", not_a_lint_rule))}}),
+      top("plan", &Config::plan,
+          Section<PlanConfig>{
+              {key("max_lock_ms", &PlanConfig::max_lock_ms, whole(0, {})),
+               key("max_rewrite_rows", &PlanConfig::max_rewrite_rows, whole(0, {})),
+               key("require_idempotent", &PlanConfig::require_idempotent, flag()),
+               key("require_reversible", &PlanConfig::require_reversible, flag()),
+               key("verify_queries", &PlanConfig::verify_queries, texts("SQL strings"))}}),
+      top("parity", &Config::parity,
+          Section<ParityConfig>{
+              {key("environments", &ParityConfig::environments,
+                   texts("strings", not_an_environment)),
+               key("reference", &ParityConfig::reference, text_where(not_an_environment)),
+               key("baseline_path", &ParityConfig::baseline_path,
+                   text_where([](const std::string& v, std::string_view,
+                                 const Ctx&) -> std::optional<std::string> {
+                     if (v.empty()) return "'baseline_path' must not be empty";
+                     return std::nullopt;
+                   }))}}),
+      top("notify", &Config::notify, kNotify),
+      top("rollback", &Config::rollback,
+          Section<RollbackConfig>{{key("drain_timeout", &RollbackConfig::drain_timeout, duration()),
+                                   key("idle_in_transaction_timeout",
+                                       &RollbackConfig::idle_in_transaction_timeout, duration()),
+                                   key("terminate_idle_in_transaction",
+                                       &RollbackConfig::terminate_idle_in_transaction, flag())}}),
+      top("integrity", &Config::integrity,
+          Section<IntegrityConfig>{
+              {key("relations", &IntegrityConfig::relations,
+                   tables("[[integrity.relations]]", kRelation)),
+               key("checks", &IntegrityConfig::checks, tables("[[integrity.checks]]", kCheck))}}),
+      top("log", &Config::log,
+          Section<LogConfig>{
+              {key("dir", &LogConfig::dir, text()),
+               key("record_read_only_in_target", &LogConfig::record_read_only_in_target, flag())}}),
+  };
+  return kTables;
 }
 
 }  // namespace
+
+std::string_view tier_name(Tier tier) {
+  switch (tier) {
+    case Tier::kDev:
+      return "dev";
+    case Tier::kStaging:
+      return "staging";
+    case Tier::kProd:
+      return "prod";
+    case Tier::kUnset:
+      break;
+  }
+  return "";
+}
+
+Result<std::string> EnvironmentConfig::single_url() const {
+  if (url_error) return std::unexpected(*url_error);
+  if (urls.size() != 1) {
+    return fail(ErrorCode::kUsage,
+                fmt::format("environment '{}' lists {} urls; keel acts on one database at a "
+                            "time (fleet mode is not supported yet): pass --url to act on one "
+                            "of them",
+                            name, urls.size()));
+  }
+  return urls.front();
+}
 
 Result<std::string> expand_env(const std::string& value) {
   std::string out;
@@ -581,48 +542,21 @@ Result<Config> parse_config(const std::string& text, const std::string& source) 
     return fail(ErrorCode::kConfig, std::string(e.description()),
                 fmt::format("{}:{}", source, e.source().begin.line));
   }
-  if (auto ok = check_keys(root,
-                           {"environments", "baseline", "drift", "migrations", "plan", "lint",
-                            "parity", "notify", "rollback", "integrity", "log"},
-                           "the top level", source);
-      !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (const toml::node* envs = root.get("environments")) {
-    const toml::table* table = envs->as_table();
-    if (table == nullptr) {
-      return fail(ErrorCode::kConfig, "'environments' must be a table of [environments.NAME]",
-                  where(source, *envs));
-    }
-    for (const auto& [name, node] : *table) {
-      auto env = parse_environment(std::string(name.str()), node, source);
-      if (!env) return std::unexpected(env.error());
-      config.environments.emplace(env->name, std::move(*env));
+  const Ctx ctx{source, config};
+  std::set<std::string_view> accepted;
+  for (const TopLevel& t : top_level()) accepted.insert(t.name);
+  for (const auto& [key, node] : root) {
+    if (!accepted.contains(key.str())) {
+      return std::unexpected(error_at(ctx, node,
+                                      fmt::format("unknown key '{}' in the top level; accepted "
+                                                  "keys: {}",
+                                                  key.str(), join(accepted))));
     }
   }
-  if (const toml::node* n = root.get("baseline")) {
-    if (auto ok = parse_baseline(*n, config, source); !ok) return std::unexpected(ok.error());
-  }
-  if (const toml::node* n = root.get("drift")) {
-    if (auto ok = parse_drift(*n, config, source); !ok) return std::unexpected(ok.error());
-  }
-  if (const toml::node* n = root.get("migrations")) {
-    if (auto ok = parse_migrations(*n, config, source); !ok) return std::unexpected(ok.error());
-  }
-  if (const toml::node* n = root.get("lint")) {
-    if (auto ok = parse_lint(*n, config, source); !ok) return std::unexpected(ok.error());
-  }
-  if (const toml::node* n = root.get("plan")) {
-    if (auto ok = parse_plan(*n, config, source); !ok) return std::unexpected(ok.error());
-  }
-  using Parser = Result<void> (*)(const toml::node&, Config&, const std::string&);
-  for (auto [key, parse] : {std::pair<const char*, Parser>{"parity", parse_parity},
-                            {"notify", parse_notify},
-                            {"rollback", parse_rollback},
-                            {"integrity", parse_integrity},
-                            {"log", parse_log}}) {
-    if (const toml::node* n = root.get(key)) {
-      if (auto ok = parse(*n, config, source); !ok) return std::unexpected(ok.error());
+  // In table order: [parity] checks the names of [environments].
+  for (const TopLevel& t : top_level()) {
+    if (const toml::node* node = root.get(t.name)) {
+      if (auto ok = t.read(*node, config, ctx); !ok) return std::unexpected(ok.error());
     }
   }
   return config;

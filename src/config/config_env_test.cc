@@ -34,7 +34,7 @@ TEST(ConfigFix14Test, UnsetVariableOfAnotherEnvironmentDoesNotStopThisOne) {
   auto staging = resolve_target(*config, "staging", "");
   ASSERT_TRUE(staging.has_value()) << staging.error().to_string();
   EXPECT_EQ(staging->path, "staging.db");
-  EXPECT_EQ(config->environments.at("prod").tier, "prod");
+  EXPECT_EQ(config->environments.at("prod").tier, Tier::kProd);
   // --url wins over --env: prod's variable is not needed either.
   EXPECT_TRUE(resolve_target(*config, "prod", "sqlite:x.db").has_value());
 }

@@ -23,8 +23,9 @@ strict_server_version = true
 )",
                              "keel.toml");
   ASSERT_TRUE(config.has_value()) << config.error().to_string();
-  EXPECT_EQ(config->environments.at("prod").url, "postgresql://deploy:s3cret@db:5432/app");
-  EXPECT_EQ(config->environments.at("dev").tier, "dev");
+  EXPECT_EQ(config->environments.at("prod").urls,
+            std::vector<std::string>{"postgresql://deploy:s3cret@db:5432/app"});
+  EXPECT_EQ(config->environments.at("dev").tier, Tier::kDev);
   EXPECT_TRUE(config->strict_server_version);
   EXPECT_FALSE(config->settings.has_value());  // no [baseline] settings: each dialect's own
 }
@@ -202,7 +203,7 @@ dir = "var/keel-log"
   ASSERT_TRUE(config.has_value()) << config.error().to_string();
   EXPECT_EQ(config->environments.at("prod").rto, std::chrono::minutes(15));
   EXPECT_FALSE(config->environments.at("dev").rto.has_value());
-  EXPECT_EQ(config->migrations.schema_hash, "run");
+  EXPECT_EQ(config->migrations.schema_hash, SchemaHashMode::kRun);
   EXPECT_EQ(config->parity.environments, (std::vector<std::string>{"dev", "prod"}));
   EXPECT_EQ(config->parity.reference, "prod");
   EXPECT_EQ(config->parity.baseline_path, "state/{env}.json");

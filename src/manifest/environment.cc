@@ -36,8 +36,9 @@ Result<ConnectionUrl> resolve_target(const Config& config, const std::string& en
   }
   auto found = find_environment(config, env);
   if (!found) return std::unexpected(found.error());
-  if ((*found)->url_error) return std::unexpected(*(*found)->url_error);
-  return parse_connection_url((*found)->url);
+  auto one = (*found)->single_url();
+  if (!one) return std::unexpected(one.error());
+  return parse_connection_url(*one);
 }
 
 Result<Manifest> capture_manifest(const ConnectionUrl& url, const Config& config) {
@@ -53,8 +54,9 @@ Result<Manifest> load_reference(const std::string& spec, const Config& config, s
     std::string name = spec.substr(4);
     auto found = find_environment(config, name);
     if (!found) return std::unexpected(found.error());
-    if ((*found)->url_error) return std::unexpected(*(*found)->url_error);
-    auto url = parse_connection_url((*found)->url);
+    auto one = (*found)->single_url();
+    if (!one) return std::unexpected(one.error());
+    auto url = parse_connection_url(*one);
     if (!url) return std::unexpected(url.error());
     label = fmt::format("env:{} ({})", name, url->masked);
     return capture_manifest(*url, config);

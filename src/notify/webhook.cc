@@ -260,6 +260,34 @@ std::string signature(std::string_view body, std::string_view secret) {
   return "sha256=" + util::hex(std::string_view(reinterpret_cast<const char*>(mac.data()), length));
 }
 
+std::string_view event_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::kMigrationApplied:
+      return "migration.applied";
+    case EventKind::kMigrationFailed:
+      return "migration.failed";
+    case EventKind::kParityLocked:
+      return "parity.locked";
+    case EventKind::kParityDrifted:
+      return "parity.drifted";
+    case EventKind::kParityError:
+      return "parity.error";
+    case EventKind::kRollbackCompleted:
+      return "rollback.completed";
+    case EventKind::kRollbackAborted:
+      return "rollback.aborted";
+  }
+  return "";
+}
+
+const std::vector<EventKind>& event_kinds() {
+  static const std::vector<EventKind> kinds = {
+      EventKind::kMigrationApplied, EventKind::kMigrationFailed, EventKind::kParityLocked,
+      EventKind::kParityDrifted,    EventKind::kParityError,     EventKind::kRollbackCompleted,
+      EventKind::kRollbackAborted};
+  return kinds;
+}
+
 nlohmann::json event_body(const std::string& event, const std::string& environment,
                           const std::vector<std::string>& versions, const std::string& schema_hash,
                           const nlohmann::json& extra) {
