@@ -53,8 +53,8 @@ TEST(PostgresDdlTypeChange, AStableDefaultDoesNotRewriteAnAddedColumn) {
                with_column("timestamp with time zone", "statement_timestamp()"), DdlOptions{});
   ASSERT_TRUE(stable) << stable.error().to_string();
   EXPECT_EQ(stable->warnings, std::vector<std::string>{});
-  auto random = plan_ddl(pg::driver(), with_column(""),
-                         with_column("double precision", "random()"), DdlOptions{});
+  auto random = plan_ddl(pg::driver(), with_column(""), with_column("double precision", "random()"),
+                         DdlOptions{});
   ASSERT_TRUE(random) << random.error().to_string();
   ASSERT_EQ(random->warnings.size(), 1u);
   EXPECT_EQ(random->warnings[0].find("column public.users.name: added with a volatile default"),
