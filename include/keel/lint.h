@@ -68,18 +68,23 @@ struct ColumnType {
 };
 
 // Read-only questions to a live database. Implementations may cache.
+// Errors: the server could not answer (kSql: refused, e.g. no privilege;
+// kConnection: the connection was lost), messages masked; never "unknown".
 class Catalog {
  public:
   virtual ~Catalog() = default;
   // The server's major version (15).
   virtual int server_major_version() = 0;
   // The volatility of function `name` (schema empty: any schema on the
-  // search path); of several overloads, the most volatile. nullopt: unknown.
-  virtual std::optional<Volatility> function_volatility(const std::string& schema,
-                                                        const std::string& name) = 0;
-  // The current type of a column (schema empty: "public"). nullopt: unknown.
-  virtual std::optional<ColumnType> column_type(const std::string& schema, const std::string& table,
-                                                const std::string& column) = 0;
+  // search path); of several overloads, the most volatile. nullopt: no such
+  // function.
+  virtual Result<std::optional<Volatility>> function_volatility(const std::string& schema,
+                                                                const std::string& name) = 0;
+  // The current type of a column (schema empty: "public"). nullopt: no such
+  // column.
+  virtual Result<std::optional<ColumnType>> column_type(const std::string& schema,
+                                                        const std::string& table,
+                                                        const std::string& column) = 0;
 };
 
 struct LintOptions {
@@ -99,7 +104,8 @@ MemoryPtr new_memory();
 
 // Lints one script. A script that does not parse yields `syntax-error`
 // findings (line and column of the error) and the statements around it are
-// still linted. `memory` may be null.
+// still linted. `memory` may be null. A Catalog error leaves what the
+// catalog would have told unknown here; lint_paths reports it.
 std::vector<Finding> lint_script(const migrate::Script& script, const LintOptions& options,
                                  Memory* memory = nullptr);
 
@@ -111,7 +117,9 @@ struct LintReport {
 // Lints FILEs (each one script; a dbmate file's up and down sections apart)
 // and DIRs (migration folders in every format keel reads: each up script in
 // version order, then its down script). Errors: a path that is missing or
-// unreadable (kIo), a folder that is not a valid migrations folder (kConfig).
+// unreadable (kIo), a folder that is not a valid migrations folder (kConfig),
+// the Catalog's first error ("could not read the catalog: ...", its code,
+// context and SQLSTATE).
 Result<LintReport> lint_paths(const std::vector<std::string>& paths, const LintOptions& options);
 
 // Opens a read-only Catalog on the server through the URL's dialect

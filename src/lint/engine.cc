@@ -457,7 +457,10 @@ std::optional<ColumnType> Context::column_type(const std::string& table,
   if (it != memory_.column_types.end()) return it->second;
   if (options_.catalog == nullptr) return std::nullopt;
   size_t dot = table.find('.');
-  return options_.catalog->column_type(table.substr(0, dot), table.substr(dot + 1), column);
+  auto found = options_.catalog->column_type(table.substr(0, dot), table.substr(dot + 1), column);
+  if (found) return *found;
+  if (!state_.catalog_error) state_.catalog_error = found.error();
+  return std::nullopt;
 }
 
 std::vector<Finding> lint_script(const migrate::Script& script, const LintOptions& options,
@@ -466,7 +469,8 @@ std::vector<Finding> lint_script(const migrate::Script& script, const LintOption
 }
 
 std::vector<Finding> lint_paired(const migrate::Script& script, const LintOptions& options,
-                                 Memory* memory, const Made* up_made, Made* made) {
+                                 Memory* memory, const Made* up_made, Made* made,
+                                 std::optional<Error>* catalog_error) {
   std::vector<Finding> out;
   MemoryPtr own;
   if (memory == nullptr) {
@@ -513,6 +517,7 @@ std::vector<Finding> lint_paired(const migrate::Script& script, const LintOption
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });
   if (made != nullptr) *made = std::move(state.made);
+  if (catalog_error != nullptr) *catalog_error = std::move(state.catalog_error);
   return out;
 }
 

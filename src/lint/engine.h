@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -55,6 +56,8 @@ struct ScriptState {
   // A statement that refuses a transaction outside BEGIN: keel then runs the
   // file statement by statement.
   bool runs_without_transaction = false;
+  // The Catalog's first error; what it would have told is unknown after it.
+  std::optional<Error> catalog_error;
   // Enum values ALTER TYPE ... ADD VALUE added here, and later statements
   // using one of them (enum-value-used-in-transaction).
   struct EnumValue {
@@ -187,9 +190,11 @@ std::string access_exclusive(
 
 // lint_script with the pairing of an up and its down: `made` (may be null)
 // receives what the script made; `up_made`, when linting a down script, is
-// what its up script made.
+// what its up script made. `catalog_error` (may be null) receives the
+// Catalog's first error.
 std::vector<Finding> lint_paired(const migrate::Script& script, const LintOptions& options,
-                                 Memory* memory, const Made* up_made, Made* made);
+                                 Memory* memory, const Made* up_made, Made* made,
+                                 std::optional<Error>* catalog_error = nullptr);
 
 // The catalogue (catalogue.cc).
 const std::vector<const Rule*>& all_rules();

@@ -23,19 +23,31 @@ void add(std::vector<Finding>&& found, LintReport& report) {
   ++report.scripts;
 }
 
+// A Catalog error ends the lint: without the server's answers the findings
+// would be guesses presented as facts.
+Result<void> catalog_failed(const std::optional<Error>& error) {
+  if (!error) return {};
+  return std::unexpected(Error{error->code, "could not read the catalog: " + error->message,
+                               error->context, error->sqlstate});
+}
+
 // An up script, recording what it made for its down script.
-void lint_up(const migrate::Script& up, const LintOptions& options, Memory& memory, Made& made,
-             LintReport& report) {
-  add(lint_paired(up, options, &memory, nullptr, &made), report);
+Result<void> lint_up(const migrate::Script& up, const LintOptions& options, Memory& memory,
+                     Made& made, LintReport& report) {
+  std::optional<Error> error;
+  add(lint_paired(up, options, &memory, nullptr, &made, &error), report);
+  return catalog_failed(error);
 }
 
 // A down script sees what its up script left, but does not pass its own
 // changes on to later migrations. Dropping what its up made is what a down
 // is for: drop-table and drop-column do not report it (lock hazards do).
-void lint_down(const migrate::Script& down, const LintOptions& options, const Memory& memory,
-               const Made& up_made, LintReport& report) {
+Result<void> lint_down(const migrate::Script& down, const LintOptions& options,
+                       const Memory& memory, const Made& up_made, LintReport& report) {
   Memory copy = memory;
-  add(lint_paired(down, options, &copy, &up_made, nullptr), report);
+  std::optional<Error> error;
+  add(lint_paired(down, options, &copy, &up_made, nullptr, &error), report);
+  return catalog_failed(error);
 }
 
 Result<void> lint_file(const std::string& path, const LintOptions& options, Memory& memory,
@@ -52,14 +64,15 @@ Result<void> lint_file(const std::string& path, const LintOptions& options, Memo
     auto sections = migrate::dbmate_sections(path, sql);
     if (!sections) return std::unexpected(sections.error());
     Made made;
-    lint_up(sections->first, options, memory, made, report);
-    if (sections->second) lint_down(*sections->second, options, memory, made, report);
+    if (auto ok = lint_up(sections->first, options, memory, made, report); !ok) return ok;
+    if (sections->second) return lint_down(*sections->second, options, memory, made, report);
     return {};
   }
   auto script = migrate::make_script(path, std::move(sql), 1);
   if (!script) return std::unexpected(script.error());
-  add(lint_script(*script, options, &memory), report);
-  return {};
+  std::optional<Error> error;
+  add(lint_paired(*script, options, &memory, nullptr, nullptr, &error), report);
+  return catalog_failed(error);
 }
 
 }  // namespace
@@ -74,8 +87,14 @@ Result<LintReport> lint_paths(const std::vector<std::string>& paths, const LintO
       if (!migrations) return std::unexpected(migrations.error());
       for (const migrate::Migration& m : *migrations) {
         Made made;
-        lint_up(m.up, options, *memory, made, report);
-        if (m.down) lint_down(*m.down, options, *memory, made, report);
+        if (auto ok = lint_up(m.up, options, *memory, made, report); !ok) {
+          return std::unexpected(ok.error());
+        }
+        if (m.down) {
+          if (auto ok = lint_down(*m.down, options, *memory, made, report); !ok) {
+            return std::unexpected(ok.error());
+          }
+        }
       }
     } else if (fs::exists(path, ec)) {
       if (auto ok = lint_file(path, options, *memory, report); !ok) {

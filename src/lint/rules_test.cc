@@ -13,13 +13,13 @@ struct FakeCatalog final : Catalog {
   std::map<std::string, Volatility> functions;
   std::map<std::string, ColumnType> columns;  // "schema.table.column"
   int server_major_version() override { return 15; }
-  std::optional<Volatility> function_volatility(const std::string&,
-                                                const std::string& name) override {
+  Result<std::optional<Volatility>> function_volatility(const std::string&,
+                                                        const std::string& name) override {
     auto it = functions.find(name);
     return it == functions.end() ? std::nullopt : std::optional(it->second);
   }
-  std::optional<ColumnType> column_type(const std::string& schema, const std::string& table,
-                                        const std::string& column) override {
+  Result<std::optional<ColumnType>> column_type(const std::string& schema, const std::string& table,
+                                                const std::string& column) override {
     auto it = columns.find(schema + "." + table + "." + column);
     return it == columns.end() ? std::nullopt : std::optional(it->second);
   }

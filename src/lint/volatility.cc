@@ -28,7 +28,12 @@ std::optional<Volatility> Context::function_volatility(const std::string& schema
   auto local = state_.functions.find((schema.empty() ? "public" : schema) + "." + name);
   if (local != state_.functions.end()) return local->second;
   if (options_.catalog != nullptr) {
-    if (auto v = options_.catalog->function_volatility(schema, name)) return v;
+    auto v = options_.catalog->function_volatility(schema, name);
+    if (!v) {
+      if (!state_.catalog_error) state_.catalog_error = v.error();
+    } else if (*v) {
+      return *v;
+    }
   }
   if (schema.empty() || schema == "pg_catalog") {
     if (auto v = pg::builtin_volatility(name)) return v;

@@ -2,7 +2,7 @@
 // (postgresql://user:password@host:port/db?param=value) and key/value strings
 // (host=... password='...' dbname=...), parsed by libpq's own PQconninfoParse,
 // so keel finds the password exactly where libpq does. The only file that
-// calls libpq directly (libpqxx stays in connection.cc and its siblings).
+// calls libpq directly (libpqxx stays in session.cc).
 #pragma once
 
 #include <cstddef>

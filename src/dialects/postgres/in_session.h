@@ -3,16 +3,14 @@
 // seen (keel plan). Implemented in connection.cc; used by migrator.cc.
 #pragma once
 
-#include <pqxx/nontransaction>
-
+#include "dialects/postgres/session.h"
 #include "keel/connection.h"
 #include "keel/manifest.h"
 
 namespace keel::pg {
 
-// Inspects the schema in `tx`'s open transaction, in this session only.
+// Inspects the schema in `session`'s open transaction, in this session only.
 // Leaves SET LOCAL changes behind: callers wrap it in a savepoint.
-Result<Manifest> inspect_session(pqxx::nontransaction& tx, const ConnectionUrl& url,
-                                 const CaptureOptions& options);
+Result<Manifest> inspect_session(Session& session, const CaptureOptions& options);
 
 }  // namespace keel::pg

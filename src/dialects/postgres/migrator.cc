@@ -1,13 +1,11 @@
 // PostgreSQL migrations: the deploy lock, the history table and running the
-// statements of migration files. With connection.cc, the only file that
-// includes libpqxx; every exception is caught here and becomes a keel::Error
-// with the password masked.
+// statements of migration files, through one Session (session.cc: the
+// driver, and every error masked).
 #include "dialects/postgres/migrator.h"
 
 #include <fmt/format.h>
 #include <pg_query.h>
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +21,7 @@
 #include "dialects/postgres/driver.h"
 #include "dialects/postgres/in_session.h"
 #include "dialects/postgres/rollback_guard.h"
+#include "dialects/postgres/session.h"
 #include "keel/plan.h"
 #include "util/quote.h"
 
@@ -59,15 +58,6 @@ constexpr int kSnapshotsKept = 20;
 std::string duration_text(milliseconds ms) {
   if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
   return fmt::format("{}ms", ms.count());
-}
-
-// The first line of a libpq message without its "ERROR:  " prefix.
-std::string server_message(std::string_view text) {
-  text = text.substr(0, text.find('\n'));
-  for (std::string_view prefix : {"ERROR:  ", "FATAL:  "}) {
-    if (text.starts_with(prefix)) text.remove_prefix(prefix.size());
-  }
-  return std::string(text);
 }
 
 // Lines before the 1-based character `position` of `sql`.
@@ -235,11 +225,7 @@ class BlockerWatch {
   // Connects now, so that no statement's measured time includes it; without
   // a second session the reports just name no blockers.
   BlockerWatch(const ConnectionUrl& url, int pid) : pid_(pid) {
-    try {
-      conn_ = std::make_unique<pqxx::connection>(driver_conninfo(url.url));
-    } catch (const std::exception&) {
-      conn_.reset();
-    }
+    if (auto session = pg::Session::open(url)) session_ = std::move(*session);
   }
   ~BlockerWatch() { stop(); }
 
@@ -269,36 +255,33 @@ class BlockerWatch {
 
  private:
   void poll() {
-    if (!conn_) return;
-    try {
-      pqxx::nontransaction tx(*conn_, "keel blockers");
-      while (running_) {
-        pqxx::result r = tx.exec_params(
-            "SELECT a.pid, coalesce(a.state, ''), coalesce(a.query, ''),"
-            " coalesce(a.application_name, ''),"
-            " coalesce((extract(epoch FROM now() - a.xact_start) * 1000)::bigint, 0)"
-            " FROM pg_catalog.pg_stat_activity a"
-            " WHERE a.pid = ANY (pg_catalog.pg_blocking_pids($1)) ORDER BY a.pid",
-            pid_);
-        if (!r.empty()) {
-          std::vector<plan::Blocker> now;
-          for (const auto& row : r) {
-            now.push_back({row[0].as<int>(), row[1].c_str(), row[2].c_str(), row[3].c_str(),
-                           row[4].as<int64_t>()});
-          }
-          std::lock_guard lock(mutex_);
-          seen_ = std::move(now);
-        }
-        std::unique_lock lock(mutex_);
-        wake_.wait_for(lock, milliseconds(50), [this] { return !running_; });
-      }
-    } catch (const std::exception&) {
+    if (!session_) return;
+    while (running_) {
+      auto r = session_->exec(
+          "SELECT a.pid, coalesce(a.state, ''), coalesce(a.query, ''),"
+          " coalesce(a.application_name, ''),"
+          " coalesce((extract(epoch FROM now() - a.xact_start) * 1000)::bigint, 0)"
+          " FROM pg_catalog.pg_stat_activity a"
+          " WHERE a.pid = ANY (pg_catalog.pg_blocking_pids($1)) ORDER BY a.pid",
+          {std::to_string(pid_)});
       // Without a second session the report just names no blockers.
+      if (!r) return;
+      if (!r->empty()) {
+        std::vector<plan::Blocker> now;
+        for (const auto& row : *r) {
+          now.push_back(
+              {static_cast<int>(row.int64(0)), row.str(1), row.str(2), row.str(3), row.int64(4)});
+        }
+        std::lock_guard lock(mutex_);
+        seen_ = std::move(now);
+      }
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, milliseconds(50), [this] { return !running_; });
     }
   }
 
   int pid_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pg::Session> session_;
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::mutex mutex_;
@@ -311,13 +294,11 @@ class BlockerWatch {
 // statement runner.
 class PgMigrationTarget final : public plan::PlanTarget {
  public:
-  PgMigrationTarget(std::unique_ptr<pqxx::connection> conn, ConnectionUrl url)
-      : conn_(std::move(conn)),
-        tx_(std::make_unique<pqxx::nontransaction>(*conn_, "keel")),
-        url_(std::move(url)) {}
+  explicit PgMigrationTarget(std::unique_ptr<pg::Session> session)
+      : session_(std::move(session)), url_(session_->url()) {}
 
   // Dry runs watch for blocking sessions while each statement runs.
-  void watch_blockers() { watch_ = std::make_unique<BlockerWatch>(url_, conn_->backendpid()); }
+  void watch_blockers() { watch_ = std::make_unique<BlockerWatch>(url_, session_->backend_pid()); }
 
   ~PgMigrationTarget() override {
     rollback();
@@ -333,18 +314,13 @@ class PgMigrationTarget final : public plan::PlanTarget {
     std::string sql =
         "SELECT set_config('client_min_messages', 'warning', false), "
         "set_config('application_name', 'keel', false)";
-    if (conn_->server_version() >= 140000) {
+    if (session_->server_version() >= 140000) {
       sql += ", set_config('client_connection_check_interval', '2s', false)";
     }
     return sql;
   }
 
-  Result<void> setup() {
-    return guarded([&]() -> Result<void> {
-      tx_->exec(session_settings_sql());
-      return {};
-    });
-  }
+  Result<void> setup() { return simple(session_settings_sql()); }
 
   // What a migration may have changed in the session, undone; then keel's
   // settings again. Session advisory locks (the deploy lock) survive it.
@@ -360,15 +336,16 @@ class PgMigrationTarget final : public plan::PlanTarget {
       return {};
     }
     // RESET ALL also undid the transaction's SET LOCAL timeouts.
-    return guarded([&]() -> Result<void> {
-      tx_->exec(fmt::format("{}; SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
-                            reset_sql(), tx_timeouts_.lock_timeout.count(),
-                            tx_timeouts_.statement_timeout.count()));
-      // Until COMMIT: a ROLLBACK brings the state from before it back.
-      reset_pending_ = true;
-      reset_in_tx_ = true;
-      return {};
-    });
+    if (auto ok = simple(fmt::format(
+            "{}; SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}", reset_sql(),
+            tx_timeouts_.lock_timeout.count(), tx_timeouts_.statement_timeout.count()));
+        !ok) {
+      return ok;
+    }
+    // Until COMMIT: a ROLLBACK brings the state from before it back.
+    reset_pending_ = true;
+    reset_in_tx_ = true;
+    return {};
   }
 
   Dialect dialect() const override { return driver(); }
@@ -377,9 +354,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
   Result<void> lock(milliseconds wait) override {
     auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
-      auto got = guarded([&]() -> Result<bool> {
-        return tx_->exec_params("SELECT pg_try_advisory_lock($1)", kDeployLockKey)[0][0].as<bool>();
-      });
+      auto got =
+          session_->flag("SELECT pg_try_advisory_lock($1)", {std::to_string(kDeployLockKey)});
       if (!got) return std::unexpected(got.error());
       if (*got) {
         locked_ = true;
@@ -401,17 +377,15 @@ class PgMigrationTarget final : public plan::PlanTarget {
   void unlock() override {
     if (!locked_) return;
     locked_ = false;
-    try {
-      tx_->exec_params("SELECT pg_advisory_unlock($1)", kDeployLockKey);
-    } catch (const std::exception&) {
-      // The lock goes with the session when the connection closes.
-    }
+    // On failure the lock goes with the session when the connection closes.
+    (void)session_->exec("SELECT pg_advisory_unlock($1)", {std::to_string(kDeployLockKey)});
   }
 
   Result<void> ensure_history() override {
-    return guarded([&]() -> Result<void> {
-      tx_->exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kHistorySchema));
-      tx_->exec("CREATE TABLE IF NOT EXISTS " + history_table() + R"( (
+    if (auto ok = simple("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kHistorySchema)); !ok) {
+      return ok;
+    }
+    if (auto ok = simple("CREATE TABLE IF NOT EXISTS " + history_table() + R"( (
   version text PRIMARY KEY,
   name text NOT NULL,
   checksum text NOT NULL,
@@ -431,161 +405,147 @@ class PgMigrationTarget final : public plan::PlanTarget {
   phase text,
   operation_progress text
 ))");
-      // Tables made before change_seq, phase and operation_progress existed
-      // (checked first: ALTER TABLE would lock the table on every run).
-      tx_->exec(fmt::format(
-          "DO $keel$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid "
-          "= {0}::regclass AND attname = 'change_seq' AND NOT attisdropped) THEN ALTER TABLE {1} "
-          "ADD COLUMN change_seq bigint; END IF; IF NOT EXISTS (SELECT 1 FROM "
-          "pg_catalog.pg_attribute WHERE attrelid = {0}::regclass AND attname = "
-          "'operation_progress' AND NOT attisdropped) THEN ALTER TABLE {1} ADD COLUMN IF NOT "
-          "EXISTS phase text, ADD COLUMN IF NOT EXISTS operation_progress text; END IF; END $keel$",
-          quote_literal(history_table()), history_table()));
-      if (!has_completed_column()) upgrade_history();
-      tx_->exec("CREATE TABLE IF NOT EXISTS " + snapshot_table() +
-                " (schema_hash text PRIMARY KEY, canonical text NOT NULL, created_at timestamptz "
-                "NOT NULL DEFAULT now())");
-      return {};
-    });
+        !ok) {
+      return ok;
+    }
+    // Tables made before change_seq, phase and operation_progress existed
+    // (checked first: ALTER TABLE would lock the table on every run).
+    if (auto ok = simple(fmt::format(
+            "DO $keel$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid "
+            "= {0}::regclass AND attname = 'change_seq' AND NOT attisdropped) THEN ALTER TABLE {1} "
+            "ADD COLUMN change_seq bigint; END IF; IF NOT EXISTS (SELECT 1 FROM "
+            "pg_catalog.pg_attribute WHERE attrelid = {0}::regclass AND attname = "
+            "'operation_progress' AND NOT attisdropped) THEN ALTER TABLE {1} ADD COLUMN IF NOT "
+            "EXISTS phase text, ADD COLUMN IF NOT EXISTS operation_progress text; END IF; END "
+            "$keel$",
+            quote_literal(history_table()), history_table()));
+        !ok) {
+      return ok;
+    }
+    auto completed = has_completed_column();
+    if (!completed) return std::unexpected(completed.error());
+    if (!*completed) {
+      if (auto ok = upgrade_history(); !ok) return ok;
+    }
+    return simple("CREATE TABLE IF NOT EXISTS " + snapshot_table() +
+                  " (schema_hash text PRIMARY KEY, canonical text NOT NULL, created_at "
+                  "timestamptz NOT NULL DEFAULT now())");
   }
 
   Result<void> save_snapshot(const std::string& hash, const std::string& canonical) override {
-    return guarded([&]() -> Result<void> {
-      tx_->exec_params("INSERT INTO " + snapshot_table() +
-                           " (schema_hash, canonical) VALUES ($1, $2) ON CONFLICT (schema_hash) "
-                           "DO NOTHING",
-                       hash, canonical);
-      tx_->exec_params(fmt::format("DELETE FROM {0} s WHERE s.schema_hash <> $1 AND NOT EXISTS "
+    if (auto ok = session_->exec("INSERT INTO " + snapshot_table() +
+                                     " (schema_hash, canonical) VALUES ($1, $2) ON CONFLICT "
+                                     "(schema_hash) DO NOTHING",
+                                 {hash, canonical});
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    auto pruned =
+        session_->exec(fmt::format("DELETE FROM {0} s WHERE s.schema_hash <> $1 AND NOT EXISTS "
                                    "(SELECT 1 FROM (SELECT schema_hash_before, schema_hash_after "
                                    "FROM {1} ORDER BY applied_at DESC LIMIT {2}) h WHERE "
                                    "s.schema_hash IN (h.schema_hash_before, h.schema_hash_after))",
                                    snapshot_table(), history_table(), kSnapshotsKept),
-                       hash);
-      return {};
-    });
+                       {hash});
+    if (!pruned) return std::unexpected(pruned.error());
+    return {};
   }
 
   Result<std::optional<std::string>> load_snapshot(const std::string& hash) override {
-    return guarded([&]() -> Result<std::optional<std::string>> {
-      pqxx::result r = tx_->exec_params(
-          "SELECT canonical FROM " + snapshot_table() + " WHERE schema_hash = $1", hash);
-      if (r.empty()) return std::optional<std::string>();
-      return std::optional<std::string>(r[0][0].c_str());
-    });
+    auto r = session_->exec("SELECT canonical FROM " + snapshot_table() + " WHERE schema_hash = $1",
+                            {hash});
+    if (!r) return std::unexpected(r.error());
+    if (r->empty()) return std::optional<std::string>();
+    return std::optional<std::string>((*r)[0].str(0));
   }
 
   Result<std::vector<migrate::HistoryRow>> history() override {
-    return guarded([&]() -> Result<std::vector<migrate::HistoryRow>> {
-      std::vector<migrate::HistoryRow> rows;
-      if (tx_->exec_params("SELECT to_regclass($1) IS NULL", history_table())[0][0].as<bool>()) {
-        return rows;
+    std::vector<migrate::HistoryRow> rows;
+    auto missing = session_->flag("SELECT to_regclass($1) IS NULL", {history_table()});
+    if (!missing) return std::unexpected(missing.error());
+    if (*missing) return rows;
+    // A table an older keel made, not upgraded yet (status reads without
+    // the deploy lock): no completed statements recorded.
+    auto completed = has_completed_column();
+    if (!completed) return std::unexpected(completed.error());
+    auto has_seq = has_history_column("change_seq");
+    if (!has_seq) return std::unexpected(has_seq.error());
+    auto has_phase = has_history_column("operation_progress");
+    if (!has_phase) return std::unexpected(has_phase.error());
+    auto r = session_->exec(
+        "SELECT version, name, checksum, "
+        "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+        "applied_by, status, execution_ms, statements_applied, statements_total, "
+        "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, " +
+        std::string(*has_seq ? "coalesce(change_seq, 0), " : "0, ") +
+        std::string(*completed ? "completed_statements, " : "NULL, ") +
+        std::string(*has_phase ? "phase, operation_progress" : "NULL, NULL") + " FROM " +
+        history_table());
+    if (!r) return std::unexpected(r.error());
+    for (const TextRow& row : *r) {
+      migrate::HistoryRow h;
+      h.version = row.str(0);
+      h.name = row.str(1);
+      h.checksum = row.str(2);
+      h.applied_at = row.str(3);
+      h.applied_by = row.str(4);
+      h.status = migrate::parse_row_status(row.str(5)).value_or(migrate::RowStatus::kFailed);
+      h.execution_ms = row.int64(6);
+      h.statements_applied = static_cast<int>(row.int64(7));
+      h.statements_total = static_cast<int>(row.int64(8));
+      h.error = row.str(9);
+      h.keel_version = row.str(10);
+      if (!row.is_null(11)) h.schema_hash_before = row.str(11);
+      if (!row.is_null(12)) h.schema_hash_after = row.str(12);
+      h.change_seq = row.int64(13);
+      if (!row.is_null(14)) h.completed = migrate::parse_completed(row.str(14));
+      if (!row.is_null(15)) h.phase = row.str(15);
+      if (!row.is_null(16)) {
+        h.operations = migrate::parse_progress(row.str(16)).value_or(h.operations);
       }
-      // A table an older keel made, not upgraded yet (status reads without
-      // the deploy lock): no completed statements recorded.
-      const bool completed = has_completed_column();
-      const bool has_seq =
-          tx_->exec_params(
-                 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-                 "to_regclass($1) AND attname = 'change_seq' AND NOT attisdropped)",
-                 history_table())[0][0]
-              .as<bool>();
-      const bool has_phase =
-          tx_->exec_params(
-                 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-                 "to_regclass($1) AND attname = 'operation_progress' AND NOT attisdropped)",
-                 history_table())[0][0]
-              .as<bool>();
-      pqxx::result r = tx_->exec(
-          "SELECT version, name, checksum, "
-          "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-          "applied_by, status, execution_ms, statements_applied, statements_total, "
-          "coalesce(error, ''), keel_version, schema_hash_before, schema_hash_after, " +
-          std::string(has_seq ? "coalesce(change_seq, 0), " : "0, ") +
-          std::string(completed ? "completed_statements, " : "NULL, ") +
-          std::string(has_phase ? "phase, operation_progress" : "NULL, NULL") + " FROM " +
-          history_table());
-      for (const pqxx::row& row : r) {
-        migrate::HistoryRow h;
-        h.version = row[0].c_str();
-        h.name = row[1].c_str();
-        h.checksum = row[2].c_str();
-        h.applied_at = row[3].c_str();
-        h.applied_by = row[4].c_str();
-        h.status = migrate::parse_row_status(row[5].c_str()).value_or(migrate::RowStatus::kFailed);
-        h.execution_ms = row[6].as<int64_t>();
-        h.statements_applied = row[7].as<int>();
-        h.statements_total = row[8].as<int>();
-        h.error = row[9].c_str();
-        h.keel_version = row[10].c_str();
-        if (!row[11].is_null()) h.schema_hash_before = row[11].c_str();
-        if (!row[12].is_null()) h.schema_hash_after = row[12].c_str();
-        h.change_seq = row[13].as<int64_t>();
-        if (!row[14].is_null()) h.completed = migrate::parse_completed(row[14].c_str());
-        if (!row[15].is_null()) h.phase = row[15].c_str();
-        if (!row[16].is_null()) {
-          h.operations = migrate::parse_progress(row[16].c_str()).value_or(h.operations);
-        }
-        rows.push_back(std::move(h));
-      }
-      return rows;
-    });
+      rows.push_back(std::move(h));
+    }
+    return rows;
   }
 
   Result<void> begin(const migrate::Timeouts& timeouts) override {
-    return guarded([&]() -> Result<void> {
-      // One round trip: at 1,000 small migrations, each saved trip is ~5% of
-      // apply's time. The values are integers (milliseconds), not literals.
-      // A pending reset_session() goes inside the transaction: a ROLLBACK
-      // undoes it, so it stays pending until a COMMIT.
-      in_transaction_ = true;
-      tx_timeouts_ = timeouts;
-      reset_in_tx_ = reset_pending_;
-      tx_->exec(
-          fmt::format("BEGIN; {}SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
-                      reset_pending_ ? reset_sql() + "; " : "", timeouts.lock_timeout.count(),
-                      timeouts.statement_timeout.count()));
-      return {};
-    });
+    // One round trip: at 1,000 small migrations, each saved trip is ~5% of
+    // apply's time. The values are integers (milliseconds), not literals.
+    // A pending reset_session() goes inside the transaction: a ROLLBACK
+    // undoes it, so it stays pending until a COMMIT.
+    in_transaction_ = true;
+    tx_timeouts_ = timeouts;
+    reset_in_tx_ = reset_pending_;
+    return simple(
+        fmt::format("BEGIN; {}SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
+                    reset_pending_ ? reset_sql() + "; " : "", timeouts.lock_timeout.count(),
+                    timeouts.statement_timeout.count()));
   }
 
   Result<void> commit() override {
-    return guarded([&]() -> Result<void> {
-      in_transaction_ = false;
-      tx_->exec("COMMIT");
-      if (reset_in_tx_) reset_pending_ = false;
-      reset_in_tx_ = false;
-      return {};
-    });
+    in_transaction_ = false;
+    if (auto ok = simple("COMMIT"); !ok) return ok;
+    if (reset_in_tx_) reset_pending_ = false;
+    reset_in_tx_ = false;
+    return {};
   }
 
   void rollback() override {
     if (!in_transaction_) return;
     in_transaction_ = false;
     reset_in_tx_ = false;
-    try {
-      tx_->exec("ROLLBACK");
-    } catch (const std::exception&) {
-      // A broken connection has no transaction left to end.
-    }
+    // A broken connection has no transaction left to end.
+    (void)session_->exec("ROLLBACK");
   }
 
   Result<void> set_session_timeouts(const migrate::Timeouts& timeouts) override {
-    return guarded([&]() -> Result<void> {
-      flush_reset();
-      set_timeouts(timeouts, false);
-      return {};
-    });
+    if (auto ok = flush_reset(); !ok) return ok;
+    return session_->set_timeouts(timeouts.lock_timeout, timeouts.statement_timeout,
+                                  /*local=*/false);
   }
 
   Result<void> execute(const migrate::Statement& statement, const std::string& path) override {
-    if (auto ok = guarded([&]() -> Result<void> {
-          flush_reset();
-          return {};
-        });
-        !ok) {
-      return ok;
-    }
-    auto where = [&](int line) { return fmt::format("{}:{}", path, line); };
+    if (auto ok = flush_reset(); !ok) return ok;
     last_rows_ = 0;
     last_blockers_.clear();
     struct Watching {
@@ -598,68 +558,54 @@ class PgMigrationTarget final : public plan::PlanTarget {
         if (watch != nullptr) out = watch->stop();
       }
     } watching(watch_.get(), last_blockers_);
-    try {
-      pqxx::result r = tx_->exec(statement.sql);
-      last_rows_ = r.affected_rows();
+    auto r = session_->exec(statement.sql);
+    if (r) {
+      last_rows_ = r->affected;
       return {};
-    } catch (const pqxx::syntax_error& e) {
-      int line = statement.line +
-                 (e.error_position > 0 ? lines_before(statement.sql, e.error_position) : 0);
-      return std::unexpected(
-          Error{ErrorCode::kSql, masked(server_message(e.what())), where(line), e.sqlstate()});
-    } catch (const pqxx::sql_error& e) {
-      return std::unexpected(Error{ErrorCode::kSql, masked(server_message(e.what())),
-                                   where(statement.line), e.sqlstate()});
-    } catch (const pqxx::broken_connection& e) {
-      return std::unexpected(Error{ErrorCode::kConnection,
-                                   masked("lost the connection: " + server_message(e.what())),
-                                   where(statement.line),
-                                   {}});
-    } catch (const std::exception& e) {
-      return std::unexpected(
-          Error{ErrorCode::kSql, masked(server_message(e.what())), where(statement.line), {}});
     }
+    // The error's context is the statement's line (of a syntax error: the
+    // line it points at).
+    Error error = r.error();
+    int position = session_->last_error_position();
+    int line = statement.line + (position > 0 ? lines_before(statement.sql, position) : 0);
+    error.context = fmt::format("{}:{}", path, line);
+    return std::unexpected(std::move(error));
   }
 
   Result<void> record(const migrate::HistoryRow& row) override {
-    return guarded([&]() -> Result<void> {
-      tx_->exec_params(
-          "INSERT INTO " + history_table() +
-              " AS h (version, name, checksum, applied_at, applied_by, status, execution_ms,"
-              " statements_applied, statements_total, error, keel_version,"
-              " schema_hash_before, schema_hash_after, completed_statements, phase,"
-              " operation_progress, change_seq)"
-              " VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, NULLIF($9, ''), $10,"
-              " NULLIF($11, ''), NULLIF($12, ''), $13, NULLIF($14, ''), $15,"
-              " (SELECT coalesce(max(change_seq), 0) + 1 FROM " +
-              history_table() +
-              "))"
-              " ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name,"
-              " checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at,"
-              " applied_by = EXCLUDED.applied_by, status = EXCLUDED.status,"
-              " execution_ms = EXCLUDED.execution_ms,"
-              " statements_applied = EXCLUDED.statements_applied,"
-              " statements_total = EXCLUDED.statements_total, error = EXCLUDED.error,"
-              " keel_version = EXCLUDED.keel_version,"
-              " schema_hash_before = EXCLUDED.schema_hash_before,"
-              " schema_hash_after = EXCLUDED.schema_hash_after,"
-              " completed_statements = EXCLUDED.completed_statements,"
-              " phase = EXCLUDED.phase, operation_progress = EXCLUDED.operation_progress,"
-              // A new status: the row moves to the end of the order.
-              " change_seq = CASE WHEN h.status = EXCLUDED.status AND h.change_seq IS NOT NULL"
-              " THEN h.change_seq ELSE EXCLUDED.change_seq END",
-          row.version, row.name, row.checksum, row.applied_by,
-          std::string(migrate::row_status_name(row.status)), row.execution_ms,
-          row.statements_applied, row.statements_total, row.error, row.keel_version,
-          row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""),
-          row.completed ? std::optional<std::string>(migrate::completed_to_json(*row.completed))
-                        : std::optional<std::string>(),
-          row.phase,
-          row.operations.empty()
-              ? std::optional<std::string>()
-              : std::optional<std::string>(migrate::progress_to_json(row.operations)));
-      return {};
-    });
+    auto done = session_->exec(
+        "INSERT INTO " + history_table() +
+            " AS h (version, name, checksum, applied_at, applied_by, status, execution_ms,"
+            " statements_applied, statements_total, error, keel_version,"
+            " schema_hash_before, schema_hash_after, completed_statements, phase,"
+            " operation_progress, change_seq)"
+            " VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, NULLIF($9, ''), $10,"
+            " NULLIF($11, ''), NULLIF($12, ''), $13, NULLIF($14, ''), $15,"
+            " (SELECT coalesce(max(change_seq), 0) + 1 FROM " +
+            history_table() +
+            "))"
+            " ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name,"
+            " checksum = EXCLUDED.checksum, applied_at = EXCLUDED.applied_at,"
+            " applied_by = EXCLUDED.applied_by, status = EXCLUDED.status,"
+            " execution_ms = EXCLUDED.execution_ms,"
+            " statements_applied = EXCLUDED.statements_applied,"
+            " statements_total = EXCLUDED.statements_total, error = EXCLUDED.error,"
+            " keel_version = EXCLUDED.keel_version,"
+            " schema_hash_before = EXCLUDED.schema_hash_before,"
+            " schema_hash_after = EXCLUDED.schema_hash_after,"
+            " completed_statements = EXCLUDED.completed_statements,"
+            " phase = EXCLUDED.phase, operation_progress = EXCLUDED.operation_progress,"
+            // A new status: the row moves to the end of the order.
+            " change_seq = CASE WHEN h.status = EXCLUDED.status AND h.change_seq IS NOT NULL"
+            " THEN h.change_seq ELSE EXCLUDED.change_seq END",
+        {row.version, row.name, row.checksum, row.applied_by,
+         std::string(migrate::row_status_name(row.status)), std::to_string(row.execution_ms),
+         std::to_string(row.statements_applied), std::to_string(row.statements_total), row.error,
+         row.keel_version, row.schema_hash_before.value_or(""), row.schema_hash_after.value_or(""),
+         row.completed ? Param(migrate::completed_to_json(*row.completed)) : Param(), row.phase,
+         row.operations.empty() ? Param() : Param(migrate::progress_to_json(row.operations))});
+    if (!done) return std::unexpected(done.error());
+    return {};
   }
 
   bool changes_schema(const migrate::Statement& statement) const override {
@@ -707,59 +653,49 @@ class PgMigrationTarget final : public plan::PlanTarget {
   std::vector<plan::Blocker> last_blockers() const override { return last_blockers_; }
 
   Result<std::vector<plan::RelationLock>> relation_locks() override {
-    return guarded([&]() -> Result<std::vector<plan::RelationLock>> {
-      pqxx::result r = tx_->exec(
-          "SELECT n.nspname || '.' || c.relname, l.mode FROM pg_catalog.pg_locks l"
-          " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
-          " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-          " WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
-          " AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
-          " ORDER BY 1, 2");
-      std::vector<plan::RelationLock> out;
-      for (const auto& row : r) out.push_back({row[0].c_str(), row[1].c_str()});
-      return out;
-    });
+    auto r = session_->exec(
+        "SELECT n.nspname || '.' || c.relname, l.mode FROM pg_catalog.pg_locks l"
+        " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
+        " AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+        " ORDER BY 1, 2");
+    if (!r) return std::unexpected(r.error());
+    std::vector<plan::RelationLock> out;
+    for (const auto& row : *r) out.push_back({row.str(0), row.str(1)});
+    return out;
   }
 
   Result<std::map<std::string, plan::Storage>> storage() override {
-    return guarded([&]() -> Result<std::map<std::string, plan::Storage>> {
-      pqxx::result r = tx_->exec(
-          "SELECT n.nspname || '.' || c.relname, c.relfilenode::text, c.reltuples::bigint,"
-          " c.relkind = 'r' FROM pg_catalog.pg_class c"
-          " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-          " WHERE c.relkind IN ('r', 'i', 'm') AND n.nspname <> 'information_schema'"
-          " AND n.nspname !~ '^pg_'");
-      std::map<std::string, plan::Storage> out;
-      for (const auto& row : r) {
-        // Rows of indexes do not count; a table never analyzed is -1 (unknown).
-        out[row[0].c_str()] = {row[1].c_str(), row[3].as<bool>() ? row[2].as<int64_t>() : 0};
-      }
-      return out;
-    });
+    auto r = session_->exec(
+        "SELECT n.nspname || '.' || c.relname, c.relfilenode::text, c.reltuples::bigint,"
+        " c.relkind = 'r' FROM pg_catalog.pg_class c"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind IN ('r', 'i', 'm') AND n.nspname <> 'information_schema'"
+        " AND n.nspname !~ '^pg_'");
+    if (!r) return std::unexpected(r.error());
+    std::map<std::string, plan::Storage> out;
+    for (const auto& row : *r) {
+      // Rows of indexes do not count; a table never analyzed is -1 (unknown).
+      out[row.str(0)] = {row.str(1), row.boolean(3) ? row.int64(2) : 0};
+    }
+    return out;
   }
 
   Result<int64_t> count_rows(const std::string& relation) override {
     size_t dot = relation.find('.');
     if (dot == std::string::npos) return int64_t{0};
-    return guarded([&]() -> Result<int64_t> {
-      return tx_
-          ->exec("SELECT count(*) FROM " +
-                 quote_qualified(relation.substr(0, dot), relation.substr(dot + 1)))[0][0]
-          .as<int64_t>();
-    });
+    auto r = session_->exec("SELECT count(*) FROM " +
+                            quote_qualified(relation.substr(0, dot), relation.substr(dot + 1)));
+    if (!r) return std::unexpected(r.error());
+    return (*r)[0].int64(0);
   }
 
   Result<Manifest> schema() override {
     if (!in_transaction_) {
       // Outside a migration's transaction: one read-only snapshot of its own,
       // not read under what the last migration set.
-      if (auto ok = guarded([&]() -> Result<void> {
-            flush_reset();
-            return {};
-          });
-          !ok) {
-        return std::unexpected(ok.error());
-      }
+      if (auto ok = flush_reset(); !ok) return std::unexpected(ok.error());
       if (auto ok = simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !ok) {
         return std::unexpected(ok.error());
       }
@@ -767,7 +703,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
         if (auto ok = simple("SET LOCAL statement_timeout = 0"); !ok) {
           return std::unexpected(ok.error());
         }
-        return inspect_session(*tx_, url_, CaptureOptions{default_settings()});
+        return inspect_session(*session_, CaptureOptions{default_settings()});
       }();
       if (auto ok = simple("ROLLBACK"); !ok) return std::unexpected(ok.error());
       return manifest;
@@ -778,7 +714,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
     if (auto ok = simple("SET LOCAL statement_timeout = 0"); !ok) {
       return std::unexpected(ok.error());
     }
-    auto manifest = inspect_session(*tx_, url_, CaptureOptions{default_settings()});
+    auto manifest = inspect_session(*session_, CaptureOptions{default_settings()});
     if (auto ok = rollback_to("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
     if (auto ok = release("keel_plan_inspect"); !ok) return std::unexpected(ok.error());
     return manifest;
@@ -786,60 +722,55 @@ class PgMigrationTarget final : public plan::PlanTarget {
 
   Result<std::vector<migrate::IntegrityFinding>> check_integrity(
       const IntegrityConfig& config, const migrate::IntegrityScope& scope) override {
-    return guarded([&]() -> Result<std::vector<migrate::IntegrityFinding>> {
-      return pg::check_integrity(*tx_, config, scope, in_transaction_, {url_.password});
-    });
+    return pg::check_integrity(*session_, config, scope, in_transaction_);
   }
 
   Result<migrate::IntegrityScope> integrity_scope(
       const std::vector<migrate::Statement>& statements) override {
-    return guarded(
-        [&]() -> Result<migrate::IntegrityScope> { return pg::integrity_scope(*tx_, statements); });
+    return pg::integrity_scope(*session_, statements);
   }
 
   Result<std::vector<std::string>> relations_of(
       const std::vector<migrate::Statement>& statements) override {
-    return guarded(
-        [&]() -> Result<std::vector<std::string>> { return pg::relations_of(*tx_, statements); });
+    return pg::relations_of(*session_, statements);
   }
 
   Result<std::vector<migrate::SessionInLock>> sessions_in_lock(
       const std::vector<std::string>& relations) override {
-    return guarded([&]() -> Result<std::vector<migrate::SessionInLock>> {
-      return pg::sessions_in_lock(*tx_, relations);
-    });
+    return pg::sessions_in_lock(*session_, relations);
   }
 
-  Result<bool> terminate(int pid) override {
-    return guarded([&]() -> Result<bool> { return terminate_backend(*tx_, pid); });
-  }
+  Result<bool> terminate(int pid) override { return terminate_backend(*session_, pid); }
 
   Result<std::string> explain(const std::string& query) override {
     if (auto ok = savepoint("keel_plan_explain"); !ok) return std::unexpected(ok.error());
-    auto text = guarded([&]() -> Result<std::string> {
+    auto text = [&]() -> Result<std::string> {
+      auto r = session_->exec("EXPLAIN (ANALYZE, BUFFERS) " + query);
+      if (!r) return std::unexpected(r.error());
       std::string out;
-      for (const auto& row : tx_->exec("EXPLAIN (ANALYZE, BUFFERS) " + query)) {
-        out += row[0].c_str();
+      for (const auto& row : *r) {
+        out += row.view(0);
         out += '\n';
       }
       return out;
-    });
+    }();
     if (auto ok = rollback_to("keel_plan_explain"); !ok) return std::unexpected(ok.error());
     if (auto ok = release("keel_plan_explain"); !ok) return std::unexpected(ok.error());
     return text;
   }
 
   Result<std::pair<int64_t, int64_t>> temp_usage() override {
-    return guarded([&]() -> Result<std::pair<int64_t, int64_t>> {
-      // This session's counters reach pg_stat_database when it goes idle
-      // after a forced flush; the next statement reads a fresh snapshot.
-      tx_->exec("SELECT pg_catalog.pg_stat_force_next_flush()");
-      pqxx::result r = tx_->exec(
-          "SELECT temp_files, temp_bytes"
-          " FROM pg_catalog.pg_stat_database WHERE datname = pg_catalog.current_database()");
-      if (r.empty()) return std::pair<int64_t, int64_t>{0, 0};
-      return std::pair<int64_t, int64_t>{r[0][0].as<int64_t>(), r[0][1].as<int64_t>()};
-    });
+    // This session's counters reach pg_stat_database when it goes idle
+    // after a forced flush; the next statement reads a fresh snapshot.
+    if (auto ok = simple("SELECT pg_catalog.pg_stat_force_next_flush()"); !ok) {
+      return std::unexpected(ok.error());
+    }
+    auto r = session_->exec(
+        "SELECT temp_files, temp_bytes"
+        " FROM pg_catalog.pg_stat_database WHERE datname = pg_catalog.current_database()");
+    if (!r) return std::unexpected(r.error());
+    if (r->empty()) return std::pair<int64_t, int64_t>{0, 0};
+    return std::pair<int64_t, int64_t>{(*r)[0].int64(0), (*r)[0].int64(1)};
   }
 
   bool adds_enum_value(const migrate::Statement& statement) const override {
@@ -849,17 +780,16 @@ class PgMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<std::map<std::string, std::string>> sequence_positions() override {
-    return guarded([&]() -> Result<std::map<std::string, std::string>> {
-      // pg_sequences.last_value is NULL before the first nextval() and
-      // without the privilege to read the sequence.
-      pqxx::result r = tx_->exec(
-          "SELECT schemaname || '.' || sequencename, COALESCE(last_value::text, 'unused')"
-          " FROM pg_catalog.pg_sequences"
-          " WHERE schemaname <> 'information_schema' AND schemaname !~ '^pg_'");
-      std::map<std::string, std::string> out;
-      for (const auto& row : r) out[row[0].c_str()] = row[1].c_str();
-      return out;
-    });
+    // pg_sequences.last_value is NULL before the first nextval() and
+    // without the privilege to read the sequence.
+    auto r = session_->exec(
+        "SELECT schemaname || '.' || sequencename, COALESCE(last_value::text, 'unused')"
+        " FROM pg_catalog.pg_sequences"
+        " WHERE schemaname <> 'information_schema' AND schemaname !~ '^pg_'");
+    if (!r) return std::unexpected(r.error());
+    std::map<std::string, std::string> out;
+    for (const auto& row : *r) out[row.str(0)] = row.str(1);
+    return out;
   }
 
   std::optional<std::string> in_transaction_equivalent(
@@ -882,18 +812,21 @@ class PgMigrationTarget final : public plan::PlanTarget {
       const auto& relation = body["relation"];
       std::string table =
           quote_qualified(relation.value("schemaname", ""), relation.value("relname", ""));
-      auto dropped = guarded([&]() -> Result<std::string> {
-        pqxx::result r = tx_->exec_params(
+      auto dropped = [&]() -> Result<std::string> {
+        auto r = session_->exec(
             "SELECT n.nspname, c.relname FROM pg_catalog.pg_index i"
             " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
             " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             " WHERE NOT i.indisvalid AND c.relname = $1 AND i.indrelid = to_regclass($2)",
-            index, table);
-        if (r.empty()) return std::string();
-        std::string name = quote_qualified(r[0][0].c_str(), r[0][1].c_str());
-        tx_->exec("DROP INDEX CONCURRENTLY IF EXISTS " + name);
+            {index, table});
+        if (!r) return std::unexpected(r.error());
+        if (r->empty()) return std::string();
+        std::string name = quote_qualified((*r)[0].str(0), (*r)[0].str(1));
+        if (auto ok = simple("DROP INDEX CONCURRENTLY IF EXISTS " + name); !ok) {
+          return std::unexpected(ok.error());
+        }
         return name;
-      });
+      }();
       if (!dropped || !dropped->empty()) return dropped;
     }
     return std::string();
@@ -909,31 +842,30 @@ class PgMigrationTarget final : public plan::PlanTarget {
     const auto& relation = wanted["relation"];
     std::string table =
         quote_qualified(relation.value("schemaname", ""), relation.value("relname", ""));
-    return guarded([&]() -> Result<DoneCheck> {
-      pqxx::result r = tx_->exec_params(
-          "SELECT n.nspname || '.' || c.relname, i.indisvalid, pg_catalog.pg_get_indexdef(c.oid)"
-          " FROM pg_catalog.pg_index i"
-          " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
-          " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-          " WHERE c.relname = $1 AND i.indrelid = to_regclass($2)",
-          index, table);
-      if (r.empty()) return check;
-      std::string name = r[0][0].c_str();
-      std::string definition = r[0][2].c_str();
-      if (!r[0][1].as<bool>()) {
-        check.detail = fmt::format("index {} exists but is INVALID", name);
-        return check;
-      }
-      auto existing = statement_nodes(definition);
-      if (existing.size() == 1 && existing[0].first == "IndexStmt" &&
-          comparable_index(existing[0].second) == comparable_index(wanted)) {
-        check.done = true;
-        check.detail = fmt::format("index {} is VALID with the same definition", name);
-      } else {
-        check.detail = fmt::format("index {} exists with another definition: {}", name, definition);
-      }
+    auto r = session_->exec(
+        "SELECT n.nspname || '.' || c.relname, i.indisvalid, pg_catalog.pg_get_indexdef(c.oid)"
+        " FROM pg_catalog.pg_index i"
+        " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relname = $1 AND i.indrelid = to_regclass($2)",
+        {index, table});
+    if (!r) return std::unexpected(r.error());
+    if (r->empty()) return check;
+    std::string name = (*r)[0].str(0);
+    std::string definition = (*r)[0].str(2);
+    if (!(*r)[0].boolean(1)) {
+      check.detail = fmt::format("index {} exists but is INVALID", name);
       return check;
-    });
+    }
+    auto existing = statement_nodes(definition);
+    if (existing.size() == 1 && existing[0].first == "IndexStmt" &&
+        comparable_index(existing[0].second) == comparable_index(wanted)) {
+      check.done = true;
+      check.detail = fmt::format("index {} is VALID with the same definition", name);
+    } else {
+      check.detail = fmt::format("index {} exists with another definition: {}", name, definition);
+    }
+    return check;
   }
 
  private:
@@ -969,95 +901,65 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return tree;
   }
 
-  // Whether the history table has the completed_statements column (the
-  // statements of a stopped run; tables older keels made lack it).
-  // REQUIRES: called inside guarded().
-  bool has_completed_column() {
-    return tx_
-        ->exec_params(
-            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-            "to_regclass($1) AND attname = 'completed_statements' AND NOT attisdropped)",
-            history_table())[0][0]
-        .as<bool>();
+  // Whether the history table has `column` (tables older keels made lack
+  // completed_statements, change_seq, phase and operation_progress).
+  Result<bool> has_history_column(const std::string& column) {
+    return session_->flag(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+        "to_regclass($1) AND attname = $2 AND NOT attisdropped)",
+        {history_table(), column});
   }
+
+  // Whether the history table has the completed_statements column (the
+  // statements of a stopped run).
+  Result<bool> has_completed_column() { return has_history_column("completed_statements"); }
 
   // Upgrades a history table an older keel made, in place and in one
   // transaction: the completed_statements column, and ROLLING_BACK allowed
-  // in the status CHECK. REQUIRES: the deploy lock; called inside guarded().
-  void upgrade_history() {
-    tx_->exec("BEGIN");
-    try {
-      tx_->exec("ALTER TABLE " + history_table() +
-                " ADD COLUMN IF NOT EXISTS completed_statements text");
-      pqxx::result checks = tx_->exec_params(
+  // in the status CHECK. REQUIRES: the deploy lock.
+  Result<void> upgrade_history() {
+    return session_->transaction([&]() -> Result<void> {
+      if (auto ok = simple("ALTER TABLE " + history_table() +
+                           " ADD COLUMN IF NOT EXISTS completed_statements text");
+          !ok) {
+        return ok;
+      }
+      auto checks = session_->exec(
           "SELECT c.conname FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_attribute a ON "
           "a.attrelid = c.conrelid AND a.attname = 'status' WHERE c.conrelid = to_regclass($1) "
           "AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum]",
-          history_table());
-      for (const pqxx::row& check : checks) {
-        tx_->exec("ALTER TABLE " + history_table() + " DROP CONSTRAINT " +
-                  quote_identifier(check[0].c_str()));
+          {history_table()});
+      if (!checks) return std::unexpected(checks.error());
+      for (const TextRow& check : *checks) {
+        if (auto ok = simple("ALTER TABLE " + history_table() + " DROP CONSTRAINT " +
+                             quote_identifier(check.str(0)));
+            !ok) {
+          return ok;
+        }
       }
-      tx_->exec("ALTER TABLE " + history_table() + " ADD CONSTRAINT " +
-                quote_identifier(std::string(kHistoryTable) + "_status_check") +
-                " CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK', "
-                "'ROLLING_BACK'))");
-      tx_->exec("COMMIT");
-    } catch (...) {
-      try {
-        tx_->exec("ROLLBACK");
-      } catch (const std::exception&) {
-        // A broken connection has no transaction left to end.
-      }
-      throw;
-    }
-  }
-
-  Result<void> simple(const std::string& sql) {
-    return guarded([&]() -> Result<void> {
-      tx_->exec(sql);
-      return {};
+      return simple("ALTER TABLE " + history_table() + " ADD CONSTRAINT " +
+                    quote_identifier(std::string(kHistoryTable) + "_status_check") +
+                    " CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK', "
+                    "'ROLLING_BACK'))");
     });
   }
 
+  Result<void> simple(const std::string& sql) {
+    auto done = session_->exec(sql);
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
   // A reset_session() deferred outside a transaction, done now (committed
-  // at once). REQUIRES: called inside guarded().
-  void flush_reset() {
-    if (!reset_pending_ || in_transaction_) return;
-    tx_->exec(reset_sql());
+  // at once).
+  Result<void> flush_reset() {
+    if (!reset_pending_ || in_transaction_) return {};
+    if (auto ok = simple(reset_sql()); !ok) return ok;
     reset_pending_ = false;
+    return {};
   }
 
-  // REQUIRES: called inside guarded().
-  void set_timeouts(const migrate::Timeouts& timeouts, bool local) {
-    tx_->exec_params(
-        "SELECT set_config('lock_timeout', $1, $3), set_config('statement_timeout', $2, $3)",
-        fmt::format("{}ms", timeouts.lock_timeout.count()),
-        fmt::format("{}ms", timeouts.statement_timeout.count()), local);
-  }
-
-  std::string masked(const std::string& text) const { return mask_secrets(text, {url_.password}); }
-
-  template <typename Fn>
-  auto guarded(Fn&& body) -> decltype(body()) {
-    try {
-      return body();
-    } catch (const pqxx::sql_error& e) {
-      return std::unexpected(
-          Error{ErrorCode::kSql, masked(server_message(e.what())), url_.masked, e.sqlstate()});
-    } catch (const pqxx::broken_connection& e) {
-      return std::unexpected(Error{ErrorCode::kConnection,
-                                   masked("lost the connection: " + server_message(e.what())),
-                                   url_.masked,
-                                   {}});
-    } catch (const std::exception& e) {
-      return std::unexpected(
-          Error{ErrorCode::kSql, masked(server_message(e.what())), url_.masked, {}});
-    }
-  }
-
-  std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<pqxx::nontransaction> tx_;
+  std::unique_ptr<pg::Session> session_;
   ConnectionUrl url_;
   bool locked_ = false;
   bool in_transaction_ = false;
@@ -1070,15 +972,9 @@ class PgMigrationTarget final : public plan::PlanTarget {
 };
 
 Result<std::unique_ptr<PgMigrationTarget>> open_target(const ConnectionUrl& url) {
-  std::unique_ptr<pqxx::connection> conn;
-  try {
-    conn = std::make_unique<pqxx::connection>(driver_conninfo(url.url));
-  } catch (const std::exception& e) {
-    return fail(ErrorCode::kConnection,
-                mask_secrets("cannot connect: " + server_message(e.what()), {url.password}),
-                url.masked);
-  }
-  auto target = std::make_unique<PgMigrationTarget>(std::move(conn), url);
+  auto session = pg::Session::open(url);
+  if (!session) return std::unexpected(session.error());
+  auto target = std::make_unique<PgMigrationTarget>(std::move(*session));
   if (auto ok = target->setup(); !ok) return std::unexpected(ok.error());
   return target;
 }

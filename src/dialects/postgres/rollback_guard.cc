@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <functional>
 #include <map>
 #include <set>
@@ -14,23 +15,40 @@
 namespace keel::pg {
 namespace {
 
-// Runs `count` in a savepoint (when in a transaction) and turns a failure
-// into the finding's error (the server's message, `secrets` masked: it may
-// echo a value), so one broken check does not hide the others.
-void run_check(pqxx::transaction_base& tx, bool in_transaction, migrate::IntegrityFinding& finding,
-               const std::vector<std::string>& secrets, const std::function<int64_t()>& count) {
-  if (in_transaction) tx.exec("SAVEPOINT keel_integrity");
-  try {
-    finding.count = count();
-    if (in_transaction) tx.exec("RELEASE SAVEPOINT keel_integrity");
-  } catch (const pqxx::sql_error& e) {
-    std::string message = mask_secrets(e.what(), secrets);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-      message.pop_back();
-    }
-    finding.error = message;
-    if (in_transaction) tx.exec("ROLLBACK TO SAVEPOINT keel_integrity");
+// The one integer `sql` returns (its first row's first column).
+Result<int64_t> count_of(Session& session, const std::string& sql) {
+  auto r = session.exec(sql);
+  if (!r) return std::unexpected(r.error());
+  int64_t out = 0;
+  std::string_view text = r->empty() || r->columns == 0 ? std::string_view() : (*r)[0].view(0);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return fail(ErrorCode::kSql, "the check must return one row with one integer column");
   }
+  return out;
+}
+
+// Runs the count `sql` in a savepoint (when in a transaction) and turns the
+// server's refusal into the finding's error (the Session's message, the
+// password masked: it may echo a value), so one broken check does not hide
+// the others. Other errors (a lost connection) are returned.
+Result<void> run_check(Session& session, bool in_transaction, migrate::IntegrityFinding& finding,
+                       const std::string& sql) {
+  auto step = [&](const char* statement) -> Result<void> {
+    if (!in_transaction) return {};
+    auto done = session.exec(statement);
+    if (!done) return std::unexpected(done.error());
+    return {};
+  };
+  if (auto ok = step("SAVEPOINT keel_integrity"); !ok) return ok;
+  auto count = count_of(session, sql);
+  if (count) {
+    finding.count = *count;
+    return step("RELEASE SAVEPOINT keel_integrity");
+  }
+  if (count.error().code != ErrorCode::kSql) return std::unexpected(count.error());
+  finding.error = count.error().message;
+  return step("ROLLBACK TO SAVEPOINT keel_integrity");
 }
 
 // count(*) of child rows whose key (every column set: MATCH SIMPLE) has no
@@ -66,10 +84,10 @@ std::string join_units(const std::vector<std::string>& items) {
   return out;
 }
 
-std::vector<std::string> split_units(const pqxx::field& field) {
+std::vector<std::string> split_units(const Row& row, int column) {
   std::vector<std::string> out;
-  if (field.is_null()) return out;
-  std::string text = field.c_str();
+  if (row.is_null(column)) return out;
+  std::string text = row.str(column);
   size_t start = 0;
   for (;;) {
     size_t end = text.find(kUnit, start);
@@ -171,8 +189,8 @@ void collect_calls(const nlohmann::json& node, std::set<std::string>& out) {
 // writes its tables), and partition/inheritance ancestors and descendants
 // (a partitioned table holds its partitions' foreign keys). As an oid array
 // literal.
-std::string scope_oids(pqxx::transaction_base& tx, const std::vector<std::string>& names) {
-  pqxx::result r = tx.exec_params(R"(
+Result<std::string> scope_oids(Session& session, const std::vector<std::string>& names) {
+  auto r = session.exec(R"(
 WITH RECURSIVE named AS (
   SELECT to_regclass(name)::oid AS oid FROM unnest(string_to_array($1, E'\x1f')) AS u(name)
 ), base AS (
@@ -194,14 +212,15 @@ WITH RECURSIVE named AS (
 )
 SELECT '{' || coalesce(string_agg(oid::text, ','), '') || '}'
 FROM (SELECT oid FROM up UNION SELECT oid FROM down) s)",
-                                  join_units(names));
-  return r[0][0].c_str();
+                        {join_units(names)});
+  if (!r) return std::unexpected(r.error());
+  return (*r)[0].str(0);
 }
 
 }  // namespace
 
-migrate::IntegrityScope integrity_scope(pqxx::transaction_base& tx,
-                                        const std::vector<migrate::Statement>& statements) {
+Result<migrate::IntegrityScope> integrity_scope(Session& session,
+                                                const std::vector<migrate::Statement>& statements) {
   static const std::map<std::string, std::string> kOpaque = {
       {"DoStmt", "a DO block"},
       {"CallStmt", "CALL"},
@@ -246,7 +265,7 @@ migrate::IntegrityScope integrity_scope(pqxx::transaction_base& tx,
       schemas_list.push_back("." + c.substr(0, unit));
       names_list.push_back(c.substr(unit + 1));
     }
-    pqxx::result unsafe = tx.exec_params(R"(
+    auto unsafe = session.exec(R"(
 SELECT u.s, u.n
 FROM (SELECT substr(s, 2) AS s, n  -- each schema has a leading '.' (an empty one stays a list item)
       FROM unnest(string_to_array($1, E'\x1f'), string_to_array($2, E'\x1f')) AS l(s, n)) u
@@ -257,9 +276,10 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pro
               WHERE p.proname = u.n AND ns.nspname <> 'pg_catalog'
                 AND (u.s = '' OR u.s = ns.nspname))
 ORDER BY 1, 2)",
-                                         join_units(schemas_list), join_units(names_list));
-    if (!unsafe.empty()) {
-      std::string s = unsafe[0][0].c_str(), n = unsafe[0][1].c_str();
+                               {join_units(schemas_list), join_units(names_list)});
+    if (!unsafe) return std::unexpected(unsafe.error());
+    if (!unsafe->empty()) {
+      std::string s = (*unsafe)[0].str(0), n = (*unsafe)[0].str(1);
       int line = calls.at(s + kUnit + n);
       return whole(line, fmt::format("a call of {}() (not one of PostgreSQL's own functions)",
                                      s.empty() ? quote_identifier(n) : quote_qualified(s, n)));
@@ -270,19 +290,23 @@ ORDER BY 1, 2)",
   return scope;
 }
 
-std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
-                                                       const IntegrityConfig& config,
-                                                       const migrate::IntegrityScope& scope,
-                                                       bool in_transaction,
-                                                       const std::vector<std::string>& secrets) {
+Result<std::vector<migrate::IntegrityFinding>> check_integrity(Session& session,
+                                                               const IntegrityConfig& config,
+                                                               const migrate::IntegrityScope& scope,
+                                                               bool in_transaction) {
   std::vector<migrate::IntegrityFinding> findings;
   // Each check holds its relations' locks (and their indexes') until COMMIT:
   // checking every key of a large schema fills the server's lock table. The
   // scope's relations are resolved now, after the down scripts ran.
-  const std::string oids = scope.whole ? "{}" : scope_oids(tx, scope.relations);
+  std::string oids = "{}";
+  if (!scope.whole) {
+    auto resolved = scope_oids(session, scope.relations);
+    if (!resolved) return std::unexpected(resolved.error());
+    oids = *resolved;
+  }
   // Foreign keys (validated or not) in scope, once per constraint: a
   // partitioned table's key is checked on the table, not per partition.
-  pqxx::result keys = tx.exec_params(R"(
+  auto keys = session.exec(R"(
 SELECT cn.nspname, cl.relname, c.conname, pn.nspname, pcl.relname, c.convalidated,
        (SELECT string_agg(a.attname, E'\x1f' ORDER BY k.o) FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n),
@@ -296,19 +320,22 @@ WHERE c.contype = 'f' AND c.conparentid = 0
   AND cn.nspname NOT LIKE 'pg\_%'
   AND ($1 OR c.conrelid = ANY($2::oid[]) OR c.confrelid = ANY($2::oid[]))
 ORDER BY 1, 2, 3)",
-                                     scope.whole, oids);
-  for (const auto& row : keys) {
-    auto child_columns = split_units(row[6]);
-    auto parent_columns = split_units(row[7]);
+                           {scope.whole ? "true" : "false", oids});
+  if (!keys) return std::unexpected(keys.error());
+  for (const auto& row : *keys) {
+    auto child_columns = split_units(row, 6);
+    auto parent_columns = split_units(row, 7);
     migrate::IntegrityFinding f;
     f.kind = "foreign key";
-    f.name = fmt::format("{}.{}.{}", row[0].c_str(), row[1].c_str(), row[2].c_str());
-    f.detail = fmt::format("{}.{}.{} -> {}.{}.{}{}", row[0].c_str(), row[1].c_str(),
-                           cols(child_columns), row[3].c_str(), row[4].c_str(),
-                           cols(parent_columns), row[5].as<bool>() ? "" : ", NOT VALID");
-    std::string sql = orphan_query(quote_qualified(row[0].c_str(), row[1].c_str()), child_columns,
-                                   quote_qualified(row[3].c_str(), row[4].c_str()), parent_columns);
-    run_check(tx, in_transaction, f, secrets, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    f.name = fmt::format("{}.{}.{}", row.view(0), row.view(1), row.view(2));
+    f.detail = fmt::format("{}.{}.{} -> {}.{}.{}{}", row.view(0), row.view(1), cols(child_columns),
+                           row.view(3), row.view(4), cols(parent_columns),
+                           row.boolean(5) ? "" : ", NOT VALID");
+    std::string sql = orphan_query(quote_qualified(row.str(0), row.str(1)), child_columns,
+                                   quote_qualified(row.str(3), row.str(4)), parent_columns);
+    if (auto ok = run_check(session, in_transaction, f, sql); !ok) {
+      return std::unexpected(ok.error());
+    }
     findings.push_back(f);
   }
   // Relations keel.toml declares (no constraint in the database).
@@ -324,7 +351,9 @@ ORDER BY 1, 2, 3)",
     // A table the rollback dropped has no rows to orphan.
     std::string gone;
     for (const std::string& table : {child_table, parent_table}) {
-      if (tx.exec_params("SELECT to_regclass($1) IS NULL", table)[0][0].as<bool>()) {
+      auto missing = session.flag("SELECT to_regclass($1) IS NULL", {table});
+      if (!missing) return std::unexpected(missing.error());
+      if (*missing) {
         gone = table;
         break;
       }
@@ -335,12 +364,14 @@ ORDER BY 1, 2, 3)",
       continue;
     }
     std::string sql = orphan_query(child_table, {child.column}, parent_table, {parent.column});
-    run_check(tx, in_transaction, f, secrets, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+    if (auto ok = run_check(session, in_transaction, f, sql); !ok) {
+      return std::unexpected(ok.error());
+    }
     findings.push_back(f);
   }
   // NOT VALID CHECK constraints: rows for which the expression is false
   // (NULL passes, as it does for a CHECK).
-  pqxx::result checks = tx.exec_params(R"(
+  auto checks = session.exec(R"(
 SELECT n.nspname, cl.relname, c.conname, pg_get_expr(c.conbin, c.conrelid)
 FROM pg_constraint c
 JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
@@ -348,15 +379,18 @@ WHERE c.contype = 'c' AND NOT c.convalidated AND c.conparentid = 0
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel') AND n.nspname NOT LIKE 'pg\_%'
   AND ($1 OR c.conrelid = ANY($2::oid[]))
 ORDER BY 1, 2, 3)",
-                                       scope.whole, oids);
-  for (const auto& row : checks) {
+                             {scope.whole ? "true" : "false", oids});
+  if (!checks) return std::unexpected(checks.error());
+  for (const auto& row : *checks) {
     migrate::IntegrityFinding f;
     f.kind = "check constraint";
-    f.name = fmt::format("{}.{}.{}", row[0].c_str(), row[1].c_str(), row[2].c_str());
-    f.detail = fmt::format("NOT VALID: CHECK ({})", row[3].c_str());
+    f.name = fmt::format("{}.{}.{}", row.view(0), row.view(1), row.view(2));
+    f.detail = fmt::format("NOT VALID: CHECK ({})", row.view(3));
     std::string sql = fmt::format("SELECT count(*) FROM {} WHERE NOT ({})",
-                                  quote_qualified(row[0].c_str(), row[1].c_str()), row[3].c_str());
-    run_check(tx, in_transaction, f, secrets, [&] { return tx.exec(sql)[0][0].as<int64_t>(); });
+                                  quote_qualified(row.str(0), row.str(1)), row.view(3));
+    if (auto ok = run_check(session, in_transaction, f, sql); !ok) {
+      return std::unexpected(ok.error());
+    }
     findings.push_back(f);
   }
   // keel.toml's own checks.
@@ -366,26 +400,22 @@ ORDER BY 1, 2, 3)",
     f.name = check.name;
     f.detail = check.sql;
     f.expect = check.expect;
-    run_check(tx, in_transaction, f, secrets, [&] {
-      pqxx::result r = tx.exec(check.sql);
-      if (r.empty() || r.columns() == 0 || r[0][0].is_null()) {
-        throw pqxx::sql_error("the check must return one row with one integer column");
-      }
-      return r[0][0].as<int64_t>();
-    });
+    if (auto ok = run_check(session, in_transaction, f, check.sql); !ok) {
+      return std::unexpected(ok.error());
+    }
     findings.push_back(f);
   }
   return findings;
 }
 
-std::vector<std::string> relations_of(pqxx::transaction_base& tx,
-                                      const std::vector<migrate::Statement>& statements) {
+Result<std::vector<std::string>> relations_of(Session& session,
+                                              const std::vector<migrate::Statement>& statements) {
   std::set<std::string> names;
   for (const migrate::Statement& st : statements) collect_relations(parse_statement(st.sql), names);
-  if (names.empty()) return {};
+  if (names.empty()) return std::vector<std::string>();
   // Resolved with the session's search_path; an index stands for its table
   // too (sessions lock the table to use it).
-  pqxx::result rows = tx.exec_params(R"(
+  auto rows = session.exec(R"(
 WITH r AS (SELECT to_regclass(name) AS oid FROM unnest(string_to_array($1, E'\x1f')) AS u(name)),
      t AS (SELECT oid FROM r WHERE oid IS NOT NULL
            UNION SELECT i.indrelid FROM pg_index i JOIN r ON r.oid = i.indexrelid)
@@ -393,19 +423,20 @@ SELECT DISTINCT n.nspname || '.' || c.relname
 FROM t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
 ORDER BY 1)",
-                                     join_units({names.begin(), names.end()}));
+                           {join_units({names.begin(), names.end()})});
+  if (!rows) return std::unexpected(rows.error());
   std::vector<std::string> out;
-  for (const auto& row : rows) out.push_back(row[0].c_str());
+  for (const auto& row : *rows) out.push_back(row.str(0));
   return out;
 }
 
-std::vector<migrate::SessionInLock> sessions_in_lock(pqxx::transaction_base& tx,
-                                                     const std::vector<std::string>& relations) {
+Result<std::vector<migrate::SessionInLock>> sessions_in_lock(
+    Session& session, const std::vector<std::string>& relations) {
   // Autovacuum workers are left out: they cancel themselves for DDL. So are
   // transactions younger than 500 ms: on a busy table some short one always
   // holds a lock, and the rollback's lock_timeout and retries wait those out;
   // draining is for the long ones (idle in transaction, long queries).
-  pqxx::result rows = tx.exec_params(R"(
+  auto rows = session.exec(R"(
 SELECT l.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
        coalesce(a.query, ''),
        (extract(epoch FROM clock_timestamp() - coalesce(a.state_change, a.backend_start)) * 1000)::bigint,
@@ -421,25 +452,26 @@ WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
   AND n.nspname || '.' || c.relname = ANY(string_to_array($1, E'\x1f'))
 GROUP BY 1, 2, 3, 4, 5, 6
 ORDER BY 1)",
-                                     join_units(relations));
+                           {join_units(relations)});
+  if (!rows) return std::unexpected(rows.error());
   std::vector<migrate::SessionInLock> out;
-  for (const auto& row : rows) {
+  for (const auto& row : *rows) {
     migrate::SessionInLock s;
-    s.pid = row[0].as<int>();
-    s.user = row[1].c_str();
-    s.application = row[2].c_str();
-    s.state = row[3].c_str();
-    s.query = row[4].c_str();
-    s.state_ms = row[5].is_null() ? 0 : row[5].as<int64_t>();
-    s.waiting = row[6].as<bool>();
-    s.relations = split_units(row[7]);
+    s.pid = static_cast<int>(row.int64(0));
+    s.user = row.str(1);
+    s.application = row.str(2);
+    s.state = row.str(3);
+    s.query = row.str(4);
+    s.state_ms = row.is_null(5) ? 0 : row.int64(5);
+    s.waiting = row.boolean(6);
+    s.relations = split_units(row, 7);
     out.push_back(s);
   }
   return out;
 }
 
-bool terminate_backend(pqxx::transaction_base& tx, int pid) {
-  return tx.exec_params("SELECT pg_terminate_backend($1)", pid)[0][0].as<bool>();
+Result<bool> terminate_backend(Session& session, int pid) {
+  return session.flag("SELECT pg_terminate_backend($1)", {std::to_string(pid)});
 }
 
 }  // namespace keel::pg

@@ -1,15 +1,14 @@
 // PostgreSQL: what a guarded rollback asks of the migration session —
 // integrity checks, the relations its statements touch, and the other
 // sessions holding or waiting for locks on them. Internal to
-// src/dialects/postgres/; errors are libpqxx exceptions, turned into Results
-// by the migration session.
+// src/dialects/postgres/; errors are the Session's (masked).
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "dialects/postgres/session.h"
 #include "keel/config.h"
 #include "keel/migrate.h"
 
@@ -20,24 +19,24 @@ nlohmann::json parse_statement(const std::string& sql);
 
 // See IntegrityChecks::check_integrity. `in_transaction`: each check runs in
 // a savepoint, so one that fails to run does not end the transaction. A
-// check's error is the server's message with `secrets` (the URL's password)
-// masked.
-std::vector<migrate::IntegrityFinding> check_integrity(pqxx::transaction_base& tx,
-                                                       const IntegrityConfig& config,
-                                                       const migrate::IntegrityScope& scope,
-                                                       bool in_transaction,
-                                                       const std::vector<std::string>& secrets);
+// check's error (a kSql error of the Session: the server's message, the
+// URL's password masked) goes into its finding; other errors (a lost
+// connection) are returned.
+Result<std::vector<migrate::IntegrityFinding>> check_integrity(Session& session,
+                                                               const IntegrityConfig& config,
+                                                               const migrate::IntegrityScope& scope,
+                                                               bool in_transaction);
 
 // See IntegrityChecks::integrity_scope. Lines in `why` are the statements'.
-migrate::IntegrityScope integrity_scope(pqxx::transaction_base& tx,
-                                        const std::vector<migrate::Statement>& statements);
+Result<migrate::IntegrityScope> integrity_scope(Session& session,
+                                                const std::vector<migrate::Statement>& statements);
 
-std::vector<std::string> relations_of(pqxx::transaction_base& tx,
-                                      const std::vector<migrate::Statement>& statements);
+Result<std::vector<std::string>> relations_of(Session& session,
+                                              const std::vector<migrate::Statement>& statements);
 
-std::vector<migrate::SessionInLock> sessions_in_lock(pqxx::transaction_base& tx,
-                                                     const std::vector<std::string>& relations);
+Result<std::vector<migrate::SessionInLock>> sessions_in_lock(
+    Session& session, const std::vector<std::string>& relations);
 
-bool terminate_backend(pqxx::transaction_base& tx, int pid);
+Result<bool> terminate_backend(Session& session, int pid);
 
 }  // namespace keel::pg

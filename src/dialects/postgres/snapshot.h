@@ -1,6 +1,7 @@
 // PostgreSQL dialect, internal: the read-only catalog snapshot that inspect.cc
-// and settings.cc read from. connection.cc implements it on top of libpqxx;
-// nothing outside src/dialects/postgres/ sees it.
+// and settings.cc read from. session.cc implements it on top of libpqxx
+// (Session::snapshot); TextRow (session.h) is a Row too. Nothing outside
+// src/dialects/postgres/ sees it.
 #pragma once
 
 #include <charconv>
