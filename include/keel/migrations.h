@@ -32,10 +32,13 @@
 #include "keel/connection.h"
 #include "keel/ddl.h"
 #include "keel/error.h"
+#include "keel/operations.h"
 
 namespace keel::migrate {
 
-enum class Format { kNative, kFlyway, kDbmate };
+// kOperations: an expand/contract operation file (keel/operations.h), <version>_<name>.yaml,
+// .yml or .json.
+enum class Format { kNative, kFlyway, kDbmate, kOperations };
 
 struct Directives {
   bool no_transaction = false;
@@ -57,8 +60,11 @@ struct Migration {
   std::string name;     // "add_users_email"
   Format format = Format::kNative;
   std::string checksum;  // "sha256:<hex>" of the up file's bytes, CRLF -> LF, BOM removed
-  Script up;
+  Script up;             // kOperations: the file's text in `sql`, for checksums and messages
   std::optional<Script> down;
+  // kOperations only: the parsed operations. Such a migration is run by the expand/contract
+  // engine (start, complete, finalize; abort, revert), never as a script.
+  std::optional<ops::OperationMigration> operations;
 };
 
 // One statement of a script, with the line of the file it starts on.
