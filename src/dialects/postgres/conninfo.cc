@@ -126,12 +126,10 @@ std::string safe_reason(std::string message) {
       message.erase(open);
       break;
     }
-    std::string quoted = message.substr(open + 1, close - open - 1);
+    std::string_view quoted(message.data() + open + 1, close - open - 1);
     // ":" or "/" as libpq names what it expected, "=" as separator: safe.
     bool syntax = quoted == ":" || quoted == "/" || quoted == "=" || quoted == "]";
-    std::string replacement;
-    if (syntax) replacement.append(1, '\'').append(quoted).append(1, '\'');
-    message = message.substr(0, open) + replacement + message.substr(close + 1);
+    message.replace(open, close - open + 1, syntax ? "'" + std::string(quoted) + "'" : "");
   }
   for (size_t two = message.find("  "); two != std::string::npos; two = message.find("  ")) {
     message.erase(two, 1);
