@@ -21,6 +21,7 @@
 #include "keel/connection.h"
 #include "keel/ddl.h"
 #include "keel/error.h"
+#include "keel/expand.h"
 #include "keel/ledger.h"
 #include "keel/lint.h"
 #include "keel/migrate.h"
@@ -42,7 +43,7 @@ struct Capabilities {
   // keel lint reads this dialect's migrations; keel plan gates on its
   // findings, asking the server through open_lint_catalog.
   bool lints = false;
-  // Runs expand/contract migrations (none does yet).
+  // Runs expand/contract operation migrations (keel/expand.h).
   bool expand_contract = false;
 };
 
@@ -105,6 +106,9 @@ struct Driver {
                               const DdlOptions& options) = nullptr;
   // Null unless capabilities.lints.
   Result<std::unique_ptr<lint::Catalog>> (*open_lint_catalog)(const ConnectionUrl& url) = nullptr;
+  // Null unless capabilities.expand_contract.
+  Result<std::unique_ptr<expand::ExpandContract>> (*open_expand_contract)(
+      const ConnectionUrl& url) = nullptr;
   // Quoting of generated SQL (util/quote.h's helpers where they fit).
   std::string (*quote_identifier)(std::string_view name) = nullptr;
   std::string (*quote_literal)(std::string_view text) = nullptr;

@@ -509,6 +509,12 @@ struct ApplyOptions {
   std::function<void(const Migration&, const Error&)> on_failed;
   // Warnings about what runs (an empty up script), one line each.
   std::function<void(const std::string&)> warn;
+  // Runs an operation migration (Format::kOperations; keel/expand.h's start, under the deploy
+  // lock apply holds, given the history apply read). Returns true when the migration ran to
+  // its end (apply --complete: start, complete, finalize) and apply goes on; false when it is
+  // left active, and apply stops after it. Unset: apply refuses operation migrations.
+  std::function<Result<bool>(const Migration& migration, const std::vector<HistoryRow>& history)>
+      run_operations;
 };
 
 // Takes the deploy lock, validates (a problem is a kGateFailed error), then

@@ -26,6 +26,7 @@
 #include "keel/connection.h"
 #include "keel/drift.h"
 #include "keel/error.h"
+#include "keel/expand.h"
 #include "keel/ledger.h"
 #include "keel/migrate.h"
 #include "keel/notify.h"
@@ -182,6 +183,9 @@ class Recorder {
 
 nlohmann::json applied_json(const std::vector<migrate::Applied>& applied);
 nlohmann::json apply_json(const Target& target, const std::vector<migrate::Applied>& applied);
+// An expand/contract action (start, complete, finalize, abort, revert) and what it did per
+// operation; apply --format json lists the starts it ran under "expand".
+nlohmann::json expand_json(const Target& target, const expand::Report& report);
 // Each integrity check a rollback ran: kind, name, detail, count, expect, ok.
 nlohmann::json findings_json(const std::vector<migrate::IntegrityFinding>& findings);
 nlohmann::json rollback_json(const Target& target, const migrate::RollbackReport& report);

@@ -5,6 +5,7 @@
 
 #include "cli/mark_statement.h"
 #include "cli/migrate_cli.h"
+#include "keel/expand.h"
 #include "keel/plan.h"
 
 namespace keel::cli {
@@ -16,6 +17,7 @@ struct ApplyArgs {
   bool allow_out_of_order = false;
   bool require_validated = false;
   std::string mark_statement_done;
+  bool complete = false;  // operation migrations: start, complete and finalize each
 };
 
 int run(const GlobalOptions& options, const ApplyArgs& args) {
@@ -45,16 +47,57 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   apply_options.warn = [](const std::string& line) {
     std::cerr << "keel: warning: " << line << "\n";
   };
+  // Operation migrations: started (and with --complete run to the end) by the expand/contract
+  // engine, opened only when one is pending.
+  std::unique_ptr<expand::ExpandContract> dialect;
+  std::vector<expand::Report> expanded;
+  expand::Options expand_options;
+  expand_options.run = ctx->run;
+  apply_options.run_operations = [&](const migrate::Migration& m,
+                                     const std::vector<migrate::HistoryRow>&) -> Result<bool> {
+    if (!dialect) {
+      auto opened = expand::open_expand_contract(ctx->url);
+      if (!opened) return std::unexpected(opened.error());
+      dialect = std::move(*opened);
+    }
+    auto started = expand::start(*ctx->target, *dialect, ctx->files, m, expand_options);
+    if (!started) return std::unexpected(started.error());
+    expanded.push_back(*started);
+    if (!args.complete) return false;
+    for (auto action : {expand::Action::kComplete, expand::Action::kFinalize}) {
+      auto history = ctx->target->history();
+      if (!history) return std::unexpected(history.error());
+      auto done = expand::act_locked(*ctx->target, *dialect, ctx->files, action, expand_options,
+                                     std::move(*history));
+      if (!done) return std::unexpected(done.error());
+      expanded.push_back(*done);
+    }
+    return true;
+  };
   note(options, fmt::format("applying migrations to {} ...", ctx->url.masked));
   auto applied = migrate::apply(*ctx->target, ctx->files, apply_options);
   if (!applied) return report(options, applied.error());
   if (options.json()) {
-    print_json(run::apply_json(ctx->env, *applied));
+    nlohmann::json out = run::apply_json(ctx->env, *applied);
+    out["expand"] = nlohmann::json::array();
+    for (const auto& r : expanded) out["expand"].push_back(run::expand_json(ctx->env, r));
+    print_json(out);
   } else if (applied->empty()) {
     std::cout << fmt::format("{} is up to date: nothing to apply\n", ctx->url.masked);
   } else {
     std::cout << fmt::format("applied {} migration{} to {}\n", applied->size(),
                              applied->size() == 1 ? "" : "s", ctx->url.masked);
+    for (const auto& r : expanded) {
+      std::cout << fmt::format("  {} {}_{}: {}\n", expand::action_name(r.action), r.version, r.name,
+                               r.phase_after);
+    }
+    if (!expanded.empty() && expanded.back().phase_after == expand::kActive) {
+      const auto& r = expanded.back();
+      std::cout << fmt::format(
+          "  {}_{} is active: the old version is served by schema {}, the new one by {}; run "
+          "`keel complete` when the new application version is out (or `keel abort`)\n",
+          r.version, r.name, r.schemas.previous, r.schemas.next);
+    }
   }
   return kExitOk;
 }
@@ -73,7 +116,11 @@ void add_apply(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   auto* validated =
       apply->add_flag("--require-validated", args->require_validated,
                       "Refuse migrations that no VALIDATED plan under .keel/plans covered");
+  auto* complete = apply->add_flag(
+      "--complete", args->complete,
+      "Run each operation migration to its end: start, complete and finalize (development)");
   add_mark_statement_option(*apply, args->mark_statement_done, "up")
+      ->excludes(complete)
       ->excludes(to)
       ->excludes(out_of_order)
       ->excludes(validated);

@@ -87,6 +87,10 @@ void add_baseline(CLI::App& app, GlobalOptions& options, Invocation& invocation)
 void add_drift(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_new(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_apply(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_complete(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_finalize(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_abort(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_revert(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_validate(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_status(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_rollback(CLI::App& app, GlobalOptions& options, Invocation& invocation);

@@ -30,6 +30,8 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
   for (const auto& v : versions) {
     std::string state = migrate::state_name(v.state);
     if (v.out_of_order) state += " (out of order)";
+    // Operation migrations: the expand/contract phase ("applied: active").
+    if (v.row && v.row->phase) state += ": " + *v.row->phase;
     if ((v.state == migrate::State::kPartial || v.state == migrate::State::kRollingBack) && v.row) {
       state += fmt::format(" {}/{}", v.row->statements_applied, v.row->statements_total);
     }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "keel/dialect.h"
+#include "keel/expand.h"
 
 namespace keel {
 namespace {
@@ -45,6 +46,22 @@ Result<std::unique_ptr<Ledger>> open_ledger(const ConnectionUrl& url, Access acc
   return (*dialect)->open_ledger(url, access);
 }
 }  // namespace ledger
+
+namespace expand {
+Result<std::unique_ptr<ExpandContract>> open_expand_contract(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  if (!(*dialect)->capabilities.expand_contract) {
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("expand/contract operation migrations run on {}, not {}; write the "
+                            "change as a plain SQL migration for this database",
+                            dialects::names_with(&dialects::Capabilities::expand_contract),
+                            (*dialect)->display_name),
+                url.masked);
+  }
+  return (*dialect)->open_expand_contract(url);
+}
+}  // namespace expand
 
 namespace lint {
 Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url) {

@@ -114,6 +114,7 @@ TEST(RegistryTest, EveryDriverIsComplete) {
     EXPECT_NE(d->quote_literal, nullptr);
     EXPECT_EQ(d->plan_ddl != nullptr, d->capabilities.renders_ddl);
     EXPECT_EQ(d->open_lint_catalog != nullptr, d->capabilities.lints);
+    EXPECT_EQ(d->open_expand_contract != nullptr, d->capabilities.expand_contract);
   }
 }
 
@@ -131,7 +132,7 @@ TEST(RegistryTest, CapabilitiesOfEachDialect) {
   EXPECT_TRUE(pg.renders_ddl);
   EXPECT_TRUE(pg.observes_locks);
   EXPECT_TRUE(pg.lints);
-  EXPECT_FALSE(pg.expand_contract);
+  EXPECT_TRUE(pg.expand_contract);
   const Capabilities lite = (*find_by_name("sqlite"))->capabilities;
   EXPECT_TRUE(lite.transactional_ddl);
   EXPECT_FALSE(lite.renders_ddl);
@@ -140,7 +141,7 @@ TEST(RegistryTest, CapabilitiesOfEachDialect) {
   EXPECT_FALSE(lite.expand_contract);
   EXPECT_EQ(names_with(&Capabilities::renders_ddl), "PostgreSQL");
   EXPECT_EQ(names_with(&Capabilities::transactional_ddl), "PostgreSQL and SQLite");
-  EXPECT_EQ(names_with(&Capabilities::expand_contract), "no dialect");
+  EXPECT_EQ(names_with(&Capabilities::expand_contract), "PostgreSQL");
 }
 
 TEST(RegistryTest, KeelsOwnTablesPerDialect) {

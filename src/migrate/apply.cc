@@ -20,6 +20,7 @@ Result<void> check_pending(const Roles& db, const std::vector<const Migration*>&
   // nothing run: a forgotten migration looks done. Warned; refused when
   // only validated migrations may run.
   for (const Migration* m : pending) {
+    if (m->format == Format::kOperations) continue;  // not a script
     auto statements = split_statements(db.rules.dialect(), m->up);
     if (!statements || !statements->empty()) continue;
     std::string what = fmt::format(
@@ -44,6 +45,43 @@ Result<void> check_pending(const Roles& db, const std::vector<const Migration*>&
     if (auto ok = options.require_validated(pending, before); !ok) {
       return std::unexpected(ok.error());
     }
+  }
+  return {};
+}
+
+// An operation migration that is started (or part-way through its start) holds everything
+// after it back until it is completed or aborted; one that is completed but not finalized
+// holds back the next operation migration (one expand/contract change at a time).
+Result<void> check_operations(const std::vector<HistoryRow>& history,
+                              const std::vector<const Migration*>& pending,
+                              const ApplyOptions& options) {
+  if (pending.empty()) return {};
+  bool operations_pending = false;
+  for (const Migration* m : pending) {
+    operations_pending = operations_pending || m->format == Format::kOperations;
+  }
+  for (const HistoryRow& row : history) {
+    const std::string phase = row.phase.value_or("");
+    const bool live = row.status == RowStatus::kSuccess || row.status == RowStatus::kRunning;
+    if (!live) continue;
+    if (phase == "active" || phase == "starting") {
+      return fail(ErrorCode::kGateFailed,
+                  fmt::format("{}_{} is {} (expand/contract): nothing after it applies until "
+                              "`keel complete` (or `keel abort`); nothing was applied",
+                              row.version, row.name, phase));
+    }
+    if (phase == "completed" && operations_pending) {
+      return fail(ErrorCode::kGateFailed,
+                  fmt::format("{}_{} is completed but not finalized: run `keel finalize` (or "
+                              "`keel revert`) before the next operation migration starts; "
+                              "nothing was applied",
+                              row.version, row.name));
+    }
+  }
+  if (operations_pending && !options.run_operations) {
+    return fail(ErrorCode::kUsage,
+                "the pending migrations include an operation migration (expand/contract), which "
+                "this database's dialect cannot run; nothing was applied");
   }
   return {};
 }
@@ -93,12 +131,34 @@ Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>
     if (!hash) return std::unexpected(hash.error());
     schema_hash = *hash;
   }
+  if (auto ok = check_operations(history, pending, options); !ok) {
+    return std::unexpected(ok.error());
+  }
   if (auto ok = check_pending(db, pending, options, schema_hash); !ok) {
     return std::unexpected(ok.error());
   }
   for (size_t i = 0; i < pending.size(); ++i) {
     const Migration& m = *pending[i];
     const bool last = i + 1 == pending.size();
+    if (m.format == Format::kOperations) {
+      auto read = db.history.history();
+      if (!read) return std::unexpected(read.error());
+      auto finished = options.run_operations(m, *read);
+      if (!finished) {
+        if (options.on_failed) options.on_failed(m, finished.error());
+        return std::unexpected(finished.error());
+      }
+      Applied started{m.version, m.name, 0, 0, 1, {}};
+      if (options.on_applied) options.on_applied(m, started);
+      applied.push_back(started);
+      if (!*finished) break;  // active: what follows waits for keel complete
+      if (hashes != SchemaHashes::kOff) {
+        auto hash = snapshot_schema(db);
+        if (!hash) return std::unexpected(hash.error());
+        schema_hash = *hash;
+      }
+      continue;
+    }
     auto done = run_script(db, m, Direction::kUp, previous[i], options.run,
                            hashes == SchemaHashes::kOff ? nullptr : &schema_hash,
                            hashes == SchemaHashes::kEach || last);

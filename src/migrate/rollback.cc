@@ -124,6 +124,12 @@ Result<std::vector<DownStep>> down_steps(const Roles& db, const std::vector<Migr
     }
     if (file == nullptr) {
       missing += fmt::format("\n  {}_{}: its migration files are missing", row.version, row.name);
+    } else if (file->format == Format::kOperations) {
+      return fail(ErrorCode::kGateFailed,
+                  fmt::format("cannot roll back {}, nothing was run: an operation migration is "
+                              "undone with `keel abort` while active or `keel revert` while "
+                              "completed; once finalized, write a new migration",
+                              file->up.path));
     } else if (!file->down) {
       missing += fmt::format("\n  {}: has no down script", file->up.path);
     } else {

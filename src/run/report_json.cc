@@ -91,6 +91,26 @@ nlohmann::json apply_json(const Target& target, const std::vector<migrate::Appli
   return {{"url", target.url.masked}, {"applied", applied_json(applied)}};
 }
 
+nlohmann::json expand_json(const Target& target, const expand::Report& r) {
+  nlohmann::json operations = nlohmann::json::array();
+  for (const auto& o : r.operations) {
+    operations.push_back(
+        {{"index", o.index}, {"operation", o.name}, {"what", o.what}, {"rows_backfilled", o.rows}});
+  }
+  return {{"url", target.url.masked},
+          {"action", expand::action_name(r.action)},
+          {"version", r.version},
+          {"name", r.name},
+          {"file", r.path},
+          {"phase_before", r.phase_before},
+          {"phase", r.phase_after},
+          {"schema", r.schemas.schema},
+          {"old_version_schema", r.schemas.previous},
+          {"new_version_schema", r.schemas.next},
+          {"operations", operations},
+          {"elapsed_ms", r.elapsed_ms}};
+}
+
 nlohmann::json findings_json(const std::vector<migrate::IntegrityFinding>& findings) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& f : findings) {
@@ -186,6 +206,15 @@ nlohmann::json status_json(const std::string& url, const std::string& schema_has
       j["statements_applied"] = v.row->statements_applied;
       j["statements_total"] = v.row->statements_total;
       j["error"] = v.row->error;
+      if (v.row->phase) {
+        j["phase"] = *v.row->phase;
+        nlohmann::json progress = nlohmann::json::array();
+        for (const auto& p : v.row->operations) {
+          progress.push_back(
+              {{"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}});
+        }
+        j["operation_progress"] = std::move(progress);
+      }
       if (v.row->completed &&
           (v.state == migrate::State::kPartial || v.state == migrate::State::kFailed ||
            v.state == migrate::State::kRollingBack)) {

@@ -7,6 +7,7 @@
 #include "dialects/postgres/conninfo.h"
 #include "dialects/postgres/ddl/postgres_ddl.h"
 #include "dialects/postgres/migrator.h"
+#include "dialects/postgres/ops/operation.h"
 #include "dialects/postgres/postgres.h"
 #include "dialects/split.h"
 #include "util/quote.h"
@@ -98,7 +99,7 @@ const dialects::Driver& driver() {
                        .renders_ddl = true,
                        .observes_locks = true,
                        .lints = true,
-                       .expand_contract = false},
+                       .expand_contract = true},
       .default_settings =
           {
               "server_encoding",
@@ -126,6 +127,7 @@ const dialects::Driver& driver() {
       .split_statements = split_statements,
       .plan_ddl = ddl::plan,
       .open_lint_catalog = open_lint_catalog,
+      .open_expand_contract = ops::open_expand_contract,
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };

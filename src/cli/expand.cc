@@ -1,0 +1,73 @@
+// keel complete | finalize | abort | revert: the expand/contract lifecycle of the current
+// operation migration (keel/expand.h). keel apply starts operation migrations.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/migrate_cli.h"
+#include "keel/expand.h"
+
+namespace keel::cli {
+namespace {
+
+void print(const GlobalOptions& options, const MigrateContext& ctx, const expand::Report& r) {
+  if (options.json()) {
+    print_json(run::expand_json(ctx.env, r));
+    return;
+  }
+  std::cout << fmt::format("{} {}_{}: {} -> {} ({} ms)\n", expand::action_name(r.action), r.version,
+                           r.name, r.phase_before.empty() ? "pending" : r.phase_before,
+                           r.phase_after, r.elapsed_ms);
+  for (const auto& o : r.operations) {
+    std::cout << fmt::format("  {}. {} {}{}\n", o.index + 1, o.name, o.what,
+                             o.rows > 0 ? fmt::format(" ({} rows backfilled)", o.rows) : "");
+  }
+  if (r.phase_after == expand::kActive || r.phase_after == expand::kCompleted) {
+    std::cout << fmt::format("  old version: schema {}; new version: schema {}\n",
+                             r.schemas.previous, r.schemas.next);
+  }
+}
+
+int run(const GlobalOptions& options, const MigrateArgs& args, expand::Action action) {
+  auto ctx = open_migrate(options, args);
+  if (!ctx) return report(options, ctx.error());
+  auto dialect = expand::open_expand_contract(ctx->url);
+  if (!dialect) return report(options, dialect.error());
+  expand::Options expand_options;
+  expand_options.run = ctx->run;
+  auto done = expand::act(*ctx->target, **dialect, ctx->files, action, expand_options);
+  if (!done) return report(options, done.error());
+  print(options, *ctx, *done);
+  return kExitOk;
+}
+
+void add(CLI::App& app, GlobalOptions& options, Invocation& invocation, expand::Action action,
+         const char* help) {
+  auto args = std::make_shared<MigrateArgs>();
+  CLI::App* command = app.add_subcommand(expand::action_name(action), help);
+  add_migrate_options(*command, *args, true);
+  command->callback([&, args, action] {
+    invocation.run = [&, args, action] { return run(options, *args, action); };
+  });
+}
+
+}  // namespace
+
+void add_complete(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
+  add(app, options, invocation, expand::Action::kComplete,
+      "Make the active operation migration's new version primary (the old one stays in sync)");
+}
+void add_finalize(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
+  add(app, options, invocation, expand::Action::kFinalize,
+      "Remove the old version's shape of the completed operation migration (contract)");
+}
+void add_abort(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
+  add(app, options, invocation, expand::Action::kAbort,
+      "Undo the start of the active operation migration completely");
+}
+void add_revert(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
+  add(app, options, invocation, expand::Action::kRevert,
+      "Make the old version primary again after complete, losing no write");
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,583 @@
+// PostgreSQL expand/contract: runs each action of an operation migration.
+//
+// start     one transaction (lock_timeout per statement, retried whole with jitter): the old
+//           version's schema when keel owns it (views over the tables as they are), each
+//           operation's in-transaction steps, the dual-write triggers, the new version's schema
+//           of views; then the backfill (keyset batches, each its own transaction), then the
+//           steps that must run outside a transaction (CONCURRENTLY, VALIDATE).
+// complete  one transaction: each operation's renames and constraints, the triggers rewritten
+//           for the new primary; then the steps after it.
+// revert    the reverse, in one transaction.
+// finalize  one transaction: triggers dropped, old columns and tables dropped, the old
+//           version's schema dropped.
+// abort     statement by statement, each one idempotent, so it finishes whatever start left.
+#include <fmt/format.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "dialects/postgres/driver.h"
+#include "dialects/postgres/ops/operation.h"
+#include "dialects/postgres/session.h"
+#include "keel/expand.h"
+#include "util/quote.h"
+
+namespace keel::pg::ops {
+
+namespace {
+
+using expand::Action;
+using expand::PhaseRequest;
+
+bool retryable(const Error& e) { return e.sqlstate == "55P03" || e.sqlstate == "40P01"; }
+
+std::string keel_schema() { return std::string(driver().keel.schema); }
+
+Result<Catalog> read_catalog(Session& session, const std::string& schema) {
+  auto rows = session.exec(
+      "SELECT c.relname, a.attname FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT "
+      "a.attisdropped WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+      "ORDER BY c.relname, a.attnum",
+      {schema});
+  if (!rows) return std::unexpected(rows.error());
+  Catalog catalog;
+  for (const auto& row : *rows) {
+    catalog[std::string(row.view(0))].emplace_back(row.view(1));
+  }
+  return catalog;
+}
+
+Result<bool> schema_exists(Session& session, const std::string& schema) {
+  return session.flag("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
+                      {schema});
+}
+
+// CREATE SCHEMA and one view per table of `shape`, updatable, security_invoker (row-level
+// security and privileges are the caller's, not the view owner's).
+std::vector<std::string> version_schema_sql(const std::string& version_schema,
+                                            const std::string& schema, const Shape& shape) {
+  std::vector<std::string> sql{"CREATE SCHEMA " + quote_identifier(version_schema)};
+  for (const auto& [name, table] : shape) {
+    std::string select;
+    for (const auto& [column, physical] : table.columns) {
+      if (!select.empty()) select += ", ";
+      select += quote_identifier(physical);
+      if (physical != column) select += " AS " + quote_identifier(column);
+    }
+    if (select.empty()) continue;  // a table with no column the version sees
+    sql.push_back(fmt::format("CREATE VIEW {} WITH (security_invoker = true) AS SELECT {} FROM {}",
+                              quote_qualified(version_schema, name), select,
+                              quote_qualified(schema, table.physical)));
+  }
+  return sql;
+}
+
+// The version's shape of one physical table (nullptr when it has none).
+const TableShape* shape_of_physical(const Shape& shape, const std::string& physical) {
+  for (const auto& [name, table] : shape) {
+    if (table.physical == physical) return &table;
+  }
+  return nullptr;
+}
+
+// `expression` evaluated over the row NEW as `version` sees it (its column names).
+std::string over_row(const std::string& expression, const TableShape* version) {
+  std::string select;
+  if (version != nullptr) {
+    for (const auto& [column, physical] : version->columns) {
+      if (!select.empty()) select += ", ";
+      select += "NEW." + quote_identifier(physical) + " AS " + quote_identifier(column);
+    }
+  }
+  if (select.empty()) select = "NULL AS " + quote_identifier("_keel_none");
+  return fmt::format("(SELECT ({}) FROM (SELECT {}) AS {})", expression, select,
+                     quote_identifier("_keel_row"));
+}
+
+// The body of one pair's dual write. The primary column is the one physical writers see (the
+// old version's while active, the new one's once completed); the hidden one is only reachable
+// through the other version's views, so a value written there is what that version's writer
+// wrote. The direction comes from what was written, never from search_path.
+std::string sync_block(const Sync& s, bool completed, const TableShape* old_v,
+                       const TableShape* new_v) {
+  auto col = [](const std::string& c) { return "NEW." + quote_identifier(c); };
+  auto was = [](const std::string& c) { return "OLD." + quote_identifier(c); };
+  if (s.old_column.empty()) {  // only the new version has it: fill it from the old row
+    return fmt::format("  IF {0} IS NULL THEN {0} := {1}; END IF;\n", col(s.new_column),
+                       over_row(s.up, old_v));
+  }
+  if (s.new_column.empty()) {  // only the old version has it: new writers' rows get `down`
+    return fmt::format("  IF TG_OP = 'INSERT' AND {0} IS NULL THEN {0} := {1}; END IF;\n",
+                       col(s.old_column), over_row(s.down, new_v));
+  }
+  const std::string primary = completed ? s.new_column : s.old_column;
+  const std::string hidden = completed ? s.old_column : s.new_column;
+  const std::string to_primary = completed ? over_row(s.up, old_v) : over_row(s.down, new_v);
+  const std::string to_hidden = completed ? over_row(s.down, new_v) : over_row(s.up, old_v);
+  return fmt::format(
+      "  IF TG_OP = 'INSERT' THEN\n"
+      "    IF {h} IS NOT NULL THEN {p} := {tp}; ELSE {h} := {th}; END IF;\n"
+      "  ELSIF {h} IS DISTINCT FROM {oh} AND {p} IS NOT DISTINCT FROM {op} THEN\n"
+      "    {p} := {tp};\n"
+      "  ELSIF {h} IS NOT DISTINCT FROM {oh} AND ({p} IS DISTINCT FROM {op} OR {h} IS NULL) THEN\n"
+      "    {h} := {th};\n"
+      "  END IF;\n",
+      fmt::arg("h", col(hidden)), fmt::arg("p", col(primary)), fmt::arg("oh", was(hidden)),
+      fmt::arg("op", was(primary)), fmt::arg("tp", to_primary), fmt::arg("th", to_hidden));
+}
+
+struct Migration {
+  std::vector<std::unique_ptr<Operation>> operations;
+  std::vector<const keel::ops::LocatedOperation*> located;
+};
+
+class PgExpand final : public expand::ExpandContract {
+ public:
+  explicit PgExpand(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+
+  Result<std::vector<expand::OperationReport>> run(Action action,
+                                                   const PhaseRequest& request) override {
+    request_ = &request;
+    Context ctx(*session_, request.schemas);
+    auto made = build(request);
+    if (!made) return std::unexpected(made.error());
+    Migration& m = *made;
+    Result<void> done;
+    switch (action) {
+      case Action::kStart:
+        done = start(ctx, m);
+        break;
+      case Action::kComplete:
+        done = complete(ctx, m, /*revert=*/false);
+        break;
+      case Action::kRevert:
+        done = complete(ctx, m, /*revert=*/true);
+        break;
+      case Action::kFinalize:
+        done = finalize(ctx, m);
+        break;
+      case Action::kAbort:
+        done = abort(ctx, m);
+        break;
+    }
+    if (!done) return std::unexpected(done.error());
+    std::vector<expand::OperationReport> reports;
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      reports.push_back({static_cast<int>(i),
+                         std::string(keel::ops::operation_name(m.located[i]->op)),
+                         m.operations[i]->what(), rows_.count(i) ? rows_[i] : 0});
+    }
+    return reports;
+  }
+
+ private:
+  Result<Migration> build(const PhaseRequest& request) {
+    Migration m;
+    for (const auto& located : request.migration->operations->operations) {
+      auto op = make_operation(located.op, request.schemas.schema);
+      if (!op) {
+        Error e = op.error();
+        e.context = fmt::format("{}:{}", request.migration->up.path, located.line);
+        return std::unexpected(e);
+      }
+      m.operations.push_back(std::move(*op));
+      m.located.push_back(&located);
+    }
+    return m;
+  }
+
+  void say(const std::string& line) const {
+    if (request_->progress) request_->progress("  " + line);
+  }
+
+  // Names the operation (file:line) an error came from.
+  Error at(const Migration& m, size_t i, Error e) const {
+    e.message = fmt::format("operation {} ({}): {}", i + 1,
+                            keel::ops::operation_name(m.located[i]->op), e.message);
+    if (e.context.empty()) {
+      e.context = fmt::format("{}:{}", request_->migration->up.path, m.located[i]->line);
+    }
+    return e;
+  }
+
+  // Runs `body` in one transaction with lock_timeout; a lock not granted in time (or a
+  // deadlock) rolls it back and tries again after a jittered, growing wait.
+  Result<void> in_transaction(const std::function<Result<void>()>& body) {
+    std::mt19937 random(std::random_device{}());
+    for (int attempt = 0;; ++attempt) {
+      auto done = session_->transaction([&]() -> Result<void> {
+        if (auto ok = session_->set_timeouts(request_->lock_timeout, std::chrono::milliseconds(0),
+                                             /*local=*/true);
+            !ok) {
+          return ok;
+        }
+        return body();
+      });
+      if (done || !retryable(done.error()) || attempt >= request_->lock_retries) return done;
+      auto cap = std::min<int64_t>(2000, 10LL << std::min(attempt, 8));
+      std::uniform_int_distribution<int64_t> jitter(cap / 2, cap);
+      say(fmt::format("lock not granted within {} ms; retry {} of {}",
+                      request_->lock_timeout.count(), attempt + 1, request_->lock_retries));
+      std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
+    }
+  }
+
+  // One statement outside a transaction (CONCURRENTLY, VALIDATE), with lock_timeout and
+  // retries.
+  Result<void> after(const std::string& sql) {
+    std::mt19937 random(std::random_device{}());
+    for (int attempt = 0;; ++attempt) {
+      auto set =
+          session_->set_timeouts(request_->lock_timeout, std::chrono::milliseconds(0), false);
+      if (!set) return set;
+      auto done = session_->exec(sql);
+      auto reset = session_->exec("RESET lock_timeout");
+      if (done) return {};
+      if (!retryable(done.error()) || attempt >= request_->lock_retries) {
+        return std::unexpected(done.error());
+      }
+      auto cap = std::min<int64_t>(2000, 10LL << std::min(attempt, 8));
+      std::uniform_int_distribution<int64_t> jitter(cap / 2, cap);
+      std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
+    }
+  }
+
+  Result<void> exec_all(const std::vector<std::string>& statements) {
+    for (const std::string& sql : statements) {
+      auto r = session_->exec(sql);
+      if (!r) {
+        Error e = r.error();
+        if (e.context.empty() || e.context == session_->url().masked)
+          e.context = sql.substr(0, 200);
+        return std::unexpected(e);
+      }
+    }
+    return {};
+  }
+
+  using PhaseFn = Result<std::vector<Step>> (Operation::*)(Context&) const;
+
+  // Each operation's steps of a phase; the in-transaction ones run by `run`, the rest returned.
+  Result<std::vector<std::pair<size_t, std::string>>> steps_of(Context& ctx, Migration& m,
+                                                               PhaseFn phase, bool run) {
+    std::vector<std::pair<size_t, std::string>> later;
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      auto steps = ((*m.operations[i]).*phase)(ctx);
+      if (!steps) return std::unexpected(at(m, i, steps.error()));
+      for (const Step& step : *steps) {
+        if (step.part == Part::kAfter) {
+          later.emplace_back(i, step.sql);
+          continue;
+        }
+        if (!run) continue;
+        auto r = session_->exec(step.sql);
+        if (!r) {
+          Error e = r.error();
+          e.message += fmt::format(" (statement: {})", step.sql.substr(0, 300));
+          return std::unexpected(at(m, i, e));
+        }
+      }
+    }
+    return later;
+  }
+
+  Result<void> run_later(Migration& m, const std::vector<std::pair<size_t, std::string>>& later) {
+    for (const auto& [i, sql] : later) {
+      say(fmt::format("{}", sql.substr(0, 120)));
+      if (auto ok = after(sql); !ok) {
+        Error e = ok.error();
+        e.message += fmt::format(" (statement: {})", sql.substr(0, 300));
+        return std::unexpected(at(m, i, e));
+      }
+    }
+    return {};
+  }
+
+  // Both versions' shapes of the tables as they physically are now.
+  Result<std::pair<Shape, Shape>> shapes(const Migration& m, bool completed) {
+    auto catalog = read_catalog(*session_, request_->schemas.schema);
+    if (!catalog) return std::unexpected(catalog.error());
+    Shape old_v = identity_shape(*catalog);
+    Shape new_v = old_v;
+    for (const auto& op : m.operations) {
+      if (completed) {
+        op->shape_old(old_v);
+      } else {
+        op->shape_new(new_v);
+      }
+    }
+    return std::make_pair(std::move(old_v), std::move(new_v));
+  }
+
+  std::string function_name(const std::string& table) const {
+    return bounded_name(fmt::format("sync_{}_{}", request_->migration->version, table));
+  }
+
+  // The physical tables that have a dual-write trigger (named as they are while active).
+  std::vector<std::string> synced_tables(const Migration& m) const {
+    std::set<std::string> tables;
+    for (const auto& op : m.operations) {
+      for (const Sync& s : op->sync(false)) tables.insert(s.table);
+    }
+    return {tables.begin(), tables.end()};
+  }
+
+  // CREATE OR REPLACE of each table's trigger function for the phase (`create_triggers`: and
+  // the triggers themselves).
+  Result<void> write_triggers(const Migration& m, bool completed, bool create_triggers) {
+    auto both = shapes(m, completed);
+    if (!both) return std::unexpected(both.error());
+    const auto& [old_v, new_v] = *both;
+    std::map<std::string, std::string> bodies;     // function (active name) -> body
+    std::map<std::string, std::string> table_now;  // function -> physical table now
+    for (const auto& op : m.operations) {
+      auto active = op->sync(false);
+      auto now = op->sync(completed);
+      for (size_t k = 0; k < now.size() && k < active.size(); ++k) {
+        const std::string fn = function_name(active[k].table);
+        bodies[fn] += sync_block(now[k], completed, shape_of_physical(old_v, now[k].table),
+                                 shape_of_physical(new_v, now[k].table));
+        table_now[fn] = now[k].table;
+      }
+    }
+    for (const auto& [fn, body] : bodies) {
+      std::string sql = fmt::format(
+          "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SET search_path = {}, "
+          "pg_catalog AS {}",
+          quote_qualified(keel_schema(), fn), quote_identifier(request_->schemas.schema),
+          quote_dollar("BEGIN\n" + body + "  RETURN NEW;\nEND"));
+      if (auto r = session_->exec(sql); !r) return std::unexpected(r.error());
+      if (!create_triggers) continue;
+      std::string trigger = fmt::format(
+          "CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()",
+          quote_identifier(bounded_name("_keel_sync_" + request_->migration->version)),
+          quote_qualified(request_->schemas.schema, table_now[fn]),
+          quote_qualified(keel_schema(), fn));
+      if (auto r = session_->exec(trigger); !r) return std::unexpected(r.error());
+    }
+    return {};
+  }
+
+  Result<void> view_defaults(Context& ctx, const Migration& m) {
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      auto defaults = m.operations[i]->view_defaults(ctx);
+      if (!defaults) return std::unexpected(at(m, i, defaults.error()));
+      for (const auto& d : *defaults) {
+        const std::string& schema = d.next ? request_->schemas.next : request_->schemas.previous;
+        auto r = session_->exec(fmt::format("ALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}",
+                                            quote_qualified(schema, d.view),
+                                            quote_identifier(d.column), d.expression));
+        if (!r) return std::unexpected(at(m, i, r.error()));
+      }
+    }
+    return {};
+  }
+
+  // Touches every row of `table` in keyset batches of its primary key, each batch its own
+  // transaction, so the BEFORE UPDATE trigger fills the new columns.
+  Result<int64_t> backfill(const std::string& table, size_t index) {
+    auto key = session_->exec(
+        "SELECT a.attname FROM pg_catalog.pg_index i "
+        "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey) "
+        "WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary "
+        "ORDER BY array_position(i.indkey::int2[], a.attnum)",
+        {request_->schemas.schema, table});
+    if (!key) return std::unexpected(key.error());
+    if (key->empty()) {
+      return fail(ErrorCode::kUsage,
+                  fmt::format("table {} has no primary key: the backfill walks rows by it; add "
+                              "one first",
+                              display_identifier(table)));
+    }
+    std::string cols;
+    for (const auto& row : *key) {
+      if (!cols.empty()) cols += ", ";
+      cols += quote_identifier(row.view(0));
+    }
+    const std::string qualified = quote_qualified(request_->schemas.schema, table);
+    const std::string first = quote_identifier((*key)[0].view(0));
+    int64_t done = 0;
+    std::optional<std::string> last;  // the last key as a row literal's text
+    while (true) {
+      // Keyset by the key's row value, compared as a row of the key columns.
+      std::string sql = fmt::format(
+          "WITH batch AS (SELECT {cols} FROM {t} {cond} ORDER BY {cols} LIMIT {n}), "
+          "touched AS (UPDATE {t} SET {first} = {t}.{first} FROM batch WHERE ({tcols}) = "
+          "({bcols}) RETURNING 1) SELECT (SELECT count(*) FROM touched), "
+          "(SELECT row_to_json(b)::text FROM (SELECT {cols} FROM batch ORDER BY {cols} DESC "
+          "LIMIT 1) AS b)",
+          fmt::arg("cols", cols), fmt::arg("t", qualified),
+          fmt::arg("cond", last ? fmt::format("WHERE ({}) > (SELECT {} FROM "
+                                              "json_populate_record(NULL::{}, $1::json))",
+                                              cols, cols, qualified)
+                                : std::string("WHERE $1::text IS NULL")),
+          fmt::arg("n", request_->backfill_batch), fmt::arg("first", first),
+          fmt::arg("tcols", prefixed(qualified, *key)), fmt::arg("bcols", prefixed("batch", *key)));
+      Result<Rows> batch = std::unexpected(Error{});
+      auto ok = in_transaction([&]() -> Result<void> {
+        batch = session_->exec(sql, {last});
+        if (!batch) return std::unexpected(batch.error());
+        return {};
+      });
+      if (!ok) return std::unexpected(ok.error());
+      int64_t n = std::stoll(std::string((*batch)[0].view(0)));
+      if (n == 0 || (*batch)[0].is_null(1)) break;
+      done += n;
+      last = std::string((*batch)[0].view(1));
+      if (request_->on_progress) {
+        request_->on_progress({static_cast<int>(index), done, *last});
+      }
+      if (n < request_->backfill_batch) break;
+    }
+    say(fmt::format("backfilled {} row{} of {}", done, done == 1 ? "" : "s",
+                    display_identifier(table)));
+    return done;
+  }
+
+  static std::string prefixed(const std::string& relation, const Rows& key) {
+    std::string out;
+    for (const auto& row : key) {
+      if (!out.empty()) out += ", ";
+      out += relation + "." + quote_identifier(row.view(0));
+    }
+    return out;
+  }
+
+  Result<void> start(Context& ctx, Migration& m) {
+    const auto& schemas = request_->schemas;
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      if (auto ok = m.operations[i]->check(ctx); !ok) return std::unexpected(at(m, i, ok.error()));
+    }
+    auto next_exists = schema_exists(*session_, schemas.next);
+    if (!next_exists) return std::unexpected(next_exists.error());
+    if (*next_exists) {
+      return fail(ErrorCode::kUsage,
+                  fmt::format("schema {} exists already: the new version's views go there; drop "
+                              "it, or name another with version_schema",
+                              display_identifier(schemas.next)));
+    }
+    std::vector<std::pair<size_t, std::string>> later;
+    auto ddl = in_transaction([&]() -> Result<void> {
+      if (schemas.owns_previous) {
+        auto exists = schema_exists(*session_, schemas.previous);
+        if (!exists) return std::unexpected(exists.error());
+        if (!*exists) {
+          auto catalog = read_catalog(*session_, schemas.schema);
+          if (!catalog) return std::unexpected(catalog.error());
+          if (auto ok = exec_all(
+                  version_schema_sql(schemas.previous, schemas.schema, identity_shape(*catalog)));
+              !ok) {
+            return ok;
+          }
+        }
+      }
+      auto steps = steps_of(ctx, m, &Operation::start, true);
+      if (!steps) return std::unexpected(steps.error());
+      later = std::move(*steps);
+      if (auto ok = write_triggers(m, false, true); !ok) return ok;
+      auto both = shapes(m, false);
+      if (!both) return std::unexpected(both.error());
+      if (auto ok = exec_all(version_schema_sql(schemas.next, schemas.schema, both->second)); !ok) {
+        return ok;
+      }
+      return view_defaults(ctx, m);
+    });
+    if (!ddl) return ddl;
+    say(fmt::format("views of the new version in schema {}; the old version's in {}",
+                    display_identifier(schemas.next), display_identifier(schemas.previous)));
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      for (const std::string& table : m.operations[i]->backfill()) {
+        auto rows = backfill(table, i);
+        if (!rows) return std::unexpected(at(m, i, rows.error()));
+        rows_[i] += *rows;
+      }
+    }
+    return run_later(m, later);
+  }
+
+  Result<void> complete(Context& ctx, Migration& m, bool revert) {
+    std::vector<std::pair<size_t, std::string>> later;
+    auto done = in_transaction([&]() -> Result<void> {
+      auto steps = steps_of(ctx, m, revert ? &Operation::revert : &Operation::complete, true);
+      if (!steps) return std::unexpected(steps.error());
+      later = std::move(*steps);
+      return write_triggers(m, !revert, false);
+    });
+    if (!done) return done;
+    return run_later(m, later);
+  }
+
+  std::vector<std::string> drop_functions(const Migration& m) const {
+    std::vector<std::string> sql;
+    for (const std::string& table : synced_tables(m)) {
+      sql.push_back(fmt::format("DROP FUNCTION IF EXISTS {}() CASCADE",
+                                quote_qualified(keel_schema(), function_name(table))));
+    }
+    return sql;
+  }
+
+  Result<void> finalize(Context& ctx, Migration& m) {
+    std::vector<std::pair<size_t, std::string>> later;
+    auto done = in_transaction([&]() -> Result<void> {
+      if (auto ok = exec_all(drop_functions(m)); !ok) return ok;
+      if (auto ok = session_->exec("DROP SCHEMA IF EXISTS " +
+                                   quote_identifier(request_->schemas.previous) + " CASCADE");
+          !ok) {
+        return std::unexpected(ok.error());
+      }
+      auto steps = steps_of(ctx, m, &Operation::finalize, true);
+      if (!steps) return std::unexpected(steps.error());
+      later = std::move(*steps);
+      return {};
+    });
+    if (!done) return done;
+    return run_later(m, later);
+  }
+
+  Result<void> abort(Context& ctx, Migration& m) {
+    std::vector<std::string> sql{"DROP SCHEMA IF EXISTS " +
+                                 quote_identifier(request_->schemas.next) + " CASCADE"};
+    for (std::string& s : drop_functions(m)) sql.push_back(std::move(s));
+    if (auto ok = exec_all(sql); !ok) return ok;
+    // Last operation first: what a later one built may stand on an earlier one's.
+    for (size_t k = m.operations.size(); k-- > 0;) {
+      auto steps = m.operations[k]->abort(ctx);
+      if (!steps) return std::unexpected(at(m, k, steps.error()));
+      for (const Step& step : *steps) {
+        auto ok =
+            step.part == Part::kAfter ? after(step.sql) : in_transaction([&]() -> Result<void> {
+              auto r = session_->exec(step.sql);
+              if (!r) return std::unexpected(r.error());
+              return {};
+            });
+        if (!ok) return std::unexpected(at(m, k, ok.error()));
+      }
+    }
+    if (request_->schemas.owns_previous) {
+      auto r = session_->exec("DROP SCHEMA IF EXISTS " +
+                              quote_identifier(request_->schemas.previous) + " CASCADE");
+      if (!r) return std::unexpected(r.error());
+    }
+    return {};
+  }
+
+  std::unique_ptr<Session> session_;
+  const PhaseRequest* request_ = nullptr;
+  std::map<size_t, int64_t> rows_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<expand::ExpandContract>> open_expand_contract(const ConnectionUrl& url) {
+  auto session = Session::open(url);
+  if (!session) return std::unexpected(session.error());
+  return std::unique_ptr<expand::ExpandContract>(new PgExpand(std::move(*session)));
+}
+
+}  // namespace keel::pg::ops

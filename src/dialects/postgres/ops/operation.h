@@ -1,0 +1,156 @@
+// PostgreSQL expand/contract, internal: what one operation does in each phase, as data.
+//
+// Physical names while a migration is live (docs/expand_contract.md):
+//   _keel_new_<c>  a column being built for the new version (hidden from the old one),
+//   _keel_old_<c>  after complete, the old version's column kept in sync until finalize.
+// A version's view of a table maps each of its column names to a physical column (Shape).
+// Operations return steps; expand.cc runs them (in one transaction, or after it) with
+// lock_timeout and retries, builds the views and the dual-write triggers from shape() and
+// sync(), and backfills.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dialects/postgres/session.h"
+#include "keel/error.h"
+#include "keel/expand.h"
+#include "keel/operations.h"
+
+namespace keel::pg::ops {
+
+// A version's view of one table: its columns (version name -> physical column), in order.
+struct TableShape {
+  std::string physical;  // the physical table's name (in VersionSchemas::schema)
+  std::vector<std::pair<std::string, std::string>> columns;
+
+  // The physical column behind a version column name; nullptr when the version has none.
+  const std::string* physical_of(const std::string& column) const;
+};
+// Version table name -> its shape.
+using Shape = std::map<std::string, TableShape>;
+
+// The physical tables of the schema: name -> column names in attnum order.
+using Catalog = std::map<std::string, std::vector<std::string>>;
+
+// Every physical column, hidden ones (_keel_...) left out.
+Shape identity_shape(const Catalog& catalog);
+
+// "_keel_new_<column>" / "_keel_old_<column>", cut to 63 bytes with a hash when longer.
+std::string new_column_name(const std::string& column);
+std::string old_column_name(const std::string& column);
+// Any name cut to 63 bytes with a hash of it when longer.
+std::string bounded_name(const std::string& name);
+
+enum class Part { kTransaction, kAfter };
+
+struct Step {
+  std::string sql;
+  Part part = Part::kTransaction;
+};
+
+// A pair of physical columns of one table kept in sync by the dual-write trigger, or one
+// column filled from the other version's row.
+struct Sync {
+  std::string table;       // physical table
+  std::string old_column;  // the old version's physical column; empty: the old version has none
+  std::string new_column;  // the new version's; empty: the new version has none
+  std::string up;          // new from the old version's row (names as the old version has them)
+  std::string down;        // old from the new version's row
+};
+
+// What an operation may ask of the database while building its steps.
+class Context {
+ public:
+  Context(Session& session, const expand::VersionSchemas& schemas)
+      : session_(session), schemas_(schemas) {}
+  Session& session() { return session_; }
+  const expand::VersionSchemas& schemas() const { return schemas_; }
+  // "schema"."table" of a physical table.
+  std::string table(const std::string& name) const;
+  // The column default (pg_get_expr) of a relation in `schema`, if any.
+  Result<std::optional<std::string>> column_default(const std::string& schema,
+                                                    const std::string& relation,
+                                                    const std::string& column);
+  // The type (format_type) and NOT NULL of a physical column; kUsage naming the table and
+  // column when it does not exist.
+  struct ColumnType {
+    std::string type;
+    bool not_null = false;
+  };
+  Result<ColumnType> column_type(const std::string& table, const std::string& column);
+
+ private:
+  Session& session_;
+  const expand::VersionSchemas& schemas_;
+};
+
+class Operation {
+ public:
+  virtual ~Operation() = default;
+  // One line for reports: "users.name -> users.full_name".
+  virtual std::string what() const = 0;
+  // Checks what the operation needs (the table exists, an expression is given) before anything
+  // runs; kUsage naming the operation's fields.
+  virtual Result<void> check(Context& ctx) const;
+  // While active: the new version's shape from the old one's (identity over the physical
+  // columns). While completed: the old version's from the new one's.
+  virtual void shape_new(Shape& /*shape*/) const {}
+  virtual void shape_old(Shape& /*shape*/) const {}
+  // The columns kept in sync, with their physical names in the phase (`completed` or not).
+  virtual std::vector<Sync> sync(bool /*completed*/) const { return {}; }
+  // Physical tables whose rows start must touch so that the triggers fill new columns.
+  virtual std::vector<std::string> backfill() const { return {}; }
+  // Defaults a version's view column must carry (version schema, view, column, default).
+  struct ViewDefault {
+    bool next = true;
+    std::string view, column, expression;
+  };
+  virtual Result<std::vector<ViewDefault>> view_defaults(Context& /*ctx*/) const {
+    return std::vector<ViewDefault>{};
+  }
+  virtual Result<std::vector<Step>> start(Context& ctx) const = 0;
+  virtual Result<std::vector<Step>> complete(Context& /*ctx*/) const { return std::vector<Step>{}; }
+  virtual Result<std::vector<Step>> revert(Context& /*ctx*/) const { return std::vector<Step>{}; }
+  virtual Result<std::vector<Step>> finalize(Context& /*ctx*/) const { return std::vector<Step>{}; }
+  // Undoes start from any state it left (every statement IF EXISTS or guarded).
+  virtual Result<std::vector<Step>> abort(Context& /*ctx*/) const { return std::vector<Step>{}; }
+};
+
+// The handler of one operation of a migration; kUsage for an operation keel cannot run yet,
+// naming it.
+Result<std::unique_ptr<Operation>> make_operation(const keel::ops::Operation& op,
+                                                  const std::string& schema);
+
+// The PostgreSQL ExpandContract (expand.cc), the driver's open_expand_contract.
+Result<std::unique_ptr<expand::ExpandContract>> open_expand_contract(const ConnectionUrl& url);
+
+// One factory per operation file.
+std::unique_ptr<Operation> make_create_table(const keel::ops::CreateTable& op,
+                                             const std::string& schema);
+std::unique_ptr<Operation> make_drop_table(const keel::ops::DropTable& op,
+                                           const std::string& schema);
+std::unique_ptr<Operation> make_rename_table(const keel::ops::RenameTable& op,
+                                             const std::string& schema);
+std::unique_ptr<Operation> make_add_column(const keel::ops::AddColumn& op,
+                                           const std::string& schema);
+std::unique_ptr<Operation> make_drop_column(const keel::ops::DropColumn& op,
+                                            const std::string& schema);
+std::unique_ptr<Operation> make_rename_column(const keel::ops::RenameColumn& op,
+                                              const std::string& schema);
+std::unique_ptr<Operation> make_alter_column(const keel::ops::AlterColumn& op,
+                                             const std::string& schema);
+std::unique_ptr<Operation> make_create_index(const keel::ops::CreateIndex& op,
+                                             const std::string& schema);
+std::unique_ptr<Operation> make_drop_index(const keel::ops::DropIndex& op,
+                                           const std::string& schema);
+std::unique_ptr<Operation> make_raw_sql(const keel::ops::RawSql& op, const std::string& schema);
+
+// SQL for a column definition of the model: "name" type [NOT NULL] [DEFAULT ...] [PRIMARY KEY]
+// [UNIQUE] [CHECK ...] [REFERENCES ...].
+std::string column_definition(const keel::ops::Column& column, const std::string& schema);
+
+}  // namespace keel::pg::ops

@@ -1,0 +1,123 @@
+// alter_column (type change and rename, with up/down) through every phase: the new column built
+// beside the old one and backfilled, writes from either version (or straight to the table)
+// reaching the other, the names swapped at complete and back at revert without losing a write.
+#include "integration/expand_helpers.h"
+
+namespace keel::test {
+namespace {
+
+class ExpandAlterColumnPg : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    x.add_sql("0001", "init",
+              "CREATE TABLE items (id int PRIMARY KEY, price text NOT NULL DEFAULT '0'); "
+              "INSERT INTO items VALUES (1, '1'), (2, '2.5')");
+    keel::ops::AlterColumn op;
+    op.table = "items";
+    op.column = "price";
+    op.name = "amount";
+    op.type = "numeric";
+    op.up = "CAST(price AS numeric)";
+    op.down = "CAST(amount AS text)";
+    x.add_ops("0002", "price_numeric", {op});
+  }
+  std::string old_rows() {
+    return x.scalar_as(old_v, "SELECT string_agg(id || '=' || price, ',' ORDER BY id) FROM items");
+  }
+  std::string new_rows() {
+    return x.scalar_as(new_v, "SELECT string_agg(id || '=' || amount, ',' ORDER BY id) FROM items");
+  }
+  ExpandDb x;
+  const std::string old_v = "public_0001_init";
+  const std::string new_v = "public_0002_price_numeric";
+};
+
+TEST_F(ExpandAlterColumnPg, StartBackfillsAndSyncsBothWays) {
+  ASSERT_OK(x.apply());
+  EXPECT_EQ(new_rows(), "1=1,2=2.5");
+  EXPECT_EQ(x.scalar_as(new_v, "SELECT pg_typeof(amount)::text FROM items LIMIT 1"), "numeric");
+  x.as_version(old_v, "INSERT INTO items (id, price) VALUES (3, '7')");
+  x.as_version(new_v, "INSERT INTO items (id, amount) VALUES (4, 8.25)");
+  // A client with no version schema writes the physical table (the old shape while active).
+  x.sql("INSERT INTO public.items (id, price) VALUES (5, '9')");
+  x.as_version(old_v, "UPDATE items SET price = '1.5' WHERE id = 1");
+  x.as_version(new_v, "UPDATE items SET amount = 2.75 WHERE id = 2");
+  // Both versions in one transaction.
+  x.sql("BEGIN; INSERT INTO " + old_v + ".items (id, price) VALUES (6, '6'); UPDATE " + new_v +
+        ".items SET amount = 60 WHERE id = 6; COMMIT");
+  EXPECT_EQ(old_rows(), "1=1.5,2=2.75,3=7,4=8.25,5=9,6=60");
+  EXPECT_EQ(new_rows(), "1=1.5,2=2.75,3=7,4=8.25,5=9,6=60");
+  // An old writer omitting the column gets the old default, and the new column follows it.
+  x.as_version(old_v, "INSERT INTO items (id) VALUES (7)");
+  EXPECT_EQ(x.scalar_as(new_v, "SELECT amount FROM items WHERE id = 7"), "0");
+}
+
+TEST_F(ExpandAlterColumnPg, CompleteSwapsTheNamesAndKeepsSyncing) {
+  ASSERT_OK(x.apply());
+  ASSERT_OK(x.act(expand::Action::kComplete));
+  EXPECT_EQ(x.sql_value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                        "attrelid = 'public.items'::regclass AND attname = 'amount'"),
+            "numeric");
+  x.sql("INSERT INTO public.items (id, amount) VALUES (3, 3.5)");  // a new client, no schema
+  x.as_version(old_v, "INSERT INTO items (id, price) VALUES (4, '4')");
+  x.as_version(old_v, "INSERT INTO items (id) VALUES (5)");  // the old default still applies
+  x.as_version(new_v, "UPDATE items SET amount = 10 WHERE id = 1");
+  EXPECT_EQ(old_rows(), "1=10,2=2.5,3=3.5,4=4,5=0");
+  EXPECT_EQ(new_rows(), "1=10,2=2.5,3=3.5,4=4,5=0");
+}
+
+TEST_F(ExpandAlterColumnPg, RevertAfterCompleteLosesNoWrite) {
+  ASSERT_OK(x.apply());
+  ASSERT_OK(x.act(expand::Action::kComplete));
+  x.as_version(new_v, "INSERT INTO items (id, amount) VALUES (3, 3.25)");
+  x.as_version(old_v, "INSERT INTO items (id, price) VALUES (4, '4')");
+  ASSERT_OK(x.act(expand::Action::kRevert));
+  EXPECT_EQ(x.sql_value("SELECT string_agg(id || '=' || price, ',' ORDER BY id) FROM public.items"),
+            "1=1,2=2.5,3=3.25,4=4");
+  EXPECT_EQ(new_rows(), "1=1,2=2.5,3=3.25,4=4");
+  EXPECT_EQ(x.sql_value("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+                        "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = "
+                        "'public.items'::regclass AND a.attname = 'price'"),
+            "'0'::text");
+  // Completed again after the revert, and finalized.
+  ASSERT_OK(x.act(expand::Action::kComplete));
+  ASSERT_OK(x.act(expand::Action::kFinalize));
+  EXPECT_EQ(x.sql_value("SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE "
+                        "attrelid = 'public.items'::regclass AND attnum > 0 AND NOT attisdropped"),
+            "id,amount");
+  EXPECT_EQ(new_rows(), "1=1,2=2.5,3=3.25,4=4");
+}
+
+TEST_F(ExpandAlterColumnPg, AbortRestoresTheHash) {
+  auto op = x.files.back();
+  x.files.pop_back();
+  ASSERT_OK(x.apply());
+  const std::string before = x.db.hash();
+  x.files.push_back(op);
+  ASSERT_OK(x.apply());
+  x.as_version(new_v, "INSERT INTO items (id, amount) VALUES (3, 3)");
+  ASSERT_OK(x.act(expand::Action::kAbort));
+  EXPECT_EQ(x.db.hash(), before);
+  EXPECT_EQ(x.sql_value("SELECT string_agg(id || '=' || price, ',' ORDER BY id) FROM public.items"),
+            "1=1,2=2.5,3=3");
+}
+
+TEST_F(ExpandAlterColumnPg, AFailedStartIsUndone) {
+  auto op = x.files.back();
+  x.files.pop_back();
+  ASSERT_OK(x.apply());
+  x.sql("INSERT INTO items VALUES (3, 'not a number')");
+  const std::string before = x.db.hash();
+  x.files.push_back(op);
+  auto failed = x.apply();
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_NE(failed.error().message.find("alter_column"), std::string::npos)
+      << failed.error().message;
+  EXPECT_NE(failed.error().message.find("undone"), std::string::npos) << failed.error().message;
+  EXPECT_EQ(x.phase("0002"), "aborted/FAILED");
+  EXPECT_EQ(x.db.hash(), before);
+}
+
+}  // namespace
+}  // namespace keel::test
