@@ -720,10 +720,30 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return manifest;
   }
 
-  Result<std::vector<migrate::IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const migrate::IntegrityScope& scope) override {
-    return pg::check_integrity(*session_, config, scope, in_transaction_);
+  Result<migrate::IntegrityCatalog> integrity_catalog(
+      const migrate::IntegrityScope& scope) override {
+    return pg::integrity_catalog(*session_, scope);
   }
+  std::string default_schema() const override { return "public"; }
+  Result<bool> table_exists(const std::string& schema, const std::string& table) override {
+    return pg::table_exists(*session_, schema, table);
+  }
+  std::string table_sql(const std::string& schema, const std::string& table) const override {
+    return quote_qualified(schema, table);
+  }
+  std::string foreign_key_sql(const migrate::ForeignKeyRef& key) const override {
+    return orphans_sql(key);
+  }
+  std::string relation_sql(const migrate::ForeignKeyRef& relation) const override {
+    return orphans_sql(relation);
+  }
+  std::string check_constraint_sql(const migrate::CheckConstraintRef& check) const override {
+    return violations_sql(check);
+  }
+  Result<int64_t> count(const std::string& sql) override {
+    return count_check(*session_, in_transaction_, sql);
+  }
+
 
   Result<migrate::IntegrityScope> integrity_scope(
       const std::vector<migrate::Statement>& statements) override {
