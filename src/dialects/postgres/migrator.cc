@@ -47,11 +47,12 @@ using std::chrono::milliseconds;
 // database takes ("keel" and 1). Advisory locks are per database.
 constexpr int64_t kDeployLockKey = 0x6b65656c00000001;
 constexpr milliseconds kLockPoll{200};
-constexpr std::string_view kHistorySchema = "keel";
-constexpr std::string_view kHistoryTable = "schema_migrations";
 
-std::string history_table() { return quote_qualified(kHistorySchema, kHistoryTable); }
-std::string snapshot_table() { return quote_qualified(kHistorySchema, "schema_snapshots"); }
+// keel's schema and tables: the driver's names (driver.cc).
+std::string history_table() { return quote_qualified(driver().keel.schema, driver().keel.history); }
+std::string snapshot_table() {
+  return quote_qualified(driver().keel.schema, driver().keel.snapshots);
+}
 // Snapshots kept: those the newest history rows' hashes refer to.
 constexpr int kSnapshotsKept = 20;
 
@@ -382,7 +383,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<void> ensure_history() override {
-    if (auto ok = simple("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kHistorySchema)); !ok) {
+    if (auto ok = simple("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(driver().keel.schema));
+        !ok) {
       return ok;
     }
     if (auto ok = simple("CREATE TABLE IF NOT EXISTS " + history_table() + R"( (
@@ -744,7 +746,6 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return count_check(*session_, in_transaction_, sql);
   }
 
-
   Result<migrate::IntegrityScope> integrity_scope(
       const std::vector<migrate::Statement>& statements) override {
     return pg::integrity_scope(*session_, statements);
@@ -958,7 +959,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
         }
       }
       return simple("ALTER TABLE " + history_table() + " ADD CONSTRAINT " +
-                    quote_identifier(std::string(kHistoryTable) + "_status_check") +
+                    quote_identifier(std::string(driver().keel.history) + "_status_check") +
                     " CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK', "
                     "'ROLLING_BACK'))");
     });
