@@ -15,6 +15,7 @@
 
 #include "keel/canonical.h"
 #include "keel/drift.h"
+#include "lint/engine.h"
 
 namespace keel::plan {
 namespace {
@@ -325,6 +326,25 @@ std::vector<std::string> only_enum_values_removed(const model::Database& before,
   return removed;
 }
 
+// The lint gate: the up script's error findings are reasons to reject it. A
+// Catalog error (the server refused a question, or the connection was lost)
+// is the plan's error, as keel lint reports it: without the server's
+// answers the findings would be guesses.
+Result<void> lint_gate(const Migration& m, const lint::LintOptions& options, lint::Memory* memory,
+                       MigrationReport& report) {
+  std::optional<Error> catalog_error;
+  for (const lint::Finding& f :
+       lint::lint_paired(m.up, options, memory, nullptr, nullptr, &catalog_error)) {
+    if (f.severity != lint::Severity::kError) continue;
+    report.reasons.push_back(
+        fmt::format("lint {} at {}:{}:{}: {}", f.rule, f.file, f.line, f.column, f.message));
+  }
+  if (!catalog_error) return {};
+  return std::unexpected(Error{catalog_error->code,
+                               "could not read the catalog: " + catalog_error->message,
+                               catalog_error->context, catalog_error->sqlstate});
+}
+
 Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migration* previous,
                             const Options& options, lint::Memory* lint_memory, Manifest& schema,
                             std::string& hash, MigrationReport& report, bool& stop) {
@@ -353,11 +373,7 @@ Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migra
   if (auto ok = fresh_session(); !ok) return ok;
 
   if (options.lint) {
-    for (const lint::Finding& f : lint::lint_script(m.up, *options.lint, lint_memory)) {
-      if (f.severity != lint::Severity::kError) continue;
-      report.reasons.push_back(
-          fmt::format("lint {} at {}:{}:{}: {}", f.rule, f.file, f.line, f.column, f.message));
-    }
+    if (auto ok = lint_gate(m, *options.lint, lint_memory, report); !ok) return ok;
   }
   auto statements = migrate::split_statements(db.rules.dialect(), m.up);
   if (!statements) {
