@@ -2,13 +2,13 @@
 // verdicts), in the schema the inspector leaves out of the manifest, through
 // one Session (session.cc: the driver, and every error masked).
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "dialects/ledger_rows.h"
 #include "dialects/postgres/driver.h"
 #include "dialects/postgres/session.h"
 #include "keel/ledger.h"
@@ -36,14 +36,18 @@ std::string utc(std::string_view column) {
   return fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", column);
 }
 
-std::vector<std::string> strings_of(const std::string& json_text) {
-  std::vector<std::string> out;
-  auto j = nlohmann::json::parse(json_text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
+// A result row for the dialect-neutral decoders (dialects/ledger_rows.h).
+class Fields final : public dialects::Fields {
+ public:
+  explicit Fields(const Row& row) : row_(row) {}
+  std::string text(int column) const override { return row_.str(column); }
+
+ private:
+  const Row& row_;
+};
+
+std::vector<Param> params(const std::vector<std::string>& values) {
+  return {values.begin(), values.end()};
 }
 
 // The columns of keel.runs after `env` that an older keel did not create;
@@ -94,12 +98,10 @@ class PgLedger final : public ledger::Ledger {
   Result<void> record_parity(const ledger::ParityRow& row) override {
     if (auto ok = ensure_parity(); !ok) return ok;
     return session_->transaction([&]() -> Result<void> {
-      auto r = session_->exec(
-          "INSERT INTO " + table(keel_names().parity) +
-              " (env, schema_hash, status, reference, differences, verified_by,"
-              " keel_version) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
-          {row.environment, row.schema_hash, row.status, row.reference,
-           nlohmann::json(row.differences).dump(), row.verified_by, row.keel_version});
+      auto r = session_->exec("INSERT INTO " + table(keel_names().parity) +
+                                  " (env, schema_hash, status, reference, differences, verified_by,"
+                                  " keel_version) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
+                              params(dialects::parity_values(row)));
       if (!r) return std::unexpected(r.error());
       return {};
     });
@@ -124,26 +126,7 @@ class PgLedger final : public ledger::Ledger {
             " FROM " + table(keel_names().runs) + " ORDER BY id DESC LIMIT $1",
         {std::to_string(limit)});
     if (!r) return std::unexpected(r.error());
-    for (const TextRow& f : *r) {
-      ledger::RunRow row;
-      row.environment = f.str(0);
-      row.command = f.str(1);
-      row.arguments = strings_of(f.str(2));
-      row.version_before = f.str(3);
-      row.version_after = f.str(4);
-      row.outcome = f.str(5);
-      row.exit_code = static_cast<int>(f.int64(6));
-      row.duration_ms = f.int64(7);
-      row.user = f.str(8);
-      row.host = f.str(9);
-      row.keel_version = f.str(10);
-      row.started_at = f.str(11);
-      row.error = f.str(12);
-      row.run_id = f.str(13);
-      row.pid = f.int64(14);
-      row.error_code = f.str(15);
-      out.push_back(std::move(row));
-    }
+    for (const TextRow& f : *r) out.push_back(dialects::run_row(Fields(f)));
     return out;
   }
 
@@ -157,18 +140,7 @@ class PgLedger final : public ledger::Ledger {
                                 table(keel_names().parity) + " ORDER BY id DESC LIMIT $1",
                             {std::to_string(limit)});
     if (!r) return std::unexpected(r.error());
-    for (const TextRow& f : *r) {
-      ledger::ParityRow row;
-      row.environment = f.str(0);
-      row.schema_hash = f.str(1);
-      row.status = f.str(2);
-      row.reference = f.str(3);
-      row.differences = strings_of(f.str(4));
-      row.verified_at = f.str(5);
-      row.verified_by = f.str(6);
-      row.keel_version = f.str(7);
-      out.push_back(std::move(row));
-    }
+    for (const TextRow& f : *r) out.push_back(dialects::parity_row(Fields(f)));
     return out;
   }
 
@@ -212,10 +184,7 @@ class PgLedger final : public ledger::Ledger {
             " VALUES ($1, $2, $3::jsonb, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8,"
             " $9, $10, $11, $12::timestamptz, NULLIF($13, ''), NULLIF($14, ''),"
             " NULLIF($15, 0), NULLIF($16, ''))",
-        {row.environment, row.command, nlohmann::json(row.arguments).dump(), row.version_before,
-         row.version_after, row.outcome, std::to_string(row.exit_code),
-         std::to_string(row.duration_ms), row.user, row.host, row.keel_version, row.started_at,
-         row.error, row.run_id, std::to_string(row.pid), row.error_code});
+        params(dialects::run_values(row)));
     if (!r) return std::unexpected(r.error());
     return {};
   }
