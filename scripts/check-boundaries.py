@@ -21,10 +21,8 @@ The rules, over the C++ files (*.cc, *.h) under src/ and include/:
                    (include/keel/dialect.h) and the driver's capabilities.
   libpqxx-session  libpqxx (an #include <pqxx/...> or a pqxx:: name) only in
                    src/dialects/postgres/session.cc, the one PostgreSQL session
-                   file. TEMPORARY: the files listed in
-                   scripts/check-boundaries.pqxx-allowlist are exempt until
-                   their libpqxx use has moved into session.cc; the list only
-                   shrinks.
+                   file. No exemption: every other file reaches the server
+                   through pg::Session.
   clang-format     Every tracked *.cc and *.h file (git ls-files; every such
                    file when SOURCE_ROOT is not a git work tree) is
                    clang-format clean (--dry-run -Werror, the repository's
@@ -45,7 +43,6 @@ SQLITE_FOLDER = "src/dialects/sqlite/"
 MYSQL_FOLDERS = ("src/dialects/mysql/", "src/dialects/mariadb/")
 LINT_FOLDER = "src/lint/"
 SESSION_FILE = "src/dialects/postgres/session.cc"
-ALLOWLIST = "scripts/check-boundaries.pqxx-allowlist"
 
 # Header (as written between <>) -> the folders allowed to include it.
 CLIENT_HEADERS = [
@@ -153,22 +150,14 @@ def check_dialect_names(rel, lines, report):
                 break
 
 
-def check_libpqxx(rel, lines, allowed, report):
-    if rel == SESSION_FILE or rel in allowed:
+def check_libpqxx(rel, lines, report):
+    if rel == SESSION_FILE:
         return
     for number, line in enumerate(lines, 1):
         if PQXX.search(line):
             report(rel, number, "libpqxx-session",
                    f"libpqxx used outside {SESSION_FILE}")
             return
-
-
-def read_allowlist(root):
-    path = os.path.join(root, ALLOWLIST)
-    if not os.path.exists(path):
-        return set()
-    with open(path, encoding="utf-8") as f:
-        return {l.strip() for l in f if l.strip() and not l.lstrip().startswith("#")}
 
 
 def tracked_sources(root):
@@ -234,15 +223,11 @@ def main(argv):
     def report(rel, line, rule, message):
         violations.append(f"{rel}:{line}: [{rule}] {message}")
 
-    allowed = read_allowlist(root)
     for rel in cpp_files(root, ("src", "include")):
         lines = strip_comments(read_lines(root, rel))
         check_client_headers(rel, lines, report)
         check_dialect_names(rel, lines, report)
-        check_libpqxx(rel, lines, allowed, report)
-    for rel in sorted(allowed):
-        if not os.path.exists(os.path.join(root, rel)):
-            report(ALLOWLIST, 1, "libpqxx-session", f"{rel} is listed but does not exist: remove it")
+        check_libpqxx(rel, lines, report)
     check_clang_format(root, args.clang_format, report)
 
     for v in violations:

@@ -302,22 +302,96 @@ class Recovery {
   virtual Result<DoneCheck> already_done(const Statement& statement) = 0;
 };
 
-// The integrity checks a rollback runs before its COMMIT.
+// --- integrity checks as data ------------------------------------------------
+//
+// The checks a rollback runs before its COMMIT are a list of IntegrityCheckSpec
+// built once, dialect-neutrally (src/migrate/integrity.cc: which checks apply
+// for a scope and keel.toml's [integrity]); the dialect lists its
+// constraints, writes the SQL of each kind of check and counts.
+
+// A foreign key the catalog holds, or a keel.toml relation (no constraint).
+// Names are as the catalog writes them (unquoted).
+struct ForeignKeyRef {
+  std::string schema;  // "public"; SQLite: "main"
+  std::string table;
+  std::string constraint;  // empty when the dialect does not name keys (SQLite), or a relation
+  std::vector<std::string> columns;
+  std::string parent_schema;
+  std::string parent_table;
+  std::vector<std::string> parent_columns;  // empty: the parent's primary key (SQLite)
+  bool validated = true;                    // false: NOT VALID
+  int64_t id = 0;                           // the dialect's own number for it (SQLite's fkid)
+  bool operator==(const ForeignKeyRef&) const = default;
+};
+
+// A NOT VALID CHECK constraint: rows may violate it.
+struct CheckConstraintRef {
+  std::string schema;
+  std::string table;
+  std::string constraint;
+  std::string expression;  // in the server's form: "(qty > 0)"
+  bool operator==(const CheckConstraintRef&) const = default;
+};
+
+// The constraints a scope's checks cover, in the catalog's order.
+struct IntegrityCatalog {
+  std::vector<ForeignKeyRef> foreign_keys;
+  std::vector<CheckConstraintRef> unvalidated_checks;
+};
+
+enum class IntegrityKind { kForeignKey, kRelation, kCheckConstraint, kCheck };
+
+// IntegrityFinding::kind: "foreign key", "relation", "check constraint", "check".
+const char* integrity_kind_name(IntegrityKind kind);
+
+// One check to run: what it counts (`sql`, the dialect's: one row, one
+// integer) and the count that passes. Empty `sql`: nothing to count (a
+// keel.toml relation whose table the rollback dropped; `detail` says so).
+struct IntegrityCheckSpec {
+  IntegrityKind kind = IntegrityKind::kCheck;
+  std::string name;    // the constraint ("public.t.t_fkey"), relation or check
+  std::string detail;  // what is counted: "public.t.a_id -> public.a.id"
+  std::string sql;
+  int64_t expect = 0;
+  bool operator==(const IntegrityCheckSpec&) const = default;
+};
+
+// The integrity checks a rollback runs before its COMMIT: the dialect's part.
 class IntegrityChecks {
  public:
   virtual ~IntegrityChecks() = default;
-  // Runs every integrity check inside the open transaction: the foreign keys
-  // in `scope` (NOT VALID ones included) counted for orphans with a
-  // NULL-safe NOT EXISTS, config's relations the same way, the NOT VALID
-  // CHECK constraints in `scope` re-checked, and config's checks. A check
-  // that cannot run is a finding with its error.
-  virtual Result<std::vector<IntegrityFinding>> check_integrity(const IntegrityConfig& config,
-                                                                const IntegrityScope& scope) = 0;
   // What the checks after `statements` (down scripts) must cover: the
   // relations they name, or everything when their effects cannot be read
   // from them (PostgreSQL: a DO block, CALL, EXECUTE, a call of a function
   // outside pg_catalog). Called before they run.
   virtual Result<IntegrityScope> integrity_scope(const std::vector<Statement>& statements) = 0;
+
+  // Inside the open transaction, after the down scripts ran: the foreign
+  // keys (NOT VALID ones included; a partitioned table's once, not per
+  // partition) on or referencing the scope's relations, and the NOT VALID
+  // CHECKs on them; every one of the database's when scope.whole. keel's
+  // own tables and the system's are left out.
+  virtual Result<IntegrityCatalog> integrity_catalog(const IntegrityScope& scope) = 0;
+  // The schema of a keel.toml column path that names none ("public").
+  virtual std::string default_schema() const = 0;
+  // Whether the table (or view) exists now.
+  virtual Result<bool> table_exists(const std::string& schema, const std::string& table) = 0;
+
+  // The dialect's SQL, each through the quoting helper: a table's name, and
+  // the count of each kind of check. A keel.toml relation counts child rows
+  // whose (non-NULL) key has no parent row with a NULL-safe NOT EXISTS; a
+  // NOT VALID CHECK the rows for which its expression is false.
+  virtual std::string table_sql(const std::string& schema, const std::string& table) const = 0;
+  virtual std::string foreign_key_sql(const ForeignKeyRef& key) const = 0;
+  virtual std::string relation_sql(const ForeignKeyRef& relation) const = 0;
+  virtual std::string check_constraint_sql(const CheckConstraintRef& check) const = 0;
+
+  // Runs one check's `sql` inside the open transaction and returns its one
+  // integer. A kSql error means the check could not run (the server's
+  // message, the URL's password masked; the transaction stays usable:
+  // PostgreSQL runs it in a savepoint); any other error (a lost connection)
+  // ends the checks.
+  virtual Result<int64_t> count(const std::string& sql) = 0;
 };
 
 // Other sessions: who holds or waits for locks a migration needs.

@@ -9,6 +9,7 @@
 #include "keel/canonical.h"
 #include "keel/drift.h"
 #include "keel/migrate.h"
+#include "migrate/integrity.h"
 #include "migrate/runner.h"
 
 namespace keel::migrate {
@@ -173,7 +174,9 @@ Result<IntegrityScope> integrity_scope_of(const Roles& db, const std::vector<Dow
 // a failing one is a kGateFailed error and sets `failed`.
 Result<void> run_checks(const Roles& db, const RollbackOptions& options, RollbackReport& report,
                         bool& failed) {
-  auto findings = db.integrity.check_integrity(options.integrity, report.integrity_scope);
+  auto checks = integrity_checks(db.integrity, options.integrity, report.integrity_scope);
+  if (!checks) return std::unexpected(checks.error());
+  auto findings = run_integrity_checks(db.integrity, *checks);
   if (!findings) return std::unexpected(findings.error());
   report.findings = *findings;  // a retried transaction reports its last run only
   std::string what;

@@ -15,6 +15,7 @@
 
 #include "keel/canonical.h"
 #include "keel/drift.h"
+#include "lint/engine.h"
 
 namespace keel::plan {
 namespace {
@@ -101,23 +102,132 @@ struct Observed {
 // SQLSTATE 55P04: a new enum value used in the transaction that added it.
 constexpr const char* kUnsafeNewEnumValue = "55P04";
 
-// The up script, statement by statement, with its reports. Leaves the
-// migration applied (inside the transaction) when every statement ran.
+// What the lock observer sees before a migration: the relations' storage
+// (to spot rewrites) and the locks already held, which an earlier pending
+// migration of this dry run took (the transaction never commits): they are
+// not this migration's. Empty when the dialect does not observe locks.
+struct Baseline {
+  std::map<std::string, Storage> storage;
+  std::vector<RelationLock> held;
+};
+
+Result<Baseline> baseline(const PlanRoles& db) {
+  Baseline out;
+  if (!db.observer.observes_locks()) return out;
+  auto storage = db.observer.storage();
+  if (!storage) return std::unexpected(storage.error());
+  out.storage = std::move(*storage);
+  auto locks = db.observer.relation_locks();
+  if (!locks) return std::unexpected(locks.error());
+  out.held = std::move(*locks);
+  return out;
+}
+
+// After a statement ran: the locks it took (not held before) and the
+// relations it rewrote (their storage changed); `storage` becomes now's.
+Result<void> observe_effects(const PlanRoles& db, const std::vector<RelationLock>& held_before,
+                             std::map<std::string, Storage>& storage, StatementReport& sr) {
+  if (!db.observer.observes_locks()) return {};
+  auto locks = db.observer.relation_locks();
+  if (!locks) return std::unexpected(locks.error());
+  for (RelationLock& lock : *locks) {
+    if (std::find(held_before.begin(), held_before.end(), lock) == held_before.end()) {
+      sr.locks.push_back(std::move(lock));
+    }
+  }
+  auto now = db.observer.storage();
+  if (!now) return std::unexpected(now.error());
+  for (const auto& [name, s] : *now) {
+    auto it = storage.find(name);
+    if (it != storage.end() && it->second.id != s.id) sr.rewrites.push_back(name);
+  }
+  storage = std::move(*now);
+  return {};
+}
+
+// A statement of the up script failed: the Observed to return, its report
+// completed. `added_enum_line`: the line of an ALTER TYPE ... ADD VALUE of
+// this migration before it (0: none).
+Observed statement_failed(const PlanRoles& db, const Error& error, bool one_transaction,
+                          int added_enum_line, StatementReport& sr) {
+  if (error.sqlstate == kUnsafeNewEnumValue && !(one_transaction && added_enum_line)) {
+    // The value was added by an earlier migration of this dry run, or by
+    // an earlier statement of this no-transaction migration: apply
+    // commits in between, the dry run cannot.
+    sr.note = fmt::format("not proven: {}", error.to_string());
+    return Observed{false, error, true};
+  }
+  sr.error = error.to_string();
+  if (error.sqlstate == kUnsafeNewEnumValue) {
+    sr.error += fmt::format(
+        " (the value is added on line {} in the same transaction: apply fails the same way; "
+        "move the ALTER TYPE ... ADD VALUE to a -- keel:no-transaction migration before this "
+        "one)",
+        added_enum_line);
+  }
+  sr.blockers = db.observer.last_blockers();
+  return Observed{false, error};
+}
+
+// Gate: an ACCESS EXCLUSIVE lock on a relation that existed before the
+// migration, held from the statement that took it to the end of the
+// migration (a transaction keeps its locks until it ends), for longer than
+// max_lock.
+void exclusive_lock_gate(const std::map<std::string, Storage>& storage_at_start,
+                         const Options& options, MigrationReport& report) {
+  std::map<std::string, int64_t> held_ms;
+  std::set<std::string> seen;
+  for (const StatementReport& sr : report.statements) {
+    for (auto& [relation, ms] : held_ms) ms += sr.elapsed_ms;
+    for (const RelationLock& lock : sr.locks) {
+      if (lock.mode != kExclusive || !storage_at_start.contains(lock.relation)) continue;
+      if (seen.insert(lock.relation).second) held_ms[lock.relation] = sr.elapsed_ms;
+    }
+  }
+  for (const auto& [relation, ms] : held_ms) {
+    if (ms > options.gates.max_lock.count()) {
+      report.reasons.push_back(fmt::format(
+          "holds an ACCESS EXCLUSIVE lock on {} for {} ms (max_lock_ms {}): every query on it "
+          "waits that long",
+          relation, ms, options.gates.max_lock.count()));
+    }
+  }
+}
+
+// Gate: rewrites of relations bigger than max_rewrite_rows.
+Result<void> rewrite_gate(const PlanRoles& db,
+                          const std::map<std::string, Storage>& storage_at_start,
+                          const Options& options, MigrationReport& report) {
+  std::set<std::string> rewritten;
+  for (const StatementReport& sr : report.statements) {
+    rewritten.insert(sr.rewrites.begin(), sr.rewrites.end());
+  }
+  for (const std::string& relation : rewritten) {
+    auto it = storage_at_start.find(relation);
+    if (it == storage_at_start.end()) continue;
+    int64_t rows = it->second.rows;
+    if (rows < 0) {
+      auto counted = db.observer.count_rows(relation);
+      if (!counted) return std::unexpected(counted.error());
+      rows = *counted;
+    }
+    if (rows > options.gates.max_rewrite_rows) {
+      report.reasons.push_back(
+          fmt::format("rewrites {} ({} rows, max_rewrite_rows {}) under an ACCESS EXCLUSIVE lock",
+                      relation, rows, options.gates.max_rewrite_rows));
+    }
+  }
+  return {};
+}
+
+// The up script, statement by statement, with its reports, then the gates
+// on what was seen. Leaves the migration applied (inside the transaction)
+// when every statement ran.
 Result<Observed> observe_up(const PlanRoles& db, const std::vector<Statement>& statements,
                             const Migration& m, const Options& options, MigrationReport& report) {
-  std::map<std::string, Storage> storage;
-  // Locks an earlier pending migration of this dry run took are still held
-  // (the transaction never commits): they are not this migration's.
-  std::vector<RelationLock> held_before;
-  if (db.observer.observes_locks()) {
-    auto s = db.observer.storage();
-    if (!s) return std::unexpected(s.error());
-    storage = std::move(*s);
-    auto locks = db.observer.relation_locks();
-    if (!locks) return std::unexpected(locks.error());
-    held_before = std::move(*locks);
-  }
-  const std::map<std::string, Storage> storage_at_start = storage;
+  auto seen = baseline(db);
+  if (!seen) return std::unexpected(seen.error());
+  std::map<std::string, Storage> storage = seen->storage;
   // apply runs the migration in one transaction unless it is marked
   // no-transaction or holds a statement that refuses one.
   const bool one_transaction =
@@ -138,89 +248,23 @@ Result<Observed> observe_up(const PlanRoles& db, const std::vector<Statement>& s
     auto done = db.session.execute(Statement{*sql, st.line}, m.up.path);
     sr.elapsed_ms = ms_since(start);
     if (!done) {
-      if (done.error().sqlstate == kUnsafeNewEnumValue && !(one_transaction && added_enum_line)) {
-        // The value was added by an earlier migration of this dry run, or by
-        // an earlier statement of this no-transaction migration: apply
-        // commits in between, the dry run cannot.
-        sr.note = fmt::format("not proven: {}", done.error().to_string());
-        report.statements.push_back(std::move(sr));
-        return Observed{false, done.error(), true};
-      }
-      sr.error = done.error().to_string();
-      if (done.error().sqlstate == kUnsafeNewEnumValue) {
-        sr.error += fmt::format(
-            " (the value is added on line {} in the same transaction: apply fails the same way; "
-            "move the ALTER TYPE ... ADD VALUE to a -- keel:no-transaction migration before this "
-            "one)",
-            added_enum_line);
-      }
-      sr.blockers = db.observer.last_blockers();
+      Observed failed = statement_failed(db, done.error(), one_transaction, added_enum_line, sr);
       report.statements.push_back(std::move(sr));
-      return Observed{false, done.error()};
+      return failed;
     }
     if (added_enum_line == 0 && db.rules.adds_enum_value(st)) added_enum_line = st.line;
     sr.rows = db.session.last_rows();
-    if (db.observer.observes_locks()) {
-      auto locks = db.observer.relation_locks();
-      if (!locks) return std::unexpected(locks.error());
-      for (RelationLock& lock : *locks) {
-        if (std::find(held_before.begin(), held_before.end(), lock) == held_before.end()) {
-          sr.locks.push_back(std::move(lock));
-        }
-      }
-      auto now = db.observer.storage();
-      if (!now) return std::unexpected(now.error());
-      for (const auto& [name, s] : *now) {
-        auto it = storage.find(name);
-        if (it != storage.end() && it->second.id != s.id) sr.rewrites.push_back(name);
-      }
-      storage = std::move(*now);
+    if (auto ok = observe_effects(db, seen->held, storage, sr); !ok) {
+      return std::unexpected(ok.error());
     }
     say(options,
         fmt::format("  {}:{}: {} ms, {} rows{}", m.up.path, st.line, sr.elapsed_ms, sr.rows,
                     sr.rewrites.empty() ? "" : ", rewrote " + sr.rewrites.front()));
     report.statements.push_back(std::move(sr));
   }
-
-  // Gates on what was seen: ACCESS EXCLUSIVE on a relation that existed
-  // before the migration, held from the statement that took it to the end of
-  // the migration (a transaction keeps its locks until it ends); rewrites of
-  // big relations.
-  std::map<std::string, int64_t> held_ms;
-  std::set<std::string> seen;
-  for (const StatementReport& sr : report.statements) {
-    for (auto& [relation, ms] : held_ms) ms += sr.elapsed_ms;
-    for (const RelationLock& lock : sr.locks) {
-      if (lock.mode != kExclusive || !storage_at_start.contains(lock.relation)) continue;
-      if (seen.insert(lock.relation).second) held_ms[lock.relation] = sr.elapsed_ms;
-    }
-  }
-  for (const auto& [relation, ms] : held_ms) {
-    if (ms > options.gates.max_lock.count()) {
-      report.reasons.push_back(fmt::format(
-          "holds an ACCESS EXCLUSIVE lock on {} for {} ms (max_lock_ms {}): every query on it "
-          "waits that long",
-          relation, ms, options.gates.max_lock.count()));
-    }
-  }
-  std::set<std::string> rewritten;
-  for (const StatementReport& sr : report.statements) {
-    rewritten.insert(sr.rewrites.begin(), sr.rewrites.end());
-  }
-  for (const std::string& relation : rewritten) {
-    auto it = storage_at_start.find(relation);
-    if (it == storage_at_start.end()) continue;
-    int64_t rows = it->second.rows;
-    if (rows < 0) {
-      auto counted = db.observer.count_rows(relation);
-      if (!counted) return std::unexpected(counted.error());
-      rows = *counted;
-    }
-    if (rows > options.gates.max_rewrite_rows) {
-      report.reasons.push_back(
-          fmt::format("rewrites {} ({} rows, max_rewrite_rows {}) under an ACCESS EXCLUSIVE lock",
-                      relation, rows, options.gates.max_rewrite_rows));
-    }
+  exclusive_lock_gate(seen->storage, options, report);
+  if (auto ok = rewrite_gate(db, seen->storage, options, report); !ok) {
+    return std::unexpected(ok.error());
   }
   return Observed{};
 }
@@ -325,48 +369,56 @@ std::vector<std::string> only_enum_values_removed(const model::Database& before,
   return removed;
 }
 
-Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migration* previous,
-                            const Options& options, lint::Memory* lint_memory, Manifest& schema,
-                            std::string& hash, MigrationReport& report, bool& stop) {
-  report.version = m.version;
-  report.name = m.name;
-  report.path = m.up.path;
-  report.checksum = m.checksum;
-  report.hash_before = hash;
-  say(options, fmt::format("planning {}_{} ...", m.version, m.name));
+// The lint gate: the up script's error findings are reasons to reject it. A
+// Catalog error (the server refused a question, or the connection was lost)
+// is the plan's error, as keel lint reports it: without the server's
+// answers the findings would be guesses.
+Result<void> lint_gate(const Migration& m, const lint::LintOptions& options, lint::Memory* memory,
+                       MigrationReport& report) {
+  std::optional<Error> catalog_error;
+  for (const lint::Finding& f :
+       lint::lint_paired(m.up, options, memory, nullptr, nullptr, &catalog_error)) {
+    if (f.severity != lint::Severity::kError) continue;
+    report.reasons.push_back(
+        fmt::format("lint {} at {}:{}:{}: {}", f.rule, f.file, f.line, f.column, f.message));
+  }
+  if (!catalog_error) return {};
+  return std::unexpected(Error{catalog_error->code,
+                               "could not read the catalog: " + catalog_error->message,
+                               catalog_error->context, catalog_error->sqlstate});
+}
 
-  // The migration's own "-- keel:lock-timeout" / "statement-timeout", as
-  // apply would set them; a SET inside the dry run's transaction is undone
-  // by its ROLLBACK.
+// The migration's own "-- keel:lock-timeout" / "statement-timeout", as apply
+// would set them; a SET inside the dry run's transaction is undone by its
+// ROLLBACK.
+migrate::Timeouts timeouts_of(const Migration& m, const Options& options) {
   migrate::Timeouts timeouts = options.timeouts;
   if (m.up.directives.lock_timeout) timeouts.lock_timeout = *m.up.directives.lock_timeout;
   if (m.up.directives.statement_timeout) {
     timeouts.statement_timeout = *m.up.directives.statement_timeout;
   }
-  // Each script (the up, and the proofs' up and down) starts from the
-  // session keel set up, as apply and rollback run it, not from what the
-  // migration before it set.
-  auto fresh_session = [&]() -> Result<void> {
-    if (auto ok = db.session.reset_session(); !ok) return ok;
-    return db.session.set_session_timeouts(timeouts);
-  };
-  if (auto ok = fresh_session(); !ok) return ok;
+  return timeouts;
+}
 
-  if (options.lint) {
-    for (const lint::Finding& f : lint::lint_script(m.up, *options.lint, lint_memory)) {
-      if (f.severity != lint::Severity::kError) continue;
-      report.reasons.push_back(
-          fmt::format("lint {} at {}:{}:{}: {}", f.rule, f.file, f.line, f.column, f.message));
-    }
-  }
+// Each script (the up, and the proofs' up and down) starts from the session
+// keel set up, as apply and rollback run it, not from what the migration
+// before it set.
+Result<void> fresh_session(const PlanRoles& db, const migrate::Timeouts& timeouts) {
+  if (auto ok = db.session.reset_session(); !ok) return ok;
+  return db.session.set_session_timeouts(timeouts);
+}
+
+// The up script's statements; nullopt (the report says why, and the plan
+// stops) when it cannot be split.
+std::optional<std::vector<Statement>> statements_of(const PlanRoles& db, const Migration& m,
+                                                    MigrationReport& report) {
   auto statements = migrate::split_statements(db.rules.dialect(), m.up);
   if (!statements) {
     report.reasons.push_back(fmt::format(
         "{}: {}",
         statements.error().code == ErrorCode::kUnsupported ? "not supported" : "does not parse",
         statements.error().to_string()));
-    stop = true;
-    return {};
+    return std::nullopt;
   }
   if (statements->empty()) {
     report.notes.push_back(
@@ -374,10 +426,14 @@ Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migra
         "applied with nothing run, and apply --require-validated refuses it; write the "
         "migration, or delete the file");
   }
-  if (auto ok = db.session.savepoint(kUpSavepoint); !ok) return ok;
-  auto observed = observe_up(db, *statements, m, options, report);
-  if (!observed) return std::unexpected(observed.error());
-  if (!observed->ok && observed->unproven) {
+  return std::move(*statements);
+}
+
+// The up script did not run through: what the report says (not proven, or
+// rejected with the failure), before the plan stops.
+void up_stopped(const PlanRoles& db, const Migration& m, const Observed& observed,
+                MigrationReport& report) {
+  if (observed.unproven) {
     const StatementReport& at = report.statements.back();
     report.unproven.push_back(fmt::format(
         "{}:{} and what follows it: uses an enum value added earlier in this dry run; PostgreSQL "
@@ -388,21 +444,20 @@ Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migra
         "<its version>, or apply --require-validated with this plan's saved part), then plan "
         "again",
         m.up.path, at.line, report.statements.size() - 1));
-    stop = true;
-    return db.session.rollback_to(kUpSavepoint);
+    return;
   }
-  if (!observed->ok) {
-    report.reasons.insert(report.reasons.begin(),
-                          failure_reason(db, observed->error, report.statements.back()));
-    stop = true;  // later migrations may depend on this one
-    return db.session.rollback_to(kUpSavepoint);
-  }
+  report.reasons.insert(report.reasons.begin(),
+                        failure_reason(db, observed.error, report.statements.back()));
+}
 
-  Manifest after;
+// After the up script: the schema it leaves (into `after`), what changed,
+// the verify queries' plans and the expected-diff file.
+Result<void> observe_after(const PlanRoles& db, const Migration& m, const Options& options,
+                           const Manifest& before, Manifest& after, MigrationReport& report) {
   auto after_hash = hash_of(db, &after);
   if (!after_hash) return std::unexpected(after_hash.error());
   report.hash_after = *after_hash;
-  report.changed = changed_objects(schema, after);
+  report.changed = changed_objects(before, after);
   for (const std::string& query : options.verify_queries) {
     auto explained = db.observer.explain(query);
     if (!explained) {
@@ -412,12 +467,17 @@ Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migra
     }
     report.explains.emplace_back(query, std::move(*explained));
   }
-  if (auto ok = check_expected(m, report); !ok) return ok;
+  return check_expected(m, report);
+}
 
-  // Idempotency: the up a second time must succeed and change nothing.
-  if (auto ok = db.session.savepoint(kProofSavepoint); !ok) return ok;
-  if (auto ok = fresh_session(); !ok) return ok;
-  if (auto again = run_quietly(db, *statements, m.up.path); !again) {
+// Idempotency: the up a second time must succeed and change nothing. Runs
+// in the proof savepoint, rolled back to after.
+Result<void> prove_idempotent(const PlanRoles& db, const Migration& m,
+                              const std::vector<Statement>& statements,
+                              const migrate::Timeouts& timeouts, const Options& options,
+                              MigrationReport& report) {
+  if (auto ok = fresh_session(db, timeouts); !ok) return ok;
+  if (auto again = run_quietly(db, statements, m.up.path); !again) {
     report.idempotent = false;
     report.reasons.push_back(fmt::format("not idempotent: applied a second time it fails: {}",
                                          again.error().to_string()));
@@ -433,11 +493,67 @@ Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migra
   }
   if (auto ok = db.session.rollback_to(kProofSavepoint); !ok) return ok;
   if (!*report.idempotent && !options.gates.require_idempotent) report.reasons.pop_back();
+  return {};
+}
 
-  // Reversibility: up then down must give back the schema before up. A
-  // migration that only adds enum values cannot be undone in a script
-  // (PostgreSQL cannot drop an enum value); keel generate writes its down
-  // empty on purpose.
+// keel generate's pair: the migration before this one added enum values
+// with an empty down; this down removes them with the rest. True (with a
+// note) when that is all that differs from the schema before up.
+bool reversible_with_previous(const PlanRoles& db, const Migration* previous,
+                              const Manifest& before, const Manifest& after_down,
+                              MigrationReport& report) {
+  if (previous == nullptr || !adds_enum_values_only(db, *previous)) return false;
+  std::vector<std::string> removed = only_enum_values_removed(before.schema, after_down.schema);
+  if (removed.empty()) return false;
+  std::string values;
+  for (const std::string& r : removed) values += (values.empty() ? "" : ", ") + r;
+  report.notes.push_back(fmt::format(
+      "reversible together with {}: up then down gives back the schema but for the enum "
+      "values that migration added ({}), which this down removes (that one's down is "
+      "empty)",
+      previous->up.path, values));
+  return true;
+}
+
+// The down script after the up (in the proof savepoint): it must run and
+// give back the schema before up.
+Result<void> run_down(const PlanRoles& db, const Migration& m, const Migration* previous,
+                      const Manifest& before, const migrate::Timeouts& timeouts,
+                      MigrationReport& report) {
+  auto down = migrate::split_statements(db.rules.dialect(), *m.down);
+  if (!down) {
+    report.reversible = false;
+    report.reasons.push_back(fmt::format("not reversible: the down script does not parse: {}",
+                                         down.error().to_string()));
+    return {};
+  }
+  if (auto reset = fresh_session(db, timeouts); !reset) return reset;
+  if (auto undone = run_quietly(db, *down, m.down->path); !undone) {
+    report.reversible = false;
+    report.reasons.push_back(
+        fmt::format("not reversible: the down script fails: {}", undone.error().to_string()));
+    return {};
+  }
+  Manifest after_down;
+  auto back = hash_of(db, &after_down);
+  if (!back) return std::unexpected(back.error());
+  report.reversible = *back == report.hash_before ||
+                      reversible_with_previous(db, previous, before, after_down, report);
+  if (!*report.reversible) {
+    report.reasons.push_back(
+        fmt::format("not reversible: after up then down the schema hash is {}, not {} as before up",
+                    *back, report.hash_before));
+  }
+  return {};
+}
+
+// Reversibility: up then down must give back the schema before up. A
+// migration that only adds enum values cannot be undone in a script
+// (PostgreSQL cannot drop an enum value); keel generate writes its down
+// empty on purpose.
+Result<void> prove_reversible(const PlanRoles& db, const Migration& m, const Migration* previous,
+                              const Manifest& before, const migrate::Timeouts& timeouts,
+                              const Options& options, MigrationReport& report) {
   if (adds_enum_values_only(db, m)) {
     report.notes.push_back(
         "reversible: not applicable: it only adds enum values, which PostgreSQL cannot drop, "
@@ -447,52 +563,51 @@ Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migra
     report.reversible = false;
     report.reasons.push_back("not reversible: it has no down script");
   } else {
-    auto down = migrate::split_statements(db.rules.dialect(), *m.down);
-    if (!down) {
-      report.reversible = false;
-      report.reasons.push_back(fmt::format("not reversible: the down script does not parse: {}",
-                                           down.error().to_string()));
-    } else if (auto reset = fresh_session(); !reset) {
-      return reset;
-    } else if (auto undone = run_quietly(db, *down, m.down->path); !undone) {
-      report.reversible = false;
-      report.reasons.push_back(
-          fmt::format("not reversible: the down script fails: {}", undone.error().to_string()));
-    } else {
-      Manifest after_down;
-      auto back = hash_of(db, &after_down);
-      if (!back) return std::unexpected(back.error());
-      report.reversible = *back == report.hash_before;
-      // keel generate's pair: the migration before this one added enum
-      // values with an empty down; this down removes them with the rest.
-      if (!*report.reversible && previous != nullptr && adds_enum_values_only(db, *previous)) {
-        std::vector<std::string> removed =
-            only_enum_values_removed(schema.schema, after_down.schema);
-        if (!removed.empty()) {
-          report.reversible = true;
-          std::string values;
-          for (const std::string& r : removed) values += (values.empty() ? "" : ", ") + r;
-          report.notes.push_back(fmt::format(
-              "reversible together with {}: up then down gives back the schema but for the enum "
-              "values that migration added ({}), which this down removes (that one's down is "
-              "empty)",
-              previous->up.path, values));
-        }
-      }
-      if (!*report.reversible) {
-        report.reasons.push_back(fmt::format(
-            "not reversible: after up then down the schema hash is {}, not {} as before up", *back,
-            report.hash_before));
-      }
-    }
+    if (auto ok = run_down(db, m, previous, before, timeouts, report); !ok) return ok;
     if (auto ok = db.session.rollback_to(kProofSavepoint); !ok) return ok;
   }
   if (report.reversible && !*report.reversible && !options.gates.require_reversible) {
     report.reasons.pop_back();
   }
+  return {};
+}
+
+Result<void> plan_migration(const PlanRoles& db, const Migration& m, const Migration* previous,
+                            const Options& options, lint::Memory* lint_memory, Manifest& schema,
+                            std::string& hash, MigrationReport& report, bool& stop) {
+  report.version = m.version;
+  report.name = m.name;
+  report.path = m.up.path;
+  report.checksum = m.checksum;
+  report.hash_before = hash;
+  say(options, fmt::format("planning {}_{} ...", m.version, m.name));
+  const migrate::Timeouts timeouts = timeouts_of(m, options);
+  if (auto ok = fresh_session(db, timeouts); !ok) return ok;
+  if (options.lint) {
+    if (auto ok = lint_gate(m, *options.lint, lint_memory, report); !ok) return ok;
+  }
+  auto statements = statements_of(db, m, report);
+  if (!statements) {
+    stop = true;
+    return {};
+  }
+  if (auto ok = db.session.savepoint(kUpSavepoint); !ok) return ok;
+  auto observed = observe_up(db, *statements, m, options, report);
+  if (!observed) return std::unexpected(observed.error());
+  if (!observed->ok) {
+    up_stopped(db, m, *observed, report);
+    stop = true;  // later migrations may depend on this one
+    return db.session.rollback_to(kUpSavepoint);
+  }
+  Manifest after;
+  if (auto ok = observe_after(db, m, options, schema, after, report); !ok) return ok;
+  if (auto ok = db.session.savepoint(kProofSavepoint); !ok) return ok;
+  if (auto ok = prove_idempotent(db, m, *statements, timeouts, options, report); !ok) return ok;
+  if (auto ok = prove_reversible(db, m, previous, schema, timeouts, options, report); !ok) {
+    return ok;
+  }
   if (auto ok = db.session.release(kProofSavepoint); !ok) return ok;
   if (auto ok = db.session.release(kUpSavepoint); !ok) return ok;
-
   schema = std::move(after);
   hash = report.hash_after;
   return {};

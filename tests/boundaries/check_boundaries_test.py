@@ -23,7 +23,6 @@ CLEAN = {
     "src/dialects/postgres/session.cc": "#include <pqxx/pqxx>\n\nint session() { return 1; }\n",
     "src/dialects/postgres/conninfo.cc": "#include <libpq-fe.h>\n\nint conninfo() { return 1; }\n",
     "src/dialects/postgres/split.cc": "#include <pg_query.h>\n\nint split() { return 1; }\n",
-    "src/dialects/postgres/legacy.cc": "#include <pqxx/pqxx>\n\nint legacy() { return 1; }\n",
     "src/dialects/sqlite/connection.cc": "#include <sqlite3.h>\n\nint lite() { return 1; }\n",
     "src/dialects/registry.cc": (
         '#include <string>\n\nbool is_pg(const std::string& name) { return name == "postgresql"; }\n'
@@ -35,7 +34,6 @@ CLEAN = {
         "bool gate(const Caps& caps) { return caps.lints; }\n"
     ),
     "include/keel/dialect.h": "#pragma once\n\nint dialects();\n",
-    "scripts/check-boundaries.pqxx-allowlist": "# temporary\nsrc/dialects/postgres/legacy.cc\n",
 }
 
 
@@ -126,18 +124,22 @@ class CheckBoundariesTest(unittest.TestCase):
             "src/dialects/postgres/ledger.cc:3: [libpqxx-session] libpqxx used outside "
             "src/dialects/postgres/session.cc")
 
-    def test_the_allowlist_exempts_only_the_files_it_lists(self):
-        # legacy.cc is listed: clean. Emptying the list makes it a violation.
-        self.write("scripts/check-boundaries.pqxx-allowlist", "# emptied after item 2\n")
+    def test_a_pqxx_include_in_another_postgres_file_fails(self):
+        # <pqxx/...> is a PostgreSQL header (client-headers allows it in the
+        # folder), but only the session file may use libpqxx.
+        self.write("src/dialects/postgres/legacy.cc",
+                   "#include <pqxx/pqxx>\n\nint legacy() { return 1; }\n")
         self.assert_fails_with(
             "src/dialects/postgres/legacy.cc:1: [libpqxx-session] libpqxx used outside "
             "src/dialects/postgres/session.cc")
 
-    def test_a_stale_allowlist_entry_fails(self):
-        self.append("scripts/check-boundaries.pqxx-allowlist", "src/dialects/postgres/gone.cc\n")
+    def test_no_file_is_exempt_not_even_one_an_old_allowlist_names(self):
+        self.write("scripts/check-boundaries.pqxx-allowlist", "src/dialects/postgres/legacy.cc\n")
+        self.write("src/dialects/postgres/legacy.cc",
+                   "#include <string>\n\npqxx::result legacy();\n")
         self.assert_fails_with(
-            "scripts/check-boundaries.pqxx-allowlist:1: [libpqxx-session] "
-            "src/dialects/postgres/gone.cc is listed but does not exist: remove it")
+            "src/dialects/postgres/legacy.cc:3: [libpqxx-session] libpqxx used outside "
+            "src/dialects/postgres/session.cc")
 
     def test_a_file_that_is_not_clang_format_clean_fails(self):
         self.write("src/cli/plan.cc", "bool gate(const Caps& caps) { return caps.lints; }\n"

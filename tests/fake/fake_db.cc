@@ -382,12 +382,104 @@ Result<migrate::Recovery::DoneCheck> FakeDatabase::already_done(
   return DoneCheck{};
 }
 
-Result<std::vector<migrate::IntegrityFinding>> FakeDatabase::check_integrity(
-    const IntegrityConfig& /*config*/, const migrate::IntegrityScope& /*scope*/) {
+namespace {
+
+std::string column_list(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + c;
+  return "(" + out + ")";
+}
+
+bool names(const migrate::IntegrityScope& scope, const std::string& schema,
+           const std::string& table) {
+  return std::find(scope.relations.begin(), scope.relations.end(), schema + "." + table) !=
+         scope.relations.end();
+}
+
+}  // namespace
+
+void FakeDatabase::add_foreign_key(const migrate::ForeignKeyRef& key, int64_t orphans) {
+  foreign_keys_.emplace_back(key, false);
+  counts_[foreign_key_sql(key)] = orphans;
+}
+
+void FakeDatabase::add_unvalidated_check(const migrate::CheckConstraintRef& check,
+                                         int64_t violating) {
+  unvalidated_checks_.emplace_back(check, false);
+  counts_[check_constraint_sql(check)] = violating;
+}
+
+void FakeDatabase::integrity_finding(const std::string& kind, const std::string& name,
+                                     int64_t count) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = name.find('.', start);
+    parts.push_back(name.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (parts.size() != 3) parts = {"public", "t", name};
+  if (kind == "foreign key") {
+    migrate::ForeignKeyRef key{.schema = parts[0],
+                               .table = parts[1],
+                               .constraint = parts[2],
+                               .columns = {"id"},
+                               .parent_schema = parts[0],
+                               .parent_table = parts[1],
+                               .parent_columns = {"id"}};
+    foreign_keys_.emplace_back(key, true);
+    counts_[foreign_key_sql(key)] = count;
+    return;
+  }
+  migrate::CheckConstraintRef check{parts[0], parts[1], parts[2], "false"};
+  unvalidated_checks_.emplace_back(check, true);
+  counts_[check_constraint_sql(check)] = count;
+}
+
+Result<migrate::IntegrityCatalog> FakeDatabase::integrity_catalog(
+    const migrate::IntegrityScope& scope) {
   if (auto ok = alive(); !ok) return std::unexpected(ok.error());
-  std::vector<migrate::IntegrityFinding> out;
-  for (const auto& [name, finding] : findings_) out.push_back(finding);
+  migrate::IntegrityCatalog out;
+  for (const auto& [key, every_scope] : foreign_keys_) {
+    if (every_scope || scope.whole || names(scope, key.schema, key.table) ||
+        names(scope, key.parent_schema, key.parent_table)) {
+      out.foreign_keys.push_back(key);
+    }
+  }
+  for (const auto& [check, every_scope] : unvalidated_checks_) {
+    if (every_scope || scope.whole || names(scope, check.schema, check.table)) {
+      out.unvalidated_checks.push_back(check);
+    }
+  }
   return out;
+}
+
+Result<bool> FakeDatabase::table_exists(const std::string& schema, const std::string& table) {
+  if (auto ok = alive(); !ok) return std::unexpected(ok.error());
+  return schema == "public" && state().tables.contains(table);
+}
+
+std::string FakeDatabase::foreign_key_sql(const migrate::ForeignKeyRef& key) const {
+  return "COUNT KEY " + relation_sql(key).substr(6);
+}
+
+std::string FakeDatabase::relation_sql(const migrate::ForeignKeyRef& relation) const {
+  return fmt::format("COUNT ORPHANS {}.{} {} -> {}.{} {}", relation.schema, relation.table,
+                     column_list(relation.columns), relation.parent_schema, relation.parent_table,
+                     column_list(relation.parent_columns));
+}
+
+std::string FakeDatabase::check_constraint_sql(const migrate::CheckConstraintRef& check) const {
+  return fmt::format("COUNT VIOLATIONS {}.{} CHECK {}", check.schema, check.table,
+                     check.expression);
+}
+
+Result<int64_t> FakeDatabase::count(const std::string& sql) {
+  if (auto ok = alive(); !ok) return std::unexpected(ok.error());
+  auto it = counts_.find(sql);
+  if (it == counts_.end())
+    return std::unexpected(sql_error("fake: no count for " + sql, "42601", ""));
+  return it->second;
 }
 
 Result<migrate::IntegrityScope> FakeDatabase::integrity_scope(

@@ -85,11 +85,21 @@ class FakeDatabase final : public plan::PlanTarget {
   void slow_statement(const std::string& sql, std::chrono::milliseconds duration) {
     slow_[sql] = duration;
   }
-  // check_integrity() reports a finding `name` of `kind` counting `count`
-  // (expected 0): nonzero fails the check. Stays until cleared.
-  void integrity_finding(const std::string& kind, const std::string& name, int64_t count) {
-    findings_[name] = {kind, name, "", count, 0, ""};
-  }
+  // The integrity catalog (IntegrityChecks): a foreign key whose check
+  // counts `orphans`, in a scope that is whole or names its table or its
+  // parent ("public.t"); a NOT VALID CHECK counting `violating`, in a scope
+  // naming its table. Their SQL is the fake's own ("COUNT KEY ORPHANS ...",
+  // "COUNT VIOLATIONS ...", see foreign_key_sql()).
+  void add_foreign_key(const migrate::ForeignKeyRef& key, int64_t orphans);
+  void add_unvalidated_check(const migrate::CheckConstraintRef& check, int64_t violating);
+  // What count(sql) returns for `sql` (keel.toml's checks and relations);
+  // counting any SQL the fake was given no value for fails with kSql.
+  void count_of(const std::string& sql, int64_t value) { counts_[sql] = value; }
+  // A failing integrity check in every scope, whose count is `count`
+  // (expected 0): kind "foreign key" a key named `name` ("schema.table.
+  // constraint", from its column id to the same table's id), any other
+  // kind a NOT VALID CHECK of that name (a bare name: on public.t).
+  void integrity_finding(const std::string& kind, const std::string& name, int64_t count);
   // A session holding a lock on the relations it names.
   void add_blocker(const FakeBlocker& blocker) { blockers_.push_back(blocker); }
   // Another process holds the deploy lock: lock() waits `wait` and fails.
@@ -148,10 +158,23 @@ class FakeDatabase final : public plan::PlanTarget {
   Result<DoneCheck> already_done(const migrate::Statement& statement) override;
 
   // --- IntegrityChecks ---------------------------------------------------------
-  Result<std::vector<migrate::IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const migrate::IntegrityScope& scope) override;
   Result<migrate::IntegrityScope> integrity_scope(
       const std::vector<migrate::Statement>& statements) override;
+  Result<migrate::IntegrityCatalog> integrity_catalog(
+      const migrate::IntegrityScope& scope) override;
+  std::string default_schema() const override { return "public"; }
+  // True for "public" and a table of the fake's schema.
+  Result<bool> table_exists(const std::string& schema, const std::string& table) override;
+  std::string table_sql(const std::string& schema, const std::string& table) const override {
+    return schema + "." + table;
+  }
+  // "COUNT KEY ORPHANS public.c (a_id) -> public.a (id)"
+  std::string foreign_key_sql(const migrate::ForeignKeyRef& key) const override;
+  // "COUNT ORPHANS public.c (a_id) -> public.a (id)"
+  std::string relation_sql(const migrate::ForeignKeyRef& relation) const override;
+  // "COUNT VIOLATIONS public.t CHECK (x > 0)"
+  std::string check_constraint_sql(const migrate::CheckConstraintRef& check) const override;
+  Result<int64_t> count(const std::string& sql) override;
 
   // --- LockObserver ------------------------------------------------------------
   Result<std::vector<std::string>> relations_of(
@@ -205,7 +228,10 @@ class FakeDatabase final : public plan::PlanTarget {
   std::optional<int> lose_after_;
   bool lost_ = false;
   std::map<std::string, std::chrono::milliseconds> slow_;
-  std::map<std::string, migrate::IntegrityFinding> findings_;
+  // The integrity catalog; `true`: in every scope.
+  std::vector<std::pair<migrate::ForeignKeyRef, bool>> foreign_keys_;
+  std::vector<std::pair<migrate::CheckConstraintRef, bool>> unvalidated_checks_;
+  std::map<std::string, int64_t> counts_;
   std::vector<FakeBlocker> blockers_;
   std::vector<int> terminated_;
 };

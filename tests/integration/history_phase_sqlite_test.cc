@@ -10,42 +10,13 @@
 namespace keel::test {
 namespace {
 
-std::string scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-void exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  char* error = nullptr;
-  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(error, nullptr) << error;
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
-struct Folder : MigrationFolder {
-  std::string db;
-  Folder() : MigrationFolder("") {
-    db = dir.file("app.db");
-    exec(db, "CREATE TABLE ran (what TEXT)");
-    url = "sqlite:" + db;
-  }
+struct Folder : SqliteMigrationFolder {
+  Folder() : SqliteMigrationFolder("CREATE TABLE ran (what TEXT)") {}
   std::string columns() const {
-    return scalar(db,
-                  "SELECT group_concat(name, ',') FROM (SELECT name FROM "
-                  "pragma_table_info('keel_schema_migrations') WHERE name IN ('phase', "
-                  "'operation_progress') ORDER BY name)");
+    return scalar(
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM "
+        "pragma_table_info('keel_schema_migrations') WHERE name IN ('phase', "
+        "'operation_progress') ORDER BY name)");
   }
 };
 
@@ -67,8 +38,8 @@ TEST(HistoryPhaseSqlite, PhaseAndProgressRoundTrip) {
   row.phase = "started";
   row.operations = {{0, 1200, "id=1200"}, {1, 0, ""}};
   ASSERT_TRUE((*target)->record(row));
-  EXPECT_EQ(scalar(f.db, "SELECT phase FROM keel_schema_migrations"), "started");
-  EXPECT_EQ(scalar(f.db, "SELECT operation_progress FROM keel_schema_migrations"),
+  EXPECT_EQ(sqlite_scalar(f.db, "SELECT phase FROM keel_schema_migrations"), "started");
+  EXPECT_EQ(sqlite_scalar(f.db, "SELECT operation_progress FROM keel_schema_migrations"),
             R"([{"last_key":"id=1200","operation":0,"rows_done":1200},)"
             R"({"last_key":"","operation":1,"rows_done":0}])");
   auto history = (*target)->history();
@@ -81,9 +52,9 @@ TEST(HistoryPhaseSqlite, PhaseAndProgressRoundTrip) {
   row.operations.clear();
   row.status = migrate::RowStatus::kSuccess;
   ASSERT_TRUE((*target)->record(row));
-  EXPECT_EQ(scalar(f.db,
-                   "SELECT phase IS NULL AND operation_progress IS NULL FROM "
-                   "keel_schema_migrations"),
+  EXPECT_EQ(sqlite_scalar(f.db,
+                          "SELECT phase IS NULL AND operation_progress IS NULL FROM "
+                          "keel_schema_migrations"),
             "1");
   (*target)->unlock();
 }
@@ -92,8 +63,8 @@ TEST(HistoryPhaseSqlite, OldHistoryTableGainsPhaseColumns) {
   Folder f;
   f.write("0001_a.up.sql", "CREATE TABLE a (id INTEGER);\n");
   ASSERT_EQ(f.keel("apply").status, 0);
-  exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN phase");
-  exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN operation_progress");
+  sqlite_exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN phase");
+  sqlite_exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN operation_progress");
   ASSERT_EQ(f.columns(), "");
   RunResult status = f.keel("status");
   EXPECT_EQ(status.status, 0) << status.err;
@@ -102,10 +73,11 @@ TEST(HistoryPhaseSqlite, OldHistoryTableGainsPhaseColumns) {
   RunResult apply = f.keel("apply");
   EXPECT_EQ(apply.status, 0) << apply.err;
   EXPECT_EQ(f.columns(), "operation_progress,phase");
-  EXPECT_EQ(scalar(f.db,
-                   "SELECT group_concat(version || ':' || status || ':' || coalesce(phase, "
-                   "'null'), ',') FROM (SELECT * FROM keel_schema_migrations ORDER BY version)"),
-            "0001:SUCCESS:null,0002:SUCCESS:null");
+  EXPECT_EQ(
+      sqlite_scalar(f.db,
+                    "SELECT group_concat(version || ':' || status || ':' || coalesce(phase, "
+                    "'null'), ',') FROM (SELECT * FROM keel_schema_migrations ORDER BY version)"),
+      "0001:SUCCESS:null,0002:SUCCESS:null");
 }
 
 }  // namespace

@@ -13,42 +13,9 @@
 namespace keel::test {
 namespace {
 
-std::string scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-void exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  char* error = nullptr;
-  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(error, nullptr) << error;
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
-struct Folder : MigrationFolder {
-  std::string db;
-  Folder() : MigrationFolder("") {
-    db = dir.file("app.db");
-    exec(db, "CREATE TABLE ran (what TEXT)");
-    url = "sqlite:" + db;
-  }
-  std::string status_of(const std::string& version) const {
-    return scalar(db,
-                  "SELECT status FROM keel_schema_migrations WHERE version = '" + version + "'");
-  }
-  std::string count(const std::string& sql) const { return scalar(db, "SELECT count(*) " + sql); }
+struct Folder : SqliteMigrationFolder {
+  Folder() : SqliteMigrationFolder("CREATE TABLE ran (what TEXT)") {}
+  std::string count(const std::string& sql) const { return scalar("SELECT count(*) " + sql); }
   // A migration whose up and down log to `ran` and make or drop table t<v>.
   void migration(const std::string& file_version, const std::string& tag) const {
     write(file_version + "_" + tag + ".up.sql",
@@ -124,9 +91,9 @@ TEST(HistoryFix14Sqlite, RollbackUndoesTheLastAppliedNotTheHighestVersion) {
   RunResult to_one = f.keel("rollback", {"--to", "0001"});
   EXPECT_EQ(to_one.status, 0) << to_one.out << to_one.err;
   EXPECT_NE(to_one.out.find("after 0001"), std::string::npos) << to_one.out;
-  EXPECT_EQ(scalar(f.db,
-                   "SELECT group_concat(what, ',') FROM (SELECT what FROM ran WHERE what "
-                   "LIKE 'down%' ORDER BY rowid)"),
+  EXPECT_EQ(sqlite_scalar(f.db,
+                          "SELECT group_concat(what, ',') FROM (SELECT what FROM ran WHERE what "
+                          "LIKE 'down%' ORDER BY rowid)"),
             "down b,down b,down c");
 }
 
@@ -188,13 +155,14 @@ TEST(HistoryFix14Sqlite, SplitHistoryFromAnOlderKeelCountsTheRowWrittenLast) {
   f.migration("3", "h3");
   ASSERT_EQ(f.keel("apply").status, 0);
   // What that keel's rollback did: the down ran, a second row was written.
-  exec(f.db,
-       "DROP TABLE th3;"
-       "UPDATE keel_schema_migrations SET change_seq = NULL, applied_at = "
-       "'2024-01-01T00:00:00Z';"
-       "INSERT INTO keel_schema_migrations (version, name, checksum, applied_at, applied_by, "
-       "status, keel_version) SELECT '0003', name, checksum, '2024-01-01T00:00:05Z', applied_by, "
-       "'ROLLED_BACK', keel_version FROM keel_schema_migrations WHERE version = '3'");
+  sqlite_exec(
+      f.db,
+      "DROP TABLE th3;"
+      "UPDATE keel_schema_migrations SET change_seq = NULL, applied_at = "
+      "'2024-01-01T00:00:00Z';"
+      "INSERT INTO keel_schema_migrations (version, name, checksum, applied_at, applied_by, "
+      "status, keel_version) SELECT '0003', name, checksum, '2024-01-01T00:00:05Z', applied_by, "
+      "'ROLLED_BACK', keel_version FROM keel_schema_migrations WHERE version = '3'");
   for (const char* ext : {".up.sql", ".down.sql"}) {
     std::filesystem::rename(f.dir.file(std::string("migrations/3_h3") + ext),
                             f.dir.file(std::string("migrations/0003_h3") + ext));
@@ -232,7 +200,7 @@ TEST(HistoryFix14Sqlite, HistoryTableWithoutChangeSeqIsReadAndUpgraded) {
   f.migration("0001", "a");
   f.migration("0002", "b");
   ASSERT_EQ(f.keel("apply").status, 0);
-  exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN change_seq");
+  sqlite_exec(f.db, "ALTER TABLE keel_schema_migrations DROP COLUMN change_seq");
   RunResult status = f.keel("status");
   EXPECT_EQ(status.status, 0) << status.err;
   RunResult r = f.keel("rollback");

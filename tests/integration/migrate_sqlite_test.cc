@@ -10,39 +10,7 @@
 namespace keel::test {
 namespace {
 
-// One value from the database (empty for NULL or no row).
-std::string scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-struct SqliteFolder : MigrationFolder {
-  std::string db;
-  SqliteFolder() : MigrationFolder("") {
-    db = dir.file("app.db");
-    sqlite3* handle = nullptr;
-    sqlite3_open(db.c_str(), &handle);
-    sqlite3_close(handle);
-    url = "sqlite:" + db;
-  }
-  bool has_table(const std::string& name) const {
-    return scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
-                          name + "'") == "1";
-  }
-  std::string status_of(const std::string& version) const {
-    return scalar(db,
-                  "SELECT status FROM keel_schema_migrations WHERE version = '" + version + "'");
-  }
-};
+using SqliteFolder = SqliteMigrationFolder;
 
 TEST(MigrateSqlite, ApplyStatusRollback) {
   SqliteFolder f;
@@ -57,9 +25,9 @@ TEST(MigrateSqlite, ApplyStatusRollback) {
   ASSERT_EQ(apply.status, 0) << apply.err;
   EXPECT_EQ(f.status_of("0001"), "SUCCESS");
   EXPECT_EQ(f.status_of("0002"), "SUCCESS");
-  EXPECT_EQ(scalar(f.db,
-                   "SELECT count(*) FROM keel_schema_migrations WHERE checksum LIKE "
-                   "'sha256:%' AND applied_at <> '' AND applied_by <> ''"),
+  EXPECT_EQ(sqlite_scalar(f.db,
+                          "SELECT count(*) FROM keel_schema_migrations WHERE checksum LIKE "
+                          "'sha256:%' AND applied_at <> '' AND applied_by <> ''"),
             "2");
   RunResult again = f.keel("apply");
   ASSERT_EQ(again.status, 0) << again.err;
@@ -75,8 +43,9 @@ TEST(MigrateSqlite, ApplyStatusRollback) {
   RunResult rollback = f.keel("rollback");
   ASSERT_EQ(rollback.status, 0) << rollback.err;
   EXPECT_EQ(f.status_of("0002"), "ROLLED_BACK");
-  EXPECT_EQ(scalar(f.db, "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'email'"),
-            "0");
+  EXPECT_EQ(
+      sqlite_scalar(f.db, "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'email'"),
+      "0");
 
   f.remove("0001_users.down.sql");
   RunResult refused = f.keel("rollback");
@@ -179,8 +148,8 @@ TEST(MigrateSqlite, RollbackIntegrityChecksAbortWithNothingChangedThenRestoreThe
               "[[integrity.checks]]\nname = \"two users at least\"\n"
               "sql = \"SELECT count(*) >= 2 FROM users\"\nexpect = 1\n");
   ASSERT_EQ(f.keel("apply").status, 0);
-  const std::string after_0001 =
-      scalar(f.db, "SELECT schema_hash_after FROM keel_schema_migrations WHERE version = '0001'");
+  const std::string after_0001 = sqlite_scalar(
+      f.db, "SELECT schema_hash_after FROM keel_schema_migrations WHERE version = '0001'");
   EXPECT_EQ(after_0001.substr(0, 7), "sha256:");
   // A NULL id among the users, an order and preferences of the guest.
   sqlite3* db = nullptr;
@@ -201,7 +170,7 @@ TEST(MigrateSqlite, RollbackIntegrityChecksAbortWithNothingChangedThenRestoreThe
             std::string::npos)
       << aborted.out;
   EXPECT_NE(aborted.out.find("ok     check two users at least"), std::string::npos) << aborted.out;
-  EXPECT_EQ(scalar(f.db, "SELECT count(*) FROM users WHERE id = 3"), "1");
+  EXPECT_EQ(sqlite_scalar(f.db, "SELECT count(*) FROM users WHERE id = 3"), "1");
   EXPECT_EQ(f.status_of("0002"), "SUCCESS");
 
   sqlite3_open(f.db.c_str(), &db);

@@ -8,17 +8,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "integration/migrate_helpers.h"
-#include "integration/pg_fixture.h"
+#include "integration/plan_fixture.h"
 
 namespace keel::test {
 namespace {
 
-class PlanFix14 : public PgTest {};
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+class PlanFix14 : public PlanFixture {};
 
 // dev and prod: two environments of one database, as in the issue.
 void write_environments(const MigrationFolder& folder, const std::string& url) {
@@ -41,9 +36,8 @@ std::string column_count(const PgDatabase& db, const std::string& column) {
 }
 
 TEST_F(PlanFix14, APlanOfDevDoesNotCoverProd) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   write_environments(folder, db.url());
   // Not idempotent: dev does not require it, prod does.
   folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN name text;\n");
@@ -74,9 +68,8 @@ TEST_F(PlanFix14, APlanOfDevDoesNotCoverProd) {
 }
 
 TEST_F(PlanFix14, APlanCoversOnlyTheSchemaItRanOn) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
   folder.write("0001_name.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS name;\n");
   folder.write("0002_nick.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS nick text;\n");
@@ -176,9 +169,8 @@ TEST_F(PlanFix14, LintPassesGeneratedDownScripts) {
 }
 
 TEST_F(PlanFix14, ANewEnumValueUsedInItsOwnTransactionIsRejected) {
-  PgDatabase db;
-  db.sql("CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE people (id int, feeling mood)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE people (id int, feeling mood)");
+  auto& [db, folder] = target;
   folder.write("0001_great.up.sql",
                "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'great';\n"
                "ALTER TABLE people ALTER COLUMN feeling SET DEFAULT 'great';\n");
@@ -198,9 +190,8 @@ TEST_F(PlanFix14, ANewEnumValueUsedInItsOwnTransactionIsRejected) {
 }
 
 TEST_F(PlanFix14, CopyFromStdinIsNotSupported) {
-  PgDatabase db;
-  db.sql("CREATE TABLE t (a int, b text)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE t (a int, b text)");
+  auto& [db, folder] = target;
   folder.write("0001_rows.up.sql", "-- rows\nCOPY t (a, b) FROM stdin;\n1\tone\n2\ttwo\n\\.\n");
   RunResult apply = folder.keel("apply");
   EXPECT_NE(apply.status, 0);
@@ -219,9 +210,9 @@ TEST_F(PlanFix14, CopyFromStdinIsNotSupported) {
 }
 
 TEST_F(PlanFix14, PlanNamesTheSequencesItAdvanced) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id serial PRIMARY KEY, n int); INSERT INTO users (n) VALUES (1)");
-  MigrationFolder folder(db.url());
+  PlanSetup target(
+      "CREATE TABLE users (id serial PRIMARY KEY, n int); INSERT INTO users (n) VALUES (1)");
+  auto& [db, folder] = target;
   folder.write("0001_seed.up.sql", "INSERT INTO users (n) VALUES (2);\n");
   folder.write("0001_seed.down.sql", "DELETE FROM users WHERE n = 2;\n");
   RunResult r = folder.keel("plan");
@@ -235,9 +226,8 @@ TEST_F(PlanFix14, PlanNamesTheSequencesItAdvanced) {
 }
 
 TEST_F(PlanFix14, AnEmptyUpScriptIsWarnedAndRefusedUnderRequireValidated) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   folder.write("0001_todo.up.sql", "-- TODO: write this\n");
   folder.write("0001_todo.down.sql", "");
   RunResult plan = folder.keel("plan");

@@ -8,30 +8,21 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "integration/migrate_helpers.h"
-#include "integration/pg_fixture.h"
+#include "integration/plan_fixture.h"
 
 namespace keel::test {
 namespace {
 
 using namespace std::chrono_literals;
 
-class PlanPg : public PgTest {
- protected:
-  static nlohmann::json plan_json(const PgDatabase& db, const MigrationFolder& folder,
-                                  RunResult& r) {
-    r = run_keel({"--url", db.url(), "--format", "json", "plan"}, folder.dir.path);
-    return nlohmann::json::parse(r.out, nullptr, false);
-  }
-};
+class PlanPg : public PlanFixture {};
 
 TEST_F(PlanPg, AlterTypeBigintTakesAccessExclusiveAndRewritesAndChangesNothing) {
-  PgDatabase db;
-  db.sql(
+  PlanSetup target(
       "CREATE TABLE users (id int PRIMARY KEY, email text);"
       "INSERT INTO users SELECT g, g::text FROM generate_series(1, 500) g");
+  auto& [db, folder] = target;
   std::string hash = db.hash();
-  MigrationFolder folder(db.url());
   folder.write("0001_bigint.up.sql", "ALTER TABLE users ALTER COLUMN id TYPE bigint;\n");
   folder.write("0001_bigint.down.sql", "ALTER TABLE users ALTER COLUMN id TYPE int;\n");
 
@@ -75,10 +66,9 @@ TEST_F(PlanPg, AlterTypeBigintTakesAccessExclusiveAndRewritesAndChangesNothing) 
 }
 
 TEST_F(PlanPg, ABlockingSessionIsNamedAndNothingChanges) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   std::string hash = db.hash();
-  MigrationFolder folder(db.url());
   folder.dir.write("keel.toml", "[migrations]\nlock_timeout = \"1s\"\n");
   folder.write("0001_col.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
   folder.write("0001_col.down.sql", "ALTER TABLE users DROP COLUMN name;\n");
@@ -112,9 +102,8 @@ TEST_F(PlanPg, ABlockingSessionIsNamedAndNothingChanges) {
 }
 
 TEST_F(PlanPg, StatementTimeoutIsAGate) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   folder.write("0001_slow.up.sql",
                "-- keel:statement-timeout 500ms\nALTER TABLE users ADD COLUMN IF NOT EXISTS a "
                "text;\nSELECT pg_sleep(5);\n");
@@ -136,9 +125,8 @@ TEST_F(PlanPg, StatementTimeoutIsAGate) {
 }
 
 TEST_F(PlanPg, NotIdempotentOrNotReversibleIsRejectedAndAGoodOneValidated) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   // Cannot run twice.
   folder.write("0001_twice.up.sql", "ALTER TABLE users ADD COLUMN name text;\n");
   folder.write("0001_twice.down.sql", "ALTER TABLE users DROP COLUMN name;\n");
@@ -180,9 +168,8 @@ TEST_F(PlanPg, NotIdempotentOrNotReversibleIsRejectedAndAGoodOneValidated) {
 }
 
 TEST_F(PlanPg, ConcurrentIndexIsDryRunAsItsInTransactionEquivalent) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY, email text)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY, email text)");
+  auto& [db, folder] = target;
   folder.write("0001_idx.up.sql",
                "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n");
   folder.write("0001_idx.down.sql", "DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n");
@@ -200,11 +187,10 @@ TEST_F(PlanPg, ConcurrentIndexIsDryRunAsItsInTransactionEquivalent) {
 }
 
 TEST_F(PlanPg, BigRewriteAndLongExclusiveLockAreGates) {
-  PgDatabase db;
-  db.sql(
+  PlanSetup target(
       "CREATE TABLE big (id int PRIMARY KEY);"
       "INSERT INTO big SELECT generate_series(1, 2000); ANALYZE big");
-  MigrationFolder folder(db.url());
+  auto& [db, folder] = target;
   folder.dir.write("keel.toml", "[plan]\nmax_rewrite_rows = 1000\nmax_lock_ms = 100\n");
   folder.write("0001_slow.up.sql",
                "ALTER TABLE big ALTER COLUMN id TYPE bigint;\nSELECT pg_sleep(0.3);\n");
@@ -220,11 +206,10 @@ TEST_F(PlanPg, BigRewriteAndLongExclusiveLockAreGates) {
 }
 
 TEST_F(PlanPg, VerifyQueriesAreExplainedAndTempFilesCounted) {
-  PgDatabase db;
-  db.sql(
+  PlanSetup target(
       "CREATE TABLE events (id int PRIMARY KEY, payload text);"
       "INSERT INTO events SELECT g, md5(g::text) FROM generate_series(1, 200000) g");
-  MigrationFolder folder(db.url());
+  auto& [db, folder] = target;
   folder.dir.write("keel.toml",
                    "[plan]\nmax_rewrite_rows = 1000000\nverify_queries = [\"SELECT count(*) "
                    "FROM events WHERE payload = 'x'\"]\n");
@@ -247,9 +232,8 @@ TEST_F(PlanPg, VerifyQueriesAreExplainedAndTempFilesCounted) {
 }
 
 TEST_F(PlanPg, ExpectedDiffMustMatchExactly) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
   folder.write("0001_name.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS name;\n");
   folder.write("0001_name.expect.json", R"(["column public.users.name"])");
@@ -275,9 +259,8 @@ TEST_F(PlanPg, ExpectedDiffMustMatchExactly) {
 }
 
 TEST_F(PlanPg, ApplyRequireValidatedTrustsOnlySavedValidatedPlans) {
-  PgDatabase db;
-  db.sql("CREATE TABLE users (id int PRIMARY KEY)");
-  MigrationFolder folder(db.url());
+  PlanSetup target("CREATE TABLE users (id int PRIMARY KEY)");
+  auto& [db, folder] = target;
   folder.write("0001_name.up.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\n");
   folder.write("0001_name.down.sql", "ALTER TABLE users DROP COLUMN IF EXISTS name;\n");
 

@@ -12,54 +12,14 @@
 namespace keel::test {
 namespace {
 
-std::string scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-void exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    ADD_FAILURE() << (error != nullptr ? error : "sqlite3_exec failed");
-    sqlite3_free(error);
-  }
-  sqlite3_close(db);
-}
-
-struct SqliteFolder : MigrationFolder {
-  std::string db;
-  SqliteFolder() : MigrationFolder("") {
-    db = dir.file("app.db");
-    exec(db, "");
-    url = "sqlite:" + db;
-  }
-  std::string row(const std::string& version, const std::string& column) const {
-    return scalar(
-        db, "SELECT " + column + " FROM keel_schema_migrations WHERE version = '" + version + "'");
-  }
-  bool has_table(const std::string& name) const {
-    return scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
-                          name + "'") == "1";
-  }
-};
+using SqliteFolder = SqliteMigrationFolder;
 
 TEST(ProgressSqlite, HistoryTableOfThePreviousKeelIsUpgradedInPlace) {
   SqliteFolder f;
   const std::string up1 = "CREATE TABLE a (id INTEGER);\n";
   f.write("0001_a.up.sql", up1);
   f.write("0002_b.up.sql", "CREATE TABLE b (id INTEGER);\n");
-  exec(f.db, R"(CREATE TABLE a (id INTEGER);
+  sqlite_exec(f.db, R"(CREATE TABLE a (id INTEGER);
 CREATE TABLE keel_schema_migrations (
   version TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -77,25 +37,26 @@ CREATE TABLE keel_schema_migrations (
 );
 INSERT INTO keel_schema_migrations (version, name, checksum, applied_at, applied_by, status,
   statements_applied, statements_total, keel_version) VALUES ('0001', 'a', 'sha256:)" +
-                 util::sha256_hex(up1) +
-                 R"(', '2024-01-01T00:00:00Z', 'old@host', 'SUCCESS', 1, 1, '0.0.9');)");
+                        util::sha256_hex(up1) +
+                        R"(', '2024-01-01T00:00:00Z', 'old@host', 'SUCCESS', 1, 1, '0.0.9');)");
 
   RunResult status = f.keel("status");
   ASSERT_EQ(status.status, 0) << status.err;
-  EXPECT_EQ(scalar(f.db,
-                   "SELECT count(*) FROM pragma_table_info('keel_schema_migrations') WHERE "
-                   "name = 'completed_statements'"),
+  EXPECT_EQ(sqlite_scalar(f.db,
+                          "SELECT count(*) FROM pragma_table_info('keel_schema_migrations') WHERE "
+                          "name = 'completed_statements'"),
             "0");
 
   RunResult apply = f.keel("apply");
   ASSERT_EQ(apply.status, 0) << apply.err;
-  EXPECT_EQ(scalar(f.db,
-                   "SELECT count(*) FROM pragma_table_info('keel_schema_migrations') WHERE "
-                   "name = 'completed_statements'"),
+  EXPECT_EQ(sqlite_scalar(f.db,
+                          "SELECT count(*) FROM pragma_table_info('keel_schema_migrations') WHERE "
+                          "name = 'completed_statements'"),
             "1");
-  EXPECT_NE(scalar(f.db, "SELECT sql FROM sqlite_master WHERE name = 'keel_schema_migrations'")
-                .find("'ROLLING_BACK'"),
-            std::string::npos);
+  EXPECT_NE(
+      sqlite_scalar(f.db, "SELECT sql FROM sqlite_master WHERE name = 'keel_schema_migrations'")
+          .find("'ROLLING_BACK'"),
+      std::string::npos);
   EXPECT_FALSE(f.has_table("keel_schema_migrations_upgrade"));
   EXPECT_EQ(f.row("0001", "applied_by"), "old@host");
   EXPECT_EQ(f.row("0001", "applied_at"), "2024-01-01T00:00:00Z");

@@ -2,13 +2,14 @@
 // verdicts), in the schema the inspector leaves out of the manifest, through
 // one Session (session.cc: the driver, and every error masked).
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "dialects/ledger_rows.h"
+#include "dialects/postgres/driver.h"
 #include "dialects/postgres/session.h"
 #include "keel/ledger.h"
 #include "keel/migrate.h"
@@ -22,29 +23,31 @@ namespace {
 // same time do not collide on the catalogs' unique indexes. Not the deploy
 // lock (…01, migrator.cc): recording must not wait for a running apply.
 constexpr int64_t kLedgerLockKey = 0x6b65656c00000002;
-constexpr std::string_view kSchema = "keel";
-constexpr std::string_view kRunsTable = "runs";
-constexpr std::string_view kParityTable = "parity";
-constexpr std::string_view kHistoryTable = "schema_migrations";
+// keel's schema and tables: the driver's names (driver.cc).
+const dialects::KeelNames& keel_names() { return driver().keel; }
 // SQLSTATE of a unique violation: another session's CREATE SCHEMA keel
 // (the migrator's, outside our lock) committed while ours waited.
 constexpr std::string_view kUniqueViolation = "23505";
 
-std::string table(std::string_view name) { return quote_qualified(kSchema, name); }
+std::string table(std::string_view name) { return quote_qualified(keel_names().schema, name); }
 
 // UTC text of a timestamptz column, as the history table prints it.
 std::string utc(std::string_view column) {
   return fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", column);
 }
 
-std::vector<std::string> strings_of(const std::string& json_text) {
-  std::vector<std::string> out;
-  auto j = nlohmann::json::parse(json_text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
+// A result row for the dialect-neutral decoders (dialects/ledger_rows.h).
+class Fields final : public dialects::Fields {
+ public:
+  explicit Fields(const Row& row) : row_(row) {}
+  std::string text(int column) const override { return row_.str(column); }
+
+ private:
+  const Row& row_;
+};
+
+std::vector<Param> params(const std::vector<std::string>& values) {
+  return {values.begin(), values.end()};
 }
 
 // The columns of keel.runs after `env` that an older keel did not create;
@@ -80,7 +83,7 @@ class PgLedger final : public ledger::Ledger {
     if (auto ok = ensure_runs(); !ok) return ok;
     return session_->transaction([&]() -> Result<void> {
       auto r = session_->exec(
-          "UPDATE " + table(kRunsTable) +
+          "UPDATE " + table(keel_names().runs) +
               " SET outcome = $2, exit_code = $3, duration_ms = $4,"
               " version_after = NULLIF($5, ''), error = NULLIF($6, ''),"
               " error_code = NULLIF($7, ''), recorded_at = now() WHERE run_id = $1",
@@ -95,12 +98,10 @@ class PgLedger final : public ledger::Ledger {
   Result<void> record_parity(const ledger::ParityRow& row) override {
     if (auto ok = ensure_parity(); !ok) return ok;
     return session_->transaction([&]() -> Result<void> {
-      auto r = session_->exec(
-          "INSERT INTO " + table(kParityTable) +
-              " (env, schema_hash, status, reference, differences, verified_by,"
-              " keel_version) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
-          {row.environment, row.schema_hash, row.status, row.reference,
-           nlohmann::json(row.differences).dump(), row.verified_by, row.keel_version});
+      auto r = session_->exec("INSERT INTO " + table(keel_names().parity) +
+                                  " (env, schema_hash, status, reference, differences, verified_by,"
+                                  " keel_version) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
+                              params(dialects::parity_values(row)));
       if (!r) return std::unexpected(r.error());
       return {};
     });
@@ -108,12 +109,12 @@ class PgLedger final : public ledger::Ledger {
 
   Result<std::vector<ledger::RunRow>> runs(int limit) override {
     std::vector<ledger::RunRow> out;
-    auto present = exists(kRunsTable);
+    auto present = exists(keel_names().runs);
     if (!present) return std::unexpected(present.error());
     if (!*present) return out;
     // A table an older keel made has no run_id, pid, error_code: read as
     // empty (reading never changes the table).
-    auto current = has_column(kRunsTable, "run_id");
+    auto current = has_column(keel_names().runs, "run_id");
     if (!current) return std::unexpected(current.error());
     auto r = session_->exec(
         "SELECT env, command, arguments::text, coalesce(version_before, ''),"
@@ -122,64 +123,35 @@ class PgLedger final : public ledger::Ledger {
             utc("started_at") + ", coalesce(error, ''), " +
             (*current ? "coalesce(run_id, ''), coalesce(pid, 0), coalesce(error_code, '')"
                       : "'', 0, ''") +
-            " FROM " + table(kRunsTable) + " ORDER BY id DESC LIMIT $1",
+            " FROM " + table(keel_names().runs) + " ORDER BY id DESC LIMIT $1",
         {std::to_string(limit)});
     if (!r) return std::unexpected(r.error());
-    for (const TextRow& f : *r) {
-      ledger::RunRow row;
-      row.environment = f.str(0);
-      row.command = f.str(1);
-      row.arguments = strings_of(f.str(2));
-      row.version_before = f.str(3);
-      row.version_after = f.str(4);
-      row.outcome = f.str(5);
-      row.exit_code = static_cast<int>(f.int64(6));
-      row.duration_ms = f.int64(7);
-      row.user = f.str(8);
-      row.host = f.str(9);
-      row.keel_version = f.str(10);
-      row.started_at = f.str(11);
-      row.error = f.str(12);
-      row.run_id = f.str(13);
-      row.pid = f.int64(14);
-      row.error_code = f.str(15);
-      out.push_back(std::move(row));
-    }
+    for (const TextRow& f : *r) out.push_back(dialects::run_row(Fields(f)));
     return out;
   }
 
   Result<std::vector<ledger::ParityRow>> parity(int limit) override {
     std::vector<ledger::ParityRow> out;
-    auto present = exists(kParityTable);
+    auto present = exists(keel_names().parity);
     if (!present) return std::unexpected(present.error());
     if (!*present) return out;
     auto r = session_->exec("SELECT env, schema_hash, status, reference, differences::text, " +
                                 utc("verified_at") + ", verified_by, keel_version FROM " +
-                                table(kParityTable) + " ORDER BY id DESC LIMIT $1",
+                                table(keel_names().parity) + " ORDER BY id DESC LIMIT $1",
                             {std::to_string(limit)});
     if (!r) return std::unexpected(r.error());
-    for (const TextRow& f : *r) {
-      ledger::ParityRow row;
-      row.environment = f.str(0);
-      row.schema_hash = f.str(1);
-      row.status = f.str(2);
-      row.reference = f.str(3);
-      row.differences = strings_of(f.str(4));
-      row.verified_at = f.str(5);
-      row.verified_by = f.str(6);
-      row.keel_version = f.str(7);
-      out.push_back(std::move(row));
-    }
+    for (const TextRow& f : *r) out.push_back(dialects::parity_row(Fields(f)));
     return out;
   }
 
   Result<std::optional<std::string>> latest_version() override {
     std::optional<std::string> newest;
-    auto present = exists(kHistoryTable);
+    auto present = exists(keel_names().history);
     if (!present) return std::unexpected(present.error());
     if (!*present) return newest;
-    auto r = session_->exec("SELECT version FROM " + table(kHistoryTable) + " WHERE status = $1",
-                            {std::string(migrate::row_status_name(migrate::RowStatus::kSuccess))});
+    auto r =
+        session_->exec("SELECT version FROM " + table(keel_names().history) + " WHERE status = $1",
+                       {std::string(migrate::row_status_name(migrate::RowStatus::kSuccess))});
     if (!r) return std::unexpected(r.error());
     // Versions compare as numbers ("10" > "9"), so the newest is picked here.
     for (const TextRow& f : *r) {
@@ -205,17 +177,14 @@ class PgLedger final : public ledger::Ledger {
 
   Result<void> insert_run(const ledger::RunRow& row) {
     auto r = session_->exec(
-        "INSERT INTO " + table(kRunsTable) +
+        "INSERT INTO " + table(keel_names().runs) +
             " (env, command, arguments, version_before, version_after, outcome,"
             " exit_code, duration_ms, user_name, host_name, keel_version, started_at,"
             " error, run_id, pid, error_code)"
             " VALUES ($1, $2, $3::jsonb, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8,"
             " $9, $10, $11, $12::timestamptz, NULLIF($13, ''), NULLIF($14, ''),"
             " NULLIF($15, 0), NULLIF($16, ''))",
-        {row.environment, row.command, nlohmann::json(row.arguments).dump(), row.version_before,
-         row.version_after, row.outcome, std::to_string(row.exit_code),
-         std::to_string(row.duration_ms), row.user, row.host, row.keel_version, row.started_at,
-         row.error, row.run_id, std::to_string(row.pid), row.error_code});
+        params(dialects::run_values(row)));
     if (!r) return std::unexpected(r.error());
     return {};
   }
@@ -238,12 +207,12 @@ class PgLedger final : public ledger::Ledger {
     if (runs_ready_) return {};
     auto done = ensure(
         [&]() -> Result<bool> {
-          auto present = exists(kRunsTable);
+          auto present = exists(keel_names().runs);
           if (!present || !*present) return present;
-          return has_column(kRunsTable, "run_id");
+          return has_column(keel_names().runs, "run_id");
         },
         [&]() -> Result<void> {
-          if (auto ok = exec("CREATE TABLE IF NOT EXISTS " + table(kRunsTable) + R"( (
+          if (auto ok = exec("CREATE TABLE IF NOT EXISTS " + table(keel_names().runs) + R"( (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   env text NOT NULL,
   command text NOT NULL,
@@ -263,13 +232,13 @@ class PgLedger final : public ledger::Ledger {
               !ok) {
             return ok;
           }
-          if (auto ok =
-                  exec("ALTER TABLE " + table(kRunsTable) + " " + std::string(kRunsAddedColumns));
+          if (auto ok = exec("ALTER TABLE " + table(keel_names().runs) + " " +
+                             std::string(kRunsAddedColumns));
               !ok) {
             return ok;
           }
           return exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quote_identifier("runs_run_id_key") +
-                      " ON " + table(kRunsTable) + " (run_id)");
+                      " ON " + table(keel_names().runs) + " (run_id)");
         });
     if (done) runs_ready_ = true;
     return done;
@@ -277,9 +246,10 @@ class PgLedger final : public ledger::Ledger {
 
   Result<void> ensure_parity() {
     if (parity_ready_) return {};
-    auto done = ensure([&] { return exists(kParityTable); },
-                       [&] {
-                         return exec("CREATE TABLE IF NOT EXISTS " + table(kParityTable) + R"( (
+    auto done =
+        ensure([&] { return exists(keel_names().parity); },
+               [&] {
+                 return exec("CREATE TABLE IF NOT EXISTS " + table(keel_names().parity) + R"( (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   env text NOT NULL,
   schema_hash text NOT NULL,
@@ -290,7 +260,7 @@ class PgLedger final : public ledger::Ledger {
   verified_by text NOT NULL,
   keel_version text NOT NULL
 ))");
-                       });
+               });
     if (done) parity_ready_ = true;
     return done;
   }
@@ -309,7 +279,8 @@ class PgLedger final : public ledger::Ledger {
         auto locked =
             session_->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kLedgerLockKey)});
         if (!locked) return std::unexpected(locked.error());
-        if (auto ok = exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema)); !ok) {
+        if (auto ok = exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(keel_names().schema));
+            !ok) {
           return ok;
         }
         return create();

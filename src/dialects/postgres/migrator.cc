@@ -47,11 +47,12 @@ using std::chrono::milliseconds;
 // database takes ("keel" and 1). Advisory locks are per database.
 constexpr int64_t kDeployLockKey = 0x6b65656c00000001;
 constexpr milliseconds kLockPoll{200};
-constexpr std::string_view kHistorySchema = "keel";
-constexpr std::string_view kHistoryTable = "schema_migrations";
 
-std::string history_table() { return quote_qualified(kHistorySchema, kHistoryTable); }
-std::string snapshot_table() { return quote_qualified(kHistorySchema, "schema_snapshots"); }
+// keel's schema and tables: the driver's names (driver.cc).
+std::string history_table() { return quote_qualified(driver().keel.schema, driver().keel.history); }
+std::string snapshot_table() {
+  return quote_qualified(driver().keel.schema, driver().keel.snapshots);
+}
 // Snapshots kept: those the newest history rows' hashes refer to.
 constexpr int kSnapshotsKept = 20;
 
@@ -382,7 +383,8 @@ class PgMigrationTarget final : public plan::PlanTarget {
   }
 
   Result<void> ensure_history() override {
-    if (auto ok = simple("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kHistorySchema)); !ok) {
+    if (auto ok = simple("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(driver().keel.schema));
+        !ok) {
       return ok;
     }
     if (auto ok = simple("CREATE TABLE IF NOT EXISTS " + history_table() + R"( (
@@ -720,9 +722,28 @@ class PgMigrationTarget final : public plan::PlanTarget {
     return manifest;
   }
 
-  Result<std::vector<migrate::IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const migrate::IntegrityScope& scope) override {
-    return pg::check_integrity(*session_, config, scope, in_transaction_);
+  Result<migrate::IntegrityCatalog> integrity_catalog(
+      const migrate::IntegrityScope& scope) override {
+    return pg::integrity_catalog(*session_, scope);
+  }
+  std::string default_schema() const override { return "public"; }
+  Result<bool> table_exists(const std::string& schema, const std::string& table) override {
+    return pg::table_exists(*session_, schema, table);
+  }
+  std::string table_sql(const std::string& schema, const std::string& table) const override {
+    return quote_qualified(schema, table);
+  }
+  std::string foreign_key_sql(const migrate::ForeignKeyRef& key) const override {
+    return orphans_sql(key);
+  }
+  std::string relation_sql(const migrate::ForeignKeyRef& relation) const override {
+    return orphans_sql(relation);
+  }
+  std::string check_constraint_sql(const migrate::CheckConstraintRef& check) const override {
+    return violations_sql(check);
+  }
+  Result<int64_t> count(const std::string& sql) override {
+    return count_check(*session_, in_transaction_, sql);
   }
 
   Result<migrate::IntegrityScope> integrity_scope(
@@ -938,7 +959,7 @@ class PgMigrationTarget final : public plan::PlanTarget {
         }
       }
       return simple("ALTER TABLE " + history_table() + " ADD CONSTRAINT " +
-                    quote_identifier(std::string(kHistoryTable) + "_status_check") +
+                    quote_identifier(std::string(driver().keel.history) + "_status_check") +
                     " CHECK (status IN ('RUNNING', 'SUCCESS', 'FAILED', 'ROLLED_BACK', "
                     "'ROLLING_BACK'))");
     });

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "util/column_path.h"
+#include "dialects/postgres/driver.h"
 #include "util/quote.h"
 
 namespace keel::pg {
@@ -26,29 +26,6 @@ Result<int64_t> count_of(Session& session, const std::string& sql) {
     return fail(ErrorCode::kSql, "the check must return one row with one integer column");
   }
   return out;
-}
-
-// Runs the count `sql` in a savepoint (when in a transaction) and turns the
-// server's refusal into the finding's error (the Session's message, the
-// password masked: it may echo a value), so one broken check does not hide
-// the others. Other errors (a lost connection) are returned.
-Result<void> run_check(Session& session, bool in_transaction, migrate::IntegrityFinding& finding,
-                       const std::string& sql) {
-  auto step = [&](const char* statement) -> Result<void> {
-    if (!in_transaction) return {};
-    auto done = session.exec(statement);
-    if (!done) return std::unexpected(done.error());
-    return {};
-  };
-  if (auto ok = step("SAVEPOINT keel_integrity"); !ok) return ok;
-  auto count = count_of(session, sql);
-  if (count) {
-    finding.count = *count;
-    return step("RELEASE SAVEPOINT keel_integrity");
-  }
-  if (count.error().code != ErrorCode::kSql) return std::unexpected(count.error());
-  finding.error = count.error().message;
-  return step("ROLLBACK TO SAVEPOINT keel_integrity");
 }
 
 // count(*) of child rows whose key (every column set: MATCH SIMPLE) has no
@@ -95,12 +72,6 @@ std::vector<std::string> split_units(const Row& row, int column) {
     if (end == std::string::npos) return out;
     start = end + 1;
   }
-}
-
-std::string cols(const std::vector<std::string>& columns) {
-  std::string out;
-  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + c;
-  return columns.size() == 1 ? out : "(" + out + ")";
 }
 
 // Names of the relation a statement node refers to: every RangeVar, and the
@@ -217,6 +188,41 @@ FROM (SELECT oid FROM up UNION SELECT oid FROM down) s)",
   return (*r)[0].str(0);
 }
 
+// The first of `calls` ("schema\x1fname" -> the line it is on) that is not
+// known harmless: a call is when every function of that name is
+// PostgreSQL's own (pg_catalog); one of the database's, or one that does not
+// exist yet (the script creates it), may change any table. Its line and
+// "a call of name() (...)"; nullopt when every call is harmless.
+Result<std::optional<std::pair<int, std::string>>> first_unsafe_call(
+    Session& session, const std::map<std::string, int>& calls) {
+  if (calls.empty()) return std::nullopt;
+  std::vector<std::string> schemas_list, names_list;
+  for (const auto& [c, line] : calls) {
+    size_t unit = c.find(kUnit);
+    schemas_list.push_back("." + c.substr(0, unit));
+    names_list.push_back(c.substr(unit + 1));
+  }
+  auto unsafe = session.exec(R"(
+SELECT u.s, u.n
+FROM (SELECT substr(s, 2) AS s, n  -- each schema has a leading '.' (an empty one stays a list item)
+      FROM unnest(string_to_array($1, E'\x1f'), string_to_array($2, E'\x1f')) AS l(s, n)) u
+WHERE NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
+                  WHERE p.proname = u.n AND ns.nspname = 'pg_catalog'
+                    AND (u.s = '' OR u.s = 'pg_catalog'))
+   OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
+              WHERE p.proname = u.n AND ns.nspname <> 'pg_catalog'
+                AND (u.s = '' OR u.s = ns.nspname))
+ORDER BY 1, 2)",
+                             {join_units(schemas_list), join_units(names_list)});
+  if (!unsafe) return std::unexpected(unsafe.error());
+  if (unsafe->empty()) return std::nullopt;
+  std::string s = (*unsafe)[0].str(0), n = (*unsafe)[0].str(1);
+  return std::pair<int, std::string>{
+      calls.at(s + kUnit + n),
+      fmt::format("a call of {}() (not one of PostgreSQL's own functions)",
+                  s.empty() ? quote_identifier(n) : quote_qualified(s, n))};
+}
+
 }  // namespace
 
 Result<migrate::IntegrityScope> integrity_scope(Session& session,
@@ -255,46 +261,16 @@ Result<migrate::IntegrityScope> integrity_scope(Session& session,
     }
     collect_relations(tree, names);
   }
-  if (!calls.empty()) {
-    // A call is known harmless when every function of that name is
-    // PostgreSQL's own (pg_catalog); one of the database's, or one that does
-    // not exist yet (the script creates it), may change any table.
-    std::vector<std::string> schemas_list, names_list;
-    for (const auto& [c, line] : calls) {
-      size_t unit = c.find(kUnit);
-      schemas_list.push_back("." + c.substr(0, unit));
-      names_list.push_back(c.substr(unit + 1));
-    }
-    auto unsafe = session.exec(R"(
-SELECT u.s, u.n
-FROM (SELECT substr(s, 2) AS s, n  -- each schema has a leading '.' (an empty one stays a list item)
-      FROM unnest(string_to_array($1, E'\x1f'), string_to_array($2, E'\x1f')) AS l(s, n)) u
-WHERE NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
-                  WHERE p.proname = u.n AND ns.nspname = 'pg_catalog'
-                    AND (u.s = '' OR u.s = 'pg_catalog'))
-   OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
-              WHERE p.proname = u.n AND ns.nspname <> 'pg_catalog'
-                AND (u.s = '' OR u.s = ns.nspname))
-ORDER BY 1, 2)",
-                               {join_units(schemas_list), join_units(names_list)});
-    if (!unsafe) return std::unexpected(unsafe.error());
-    if (!unsafe->empty()) {
-      std::string s = (*unsafe)[0].str(0), n = (*unsafe)[0].str(1);
-      int line = calls.at(s + kUnit + n);
-      return whole(line, fmt::format("a call of {}() (not one of PostgreSQL's own functions)",
-                                     s.empty() ? quote_identifier(n) : quote_qualified(s, n)));
-    }
-  }
+  auto unsafe = first_unsafe_call(session, calls);
+  if (!unsafe) return std::unexpected(unsafe.error());
+  if (*unsafe) return whole((*unsafe)->first, (*unsafe)->second);
   scope.whole = false;
   scope.relations.assign(names.begin(), names.end());
   return scope;
 }
 
-Result<std::vector<migrate::IntegrityFinding>> check_integrity(Session& session,
-                                                               const IntegrityConfig& config,
-                                                               const migrate::IntegrityScope& scope,
-                                                               bool in_transaction) {
-  std::vector<migrate::IntegrityFinding> findings;
+Result<migrate::IntegrityCatalog> integrity_catalog(Session& session,
+                                                    const migrate::IntegrityScope& scope) {
   // Each check holds its relations' locks (and their indexes') until COMMIT:
   // checking every key of a large schema fills the server's lock table. The
   // scope's relations are resolved now, after the down scripts ran.
@@ -304,6 +280,8 @@ Result<std::vector<migrate::IntegrityFinding>> check_integrity(Session& session,
     if (!resolved) return std::unexpected(resolved.error());
     oids = *resolved;
   }
+  const std::vector<Param> params = {scope.whole ? "true" : "false", oids,
+                                     std::string(driver().keel.schema)};
   // Foreign keys (validated or not) in scope, once per constraint: a
   // partitioned table's key is checked on the table, not per partition.
   auto keys = session.exec(R"(
@@ -316,96 +294,85 @@ FROM pg_constraint c
 JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace cn ON cn.oid = cl.relnamespace
 JOIN pg_class pcl ON pcl.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = pcl.relnamespace
 WHERE c.contype = 'f' AND c.conparentid = 0
-  AND cn.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
+  AND cn.nspname NOT IN ('pg_catalog', 'information_schema', $3)
   AND cn.nspname NOT LIKE 'pg\_%'
   AND ($1 OR c.conrelid = ANY($2::oid[]) OR c.confrelid = ANY($2::oid[]))
 ORDER BY 1, 2, 3)",
-                           {scope.whole ? "true" : "false", oids});
+                           params);
   if (!keys) return std::unexpected(keys.error());
+  migrate::IntegrityCatalog catalog;
   for (const auto& row : *keys) {
-    auto child_columns = split_units(row, 6);
-    auto parent_columns = split_units(row, 7);
-    migrate::IntegrityFinding f;
-    f.kind = "foreign key";
-    f.name = fmt::format("{}.{}.{}", row.view(0), row.view(1), row.view(2));
-    f.detail = fmt::format("{}.{}.{} -> {}.{}.{}{}", row.view(0), row.view(1), cols(child_columns),
-                           row.view(3), row.view(4), cols(parent_columns),
-                           row.boolean(5) ? "" : ", NOT VALID");
-    std::string sql = orphan_query(quote_qualified(row.str(0), row.str(1)), child_columns,
-                                   quote_qualified(row.str(3), row.str(4)), parent_columns);
-    if (auto ok = run_check(session, in_transaction, f, sql); !ok) {
-      return std::unexpected(ok.error());
-    }
-    findings.push_back(f);
+    catalog.foreign_keys.push_back({.schema = row.str(0),
+                                    .table = row.str(1),
+                                    .constraint = row.str(2),
+                                    .columns = split_units(row, 6),
+                                    .parent_schema = row.str(3),
+                                    .parent_table = row.str(4),
+                                    .parent_columns = split_units(row, 7),
+                                    .validated = row.boolean(5)});
   }
-  // Relations keel.toml declares (no constraint in the database).
-  for (const IntegrityRelation& relation : config.relations) {
-    migrate::IntegrityFinding f;
-    f.kind = "relation";
-    f.name = relation.child + " -> " + relation.parent;
-    f.detail = f.name;
-    auto child = split_column_path(relation.child, "public");
-    auto parent = split_column_path(relation.parent, "public");
-    const std::string child_table = quote_qualified(child.schema, child.table);
-    const std::string parent_table = quote_qualified(parent.schema, parent.table);
-    // A table the rollback dropped has no rows to orphan.
-    std::string gone;
-    for (const std::string& table : {child_table, parent_table}) {
-      auto missing = session.flag("SELECT to_regclass($1) IS NULL", {table});
-      if (!missing) return std::unexpected(missing.error());
-      if (*missing) {
-        gone = table;
-        break;
-      }
-    }
-    if (!gone.empty()) {
-      f.detail = fmt::format("skipped: {} does not exist", gone);
-      findings.push_back(f);
-      continue;
-    }
-    std::string sql = orphan_query(child_table, {child.column}, parent_table, {parent.column});
-    if (auto ok = run_check(session, in_transaction, f, sql); !ok) {
-      return std::unexpected(ok.error());
-    }
-    findings.push_back(f);
-  }
-  // NOT VALID CHECK constraints: rows for which the expression is false
-  // (NULL passes, as it does for a CHECK).
   auto checks = session.exec(R"(
 SELECT n.nspname, cl.relname, c.conname, pg_get_expr(c.conbin, c.conrelid)
 FROM pg_constraint c
 JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
 WHERE c.contype = 'c' AND NOT c.convalidated AND c.conparentid = 0
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel') AND n.nspname NOT LIKE 'pg\_%'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', $3) AND n.nspname NOT LIKE 'pg\_%'
   AND ($1 OR c.conrelid = ANY($2::oid[]))
 ORDER BY 1, 2, 3)",
-                             {scope.whole ? "true" : "false", oids});
+                             params);
   if (!checks) return std::unexpected(checks.error());
   for (const auto& row : *checks) {
-    migrate::IntegrityFinding f;
-    f.kind = "check constraint";
-    f.name = fmt::format("{}.{}.{}", row.view(0), row.view(1), row.view(2));
-    f.detail = fmt::format("NOT VALID: CHECK ({})", row.view(3));
-    std::string sql = fmt::format("SELECT count(*) FROM {} WHERE NOT ({})",
-                                  quote_qualified(row.str(0), row.str(1)), row.view(3));
-    if (auto ok = run_check(session, in_transaction, f, sql); !ok) {
+    catalog.unvalidated_checks.push_back({.schema = row.str(0),
+                                          .table = row.str(1),
+                                          .constraint = row.str(2),
+                                          .expression = row.str(3)});
+  }
+  return catalog;
+}
+
+std::string orphans_sql(const migrate::ForeignKeyRef& key) {
+  return orphan_query(quote_qualified(key.schema, key.table), key.columns,
+                      quote_qualified(key.parent_schema, key.parent_table), key.parent_columns);
+}
+
+// Rows for which the expression is false (NULL passes, as it does for a
+// CHECK).
+std::string violations_sql(const migrate::CheckConstraintRef& check) {
+  return fmt::format("SELECT count(*) FROM {} WHERE NOT ({})",
+                     quote_qualified(check.schema, check.table), check.expression);
+}
+
+Result<bool> table_exists(Session& session, const std::string& schema, const std::string& table) {
+  auto missing = session.flag("SELECT to_regclass($1) IS NULL", {quote_qualified(schema, table)});
+  if (!missing) return std::unexpected(missing.error());
+  return !*missing;
+}
+
+// Runs the count `sql` in a savepoint (when in a transaction), so that the
+// server's refusal of one check does not end the transaction: that refusal
+// is returned as the Session's kSql error (its message, the password masked:
+// it may echo a value). Other errors (a lost connection) are returned as
+// they are.
+Result<int64_t> count_check(Session& session, bool in_transaction, const std::string& sql) {
+  auto step = [&](const char* statement) -> Result<void> {
+    if (!in_transaction) return {};
+    auto done = session.exec(statement);
+    if (!done) return std::unexpected(done.error());
+    return {};
+  };
+  if (auto ok = step("SAVEPOINT keel_integrity"); !ok) return std::unexpected(ok.error());
+  auto count = count_of(session, sql);
+  if (count) {
+    if (auto ok = step("RELEASE SAVEPOINT keel_integrity"); !ok) {
       return std::unexpected(ok.error());
     }
-    findings.push_back(f);
+    return count;
   }
-  // keel.toml's own checks.
-  for (const IntegrityCheck& check : config.checks) {
-    migrate::IntegrityFinding f;
-    f.kind = "check";
-    f.name = check.name;
-    f.detail = check.sql;
-    f.expect = check.expect;
-    if (auto ok = run_check(session, in_transaction, f, check.sql); !ok) {
-      return std::unexpected(ok.error());
-    }
-    findings.push_back(f);
+  if (count.error().code != ErrorCode::kSql) return count;
+  if (auto ok = step("ROLLBACK TO SAVEPOINT keel_integrity"); !ok) {
+    return std::unexpected(ok.error());
   }
-  return findings;
+  return count;
 }
 
 Result<std::vector<std::string>> relations_of(Session& session,
@@ -415,15 +382,16 @@ Result<std::vector<std::string>> relations_of(Session& session,
   if (names.empty()) return std::vector<std::string>();
   // Resolved with the session's search_path; an index stands for its table
   // too (sessions lock the table to use it).
-  auto rows = session.exec(R"(
+  auto rows =
+      session.exec(R"(
 WITH r AS (SELECT to_regclass(name) AS oid FROM unnest(string_to_array($1, E'\x1f')) AS u(name)),
      t AS (SELECT oid FROM r WHERE oid IS NOT NULL
            UNION SELECT i.indrelid FROM pg_index i JOIN r ON r.oid = i.indexrelid)
 SELECT DISTINCT n.nspname || '.' || c.relname
 FROM t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', $2)
 ORDER BY 1)",
-                           {join_units({names.begin(), names.end()})});
+                   {join_units({names.begin(), names.end()}), std::string(driver().keel.schema)});
   if (!rows) return std::unexpected(rows.error());
   std::vector<std::string> out;
   for (const auto& row : *rows) out.push_back(row.str(0));

@@ -4,12 +4,11 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "dialects/ledger_rows.h"
 #include "dialects/sqlite/session.h"
 #include "keel/ledger.h"
 #include "keel/migrate.h"
@@ -26,21 +25,17 @@ constexpr std::string_view kHistoryTable = "keel_schema_migrations";
 constexpr std::chrono::milliseconds kBusyTimeout{5000};
 constexpr std::string_view kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
-int64_t number(const std::optional<std::string>& text) {
-  int64_t value = 0;
-  if (text) std::from_chars(text->data(), text->data() + text->size(), value);
-  return value;
-}
-
-std::vector<std::string> strings_of(const std::optional<std::string>& json_text) {
-  std::vector<std::string> out;
-  auto j = nlohmann::json::parse(json_text.value_or(""), nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
+// A result row for the dialect-neutral decoders (dialects/ledger_rows.h).
+class Fields final : public dialects::Fields {
+ public:
+  explicit Fields(const Row& row) : row_(row) {}
+  std::string text(int column) const override {
+    return column < static_cast<int>(row_.size()) ? row_[column].value_or("") : std::string();
   }
-  return out;
-}
+
+ private:
+  const Row& row_;
+};
 
 // The columns of keel_runs that an older keel did not create; ensure_runs()
 // adds them.
@@ -85,8 +80,7 @@ class SqliteLedger final : public ledger::Ledger {
         "INSERT INTO " + quote_identifier(kParityTable) +
             " (env, schema_hash, status, reference, differences, verified_by, keel_version)"
             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        {row.environment, row.schema_hash, row.status, row.reference,
-         nlohmann::json(row.differences).dump(), row.verified_by, row.keel_version});
+        dialects::parity_values(row));
     if (!done) return std::unexpected(done.error());
     return {};
   }
@@ -107,26 +101,7 @@ class SqliteLedger final : public ledger::Ledger {
             quote_identifier(kRunsTable) + " ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)",
         {std::to_string(limit)});
     if (!rows) return std::unexpected(rows.error());
-    for (const Row& r : *rows) {
-      ledger::RunRow row;
-      row.environment = r[0].value_or("");
-      row.command = r[1].value_or("");
-      row.arguments = strings_of(r[2]);
-      row.version_before = r[3].value_or("");
-      row.version_after = r[4].value_or("");
-      row.outcome = r[5].value_or("");
-      row.exit_code = static_cast<int>(number(r[6]));
-      row.duration_ms = number(r[7]);
-      row.user = r[8].value_or("");
-      row.host = r[9].value_or("");
-      row.keel_version = r[10].value_or("");
-      row.started_at = r[11].value_or("");
-      row.error = r[12].value_or("");
-      row.run_id = r[13].value_or("");
-      row.pid = number(r[14]);
-      row.error_code = r[15].value_or("");
-      out.push_back(std::move(row));
-    }
+    for (const Row& r : *rows) out.push_back(dialects::run_row(Fields(r)));
     return out;
   }
 
@@ -141,18 +116,7 @@ class SqliteLedger final : public ledger::Ledger {
             quote_identifier(kParityTable) + " ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)",
         {std::to_string(limit)});
     if (!rows) return std::unexpected(rows.error());
-    for (const Row& r : *rows) {
-      ledger::ParityRow row;
-      row.environment = r[0].value_or("");
-      row.schema_hash = r[1].value_or("");
-      row.status = r[2].value_or("");
-      row.reference = r[3].value_or("");
-      row.differences = strings_of(r[4]);
-      row.verified_at = r[5].value_or("");
-      row.verified_by = r[6].value_or("");
-      row.keel_version = r[7].value_or("");
-      out.push_back(std::move(row));
-    }
+    for (const Row& r : *rows) out.push_back(dialects::parity_row(Fields(r)));
     return out;
   }
 
@@ -197,10 +161,7 @@ class SqliteLedger final : public ledger::Ledger {
             " VALUES (?1, ?2, ?3, NULLIF(?4, ''), NULLIF(?5, ''), ?6, CAST(?7 AS INTEGER),"
             " CAST(?8 AS INTEGER), ?9, ?10, ?11, ?12, NULLIF(?13, ''), NULLIF(?14, ''),"
             " NULLIF(CAST(?15 AS INTEGER), 0), NULLIF(?16, ''))",
-        {row.environment, row.command, nlohmann::json(row.arguments).dump(), row.version_before,
-         row.version_after, row.outcome, std::to_string(row.exit_code),
-         std::to_string(row.duration_ms), row.user, row.host, row.keel_version, row.started_at,
-         row.error, row.run_id, std::to_string(row.pid), row.error_code});
+        dialects::run_values(row));
     if (!done) return std::unexpected(done.error());
     return {};
   }

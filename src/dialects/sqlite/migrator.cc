@@ -18,12 +18,10 @@
 #include <filesystem>
 #include <map>
 #include <thread>
-#include <tuple>
 
 #include "dialects/sqlite/driver.h"
 #include "dialects/sqlite/inspect.h"
 #include "dialects/sqlite/session.h"
-#include "util/column_path.h"
 #include "util/quote.h"
 
 namespace keel::sqlite {
@@ -434,116 +432,80 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
     return scope;
   }
 
-  Result<std::vector<migrate::IntegrityFinding>> check_integrity(
-      const IntegrityConfig& config, const migrate::IntegrityScope& /*scope*/) override {
-    std::vector<migrate::IntegrityFinding> findings;
+  // Every declared foreign key of the user's tables (PRAGMA
+  // foreign_key_list), by table then key.
+  Result<migrate::IntegrityCatalog> integrity_catalog(
+      const migrate::IntegrityScope& /*scope*/) override {
     auto tables = session_->rows(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
         "ESCAPE '\\' AND name NOT LIKE 'keel\\_%' ESCAPE '\\' ORDER BY name");
     if (!tables) return std::unexpected(tables.error());
+    migrate::IntegrityCatalog catalog;
     for (const Row& table_row : *tables) {
       const std::string table = table_row[0].value_or("");
-      // Declared foreign keys: SQLite's own check (NULL keys are not
-      // violations), counted per key.
       auto keys = session_->rows(
           "SELECT id, \"table\", \"from\", coalesce(\"to\", '') FROM "
           "pragma_foreign_key_list(?1) ORDER BY id, seq",
           {table});
       if (!keys) return std::unexpected(keys.error());
-      if (keys->empty()) continue;
-      auto violations = session_->rows(
-          "SELECT fkid, count(*) FROM pragma_foreign_key_check(?1) GROUP BY fkid", {table});
-      std::map<std::string, int64_t> counts;
-      if (violations) {
-        for (const Row& v : *violations) {
-          counts[v[0].value_or("")] = std::stoll(v[1].value_or("0"));
-        }
-      }
-      // One finding per key: "main.orders.user_id -> main.users.id".
-      std::map<int, std::tuple<std::string, std::vector<std::string>, std::vector<std::string>>>
-          by_id;
+      std::map<int64_t, migrate::ForeignKeyRef> by_id;
       for (const Row& key : *keys) {
-        auto& [parent, from, to] = by_id[std::stoi(key[0].value_or("0"))];
-        parent = key[1].value_or("");
-        from.push_back(key[2].value_or(""));
-        if (!key[3].value_or("").empty()) to.push_back(key[3].value_or(""));
-      }
-      auto columns = [](const std::vector<std::string>& list) {
-        std::string out;
-        for (const auto& c : list) out += (out.empty() ? "" : ", ") + c;
-        return list.size() == 1 ? out : "(" + out + ")";
-      };
-      for (const auto& [id, key] : by_id) {
-        const auto& [parent, from, to] = key;
-        migrate::IntegrityFinding f;
-        f.kind = "foreign key";
-        f.name = fmt::format("main.{}.{} -> main.{}{}", table, columns(from), parent,
-                             to.empty() ? "" : "." + columns(to));
-        f.detail = f.name;
-        if (!violations) f.error = violations.error().message;
-        auto it = counts.find(std::to_string(id));
-        f.count = it == counts.end() ? 0 : it->second;
-        findings.push_back(f);
-      }
-    }
-    for (const IntegrityRelation& relation : config.relations) {
-      migrate::IntegrityFinding f;
-      f.kind = "relation";
-      f.name = relation.child + " -> " + relation.parent;
-      auto child = split_column_path(relation.child, "main");
-      auto parent = split_column_path(relation.parent, "main");
-      auto qualified = [](const ColumnPath& p) {
-        // PostgreSQL's "public" is SQLite's "main".
-        return p.schema == "main" || p.schema == "public" ? quote_identifier(p.table)
-                                                          : quote_qualified(p.schema, p.table);
-      };
-      // A table the rollback dropped has no rows to orphan.
-      std::string gone;
-      for (const ColumnPath* p : {&child, &parent}) {
-        auto exists = session_->rows(
-            "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1",
-            {p->table});
-        if (exists && !exists->empty() && exists->front()[0].value_or("0") == "0") {
-          gone = p->table;
-          break;
+        int64_t id = 0;
+        parse_int(key[0].value_or("0"), id);
+        migrate::ForeignKeyRef& ref = by_id[id];
+        if (ref.table.empty()) {
+          ref = {.schema = "main",
+                 .table = table,
+                 .parent_schema = "main",
+                 .parent_table = key[1].value_or(""),
+                 .id = id};
         }
+        ref.columns.push_back(key[2].value_or(""));
+        if (!key[3].value_or("").empty()) ref.parent_columns.push_back(key[3].value_or(""));
       }
-      if (!gone.empty()) {
-        f.detail = "skipped: " + gone + " does not exist";
-        findings.push_back(f);
-        continue;
-      }
-      auto count = session_->rows(fmt::format(
-          "SELECT count(*) FROM {} AS c WHERE c.{} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} "
-          "AS p WHERE p.{} = c.{})",
-          qualified(child), quote_identifier(child.column), qualified(parent),
-          quote_identifier(parent.column), quote_identifier(child.column)));
-      if (count && !count->empty()) {
-        f.count = std::stoll(count->front()[0].value_or("0"));
-      } else {
-        f.error = count ? "no row" : count.error().message;
-      }
-      findings.push_back(f);
+      for (auto& [id, ref] : by_id) catalog.foreign_keys.push_back(std::move(ref));
     }
-    for (const IntegrityCheck& check : config.checks) {
-      migrate::IntegrityFinding f;
-      f.kind = "check";
-      f.name = check.name;
-      f.detail = check.sql;
-      f.expect = check.expect;
-      auto rows = session_->rows(check.sql);
-      int64_t value = 0;
-      if (!rows) {
-        f.error = rows.error().message;
-      } else if (rows->empty() || rows->front().empty() || !rows->front()[0] ||
-                 !parse_int(*rows->front()[0], value)) {
-        f.error = "the check must return one row with one integer column";
-      } else {
-        f.count = value;
-      }
-      findings.push_back(f);
+    return catalog;  // SQLite has no NOT VALID CHECK
+  }
+  std::string default_schema() const override { return "main"; }
+  Result<bool> table_exists(const std::string& /*schema*/, const std::string& table) override {
+    auto exists = session_->rows(
+        "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1",
+        {table});
+    if (!exists) return std::unexpected(exists.error());
+    return !exists->empty() && exists->front()[0].value_or("0") != "0";
+  }
+  // PostgreSQL's "public" is SQLite's "main".
+  std::string table_sql(const std::string& schema, const std::string& table) const override {
+    return schema == "main" || schema == "public" ? quote_identifier(table)
+                                                  : quote_qualified(schema, table);
+  }
+  // SQLite's own check (NULL keys are not violations), counted per key.
+  std::string foreign_key_sql(const migrate::ForeignKeyRef& key) const override {
+    return fmt::format("SELECT count(*) FROM pragma_foreign_key_check({}) WHERE fkid = {}",
+                       quote_literal(key.table), key.id);
+  }
+  std::string relation_sql(const migrate::ForeignKeyRef& relation) const override {
+    return fmt::format(
+        "SELECT count(*) FROM {} AS c WHERE c.{} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {} "
+        "AS p WHERE p.{} = c.{})",
+        table_sql(relation.schema, relation.table), quote_identifier(relation.columns.at(0)),
+        table_sql(relation.parent_schema, relation.parent_table),
+        quote_identifier(relation.parent_columns.at(0)), quote_identifier(relation.columns.at(0)));
+  }
+  std::string check_constraint_sql(const migrate::CheckConstraintRef& check) const override {
+    return fmt::format("SELECT count(*) FROM {} WHERE NOT ({})",
+                       table_sql(check.schema, check.table), check.expression);
+  }
+  Result<int64_t> count(const std::string& sql) override {
+    auto rows = session_->rows(sql);
+    if (!rows) return std::unexpected(rows.error());
+    int64_t value = 0;
+    if (rows->empty() || rows->front().empty() || !rows->front()[0] ||
+        !parse_int(*rows->front()[0], value)) {
+      return fail(ErrorCode::kSql, "the check must return one row with one integer column");
     }
-    return findings;
+    return value;
   }
 
   // One connection writes a SQLite database at a time (the deploy lock and
