@@ -16,6 +16,7 @@ TEST(OperationFilesSqliteTest, StatusAndValidateListOperationMigrations) {
   dir.write("migrations/0003_index.json",
             R"({"operations": [{"create_index": {"name": "i", "table": "users",
                 "columns": ["email"]}}]})");
+  dir.write("app.db", "");  // an empty file is an empty SQLite database
   std::string url = "sqlite:" + dir.file("app.db");
   RunResult status = run_keel({"--url", url, "--format", "json", "status"}, dir.path);
   ASSERT_EQ(status.status, 0) << status.out << status.err;
