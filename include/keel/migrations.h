@@ -5,13 +5,14 @@
 //   native / golang-migrate   <version>_<name>.up.sql  [+ <version>_<name>.down.sql]
 //   Flyway                    V<version>__<name>.sql   [+ U<version>__<name>.sql]
 //   dbmate                    <version>_<name>.sql with "-- migrate:up" / "-- migrate:down"
+//   operations (pgroll)       <version>_<name>.yaml, .yml or .json (keel/operations.h; no down)
 // <version> is digits. Flyway versions may also have groups separated by dots
 // or underscores (V1.1, V1_1 -- the same version), compared group by group as
 // numbers, trailing zero groups ignored (1.0 == 1). Versions compare as
 // numbers ("0002" < "10"); numerically equal versions in two files are an
 // error. Only the folder itself is read (not subfolders); hidden files and
-// files not ending in .sql are ignored, and every other .sql file must be a
-// migration in one of the formats. A dbmate file's "-- migrate:up
+// files not ending in .sql, .yaml, .yml or .json are ignored, and every other
+// such file must be a migration in one of the formats. A dbmate file's "-- migrate:up
 // transaction:false" is -- keel:no-transaction; its empty (or comment-only)
 // down section counts as no down. Flyway's repeatable R__ files are refused.
 //

@@ -98,6 +98,7 @@ void add_lint(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_plan(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_verify(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_log(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_convert(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_diff(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_generate(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 

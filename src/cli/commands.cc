@@ -30,6 +30,7 @@ const std::vector<Command>& commands() {
       {"diff", add_diff, true, false, false},
       {"generate", add_generate, true, false, false},  // writes files, not the database
       {"log", add_log, false, false, false},
+      {"convert", add_convert, false, false, false},  // reads and writes files only
   };
   return kCommands;
 }

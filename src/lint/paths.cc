@@ -1,7 +1,8 @@
 // Which scripts `keel lint FILE|DIR...` reads: a folder through the same
 // reader apply uses (every format keel knows, ups in version order, each
 // followed by its down), a file as one script (a dbmate file as its two
-// sections).
+// sections). An operation file (.yaml, .yml, .json) is validated, and the SQL
+// of its `sql` operations is linted (up, then down).
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -11,6 +12,8 @@
 #include "lint/engine.h"
 #include "migrate/dbmate.h"
 #include "migrate/directives.h"
+#include "ops/document.h"
+#include "ops/embedded_sql.h"
 
 namespace keel::lint {
 namespace {
@@ -50,6 +53,22 @@ Result<void> lint_down(const migrate::Script& down, const LintOptions& options,
   return catalog_failed(error);
 }
 
+// An operation file: parse errors end the lint (path:line); each `sql` operation's up and
+// down are linted as a migration's.
+Result<void> lint_operations(const std::string& path, std::string_view text,
+                             const LintOptions& options, Memory& memory, LintReport& report) {
+  auto scripts = ops::embedded_sql(path, text);
+  if (!scripts) return std::unexpected(scripts.error());
+  for (const ops::EmbeddedSql& sql : *scripts) {
+    Made made;
+    if (auto ok = lint_up(sql.up, options, memory, made, report); !ok) return ok;
+    if (sql.down) {
+      if (auto ok = lint_down(*sql.down, options, memory, made, report); !ok) return ok;
+    }
+  }
+  return {};
+}
+
 Result<void> lint_file(const std::string& path, const LintOptions& options, Memory& memory,
                        LintReport& report) {
   std::ifstream in(path, std::ios::binary);
@@ -58,6 +77,7 @@ Result<void> lint_file(const std::string& path, const LintOptions& options, Memo
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return fail(ErrorCode::kIo, "cannot read the file", path);
+  if (ops::syntax_of(path)) return lint_operations(path, text.str(), options, memory, report);
   std::string sql = text.str();
   if (sql.starts_with("\xEF\xBB\xBF")) sql.erase(0, 3);
   if (sql.find("-- migrate:up") != std::string::npos) {
@@ -86,6 +106,12 @@ Result<LintReport> lint_paths(const std::vector<std::string>& paths, const LintO
       auto migrations = migrate::load_migrations(path);
       if (!migrations) return std::unexpected(migrations.error());
       for (const migrate::Migration& m : *migrations) {
+        if (m.format == migrate::Format::kOperations) {
+          if (auto ok = lint_operations(m.up.path, m.up.sql, options, *memory, report); !ok) {
+            return std::unexpected(ok.error());
+          }
+          continue;
+        }
         Made made;
         if (auto ok = lint_up(m.up, options, *memory, made, report); !ok) {
           return std::unexpected(ok.error());

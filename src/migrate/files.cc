@@ -11,6 +11,7 @@
 #include "keel/migrations.h"
 #include "migrate/dbmate.h"
 #include "migrate/directives.h"
+#include "ops/document.h"
 #include "util/sha256.h"
 
 namespace keel::migrate {
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-enum class Kind { kNativeUp, kNativeDown, kFlywayUp, kFlywayDown, kDbmate };
+enum class Kind { kNativeUp, kNativeDown, kFlywayUp, kFlywayDown, kDbmate, kOperations };
 
 struct FileName {
   Kind kind;
@@ -53,6 +54,11 @@ bool ends_with_sql(std::string_view name) {
   return ext == ".sql";
 }
 
+// .sql scripts and .yaml / .yml / .json operation files are migrations; the rest is ignored.
+bool is_migration_candidate(std::string_view name) {
+  return ends_with_sql(name) || ops::syntax_of(name).has_value();
+}
+
 Error name_error(const std::string& path, std::string_view expected) {
   return Error{ErrorCode::kConfig,
                fmt::format("not a valid migration file name: expected {}, or move the file out "
@@ -72,8 +78,19 @@ std::optional<std::pair<std::string, std::string>> split_native(std::string_view
   return std::pair{std::string(version), std::string(name)};
 }
 
-// The format a .sql file name announces, or an error naming the expected shape.
+// The format a file name announces, or an error naming the expected shape.
 Result<FileName> classify(std::string_view file, const std::string& path) {
+  if (ops::syntax_of(file)) {
+    size_t dot = file.rfind('.');
+    auto parts = split_native(file.substr(0, dot));
+    if (!parts) {
+      return std::unexpected(name_error(
+          path, fmt::format("<version>_<name>{} with a version of digits for an operation file, "
+                            "e.g. 0001_rename_column{}",
+                            file.substr(dot), file.substr(dot))));
+    }
+    return FileName{Kind::kOperations, parts->first, parts->second};
+  }
   for (auto [suffix, kind] : {std::pair{std::string_view(".up.sql"), Kind::kNativeUp},
                               std::pair{std::string_view(".down.sql"), Kind::kNativeDown}}) {
     if (!file.ends_with(suffix)) continue;
@@ -159,6 +176,8 @@ Format format_of(Kind kind) {
       return Format::kFlyway;
     case Kind::kDbmate:
       return Format::kDbmate;
+    case Kind::kOperations:
+      return Format::kOperations;
     case Kind::kNativeUp:
     case Kind::kNativeDown:
       return Format::kNative;
@@ -174,12 +193,45 @@ Error duplicate(const std::string& version, const std::string& first, const std:
                {}};
 }
 
+Error down_of_operations(const std::string& operations, const std::string& down) {
+  return Error{ErrorCode::kConfig,
+               fmt::format("a down script for the operation migration {}: operation migrations "
+                           "have no down file (keel abort and keel revert undo them); remove "
+                           "this file or give it its own version",
+                           operations),
+               down,
+               {}};
+}
+
+// An operation file: its text is the migration's up (for checksums and messages) and its
+// parsed operations; it has no down script.
+Result<void> add_operation_file(Found& entry, const FileName& file, const std::string& path,
+                                std::string text) {
+  if (!entry.up_path.empty()) return std::unexpected(duplicate(file.version, entry.up_path, path));
+  if (!entry.down_path.empty()) return std::unexpected(down_of_operations(path, entry.down_path));
+  auto operations = ops::parse_operations(path, text);
+  if (!operations) return std::unexpected(operations.error());
+  entry.up_path = path;
+  entry.up_kind = Kind::kOperations;
+  Migration& m = entry.migration;
+  m.version = file.version;
+  m.name = file.name;
+  m.format = Format::kOperations;
+  m.checksum = checksum(text);
+  m.up = Script{path, without_bom(std::move(text)), 1, {}};
+  m.operations = std::move(*operations);
+  return {};
+}
+
 // Adds one file to its version's entry.
 Result<void> add_file(std::map<std::string, Found, VersionLess>& found, const FileName& file,
                       const std::string& path) {
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
   Found& entry = found[file.version];
+  if (file.kind == Kind::kOperations) {
+    return add_operation_file(entry, file, path, std::move(*text));
+  }
   bool is_down = file.kind == Kind::kNativeDown || file.kind == Kind::kFlywayDown;
   if (!is_down) {
     if (!entry.up_path.empty())
@@ -210,6 +262,9 @@ Result<void> add_file(std::map<std::string, Found, VersionLess>& found, const Fi
   }
   if (!entry.down_path.empty()) {
     return std::unexpected(duplicate(file.version, entry.down_path, path));
+  }
+  if (entry.up_kind == Kind::kOperations && !entry.up_path.empty()) {
+    return std::unexpected(down_of_operations(entry.up_path, path));
   }
   auto down = make_script(path, without_bom(std::move(*text)), 1);
   if (!down) return std::unexpected(down.error());
@@ -289,8 +344,8 @@ Result<std::vector<Migration>> load_migrations(const std::string& dir) {
   std::vector<fs::path> files;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string file = it->path().filename().string();
-    // Subfolders, hidden files and anything but .sql are not migrations.
-    if (file.starts_with('.') || !ends_with_sql(file) || it->is_directory(ec)) continue;
+    // Subfolders, hidden files and anything but .sql, .yaml, .yml, .json are not migrations.
+    if (file.starts_with('.') || !is_migration_candidate(file) || it->is_directory(ec)) continue;
     files.push_back(it->path());
   }
   if (ec) return fail(ErrorCode::kIo, fmt::format("cannot list the folder: {}", ec.message()), dir);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "dialects/postgres/types.h"
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 
 namespace keel::lint::checks {
@@ -57,7 +58,12 @@ void check(Context& ctx) {
                fmt::format("expand/contract: ADD COLUMN {}_new {}, write both columns from the "
                            "application (or a trigger), backfill in batches, switch reads, then "
                            "drop {} in a later release",
-                           column, type_text(to), column),
+                           column, type_text(to), column) +
+                   operation_hint("alter_column",
+                                  fmt::format("table: {}, column: {}, type: {}, up: \"CAST({} AS "
+                                              "{})\", down: \"CAST({} AS <old type>)\"",
+                                              operation_table(table), column, type_text(to), column,
+                                              type_text(to), column)),
                severity);
   });
 }

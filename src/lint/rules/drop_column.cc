@@ -2,6 +2,7 @@
 // running that use the column.
 #include <fmt/format.h>
 
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 
 namespace keel::lint::checks {
@@ -20,7 +21,10 @@ void check(Context& ctx) {
         fmt::format("contract step of expand/contract: first release code that no longer reads "
                     "or writes {} and let it reach every instance, then drop the column in a "
                     "later migration (mark that one with -- keel:ignore drop-column)",
-                    column));
+                    column) +
+            operation_hint("drop_column",
+                           fmt::format("table: {}, column: {}, down: <value old versions write>",
+                                       operation_table(table), column)));
   });
 }
 

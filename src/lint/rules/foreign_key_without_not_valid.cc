@@ -2,6 +2,7 @@
 // row while both tables are locked against writes.
 #include <fmt/format.h>
 
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 #include "util/quote.h"
 
@@ -26,7 +27,13 @@ void check(Context& ctx) {
                     "later statement or migration (SHARE UPDATE EXCLUSIVE on {}: writes go on)",
                     name.empty() ? "name" : quote_identifier(name),
                     Context::sql_table(field(c, "pktable")),
-                    name.empty() ? "name" : quote_identifier(name), table));
+                    name.empty() ? "name" : quote_identifier(name), table) +
+            operation_hint("create_constraint",
+                           fmt::format("table: {}, name: {}, type: foreign_key, columns: [...], "
+                                       "references: {{table: {}, columns: [...]}}, up: {{...}}, "
+                                       "down: {{...}}",
+                                       operation_table(table), name.empty() ? "name" : name,
+                                       operation_table(referenced))));
   });
 }
 

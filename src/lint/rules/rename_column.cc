@@ -1,6 +1,7 @@
 // ALTER TABLE ... RENAME COLUMN on an existing table.
 #include <fmt/format.h>
 
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 
 namespace keel::lint::checks {
@@ -23,7 +24,9 @@ void check(Context& ctx) {
              fmt::format("expand/contract: ADD COLUMN {} (nullable), dual-write {} and {} (in the "
                          "application or with a trigger), backfill {} from {} in batches, switch "
                          "reads to {}, then drop {} in a later release",
-                         to, from, to, to, from, to, from));
+                         to, from, to, to, from, to, from) +
+                 operation_hint("rename_column", fmt::format("table: {}, from: {}, to: {}",
+                                                             operation_table(table), from, to)));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ALTER TABLE ... RENAME TO on an existing table.
 #include <fmt/format.h>
 
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 
 namespace keel::lint::checks {
@@ -19,7 +20,9 @@ void check(Context& ctx) {
              fmt::format("expand/contract: rename, and in the same migration CREATE VIEW {} AS "
                          "SELECT * FROM {} (a simple view is updatable) so old versions keep "
                          "working; drop the view in a later release once no version uses it",
-                         table, to));
+                         table, to) +
+                 operation_hint("rename_table",
+                                fmt::format("from: {}, to: {}", operation_table(table), to)));
 }
 
 }  // namespace

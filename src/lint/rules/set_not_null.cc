@@ -3,6 +3,7 @@
 // one added earlier in this script or in an earlier script of the folder.
 #include <fmt/format.h>
 
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 #include "util/quote.h"
 
@@ -32,6 +33,10 @@ void check(Context& ctx) {
           "keep the CHECK constraint instead of SET NOT NULL (PostgreSQL before 12 scans "
           "anyway)";
     }
+    fix += operation_hint("alter_column",
+                          fmt::format("table: {}, column: {}, nullable: false, up: \"COALESCE({}, "
+                                      "<value for NULL>)\", down: {}",
+                                      operation_table(table), column, column, column));
     ctx.report(kSetNotNull.info.id, ctx.stmt().begin,
                fmt::format("SET NOT NULL on {}.{} scans every row of {}, and {}", table, column,
                            table, access_exclusive(table)),

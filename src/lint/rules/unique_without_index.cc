@@ -2,6 +2,7 @@
 // TABLE, under ACCESS EXCLUSIVE (also inline in ADD COLUMN).
 #include <fmt/format.h>
 
+#include "lint/operation_hint.h"
 #include "lint/rules/rules.h"
 #include "util/quote.h"
 
@@ -27,6 +28,12 @@ void report(Context& ctx, const std::string& table, const Json& c) {
                 quote_identifier((name.empty() ? "name" : name) + "_idx"), ctx.sql_relation(),
                 name.empty() ? "name" : quote_identifier(name), kind,
                 kind == "PRIMARY KEY" ? "; the columns must already be NOT NULL" : "");
+  if (kind == "UNIQUE") {
+    fix += operation_hint("create_constraint",
+                          fmt::format("table: {}, name: {}, type: unique, columns: [...], up: "
+                                      "{{...}}, down: {{...}}",
+                                      operation_table(table), name.empty() ? "name" : name));
+  }
   ctx.report(kUniqueWithoutIndex.info.id, ctx.at(c),
              fmt::format("ADD {}{} on {} builds its index inside ALTER TABLE and {}", kind,
                          name.empty() ? "" : " " + name, table, access_exclusive(table)),
