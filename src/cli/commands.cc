@@ -26,6 +26,7 @@ const std::vector<Command>& commands() {
       {"diff", add_diff, true, false, false},
       {"generate", add_generate, true, false, false},  // writes files, not the database
       {"log", add_log, false, false, false},
+      {"flag", add_flag, true, true, false},  // flag set changes keel.flags
   };
   return kCommands;
 }

@@ -21,7 +21,7 @@ TEST(CommandTableTest, ArchivedOrNotPerCommand) {
       {"rollback", {true, true, true}},   {"lint", {true, false, false}},
       {"plan", {true, false, false}},     {"verify", {true, false, true}},
       {"diff", {true, false, false}},     {"generate", {true, false, false}},
-      {"log", {false, false, false}}};
+      {"log", {false, false, false}},     {"flag", {true, true, false}}};
   std::map<std::string, Row> actual;
   for (const Command& c : commands()) {
     actual[c.name] = {c.archived, c.changes_target, c.sends_webhooks};

@@ -6,6 +6,7 @@
 
 #include "dialects/postgres/conninfo.h"
 #include "dialects/postgres/ddl/postgres_ddl.h"
+#include "dialects/postgres/flags.h"
 #include "dialects/postgres/migrator.h"
 #include "dialects/postgres/postgres.h"
 #include "dialects/split.h"
@@ -93,12 +94,14 @@ const dialects::Driver& driver() {
                .history = "schema_migrations",
                .snapshots = "schema_snapshots",
                .runs = "runs",
-               .parity = "parity"},
+               .parity = "parity",
+               .flags = "flags"},
       .capabilities = {.transactional_ddl = true,
                        .renders_ddl = true,
                        .observes_locks = true,
                        .lints = true,
-                       .expand_contract = false},
+                       .expand_contract = false,
+                       .flags = true},
       .default_settings =
           {
               "server_encoding",
@@ -126,6 +129,7 @@ const dialects::Driver& driver() {
       .split_statements = split_statements,
       .plan_ddl = ddl::plan,
       .open_lint_catalog = open_lint_catalog,
+      .open_flags = open_flags,
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };
