@@ -172,6 +172,33 @@ TEST_F(BackfillPg, AnEmptyTableIsDoneAtOnce) {
   EXPECT_EQ(done->last_key, "");
 }
 
+TEST_F(BackfillPg, AnIdentityAlwaysKeyIsWalkedButAnotherColumnIsTouched) {
+  PgDatabase db;
+  db.sql(
+      "CREATE TABLE public.items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+      "doubled bigint GENERATED ALWAYS AS (id * 2) STORED, payload text);"
+      "INSERT INTO public.items (payload) SELECT 'row ' || g FROM generate_series(1, 250) g");
+  count_touches(db, "public.items");
+  db.sql("CREATE TABLE public.only_identity (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY)");
+  auto session = open_session(db);
+  ASSERT_TRUE(session);
+  auto touch = pg::ops::backfill_touch_column(*session, {"public", "items"}, {"id"});
+  ASSERT_TRUE(touch) << touch.error().to_string();
+  EXPECT_EQ(*touch, "payload");
+  pg::ops::BackfillOptions options;
+  options.batch_size = 100;
+  auto done = pg::ops::backfill(*session, {"public", "items"}, options);
+  ASSERT_TRUE(done) << done.error().to_string();
+  EXPECT_EQ(done->rows_done, 250);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM public.items WHERE touches <> 1"), "0");
+  auto none = pg::ops::backfill(*session, {"public", "only_identity"}, options);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::kConfig);
+  EXPECT_NE(none.error().message.find("table public.only_identity has no column an UPDATE can set"),
+            std::string::npos)
+      << none.error().message;
+}
+
 TEST_F(BackfillPg, KeyIsThePrimaryKeyElseAUniqueIndexOverNotNullColumns) {
   PgDatabase db;
   db.sql(R"(CREATE TABLE public.nokey (a int, b text);

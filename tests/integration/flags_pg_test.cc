@@ -164,7 +164,9 @@ TEST(FlagsSqlite, ADialectWithoutFlagsIsRefusedNamingTheCapability) {
 TEST_F(FlagsPg, FlagEnabledIsStickyAndIsTheDocumentedHash) {
   PgDatabase db;
   const std::string url = owner_role(db);
+  const std::string hash = db.hash();
   ASSERT_EQ(run_keel({"--url", url, "flag", "set", "checkout", "5"}).status, 0);
+  EXPECT_EQ(db.hash(), hash) << "keel's flags are left out of the schema, as its other tables";
   std::set<int> at5 = enabled(url, "checkout");
   EXPECT_EQ(at5, by_bucket("checkout", 5));
   ASSERT_EQ(run_keel({"--url", url, "flag", "set", "checkout", "25"}).status, 0);

@@ -31,6 +31,15 @@ SELECT (SELECT json_agg(a.attname ORDER BY k.n)
  ORDER BY i.indisprimary DESC, i.indnkeyatts, c.relname
  LIMIT 1)";
 
+// The columns an UPDATE may set, in attnum order: not dropped, not
+// generated, not GENERATED ALWAYS AS IDENTITY (those can only be set to
+// DEFAULT).
+constexpr std::string_view kWritableSql = R"(
+SELECT attname FROM pg_attribute
+ WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
+   AND attgenerated = '' AND attidentity <> 'a'
+ ORDER BY attnum)";
+
 std::string label(const QualifiedName& table) { return table.schema + "." + table.name; }
 
 // "a", "b" (each quoted, with `prefix` before each: keel_row."a").
@@ -108,8 +117,25 @@ Result<std::vector<std::string>> backfill_key(Session& session, const QualifiedN
   return out;
 }
 
+Result<std::string> backfill_touch_column(Session& session, const QualifiedName& table,
+                                          const std::vector<std::string>& key) {
+  auto rows = session.exec(kWritableSql, {quote_qualified(table.schema, table.name)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::string> writable;
+  for (const TextRow& r : *rows) writable.push_back(r.str(0));
+  for (const std::string& column : key) {
+    if (std::find(writable.begin(), writable.end(), column) != writable.end()) return column;
+  }
+  if (!writable.empty()) return writable.front();
+  return fail(ErrorCode::kConfig,
+              fmt::format("table {} has no column an UPDATE can set (only identity or generated "
+                          "ones), so its rows cannot be touched to fire its triggers",
+                          label(table)),
+              label(table));
+}
+
 std::string backfill_batch_sql(const QualifiedName& table, const std::vector<std::string>& key,
-                               bool after_key, int batch_size) {
+                               const std::string& touch, bool after_key, int batch_size) {
   std::string target = quote_qualified(table.schema, table.name);
   std::string plain = columns(key, "");
   std::string where;
@@ -118,7 +144,7 @@ std::string backfill_batch_sql(const QualifiedName& table, const std::vector<std
     for (size_t i = 1; i <= key.size(); ++i) params += (i > 1 ? ", $" : "$") + std::to_string(i);
     where = " WHERE (" + plain + ") > (" + params + ")";
   }
-  std::string first = quote_identifier(key.front());
+  std::string first = quote_identifier(touch);
   return "WITH keel_batch AS (SELECT " + plain + " FROM " + target + where + " ORDER BY " + plain +
          " LIMIT " + std::to_string(batch_size) + "), keel_touched AS (UPDATE " + target +
          " AS keel_row SET " + first + " = keel_row." + first + " FROM keel_batch WHERE (" +
@@ -159,6 +185,8 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
                                   const BackfillOptions& options) {
   auto key = backfill_key(session, table);
   if (!key) return std::unexpected(key.error());
+  auto touch = backfill_touch_column(session, table, *key);
+  if (!touch) return std::unexpected(touch.error());
   BackfillProgress progress = options.resume;
   progress.batches = 0;
   progress.retries = 0;
@@ -173,7 +201,7 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
       if (!values) return std::unexpected(values.error());
       params.assign(values->begin(), values->end());
     }
-    std::string sql = backfill_batch_sql(table, *key, !params.empty(), options.batch_size);
+    std::string sql = backfill_batch_sql(table, *key, *touch, !params.empty(), options.batch_size);
     int64_t batch_rows = 0;
     for (int attempt = 1;; ++attempt) {
       auto next = run_batch(session, sql, params, options.lock_timeout, progress, batch_rows);

@@ -5,7 +5,7 @@
 //
 //   WITH keel_batch AS (SELECT k1, k2 FROM t WHERE (k1, k2) > ($1, $2)
 //                       ORDER BY k1, k2 LIMIT n),
-//        keel_touched AS (UPDATE t AS keel_row SET k1 = keel_row.k1 FROM keel_batch
+//        keel_touched AS (UPDATE t AS keel_row SET c = keel_row.c FROM keel_batch
 //                         WHERE (keel_row.k1, keel_row.k2) = (keel_batch.k1, keel_batch.k2)
 //                         RETURNING 1)
 //   SELECT (SELECT count(*) FROM keel_touched), (SELECT count(*) FROM keel_batch),
@@ -18,6 +18,10 @@
 // bytea_output hex), so that the last key reads back the same in any
 // session. The key values are bind parameters whose types the server infers
 // from the key columns: no type name is written into the SQL.
+//
+// `c`, the column set to itself, is the first key column that can be
+// written (not GENERATED ALWAYS AS IDENTITY, not a generated column), else
+// the table's first such column (backfill_touch_column).
 //
 // Rows inserted during the backfill with keys below the cursor are not its
 // business: the triggers compute their columns when they are written.
@@ -74,12 +78,18 @@ struct BackfillOptions {
 // primary key ..."), kSql when the table does not exist.
 Result<std::vector<std::string>> backfill_key(Session& session, const QualifiedName& table);
 
-// The batch statement above for `table` and `key` (quoted through
-// util/quote.h), with the "> ($1, ...)" condition when `after_key`; its
-// parameters are the last key's values, in key order.
+// The column a batch sets to itself: the first of `key` that can be
+// written, else the table's first column that can (attnum order). Errors:
+// kConfig naming the table when no column can be written.
+Result<std::string> backfill_touch_column(Session& session, const QualifiedName& table,
+                                          const std::vector<std::string>& key);
+
+// The batch statement above for `table`, `key` and the `touch` column
+// (quoted through util/quote.h), with the "> ($1, ...)" condition when
+// `after_key`; its parameters are the last key's values, in key order.
 // REQUIRES: key not empty, batch_size > 0.
 std::string backfill_batch_sql(const QualifiedName& table, const std::vector<std::string>& key,
-                               bool after_key, int batch_size);
+                               const std::string& touch, bool after_key, int batch_size);
 
 // The values of a last key as written in BackfillProgress::last_key.
 // Errors (kConfig): not a JSON array of `columns` strings.

@@ -12,7 +12,7 @@ using std::chrono::milliseconds;
 
 TEST(Backfill, FirstBatchSqlQuotesEveryName) {
   EXPECT_EQ(
-      backfill_batch_sql({"my app", "Order\"s"}, {"id"}, /*after_key=*/false, 1000),
+      backfill_batch_sql({"my app", "Order\"s"}, {"id"}, "id", /*after_key=*/false, 1000),
       "WITH keel_batch AS (SELECT \"id\" FROM \"my app\".\"Order\"\"s\" ORDER BY \"id\" LIMIT "
       "1000), keel_touched AS (UPDATE \"my app\".\"Order\"\"s\" AS keel_row SET \"id\" = "
       "keel_row.\"id\" FROM keel_batch WHERE (keel_row.\"id\") = (keel_batch.\"id\") RETURNING "
@@ -21,15 +21,26 @@ TEST(Backfill, FirstBatchSqlQuotesEveryName) {
 }
 
 TEST(Backfill, LaterBatchesStartAfterTheCompositeKey) {
-  EXPECT_EQ(backfill_batch_sql({"public", "t"}, {"Tenant", "line no"}, /*after_key=*/true, 50),
-            "WITH keel_batch AS (SELECT \"Tenant\", \"line no\" FROM \"public\".\"t\" WHERE "
-            "(\"Tenant\", \"line no\") > ($1, $2) ORDER BY \"Tenant\", \"line no\" LIMIT 50), "
-            "keel_touched AS (UPDATE \"public\".\"t\" AS keel_row SET \"Tenant\" = "
-            "keel_row.\"Tenant\" FROM keel_batch WHERE (keel_row.\"Tenant\", keel_row.\"line "
-            "no\") = (keel_batch.\"Tenant\", keel_batch.\"line no\") RETURNING 1) SELECT (SELECT "
-            "count(*) FROM keel_touched), (SELECT count(*) FROM keel_batch), (SELECT "
-            "json_build_array(\"Tenant\"::text, \"line no\"::text)::text FROM keel_batch ORDER "
-            "BY \"Tenant\" DESC, \"line no\" DESC LIMIT 1)");
+  EXPECT_EQ(
+      backfill_batch_sql({"public", "t"}, {"Tenant", "line no"}, "Tenant", /*after_key=*/true, 50),
+      "WITH keel_batch AS (SELECT \"Tenant\", \"line no\" FROM \"public\".\"t\" WHERE "
+      "(\"Tenant\", \"line no\") > ($1, $2) ORDER BY \"Tenant\", \"line no\" LIMIT 50), "
+      "keel_touched AS (UPDATE \"public\".\"t\" AS keel_row SET \"Tenant\" = "
+      "keel_row.\"Tenant\" FROM keel_batch WHERE (keel_row.\"Tenant\", keel_row.\"line "
+      "no\") = (keel_batch.\"Tenant\", keel_batch.\"line no\") RETURNING 1) SELECT (SELECT "
+      "count(*) FROM keel_touched), (SELECT count(*) FROM keel_batch), (SELECT "
+      "json_build_array(\"Tenant\"::text, \"line no\"::text)::text FROM keel_batch ORDER "
+      "BY \"Tenant\" DESC, \"line no\" DESC LIMIT 1)");
+}
+
+TEST(Backfill, TheTouchedColumnNeedNotBeTheKey) {
+  EXPECT_EQ(backfill_batch_sql({"s", "t"}, {"id"}, "Note", /*after_key=*/true, 10),
+            "WITH keel_batch AS (SELECT \"id\" FROM \"s\".\"t\" WHERE (\"id\") > ($1) ORDER BY "
+            "\"id\" LIMIT 10), keel_touched AS (UPDATE \"s\".\"t\" AS keel_row SET \"Note\" = "
+            "keel_row.\"Note\" FROM keel_batch WHERE (keel_row.\"id\") = (keel_batch.\"id\") "
+            "RETURNING 1) SELECT (SELECT count(*) FROM keel_touched), (SELECT count(*) FROM "
+            "keel_batch), (SELECT json_build_array(\"id\"::text)::text FROM keel_batch ORDER BY "
+            "\"id\" DESC LIMIT 1)");
 }
 
 TEST(Backfill, LastKeyIsAJsonArrayOfOneStringPerKeyColumn) {
