@@ -92,7 +92,8 @@ std::string error_code_name(ErrorCode code);
 void mark_interrupted(std::vector<ledger::RunRow>& rows);
 
 // The JSON object of one line, and back. Empty versions and error are null;
-// exit_code and duration_ms are null while the outcome is "running".
+// exit_code and duration_ms are null while the outcome is "running";
+// "details" (RunRow::details) is there only when the run has some.
 nlohmann::json run_to_json(const ledger::RunRow& row);
 Result<ledger::RunRow> run_from_json(const nlohmann::json& j);
 

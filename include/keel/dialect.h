@@ -22,6 +22,7 @@
 #include "keel/ddl.h"
 #include "keel/error.h"
 #include "keel/expand.h"
+#include "keel/flags.h"
 #include "keel/ledger.h"
 #include "keel/lint.h"
 #include "keel/migrate.h"
@@ -45,6 +46,9 @@ struct Capabilities {
   bool lints = false;
   // Runs expand/contract operation migrations (keel/expand.h).
   bool expand_contract = false;
+  // Keeps feature flags (keel flag set/list, flag_enabled() in SQL):
+  // open_flags.
+  bool flags = false;
 };
 
 // The names of keel's own objects in a database of the dialect.
@@ -54,6 +58,7 @@ struct KeelNames {
   std::string_view snapshots;  // schema snapshots kept for rollbacks
   std::string_view runs;       // the run ledger (keel log)
   std::string_view parity;     // keel verify's verdicts
+  std::string_view flags;      // feature flags; empty without capabilities.flags
 
   // "keel.runs" (schema.table) or "keel_runs" (no schema): how messages name
   // one of the tables above. Unquoted: for reading, not for SQL.
@@ -109,6 +114,8 @@ struct Driver {
   // Null unless capabilities.expand_contract.
   Result<std::unique_ptr<expand::ExpandContract>> (*open_expand_contract)(
       const ConnectionUrl& url) = nullptr;
+  // Null unless capabilities.flags.
+  Result<std::unique_ptr<flags::Store>> (*open_flags)(const ConnectionUrl& url) = nullptr;
   // Quoting of generated SQL (util/quote.h's helpers where they fit).
   std::string (*quote_identifier)(std::string_view name) = nullptr;
   std::string (*quote_literal)(std::string_view text) = nullptr;

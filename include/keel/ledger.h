@@ -44,6 +44,10 @@ struct RunRow {
   std::string error_code;  // the ErrorCode's name ("sql", "connection", ...); empty when none
   std::string run_id;      // random, the same on the start row and the closing update
   int64_t pid = 0;         // of the keel process on `host`; 0 when unknown (older rows)
+  // What the run changed beyond the schema, as a JSON object (keel flag set:
+  // {"flag", "old_percent", "new_percent"}); empty when nothing. Kept in the
+  // run archive's closing line ("details"), not in keel.runs.
+  std::string details;
 };
 
 // One verdict of keel verify for this environment.

@@ -166,6 +166,9 @@ class Recorder {
   Recorder& operator=(const Recorder&) = delete;
 
   void start();
+  // What the run changed beyond the schema (RunRow::details), written in
+  // the closing line; call before finish().
+  void set_details(std::string details) { row_.details = std::move(details); }
   void finish(int exit_code, int64_t duration_ms, const ErrorOf& error_of);
 
  private:

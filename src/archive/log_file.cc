@@ -56,22 +56,29 @@ std::string log_path(const std::string& dir, const std::string& name) {
 
 nlohmann::json run_to_json(const ledger::RunRow& row) {
   const bool open = row.outcome == kRunning || row.outcome == kInterrupted;
-  return {{"started_at", row.started_at},
-          {"environment", row.environment},
-          {"command", row.command},
-          {"arguments", row.arguments},
-          {"version_before", or_null(row.version_before)},
-          {"version_after", or_null(row.version_after)},
-          {"outcome", row.outcome},
-          {"exit_code", open ? nlohmann::json(nullptr) : nlohmann::json(row.exit_code)},
-          {"duration_ms", open ? nlohmann::json(nullptr) : nlohmann::json(row.duration_ms)},
-          {"user", row.user},
-          {"host", row.host},
-          {"pid", row.pid == 0 ? nlohmann::json(nullptr) : nlohmann::json(row.pid)},
-          {"keel_version", row.keel_version},
-          {"run_id", or_null(row.run_id)},
-          {"error", or_null(row.error)},
-          {"error_code", or_null(row.error_code)}};
+  nlohmann::json j = {
+      {"started_at", row.started_at},
+      {"environment", row.environment},
+      {"command", row.command},
+      {"arguments", row.arguments},
+      {"version_before", or_null(row.version_before)},
+      {"version_after", or_null(row.version_after)},
+      {"outcome", row.outcome},
+      {"exit_code", open ? nlohmann::json(nullptr) : nlohmann::json(row.exit_code)},
+      {"duration_ms", open ? nlohmann::json(nullptr) : nlohmann::json(row.duration_ms)},
+      {"user", row.user},
+      {"host", row.host},
+      {"pid", row.pid == 0 ? nlohmann::json(nullptr) : nlohmann::json(row.pid)},
+      {"keel_version", row.keel_version},
+      {"run_id", or_null(row.run_id)},
+      {"error", or_null(row.error)},
+      {"error_code", or_null(row.error_code)}};
+  // "details" only for runs that have some: other lines are as before.
+  if (!row.details.empty()) {
+    auto details = nlohmann::json::parse(row.details, nullptr, false);
+    if (!details.is_discarded()) j["details"] = std::move(details);
+  }
+  return j;
 }
 
 Result<ledger::RunRow> run_from_json(const nlohmann::json& j) {
@@ -107,6 +114,7 @@ Result<ledger::RunRow> run_from_json(const nlohmann::json& j) {
   if (auto it = j.find("pid"); it != j.end() && it->is_number_integer()) {
     row.pid = it->get<int64_t>();
   }
+  if (auto it = j.find("details"); it != j.end() && it->is_object()) row.details = it->dump();
   return row;
 }
 

@@ -101,6 +101,7 @@ void add_log(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_convert(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_diff(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_generate(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_flag(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 
 // Runs the parsed subcommand and returns its exit status. When the command
 // is archived (commands()) and a database it acts on resolves, the run is
@@ -117,5 +118,9 @@ int run_recorded(const GlobalOptions& options, const Command& command,
 // for every error it prints; verify --all for the environment an error
 // concerns (which then wins over the last printed one for that environment).
 void remember_error(const Error& error, const std::string& environment = {});
+
+// What the run changed beyond the schema, for its record's closing line
+// (RunRow::details: a JSON object's text, as run:: builds it).
+void remember_details(std::string details);
 
 }  // namespace keel::cli

@@ -23,7 +23,8 @@ TEST(CommandTableTest, ArchivedOrNotPerCommand) {
       {"diff", {true, false, false}},     {"generate", {true, false, false}},
       {"log", {false, false, false}},     {"complete", {true, true, true}},
       {"finalize", {true, true, true}},   {"abort", {true, true, true}},
-      {"revert", {true, true, true}},     {"convert", {false, false, false}}};
+      {"revert", {true, true, true}},     {"convert", {false, false, false}},
+      {"flag", {true, true, false}}};
   std::map<std::string, Row> actual;
   for (const Command& c : commands()) {
     actual[c.name] = {c.archived, c.changes_target, c.sends_webhooks};

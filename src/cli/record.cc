@@ -18,6 +18,7 @@ namespace {
 struct RememberedErrors {
   std::optional<Error> last;
   std::map<std::string, Error> by_environment;
+  std::string details;  // remember_details()
 };
 
 RememberedErrors& remembered() {
@@ -56,6 +57,8 @@ void remember_error(const Error& error, const std::string& environment) {
   }
 }
 
+void remember_details(std::string details) { remembered().details = std::move(details); }
+
 int run_recorded(const GlobalOptions& options, const Command& command,
                  const std::vector<std::string>& arguments, const Invocation& invocation) {
   if (!command.archived) return invocation.run();
@@ -74,6 +77,7 @@ int run_recorded(const GlobalOptions& options, const Command& command,
   int64_t duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - begin)
                             .count();
+  recorder.set_details(remembered().details);
   recorder.finish(status, duration_ms, [](const std::string& environment) -> const Error* {
     const RememberedErrors& errors = remembered();
     if (auto it = errors.by_environment.find(environment); it != errors.by_environment.end()) {

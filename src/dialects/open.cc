@@ -79,4 +79,20 @@ Result<std::unique_ptr<Catalog>> open_catalog(const ConnectionUrl& url) {
 }
 }  // namespace lint
 
+namespace flags {
+Result<std::unique_ptr<Store>> open_flags(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  if (!(*dialect)->capabilities.flags) {
+    return fail(
+        ErrorCode::kUnsupported,
+        fmt::format("{} keeps no feature flags (its driver lacks the 'flags' "
+                    "capability); keel keeps them in {}: give the URL of such a database",
+                    (*dialect)->display_name, dialects::names_with(&dialects::Capabilities::flags)),
+        url.masked);
+  }
+  return (*dialect)->open_flags(url);
+}
+}  // namespace flags
+
 }  // namespace keel

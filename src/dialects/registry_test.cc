@@ -115,6 +115,8 @@ TEST(RegistryTest, EveryDriverIsComplete) {
     EXPECT_EQ(d->plan_ddl != nullptr, d->capabilities.renders_ddl);
     EXPECT_EQ(d->open_lint_catalog != nullptr, d->capabilities.lints);
     EXPECT_EQ(d->open_expand_contract != nullptr, d->capabilities.expand_contract);
+    EXPECT_EQ(d->open_flags != nullptr, d->capabilities.flags);
+    EXPECT_EQ(!d->keel.flags.empty(), d->capabilities.flags);
   }
 }
 
@@ -133,12 +135,15 @@ TEST(RegistryTest, CapabilitiesOfEachDialect) {
   EXPECT_TRUE(pg.observes_locks);
   EXPECT_TRUE(pg.lints);
   EXPECT_TRUE(pg.expand_contract);
+  EXPECT_TRUE(pg.flags);
   const Capabilities lite = (*find_by_name("sqlite"))->capabilities;
   EXPECT_TRUE(lite.transactional_ddl);
   EXPECT_FALSE(lite.renders_ddl);
   EXPECT_FALSE(lite.observes_locks);
   EXPECT_FALSE(lite.lints);
   EXPECT_FALSE(lite.expand_contract);
+  EXPECT_FALSE(lite.flags);
+  EXPECT_EQ(names_with(&Capabilities::flags), "PostgreSQL");
   EXPECT_EQ(names_with(&Capabilities::renders_ddl), "PostgreSQL");
   EXPECT_EQ(names_with(&Capabilities::transactional_ddl), "PostgreSQL and SQLite");
   EXPECT_EQ(names_with(&Capabilities::expand_contract), "PostgreSQL");
@@ -194,6 +199,13 @@ TEST(RegistryTest, EntryPointsRefuseWhatADialectCannotDo) {
             "keel lint checks PostgreSQL migrations, not SQLite: give a URL of a server it "
             "checks, or --pg-version N without a connection");
   EXPECT_EQ(catalog.error().context, "sqlite:///tmp/keel-registry-test.db");
+  auto flags = flags::open_flags(*lite);
+  ASSERT_FALSE(flags);
+  EXPECT_EQ(flags.error().code, ErrorCode::kUnsupported);
+  EXPECT_EQ(flags.error().message,
+            "SQLite keeps no feature flags (its driver lacks the 'flags' capability); keel keeps "
+            "them in PostgreSQL: give the URL of such a database");
+  EXPECT_EQ(flags.error().context, "sqlite:///tmp/keel-registry-test.db");
   // A ConnectionUrl that was never parsed has no dialect: an error, no crash.
   auto none = connect(ConnectionUrl{});
   ASSERT_FALSE(none);

@@ -6,6 +6,7 @@
 
 #include "dialects/postgres/conninfo.h"
 #include "dialects/postgres/ddl/postgres_ddl.h"
+#include "dialects/postgres/flags.h"
 #include "dialects/postgres/migrator.h"
 #include "dialects/postgres/ops/operation.h"
 #include "dialects/postgres/postgres.h"
@@ -94,12 +95,14 @@ const dialects::Driver& driver() {
                .history = "schema_migrations",
                .snapshots = "schema_snapshots",
                .runs = "runs",
-               .parity = "parity"},
+               .parity = "parity",
+               .flags = "flags"},
       .capabilities = {.transactional_ddl = true,
                        .renders_ddl = true,
                        .observes_locks = true,
                        .lints = true,
-                       .expand_contract = true},
+                       .expand_contract = true,
+                       .flags = true},
       .default_settings =
           {
               "server_encoding",
@@ -127,7 +130,8 @@ const dialects::Driver& driver() {
       .split_statements = split_statements,
       .plan_ddl = ddl::plan,
       .open_lint_catalog = open_lint_catalog,
-      .open_expand_contract = ops::open_expand_contract,
+                       .expand_contract = true,
+                       .flags = true},
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };

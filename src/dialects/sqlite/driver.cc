@@ -57,12 +57,14 @@ const dialects::Driver& driver() {
                .history = "keel_schema_migrations",
                .snapshots = "keel_schema_snapshots",
                .runs = "keel_runs",
-               .parity = "keel_parity"},
+               .parity = "keel_parity",
+               .flags = ""},
       .capabilities = {.transactional_ddl = true,
                        .renders_ddl = false,
                        .observes_locks = false,
                        .lints = false,
-                       .expand_contract = false},
+                       .expand_contract = false,
+                       .flags = false},
       // The manifest records every pragma (inspect.cc); there are no server
       // settings to choose from.
       .default_settings = {},
@@ -77,6 +79,7 @@ const dialects::Driver& driver() {
       .split_statements = split_statements,
       .plan_ddl = nullptr,
       .open_lint_catalog = nullptr,
+      .open_flags = nullptr,
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };
