@@ -91,6 +91,12 @@ Result<Marked> mark_statements_done(const Roles& db, const std::vector<Migration
         fmt::format("--mark-statement-done {}: no migration file has version {}; run `keel status`",
                     spec, version)));
   }
+  if (file->format == Format::kOperations) {
+    return std::unexpected(usage(fmt::format(
+        "--mark-statement-done {}: {} is an operation migration, not a script; `keel abort` "
+        "undoes a start that stopped part-way",
+        spec, file->up.path)));
+  }
   if (!up && !file->down) {
     return std::unexpected(
         usage(fmt::format("--mark-statement-done {}: {} has no down script", spec, file->up.path)));

@@ -671,6 +671,16 @@ Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
       } else {
         mr.reasons.push_back("not planned: an earlier migration failed");
       }
+    } else if (m->format == migrate::Format::kOperations) {
+      // Not a script: its start runs in several transactions with a backfill between them.
+      mr.version = m->version;
+      mr.name = m->name;
+      mr.path = m->up.path;
+      mr.checksum = m->checksum;
+      mr.unproven.push_back(
+          "operation migration (expand/contract): keel plan does not dry-run its start; keel "
+          "apply starts it and keel abort undoes it completely");
+      stop = true;
     } else if (auto ok = plan_migration(db, *m, m == &files.front() ? nullptr : m - 1, effective,
                                         lint_memory.get(), schema, current, mr, stop);
                !ok) {

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "dialects/postgres/driver.h"
+#include "dialects/postgres/ops/backfill.h"
 #include "dialects/postgres/ops/operation.h"
 #include "dialects/postgres/session.h"
 #include "keel/expand.h"
@@ -377,76 +378,25 @@ class PgExpand final : public expand::ExpandContract {
     return {};
   }
 
-  // Touches every row of `table` in keyset batches of its primary key, each batch its own
-  // transaction, so the BEFORE UPDATE trigger fills the new columns.
-  Result<int64_t> backfill(const std::string& table, size_t index) {
-    auto key = session_->exec(
-        "SELECT a.attname FROM pg_catalog.pg_index i "
-        "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey) "
-        "WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary "
-        "ORDER BY array_position(i.indkey::int2[], a.attnum)",
-        {request_->schemas.schema, table});
-    if (!key) return std::unexpected(key.error());
-    if (key->empty()) {
-      return fail(ErrorCode::kUsage,
-                  fmt::format("table {} has no primary key: the backfill walks rows by it; add "
-                              "one first",
-                              display_identifier(table)));
-    }
-    std::string cols;
-    for (const auto& row : *key) {
-      if (!cols.empty()) cols += ", ";
-      cols += quote_identifier(row.view(0));
-    }
-    const std::string qualified = quote_qualified(request_->schemas.schema, table);
-    const std::string first = quote_identifier((*key)[0].view(0));
-    int64_t done = 0;
-    std::optional<std::string> last;  // the last key as a row literal's text
-    while (true) {
-      // Keyset by the key's row value, compared as a row of the key columns.
-      std::string sql = fmt::format(
-          "WITH batch AS (SELECT {cols} FROM {t} {cond} ORDER BY {cols} LIMIT {n}), "
-          "touched AS (UPDATE {t} SET {first} = {t}.{first} FROM batch WHERE ({tcols}) = "
-          "({bcols}) RETURNING 1) SELECT (SELECT count(*) FROM touched), "
-          "(SELECT row_to_json(b)::text FROM (SELECT {cols} FROM batch ORDER BY {cols} DESC "
-          "LIMIT 1) AS b)",
-          fmt::arg("cols", cols), fmt::arg("t", qualified),
-          fmt::arg("cond", last ? fmt::format("WHERE ({}) > (SELECT {} FROM "
-                                              "json_populate_record(NULL::{}, $1::json))",
-                                              cols, cols, qualified)
-                                : std::string("WHERE $1::text IS NULL")),
-          fmt::arg("n", request_->backfill_batch), fmt::arg("first", first),
-          fmt::arg("tcols", prefixed(qualified, *key)), fmt::arg("bcols", prefixed("batch", *key)));
-      Result<Rows> batch = std::unexpected(Error{});
-      auto ok = in_transaction([&]() -> Result<void> {
-        batch = session_->exec(sql, {last});
-        if (!batch) return std::unexpected(batch.error());
-        return {};
-      });
-      if (!ok) return std::unexpected(ok.error());
-      int64_t n = std::stoll(std::string((*batch)[0].view(0)));
-      if (n == 0 || (*batch)[0].is_null(1)) break;
-      done += n;
-      last = std::string((*batch)[0].view(1));
+  // Touches every row of `table` in keyset batches (backfill.h), so the BEFORE UPDATE
+  // triggers fill the new columns; progress goes to the history after each batch.
+  Result<int64_t> backfill_table(const std::string& table, size_t index) {
+    BackfillOptions options;
+    options.batch_size = request_->backfill_batch;
+    options.lock_timeout = request_->lock_timeout;
+    options.retry.attempts = request_->lock_retries;
+    options.on_batch = [&](const BackfillProgress& p) -> Result<void> {
       if (request_->on_progress) {
-        request_->on_progress({static_cast<int>(index), done, *last});
+        request_->on_progress({static_cast<int>(index), p.rows_done, p.last_key});
       }
-      if (n < request_->backfill_batch) break;
-    }
-    say(fmt::format("backfilled {} row{} of {}", done, done == 1 ? "" : "s",
-                    display_identifier(table)));
-    return done;
-  }
-
-  static std::string prefixed(const std::string& relation, const Rows& key) {
-    std::string out;
-    for (const auto& row : key) {
-      if (!out.empty()) out += ", ";
-      out += relation + "." + quote_identifier(row.view(0));
-    }
-    return out;
+      return {};
+    };
+    auto done = backfill(*session_, QualifiedName{request_->schemas.schema, table}, options);
+    if (!done) return std::unexpected(done.error());
+    say(fmt::format("backfilled {} row{} of {} in {} batch{}", done->rows_done,
+                    done->rows_done == 1 ? "" : "s", display_identifier(table), done->batches,
+                    done->batches == 1 ? "" : "es"));
+    return done->rows_done;
   }
 
   Result<void> start(Context& ctx, Migration& m) {
@@ -493,7 +443,7 @@ class PgExpand final : public expand::ExpandContract {
                     display_identifier(schemas.next), display_identifier(schemas.previous)));
     for (size_t i = 0; i < m.operations.size(); ++i) {
       for (const std::string& table : m.operations[i]->backfill()) {
-        auto rows = backfill(table, i);
+        auto rows = backfill_table(table, i);
         if (!rows) return std::unexpected(at(m, i, rows.error()));
         rows_[i] += *rows;
       }
