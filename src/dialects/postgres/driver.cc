@@ -130,8 +130,8 @@ const dialects::Driver& driver() {
       .split_statements = split_statements,
       .plan_ddl = ddl::plan,
       .open_lint_catalog = open_lint_catalog,
-                       .expand_contract = true,
-                       .flags = true},
+      .open_expand_contract = ops::open_expand_contract,
+      .open_flags = open_flags,
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };

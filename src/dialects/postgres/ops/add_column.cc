@@ -86,11 +86,13 @@ class AddColumn final : public Operation {
     }
     if (op_.column.references) {
       const auto& r = *op_.column.references;
-      steps.push_back({fmt::format(
-          "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES "
-          "{} ({}) ON DELETE {} NOT VALID",
-          t, quote_identifier(r.name), quote_identifier(hidden_), quote_qualified(schema_, r.table),
-          quote_identifier(r.column), r.on_delete)});
+      steps.push_back(
+          {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES "
+                       "{} ({}){} NOT VALID",
+                       t, quote_identifier(r.name), quote_identifier(hidden_),
+                       quote_qualified(schema_, r.table), quote_identifier(r.column),
+                       foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
+                                           r.initially_deferred))});
       steps.push_back(
           {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(r.name)),
            Part::kAfter});
@@ -134,9 +136,9 @@ class AddColumn final : public Operation {
   }
   Result<std::vector<Step>> finalize(Context& ctx) const override {
     if (!op_.column.default_value || !op_.up) return std::vector<Step>{};
-    return std::vector<Step>{{fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
-                                          ctx.table(op_.table), quote_identifier(op_.column.name),
-                                          *op_.column.default_value)}};
+    return std::vector<Step>{
+        {fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", ctx.table(op_.table),
+                     quote_identifier(op_.column.name), *op_.column.default_value)}};
   }
   Result<std::vector<Step>> abort(Context& ctx) const override {
     return std::vector<Step>{{fmt::format("ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}",

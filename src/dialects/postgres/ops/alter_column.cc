@@ -103,9 +103,11 @@ class AlterColumn final : public Operation {
       const auto& r = *op_.references;
       steps.push_back(
           {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES "
-                       "{} ({}) ON DELETE {} NOT VALID",
+                       "{} ({}){} NOT VALID",
                        t, quote_identifier(r.name), h, quote_qualified(schema_, r.table),
-                       quote_identifier(r.column), r.on_delete)});
+                       quote_identifier(r.column),
+                       foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
+                                           r.initially_deferred))});
       steps.push_back(
           {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(r.name)),
            Part::kAfter});

@@ -18,6 +18,14 @@ class CreateIndex final : public Operation {
                        display_identifier(op_.name), display_identifier(op_.table));
   }
   Result<void> check(Context&) const override {
+    for (const auto& settings : op_.column_settings) {
+      if (!(settings == keel::ops::IndexColumnSettings{})) {
+        return fail(ErrorCode::kUsage,
+                    fmt::format("create_index {}: per-column settings (opclass, collation, sort "
+                                "order) are not supported by keel yet; use a `sql` operation",
+                                op_.name));
+      }
+    }
     if (op_.columns.empty()) {
       return fail(ErrorCode::kUsage, fmt::format("create_index {}: no columns", op_.name));
     }

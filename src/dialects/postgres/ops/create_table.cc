@@ -30,6 +30,11 @@ class CreateTable final : public Operation {
       if (!columns.empty()) columns += ", ";
       columns += column_definition(c, schema_);
     }
+    for (const auto& c : op_.constraints) {
+      auto sql = table_constraint(c, schema_);
+      if (!sql) return std::unexpected(sql.error());
+      columns += ", " + *sql;
+    }
     std::vector<Step> steps{{fmt::format("CREATE TABLE {} ({})", ctx.table(op_.name), columns)}};
     if (op_.comment) {
       steps.push_back({fmt::format("COMMENT ON TABLE {} IS {}", ctx.table(op_.name),

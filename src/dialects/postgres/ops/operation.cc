@@ -90,13 +90,89 @@ std::string column_definition(const keel::ops::Column& column, const std::string
   if (column.check) {
     sql += " CONSTRAINT " + quote_identifier(column.check->name) + " CHECK (" +
            column.check->constraint + ")";
+    if (column.check->no_inherit) sql += " NO INHERIT";
   }
   if (column.references) {
     const auto& r = *column.references;
     sql += " CONSTRAINT " + quote_identifier(r.name) + " REFERENCES " +
-           quote_qualified(schema, r.table) + " (" + quote_identifier(r.column) + ") ON DELETE " +
-           r.on_delete;
+           quote_qualified(schema, r.table) + " (" + quote_identifier(r.column) + ")" +
+           foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
+                               r.initially_deferred);
   }
+  if (column.generated && column.generated->expression) {
+    sql += " GENERATED ALWAYS AS (" + *column.generated->expression + ") STORED";
+  } else if (column.generated && column.generated->identity) {
+    const auto& id = *column.generated->identity;
+    sql += " GENERATED " + id.user_specified_values + " AS IDENTITY";
+    if (!id.sequence_options.empty()) sql += " (" + id.sequence_options + ")";
+  }
+  return sql;
+}
+
+std::string foreign_key_options(const std::string& match, const std::string& on_delete,
+                                const std::string& on_update, bool deferrable,
+                                bool initially_deferred) {
+  std::string sql;
+  if (!match.empty() && match != "SIMPLE") sql += " MATCH " + match;
+  sql += " ON DELETE " + on_delete + " ON UPDATE " + on_update;
+  if (deferrable) sql += " DEFERRABLE";
+  if (initially_deferred) sql += " INITIALLY DEFERRED";
+  return sql;
+}
+
+namespace {
+std::string column_list(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + quote_identifier(c);
+  return out;
+}
+}  // namespace
+
+Result<std::string> table_constraint(const keel::ops::TableConstraint& c,
+                                     const std::string& schema) {
+  using Type = keel::ops::TableConstraint::Type;
+  if (c.index_parameters || c.exclude || c.type == Type::kExclude) {
+    return fail(ErrorCode::kUsage,
+                fmt::format("create_table constraint {}: exclusion constraints and index "
+                            "parameters are not supported by keel yet; add them in a `sql` "
+                            "operation",
+                            c.name));
+  }
+  std::string sql = "CONSTRAINT " + quote_identifier(c.name);
+  switch (c.type) {
+    case Type::kCheck:
+      sql += " CHECK (" + c.check.value_or("") + ")";
+      if (c.no_inherit) sql += " NO INHERIT";
+      return sql;
+    case Type::kUnique:
+      sql += " UNIQUE";
+      if (c.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
+      sql += " (" + column_list(c.columns) + ")";
+      break;
+    case Type::kPrimaryKey:
+      sql += " PRIMARY KEY (" + column_list(c.columns) + ")";
+      break;
+    case Type::kForeignKey: {
+      if (!c.references) {
+        return fail(ErrorCode::kUsage, fmt::format("constraint {}: no references", c.name));
+      }
+      const auto& r = *c.references;
+      if (!r.on_delete_set_columns.empty()) {
+        return fail(ErrorCode::kUsage,
+                    fmt::format("constraint {}: ON DELETE SET ... (columns) is not supported by "
+                                "keel yet",
+                                c.name));
+      }
+      sql += " FOREIGN KEY (" + column_list(c.columns) + ") REFERENCES " +
+             quote_qualified(schema, r.table) + " (" + column_list(r.columns) + ")" +
+             foreign_key_options(r.match_type, r.on_delete, r.on_update, false, false);
+      break;
+    }
+    case Type::kExclude:
+      break;
+  }
+  if (c.deferrable) sql += " DEFERRABLE";
+  if (c.initially_deferred) sql += " INITIALLY DEFERRED";
   return sql;
 }
 

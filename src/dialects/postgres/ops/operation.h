@@ -152,5 +152,13 @@ std::unique_ptr<Operation> make_raw_sql(const keel::ops::RawSql& op, const std::
 // SQL for a column definition of the model: "name" type [NOT NULL] [DEFAULT ...] [PRIMARY KEY]
 // [UNIQUE] [CHECK ...] [REFERENCES ...].
 std::string column_definition(const keel::ops::Column& column, const std::string& schema);
+// " [MATCH m] ON DELETE d ON UPDATE u [DEFERRABLE] [INITIALLY DEFERRED]".
+std::string foreign_key_options(const std::string& match, const std::string& on_delete,
+                                const std::string& on_update, bool deferrable,
+                                bool initially_deferred);
+// "CONSTRAINT name CHECK (...)" / UNIQUE / PRIMARY KEY / FOREIGN KEY of create_table; kUsage for
+// what keel cannot write yet (exclusion constraints, index parameters), naming it.
+Result<std::string> table_constraint(const keel::ops::TableConstraint& constraint,
+                                     const std::string& schema);
 
 }  // namespace keel::pg::ops
