@@ -31,7 +31,7 @@ const std::vector<Command>& commands() {
       {"generate", add_generate, true, false, false},  // writes files, not the database
       {"log", add_log, false, false, false},
       {"convert", add_convert, false, false, false},  // reads and writes files only
-      {"flag", add_flag, true, true, false},  // flag set changes keel.flags
+      {"flag", add_flag, true, true, false},          // flag set changes keel.flags
   };
   return kCommands;
 }
