@@ -25,7 +25,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
     return kExitOk;
   }
   std::cout << fmt::format("{}\nschema hash {}\n\n", ctx->url.masked, hash);
-  std::cout << fmt::format("{:<16} {:<32} {:<12} {:<21} {}\n", "VERSION", "NAME", "STATE",
+  std::cout << fmt::format("{:<16} {:<32} {:<20} {:<21} {}\n", "VERSION", "NAME", "STATE",
                            "APPLIED AT", "APPLIED BY");
   for (const auto& v : versions) {
     std::string state = migrate::state_name(v.state);
@@ -35,7 +35,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
     if ((v.state == migrate::State::kPartial || v.state == migrate::State::kRollingBack) && v.row) {
       state += fmt::format(" {}/{}", v.row->statements_applied, v.row->statements_total);
     }
-    std::cout << fmt::format("{:<16} {:<32} {:<12} {:<21} {}\n", v.version, v.name, state,
+    std::cout << fmt::format("{:<16} {:<32} {:<20} {:<21} {}\n", v.version, v.name, state,
                              v.row ? v.row->applied_at : "-", v.row ? v.row->applied_by : "-");
     if ((v.state == migrate::State::kFailed || v.state == migrate::State::kRollingBack) && v.row &&
         !v.row->error.empty()) {

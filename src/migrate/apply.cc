@@ -86,6 +86,28 @@ Result<void> check_operations(const std::vector<HistoryRow>& history,
   return {};
 }
 
+// An operation migration's turn: options.run_operations starts it (and with apply --complete
+// runs it to the end). True when apply goes on after it.
+Result<bool> run_operations(const Roles& db, const Migration& m, const ApplyOptions& options,
+                            std::vector<Applied>& applied, std::string& schema_hash) {
+  auto read = db.history.history();
+  if (!read) return std::unexpected(read.error());
+  auto finished = options.run_operations(m, *read);
+  if (!finished) {
+    if (options.on_failed) options.on_failed(m, finished.error());
+    return std::unexpected(finished.error());
+  }
+  Applied started{m.version, m.name, 0, 0, 1, {}};
+  if (options.on_applied) options.on_applied(m, started);
+  applied.push_back(started);
+  if (*finished && options.schema_hashes != SchemaHashes::kOff) {
+    auto hash = snapshot_schema(db);
+    if (!hash) return std::unexpected(hash.error());
+    schema_hash = *hash;
+  }
+  return *finished;
+}
+
 }  // namespace
 
 Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>& files,
@@ -141,22 +163,9 @@ Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>
     const Migration& m = *pending[i];
     const bool last = i + 1 == pending.size();
     if (m.format == Format::kOperations) {
-      auto read = db.history.history();
-      if (!read) return std::unexpected(read.error());
-      auto finished = options.run_operations(m, *read);
-      if (!finished) {
-        if (options.on_failed) options.on_failed(m, finished.error());
-        return std::unexpected(finished.error());
-      }
-      Applied started{m.version, m.name, 0, 0, 1, {}};
-      if (options.on_applied) options.on_applied(m, started);
-      applied.push_back(started);
+      auto finished = run_operations(db, m, options, applied, schema_hash);
+      if (!finished) return std::unexpected(finished.error());
       if (!*finished) break;  // active: what follows waits for keel complete
-      if (hashes != SchemaHashes::kOff) {
-        auto hash = snapshot_schema(db);
-        if (!hash) return std::unexpected(hash.error());
-        schema_hash = *hash;
-      }
       continue;
     }
     auto done = run_script(db, m, Direction::kUp, previous[i], options.run,

@@ -54,8 +54,21 @@ bool ends_with_sql(std::string_view name) {
   return ext == ".sql";
 }
 
-// .sql scripts and .yaml / .yml / .json operation files are migrations; the rest is ignored.
+// keel plan's expectation file next to a migration, "<version>_<name>.expect.json": not a
+// migration (src/plan/plan.cc).
+bool is_plan_expectation(std::string_view name) {
+  constexpr std::string_view kSuffix = ".expect.json";
+  if (name.size() < kSuffix.size()) return false;
+  std::string tail(name.substr(name.size() - kSuffix.size()));
+  std::transform(tail.begin(), tail.end(), tail.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return tail == kSuffix;
+}
+
+// .sql scripts and .yaml / .yml / .json operation files are migrations (but not keel plan's
+// .expect.json files); the rest is ignored.
 bool is_migration_candidate(std::string_view name) {
+  if (is_plan_expectation(name)) return false;
   return ends_with_sql(name) || ops::syntax_of(name).has_value();
 }
 

@@ -123,6 +123,20 @@ TEST(OperationFilesTest, BadOperationFileNameAndOtherExtensionsIgnored) {
             "the migrations folder");
 }
 
+TEST(OperationFilesTest, PlanExpectationFilesAreNotMigrations) {
+  // keel plan reads <version>_<name>.expect.json next to a migration (src/plan/plan.cc).
+  TestDir dir;
+  dir.write("0001_name.up.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
+  dir.write("0001_name.down.sql", "ALTER TABLE t RENAME COLUMN b TO a;\n");
+  dir.write("0001_name.expect.json", R"({"changed": ["public.t"]})");
+  dir.write("0002_other.EXPECT.JSON", R"({"changed": []})");
+  auto m = load_migrations(dir.path());
+  ASSERT_TRUE(m) << m.error().to_string();
+  ASSERT_EQ(m->size(), 1u);
+  EXPECT_EQ((*m)[0].format, Format::kNative);
+  EXPECT_TRUE((*m)[0].down.has_value());
+}
+
 TEST(OperationFilesTest, ChecksumIgnoresBomAndCrlfLikeSqlFiles) {
   TestDir dir;
   dir.write("1_a.yaml", "\xEF\xBB\xBFoperations:\r\n  - drop_table: {name: t}\r\n");

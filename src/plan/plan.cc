@@ -632,6 +632,18 @@ std::vector<const Migration*> pending(const std::vector<Migration>& files,
   return out;
 }
 
+// An operation migration is not a script: its start runs in several transactions with a
+// backfill between them, so the dry run stops before it, saying why.
+void not_dry_run(const Migration& m, MigrationReport& mr) {
+  mr.version = m.version;
+  mr.name = m.name;
+  mr.path = m.up.path;
+  mr.checksum = m.checksum;
+  mr.unproven.push_back(
+      "operation migration (expand/contract): keel plan does not dry-run its start; keel apply "
+      "starts it and keel abort undoes it completely");
+}
+
 }  // namespace
 
 Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
@@ -672,14 +684,7 @@ Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
         mr.reasons.push_back("not planned: an earlier migration failed");
       }
     } else if (m->format == migrate::Format::kOperations) {
-      // Not a script: its start runs in several transactions with a backfill between them.
-      mr.version = m->version;
-      mr.name = m->name;
-      mr.path = m->up.path;
-      mr.checksum = m->checksum;
-      mr.unproven.push_back(
-          "operation migration (expand/contract): keel plan does not dry-run its start; keel "
-          "apply starts it and keel abort undoes it completely");
+      not_dry_run(*m, mr);
       stop = true;
     } else if (auto ok = plan_migration(db, *m, m == &files.front() ? nullptr : m - 1, effective,
                                         lint_memory.get(), schema, current, mr, stop);
