@@ -32,8 +32,6 @@ namespace {
 using expand::Action;
 using expand::PhaseRequest;
 
-bool retryable(const Error& e) { return e.sqlstate == "55P03" || e.sqlstate == "40P01"; }
-
 std::string keel_schema() { return std::string(driver().keel.schema); }
 
 Result<Catalog> read_catalog(Session& session, const std::string& schema) {
@@ -208,7 +206,6 @@ class PgExpand final : public expand::ExpandContract {
   // Runs `body` in one transaction with lock_timeout; a lock not granted in time (or a
   // deadlock) rolls it back and tries again after a jittered, growing wait.
   Result<void> in_transaction(const std::function<Result<void>()>& body) {
-    std::mt19937 random(std::random_device{}());
     for (int attempt = 0;; ++attempt) {
       auto done = session_->transaction([&]() -> Result<void> {
         if (auto ok = session_->set_timeouts(request_->lock_timeout, std::chrono::milliseconds(0),
@@ -219,18 +216,15 @@ class PgExpand final : public expand::ExpandContract {
         return body();
       });
       if (done || !retryable(done.error()) || attempt >= request_->lock_retries) return done;
-      auto cap = std::min<int64_t>(2000, 10LL << std::min(attempt, 8));
-      std::uniform_int_distribution<int64_t> jitter(cap / 2, cap);
       say(fmt::format("lock not granted within {} ms; retry {} of {}",
                       request_->lock_timeout.count(), attempt + 1, request_->lock_retries));
-      std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
+      wait_before_retry(attempt);
     }
   }
 
   // One statement outside a transaction (CONCURRENTLY, VALIDATE), with lock_timeout and
   // retries.
   Result<void> after(const std::string& sql) {
-    std::mt19937 random(std::random_device{}());
     for (int attempt = 0;; ++attempt) {
       auto set =
           session_->set_timeouts(request_->lock_timeout, std::chrono::milliseconds(0), false);
@@ -241,10 +235,20 @@ class PgExpand final : public expand::ExpandContract {
       if (!retryable(done.error()) || attempt >= request_->lock_retries) {
         return std::unexpected(done.error());
       }
-      auto cap = std::min<int64_t>(2000, 10LL << std::min(attempt, 8));
-      std::uniform_int_distribution<int64_t> jitter(cap / 2, cap);
-      std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
+      wait_before_retry(attempt);
     }
+  }
+
+  static bool retryable(const Error& e) { return ddl::LockRetry::retryable(e.sqlstate); }
+
+  // The wait after failed try number `failed` (from 0) of a DDL transaction or statement: 10 ms
+  // doubling up to 2 s, jittered to between half and all of it (the backfill's schedule
+  // function, with the DDL's shorter delays).
+  void wait_before_retry(int failed) {
+    static const ddl::LockRetry kRetry{0, std::chrono::milliseconds(10),
+                                       std::chrono::milliseconds(2000)};
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::this_thread::sleep_for(backfill_delay(kRetry, failed + 2, unit(random_)));
   }
 
   Result<void> exec_all(const std::vector<std::string>& statements) {
@@ -520,6 +524,7 @@ class PgExpand final : public expand::ExpandContract {
   std::unique_ptr<Session> session_;
   const PhaseRequest* request_ = nullptr;
   std::map<size_t, int64_t> rows_;
+  std::mt19937 random_{std::random_device{}()};
 };
 
 }  // namespace
