@@ -77,6 +77,17 @@ class ExpandDb {
     return migrate::apply(**target, files, options);
   }
 
+  // Applies every migration but the last and returns the schema hash then: what an abort of
+  // the last one must restore. The last migration stays in `files`.
+  std::string hash_before_last() {
+    migrate::Migration last = files.back();
+    files.pop_back();
+    auto applied = apply();
+    EXPECT_TRUE(applied.has_value()) << applied.error().to_string();
+    files.push_back(std::move(last));
+    return db.hash();
+  }
+
   Result<expand::Report> act(expand::Action action) {
     auto target = open_target();
     if (!target) return std::unexpected(target.error());
