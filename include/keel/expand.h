@@ -75,8 +75,12 @@ struct PhaseRequest {
   int lock_retries = 30;
   int backfill_batch = 1000;
   migrate::Progress progress;
-  // Start's backfill: progress after each batch (to be recorded in the history row).
+  // Progress after each backfill batch, or (a call with `saved` set, nothing else) what an
+  // operation keeps for a later phase; recorded in the history row at once.
   std::function<void(const migrate::OperationProgress&)> on_progress;
+  // What the history row holds for each operation (its progress and what it kept with
+  // on_progress's `saved` at an earlier phase).
+  std::vector<migrate::OperationProgress> recorded;
 };
 
 // The dialect's part: what an action does in the database. Each action is either done

@@ -60,11 +60,14 @@ struct OperationProgress {
   int operation = 0;  // its index in the migration, from 0
   int64_t rows_done = 0;
   std::string last_key;  // the last key processed, as text; empty before the first batch
+  // What the operation kept at an earlier phase for a later one (the replica identity start
+  // replaced, for abort); empty when nothing.
+  std::string saved;
   bool operator==(const OperationProgress&) const = default;
 };
 
 // The operation_progress column: a JSON array of {"operation", "rows_done",
-// "last_key"}; parse_progress returns nullopt for text that is not one.
+// "last_key"[, "saved"]}; parse_progress returns nullopt for text that is not one.
 std::string progress_to_json(const std::vector<OperationProgress>& progress);
 std::optional<std::vector<OperationProgress>> parse_progress(const std::string& json);
 

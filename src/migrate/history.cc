@@ -126,8 +126,10 @@ std::optional<std::vector<CompletedStatement>> parse_completed(const std::string
 std::string progress_to_json(const std::vector<OperationProgress>& progress) {
   nlohmann::json list = nlohmann::json::array();
   for (const OperationProgress& p : progress) {
-    list.push_back(
-        {{"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}});
+    nlohmann::json item = {
+        {"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}};
+    if (!p.saved.empty()) item["saved"] = p.saved;
+    list.push_back(std::move(item));
   }
   return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -148,6 +150,9 @@ std::optional<std::vector<OperationProgress>> parse_progress(const std::string& 
     }
     if (item.contains("last_key") && item["last_key"].is_string()) {
       p.last_key = item["last_key"].get<std::string>();
+    }
+    if (item.contains("saved") && item["saved"].is_string()) {
+      p.saved = item["saved"].get<std::string>();
     }
     out.push_back(std::move(p));
   }

@@ -170,6 +170,7 @@ Result<Report> run_action(const migrate::Roles& db, ExpandContract& dialect,
   report.phase_before = current.row.phase.value_or("");
   report.schemas = schemas_of(files, migration, options.schema);
   PhaseRequest request = request_for(migration, report.schemas, options);
+  request.recorded = current.row.operations;
   say(options, fmt::format("{} {}_{} ...", action_name(action), migration.version, migration.name));
   auto done = dialect.run(action, request);
   if (!done) {
@@ -269,8 +270,12 @@ Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
                            [&](const auto& o) { return o.operation == p.operation; });
     if (it == row.operations.end()) {
       row.operations.push_back(p);
+    } else if (!p.saved.empty()) {
+      it->saved = p.saved;  // a value kept for a later phase, not progress
     } else {
+      std::string saved = std::move(it->saved);
       *it = p;
+      it->saved = std::move(saved);
     }
     (void)db.history.record(row);  // progress only: a failed write loses a figure, not data
   };
@@ -279,6 +284,7 @@ Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
   auto done = dialect.run(Action::kStart, request);
   if (!done) {
     // A start that failed part-way is undone at once, so nothing half-applied stays.
+    request.recorded = row.operations;  // what start kept for abort
     auto undone = dialect.run(Action::kAbort, request);
     row.status = RowStatus::kFailed;
     row.phase = kAborted;

@@ -1,10 +1,11 @@
 // alter_column: type, nullable, default, unique, references, check and comment changes, each
-// with `up` (new from old) and `down` (old from new). The new column is built beside the old
-// one as _keel_new_<c> (the new version's views show it as the new name), both kept in sync
-// by the dual-write trigger, existing rows backfilled. complete swaps the names: the new
-// column takes the physical name, the old one becomes _keel_old_<c>, still in sync (the old
-// version's views follow it); revert swaps them back; finalize drops the old column; abort
-// drops the new one. With only `name`, it is a rename (rename_column.cc).
+// with `up` (new from old) and `down` (old from new). The column is rebuilt beside the old one
+// (RebuiltColumn, operation.h: _keel_new_<c>, shown by the new version's views under the new
+// name, kept in sync both ways, backfilled; complete swaps the names, revert swaps them back,
+// finalize drops the old column, abort the new one). The new constraints are built on the new
+// column at start, online: CHECK and FOREIGN KEY NOT VALID then VALIDATE after the backfill,
+// UNIQUE as a concurrent unique index that finalize turns into the constraint. With only
+// `name`, it is a rename (rename_column.cc).
 #include <fmt/format.h>
 
 #include "dialects/postgres/ops/operation.h"
@@ -14,21 +15,18 @@ namespace keel::pg::ops {
 
 namespace {
 
-void replace_column(TableShape& t, const std::string& name, const std::string& new_name,
-                    const std::string& physical) {
-  for (auto& c : t.columns) {
-    if (c.first == name) c = {new_name, physical};
-  }
+ColumnChange change_of(const keel::ops::AlterColumn& op) {
+  return ColumnChange{
+      op.table,           op.column,           op.name, op.type, op.nullable, op.default_value,
+      op.up.value_or(""), op.down.value_or("")};
 }
 
-class AlterColumn final : public Operation {
+class AlterColumn final : public RebuildingOperation {
  public:
   AlterColumn(keel::ops::AlterColumn op, std::string schema)
-      : op_(std::move(op)),
-        schema_(std::move(schema)),
-        name_(op_.name.value_or(op_.column)),
-        hidden_new_(new_column_name(op_.column)),
-        hidden_old_(old_column_name(op_.column)) {}
+      : op_(std::move(op)), schema_(std::move(schema)) {
+    columns_.add(change_of(op_));
+  }
 
   std::string what() const override {
     std::string changes;
@@ -60,169 +58,172 @@ class AlterColumn final : public Operation {
                     fmt::format("alter_column: {}.{} exists already", op_.table, *op_.name));
       }
     }
+    if (op_.check) {
+      if (auto e = check_expression(); !e) return std::unexpected(e.error());
+    }
     return {};
   }
-  void shape_new(Shape& shape) const override {
-    for (auto& [n, t] : shape) {
-      if (t.physical == op_.table) replace_column(t, op_.column, name_, hidden_new_);
-    }
-  }
-  void shape_old(Shape& shape) const override {
-    for (auto& [n, t] : shape) {
-      if (t.physical == op_.table) replace_column(t, name_, op_.column, hidden_old_);
-    }
-  }
-  std::vector<Sync> sync(bool completed) const override {
-    return {Sync{op_.table, completed ? hidden_old_ : op_.column, completed ? name_ : hidden_new_,
-                 *op_.up, *op_.down}};
-  }
-  std::vector<std::string> backfill() const override { return {op_.table}; }
-  Result<std::vector<ViewDefault>> view_defaults(Context& ctx) const override {
-    auto d = new_default(ctx);
-    if (!d) return std::unexpected(d.error());
-    std::vector<ViewDefault> out;
-    if (*d) out.push_back({true, op_.table, name_, **d});
-    return out;
-  }
   Result<std::vector<Step>> start(Context& ctx) const override {
-    auto old = ctx.column_type(op_.table, op_.column);
-    if (!old) return std::unexpected(old.error());
+    auto steps = columns_.start(ctx);
+    if (!steps) return steps;
     const std::string t = ctx.table(op_.table);
-    const std::string h = quote_identifier(hidden_new_);
-    std::vector<Step> steps{
-        {fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t, h, op_.type.value_or(old->type))}};
-    if (op_.nullable.value_or(!old->not_null) == false) {
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID", t,
-                       quote_identifier(not_null()), h)});
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(not_null())),
-           Part::kAfter});
-    }
+    const std::string h = quote_identifier(columns_.hidden_new(op_.column));
     if (op_.references) {
       const auto& r = *op_.references;
-      steps.push_back(
+      steps->push_back(
           {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES "
                        "{} ({}){} NOT VALID",
                        t, quote_identifier(r.name), h, quote_qualified(schema_, r.table),
                        quote_identifier(r.column),
                        foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
                                            r.initially_deferred))});
-      steps.push_back(
+      steps->push_back(
           {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(r.name)),
            Part::kAfter});
     }
+    if (op_.check) {
+      auto expression = check_expression();
+      if (!expression) return std::unexpected(expression.error());
+      steps->push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t,
+                                    quote_identifier(op_.check->name), *expression,
+                                    op_.check->no_inherit ? " NO INHERIT" : "")});
+      steps->push_back({fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t,
+                                    quote_identifier(op_.check->name)),
+                        Part::kAfter});
+    }
     if (op_.unique) {
-      steps.push_back({fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})",
-                                   quote_identifier(op_.unique->name), t, h),
-                       Part::kAfter});
+      steps->push_back({fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})",
+                                    quote_identifier(op_.unique->name), t, h),
+                        Part::kAfter});
     }
     if (op_.comment && *op_.comment) {
-      steps.push_back(
+      steps->push_back(
           {fmt::format("COMMENT ON COLUMN {}.{} IS {}", t, h, quote_literal(**op_.comment))});
     }
     return steps;
   }
-  Result<std::vector<Step>> complete(Context& ctx) const override {
-    const std::string t = ctx.table(op_.table);
-    const auto& s = ctx.schemas();
-    auto old_default = ctx.column_default(s.schema, op_.table, op_.column);
-    if (!old_default) return std::unexpected(old_default.error());
-    auto new_def = new_default(ctx);
-    if (!new_def) return std::unexpected(new_def.error());
-    std::vector<Step> steps{
-        {rename(t, op_.column, hidden_old_)},
-        {rename(t, hidden_new_, name_)},
-    };
-    if (*old_default) {
-      // The old column's default moves to the old version's view: a physical default would
-      // make every new writer's row look like an old writer's.
-      steps.push_back({fmt::format("ALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}",
-                                   quote_qualified(s.previous, op_.table),
-                                   quote_identifier(op_.column), **old_default)});
-      steps.push_back({fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", t,
-                                   quote_identifier(hidden_old_))});
-    }
-    if (*new_def) {
-      steps.push_back({fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", t,
-                                   quote_identifier(name_), **new_def)});
-    }
-    auto old = ctx.column_type(op_.table, op_.column);
-    if (!old) return std::unexpected(old.error());
-    if (op_.nullable.value_or(!old->not_null) == false) {
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL", t, quote_identifier(name_))});
-      steps.push_back({fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", t,
-                                   quote_identifier(not_null()))});
-    }
+  Result<std::vector<Step>> finalize(Context& ctx) const override {
+    std::vector<Step> steps = columns_.finalize(ctx);
     if (op_.unique) {
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}", t,
-                       quote_identifier(op_.unique->name), quote_identifier(op_.unique->name))});
+      // The unique index built at start becomes the constraint once the old column is gone
+      // (not at complete: revert and a second complete would meet it already used).
+      steps.push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+                                   ctx.table(op_.table), quote_identifier(op_.unique->name),
+                                   quote_identifier(op_.unique->name))});
     }
-    if (op_.check) {
-      steps.push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}) NOT VALID", t,
-                                   quote_identifier(op_.check->name), op_.check->constraint)});
-      steps.push_back({fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t,
-                                   quote_identifier(op_.check->name)),
-                       Part::kAfter});
+    return steps;
+  }
+
+ private:
+  // The CHECK over the new column: the expression names the column by its old or its new
+  // name; both mean the new column.
+  Result<std::string> check_expression() const {
+    std::map<std::string, std::string> renames{{op_.column, columns_.hidden_new(op_.column)}};
+    if (op_.name) renames[*op_.name] = columns_.hidden_new(op_.column);
+    auto e = rename_columns(op_.check->constraint, renames);
+    if (!e) {
+      Error err = e.error();
+      err.message = fmt::format("alter_column {}.{} check {}: {}", op_.table, op_.column,
+                                op_.check->name, err.message);
+      return std::unexpected(err);
+    }
+    return e;
+  }
+
+  keel::ops::AlterColumn op_;
+  std::string schema_;
+};
+
+// A change of only the default and/or the comment: nothing to rebuild. The new version's view
+// carries the new default while active; complete sets the new default and comment on the
+// column and moves the old ones to the old version's view (which keeps serving them); revert
+// puts them back from there. Abort and finalize drop the version schema that held them.
+class AlterColumnInPlace final : public Operation {
+ public:
+  explicit AlterColumnInPlace(keel::ops::AlterColumn op) : op_(std::move(op)) {}
+
+  std::string what() const override {
+    return fmt::format("{}.{}: {}{}{} (in place, at complete)", display_identifier(op_.table),
+                       display_identifier(op_.column), op_.default_value ? "default" : "",
+                       op_.default_value && op_.comment ? ", " : "", op_.comment ? "comment" : "");
+  }
+  Result<void> check(Context& ctx) const override {
+    auto type = ctx.column_type(op_.table, op_.column);
+    if (!type) return std::unexpected(type.error());
+    return {};
+  }
+  Result<std::vector<ViewDefault>> view_defaults(Context&) const override {
+    if (!op_.default_value) return std::vector<ViewDefault>{};
+    // NULL: the view's own "no default", which hides the column's.
+    return std::vector<ViewDefault>{
+        {true, op_.table, op_.column, op_.default_value->value_or("NULL")}};
+  }
+  Result<std::vector<Step>> start(Context&) const override { return std::vector<Step>{}; }
+  Result<std::vector<Step>> complete(Context& ctx) const override {
+    const auto& s = ctx.schemas();
+    const std::string t = ctx.table(op_.table);
+    const std::string c = quote_identifier(op_.column);
+    const std::string old_view = quote_qualified(s.previous, op_.table);
+    std::vector<Step> steps;
+    if (op_.default_value) {
+      auto old_default = ctx.column_default(s.schema, op_.table, op_.column);
+      if (!old_default) return std::unexpected(old_default.error());
+      steps.push_back({fmt::format("ALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}", old_view, c,
+                                   old_default->value_or("NULL"))});
+      steps.push_back({*op_.default_value
+                           ? fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", t, c,
+                                         **op_.default_value)
+                           : fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", t, c)});
+    }
+    if (op_.comment) {
+      auto old_comment = comment(ctx, s.schema);
+      if (!old_comment) return std::unexpected(old_comment.error());
+      steps.push_back({comment_sql(old_view, c, *old_comment)});
+      steps.push_back({comment_sql(t, c, *op_.comment)});
     }
     return steps;
   }
   Result<std::vector<Step>> revert(Context& ctx) const override {
-    const std::string t = ctx.table(op_.table);
     const auto& s = ctx.schemas();
-    auto old_default = ctx.column_default(s.previous, op_.table, op_.column);
-    if (!old_default) return std::unexpected(old_default.error());
+    const std::string t = ctx.table(op_.table);
+    const std::string c = quote_identifier(op_.column);
     std::vector<Step> steps;
-    if (op_.check) {
-      steps.push_back({fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", t,
-                                   quote_identifier(op_.check->name))});
+    if (op_.default_value) {
+      auto old_default = ctx.column_default(s.previous, op_.table, op_.column);
+      if (!old_default) return std::unexpected(old_default.error());
+      bool none = !*old_default || **old_default == "NULL";
+      steps.push_back({none ? fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", t, c)
+                            : fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", t, c,
+                                          **old_default)});
     }
-    steps.push_back({rename(t, name_, hidden_new_)});
-    steps.push_back({rename(t, hidden_old_, op_.column)});
-    steps.push_back({fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", t,
-                                 quote_identifier(hidden_new_))});
-    if (*old_default) {
-      steps.push_back({fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", t,
-                                   quote_identifier(op_.column), **old_default)});
+    if (op_.comment) {
+      auto old_comment = comment(ctx, s.previous);
+      if (!old_comment) return std::unexpected(old_comment.error());
+      steps.push_back({comment_sql(t, c, *old_comment)});
     }
     return steps;
   }
-  Result<std::vector<Step>> finalize(Context& ctx) const override {
-    return std::vector<Step>{{fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}",
-                                          ctx.table(op_.table), quote_identifier(hidden_old_))}};
-  }
-  Result<std::vector<Step>> abort(Context& ctx) const override {
-    return std::vector<Step>{{fmt::format("ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}",
-                                          ctx.table(op_.table), quote_identifier(hidden_new_))}};
-  }
 
  private:
-  static std::string rename(const std::string& table, const std::string& from,
-                            const std::string& to) {
-    return fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table, quote_identifier(from),
-                       quote_identifier(to));
+  // The comment on the column of the table (or view) `op_.table` in `schema`.
+  Result<std::optional<std::string>> comment(Context& ctx, const std::string& schema) const {
+    auto rows = ctx.session().exec(
+        "SELECT pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+        "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3",
+        {schema, op_.table, op_.column});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty() || (*rows)[0].is_null(0)) return std::optional<std::string>{};
+    return std::optional<std::string>(std::string((*rows)[0].view(0)));
   }
-  // The new column's default: the one given (null: none), else the old column's when the type
-  // stays, else none.
-  Result<std::optional<std::string>> new_default(Context& ctx) const {
-    if (op_.default_value) return *op_.default_value;
-    if (op_.type) return std::optional<std::string>{};
-    // Read from the old column wherever it is now (before or after complete).
-    auto d = ctx.column_default(ctx.schemas().schema, op_.table, op_.column);
-    if (!d) return d;
-    if (*d) return d;
-    auto moved = ctx.column_default(ctx.schemas().previous, op_.table, op_.column);
-    return moved;
+  static std::string comment_sql(const std::string& relation, const std::string& column,
+                                 const std::optional<std::string>& text) {
+    return fmt::format("COMMENT ON COLUMN {}.{} IS {}", relation, column,
+                       text ? quote_literal(*text) : "NULL");
   }
-  std::string not_null() const { return bounded_name("_keel_nn_" + hidden_new_); }
 
   keel::ops::AlterColumn op_;
-  std::string schema_;
-  std::string name_;
-  std::string hidden_new_;
-  std::string hidden_old_;
 };
 
 }  // namespace
@@ -234,6 +235,9 @@ std::unique_ptr<Operation> make_alter_column(const keel::ops::AlterColumn& op,
   if (only_name) {
     return make_rename_column(keel::ops::RenameColumn{op.table, op.column, *op.name}, schema);
   }
+  bool in_place = !op.name && !op.type && !op.nullable && !op.check && !op.unique &&
+                  !op.references && (op.default_value || op.comment);
+  if (in_place) return std::make_unique<AlterColumnInPlace>(op);
   return std::make_unique<AlterColumn>(op, schema);
 }
 

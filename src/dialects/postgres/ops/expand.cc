@@ -132,6 +132,7 @@ std::string sync_block(const Sync& s, bool completed, const TableShape* old_v,
 struct Migration {
   std::vector<std::unique_ptr<Operation>> operations;
   std::vector<const keel::ops::LocatedOperation*> located;
+  std::set<size_t> unprepared;  // abort only: operations whose prepare failed
 };
 
 class PgExpand final : public expand::ExpandContract {
@@ -142,9 +143,24 @@ class PgExpand final : public expand::ExpandContract {
                                                    const PhaseRequest& request) override {
     request_ = &request;
     Context ctx(*session_, request.schemas);
+    std::map<int, std::string> saved;
+    for (const auto& p : request.recorded) {
+      if (!p.saved.empty()) saved[p.operation] = p.saved;
+    }
+    ctx.set_saved(std::move(saved), [&request](int operation, const std::string& value) {
+      if (request.on_progress) request.on_progress({operation, 0, "", value});
+    });
     auto made = build(request);
     if (!made) return std::unexpected(made.error());
     Migration& m = *made;
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      if (auto ok = m.operations[i]->prepare(ctx); !ok) {
+        // An operation that cannot prepare (its constraint is not there) built nothing at
+        // start, so abort has nothing of it to undo; any other phase stops here.
+        if (action != Action::kAbort) return std::unexpected(at(m, i, ok.error()));
+        m.unprepared.insert(i);
+      }
+    }
     Result<void> done;
     switch (action) {
       case Action::kStart:
@@ -183,6 +199,7 @@ class PgExpand final : public expand::ExpandContract {
         e.context = fmt::format("{}:{}", request.migration->up.path, located.line);
         return std::unexpected(e);
       }
+      (*op)->index = static_cast<int>(m.operations.size());
       m.operations.push_back(std::move(*op));
       m.located.push_back(&located);
     }
@@ -501,6 +518,7 @@ class PgExpand final : public expand::ExpandContract {
     if (auto ok = exec_all(sql); !ok) return ok;
     // Last operation first: what a later one built may stand on an earlier one's.
     for (size_t k = m.operations.size(); k-- > 0;) {
+      if (m.unprepared.contains(k)) continue;
       auto steps = m.operations[k]->abort(ctx);
       if (!steps) return std::unexpected(at(m, k, steps.error()));
       for (const Step& step : *steps) {

@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <type_traits>
 
+#include "lint/statements.h"
 #include "util/quote.h"
 #include "util/sha256.h"
 
@@ -79,7 +82,149 @@ Result<Context::ColumnType> Context::column_type(const std::string& table,
   return ColumnType{std::string((*rows)[0].view(0)), (*rows)[0].view(1) == "t"};
 }
 
+const std::string* Context::saved(int operation) const {
+  auto it = saved_.find(operation);
+  return it == saved_.end() ? nullptr : &it->second;
+}
+
+void Context::save(int operation, std::string value) {
+  if (writer_) writer_(operation, value);
+  saved_[operation] = std::move(value);
+}
+
 Result<void> Operation::check(Context& /*ctx*/) const { return {}; }
+
+namespace {
+
+// The end of the identifier token that starts at `at` in `sql` ("quoted" or a bare word).
+size_t identifier_end(std::string_view sql, size_t at) {
+  if (at < sql.size() && sql[at] == '"') {
+    size_t i = at + 1;
+    while (i < sql.size()) {
+      if (sql[i] == '"') {
+        if (i + 1 < sql.size() && sql[i + 1] == '"') {
+          i += 2;
+          continue;
+        }
+        return i + 1;
+      }
+      ++i;
+    }
+    return sql.size();
+  }
+  size_t i = at;
+  while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' ||
+                            sql[i] == '$' || static_cast<unsigned char>(sql[i]) >= 0x80)) {
+    ++i;
+  }
+  return i;
+}
+
+// The name a ColumnRef field holds ("String" node: sval in libpg_query 15, str before).
+const nlohmann::json* field_name(const nlohmann::json& field) {
+  if (!field.is_object() || !field.contains("String")) return nullptr;
+  const auto& str = field["String"];
+  if (str.contains("sval") && str["sval"].is_string()) return &str["sval"];
+  if (str.contains("str") && str["str"].is_string()) return &str["str"];
+  return nullptr;
+}
+
+// Every ColumnRef under `node`: (location, fields).
+void column_refs(const nlohmann::json& node, std::vector<const nlohmann::json*>& out) {
+  if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) {
+      if (key == "ColumnRef") out.push_back(&value);
+      column_refs(value, out);
+    }
+  } else if (node.is_array()) {
+    for (const auto& value : node) column_refs(value, out);
+  }
+}
+
+// The physical columns of `table`, in attnum order.
+Result<std::vector<std::string>> read_columns(Context& ctx, const std::string& table) {
+  auto rows = ctx.session().exec(
+      "SELECT a.attname FROM pg_catalog.pg_attribute a "
+      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped "
+      "ORDER BY a.attnum",
+      {ctx.schemas().schema, table});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::string> out;
+  for (const auto& row : *rows) out.emplace_back(row.view(0));
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> rename_columns(const std::string& expression,
+                                   const std::map<std::string, std::string>& renames) {
+  const std::string prefix = "SELECT (";
+  const std::string sql = prefix + expression + "\n)";
+  auto parsed = lint::parse_statements("expression", sql);
+  if (!parsed || parsed->size() != 1 || (*parsed)[0].kind != "SelectStmt") {
+    return fail(ErrorCode::kUsage,
+                fmt::format("the expression `{}` does not parse as one SQL expression{}",
+                            expression, parsed ? "" : ": " + parsed.error().message));
+  }
+  std::vector<const nlohmann::json*> refs;
+  column_refs((*parsed)[0].body, refs);
+  std::vector<std::pair<size_t, std::string>> edits;  // location in sql -> new name
+  for (const nlohmann::json* ref : refs) {
+    if (!ref->contains("fields") || !(*ref)["fields"].is_array() || !ref->contains("location")) {
+      continue;
+    }
+    const auto& fields = (*ref)["fields"];
+    const nlohmann::json* last = fields.empty() ? nullptr : field_name(fields.back());
+    if (last == nullptr || !renames.contains(last->get<std::string>())) continue;
+    if (fields.size() != 1) {
+      return fail(ErrorCode::kUsage,
+                  fmt::format("the expression `{}` names column {} with a qualifier; write the "
+                              "bare column name",
+                              expression, display_identifier(last->get<std::string>())));
+    }
+    edits.emplace_back((*ref)["location"].get<size_t>(), renames.at(last->get<std::string>()));
+  }
+  std::sort(edits.begin(), edits.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string out = sql;
+  for (const auto& [at, name] : edits) {
+    out.replace(at, identifier_end(out, at) - at, quote_identifier(name));
+  }
+  return out.substr(prefix.size(), out.size() - prefix.size() - 2);
+}
+
+Result<std::vector<std::string>> constraint_columns(Context& ctx, const std::string& table,
+                                                    const std::string& name) {
+  const std::string& schema = ctx.schemas().schema;
+  auto rows = ctx.session().exec(
+      "SELECT a.attname FROM pg_catalog.pg_constraint k "
+      "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum "
+      "WHERE n.nspname = $1 AND c.relname = $2 AND k.conname = $3 ORDER BY u.ord",
+      {schema, table, name});
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) {
+    return fail(
+        ErrorCode::kUsage,
+        fmt::format("table {}.{} has no constraint {} over its columns", display_identifier(schema),
+                    display_identifier(table), display_identifier(name)));
+  }
+  auto columns = read_columns(ctx, table);
+  if (!columns) return std::unexpected(columns.error());
+  std::vector<std::string> out;
+  for (const auto& row : *rows) {
+    std::string column(row.view(0));
+    for (const std::string& c : *columns) {
+      if (!c.starts_with("_keel_") && old_column_name(c) == column) column = c;
+    }
+    out.push_back(std::move(column));
+  }
+  return out;
+}
 
 std::string column_definition(const keel::ops::Column& column, const std::string& schema) {
   std::string sql = quote_identifier(column.name) + " " + column.type;
@@ -191,6 +336,19 @@ Result<std::unique_ptr<Operation>> make_operation(const keel::ops::Operation& op
         if constexpr (std::is_same_v<T, k::AlterColumn>) return make_alter_column(o, schema);
         if constexpr (std::is_same_v<T, k::CreateIndex>) return make_create_index(o, schema);
         if constexpr (std::is_same_v<T, k::DropIndex>) return make_drop_index(o, schema);
+        if constexpr (std::is_same_v<T, k::CreateConstraint>) {
+          return make_create_constraint(o, schema);
+        }
+        if constexpr (std::is_same_v<T, k::DropConstraint>) return make_drop_constraint(o, schema);
+        if constexpr (std::is_same_v<T, k::DropMultiColumnConstraint>) {
+          return make_drop_multicolumn_constraint(o, schema);
+        }
+        if constexpr (std::is_same_v<T, k::RenameConstraint>) {
+          return make_rename_constraint(o, schema);
+        }
+        if constexpr (std::is_same_v<T, k::SetReplicaIdentity>) {
+          return make_set_replica_identity(o, schema);
+        }
         if constexpr (std::is_same_v<T, k::RawSql>) return make_raw_sql(o, schema);
         return nullptr;
       },

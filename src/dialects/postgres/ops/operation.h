@@ -9,6 +9,7 @@
 // sync(), and backfills.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -83,14 +84,32 @@ class Context {
   };
   Result<ColumnType> column_type(const std::string& table, const std::string& column);
 
+  // A value operation number `operation` kept in its history row at an earlier phase (what
+  // start changed, for abort to put back); nullptr when it kept none.
+  const std::string* saved(int operation) const;
+  // Keeps `value` for operation number `operation` (written to the history row at once).
+  void save(int operation, std::string value);
+  void set_saved(std::map<int, std::string> saved,
+                 std::function<void(int, const std::string&)> writer) {
+    saved_ = std::move(saved);
+    writer_ = std::move(writer);
+  }
+
  private:
   Session& session_;
   const expand::VersionSchemas& schemas_;
+  std::map<int, std::string> saved_;
+  std::function<void(int, const std::string&)> writer_;
 };
 
 class Operation {
  public:
   virtual ~Operation() = default;
+  // Reads what the operation needs from the database before any phase runs (the columns of a
+  // constraint it drops, say); kUsage naming what is missing.
+  virtual Result<void> prepare(Context& /*ctx*/) { return {}; }
+  // The operation's index in its migration, from 0 (set by the engine).
+  int index = 0;
   // One line for reports: "users.name -> users.full_name".
   virtual std::string what() const = 0;
   // Checks what the operation needs (the table exists, an expression is given) before anything
@@ -120,6 +139,111 @@ class Operation {
   virtual Result<std::vector<Step>> abort(Context& /*ctx*/) const { return std::vector<Step>{}; }
 };
 
+// One column rebuilt beside itself for the new version (alter_column, and the constraint
+// operations): _keel_new_<c> with the new name, type, NOT NULL and default, kept in sync with
+// the old column through `up` (new from old) and `down` (old from new) and backfilled. complete
+// swaps the names (the old column becomes _keel_old_<c>, still in sync for the old version's
+// views), revert swaps them back, finalize drops the old column, abort the new one. Each
+// phase's steps here are only the column's own; the caller adds its constraints around them.
+struct ColumnChange {
+  std::string table;
+  std::string column;
+  std::optional<std::string> name;                          // new name; none: the same
+  std::optional<std::string> type;                          // new type; none: the old column's
+  std::optional<bool> nullable;                             // none: as the old column is
+  std::optional<std::optional<std::string>> default_value;  // none: the old one's (same type)
+  std::string up;
+  std::string down;
+};
+
+class RebuiltColumn {
+ public:
+  explicit RebuiltColumn(ColumnChange change);
+  const std::string& table() const { return c_.table; }
+  const std::string& column() const { return c_.column; }
+  const std::string& name() const { return name_; }  // the new version's name
+  const std::string& hidden_new() const { return hidden_new_; }
+  const std::string& hidden_old() const { return hidden_old_; }
+
+  void shape_new(Shape& shape) const;
+  void shape_old(Shape& shape) const;
+  Sync sync(bool completed) const;
+  Result<std::optional<Operation::ViewDefault>> view_default(Context& ctx) const;
+  Result<std::vector<Step>> start(Context& ctx) const;
+  Result<std::vector<Step>> complete(Context& ctx) const;
+  Result<std::vector<Step>> revert(Context& ctx) const;
+  Step finalize(Context& ctx) const;
+  Step abort(Context& ctx) const;
+
+ private:
+  Result<std::optional<std::string>> new_default(Context& ctx) const;
+  std::string not_null() const;
+
+  ColumnChange c_;
+  std::string name_;
+  std::string hidden_new_;
+  std::string hidden_old_;
+};
+
+// Several RebuiltColumns as one Operation's column part: each phase's steps of every column in
+// order, the shapes and the sync pairs of all of them.
+class RebuiltColumns {
+ public:
+  void add(ColumnChange change) { columns_.emplace_back(std::move(change)); }
+  const std::vector<RebuiltColumn>& columns() const { return columns_; }
+  // The new (hidden while active) physical name of `column`; `column` itself when it is not
+  // rebuilt.
+  std::string hidden_new(const std::string& column) const;
+  void shape_new(Shape& shape) const;
+  void shape_old(Shape& shape) const;
+  std::vector<Sync> sync(bool completed) const;
+  Result<std::vector<Operation::ViewDefault>> view_defaults(Context& ctx) const;
+  Result<std::vector<Step>> start(Context& ctx) const;
+  Result<std::vector<Step>> complete(Context& ctx) const;
+  Result<std::vector<Step>> revert(Context& ctx) const;
+  std::vector<Step> finalize(Context& ctx) const;
+  std::vector<Step> abort(Context& ctx) const;
+
+ private:
+  std::vector<RebuiltColumn> columns_;
+};
+
+// An Operation whose columns are rebuilt (RebuiltColumns): the shapes, the sync pairs, the
+// backfill, the view defaults and each phase's column steps come from `columns_`; subclasses
+// override a phase to add their constraints around the column steps.
+class RebuildingOperation : public Operation {
+ public:
+  void shape_new(Shape& shape) const override { columns_.shape_new(shape); }
+  void shape_old(Shape& shape) const override { columns_.shape_old(shape); }
+  std::vector<Sync> sync(bool completed) const override { return columns_.sync(completed); }
+  std::vector<std::string> backfill() const override;
+  Result<std::vector<ViewDefault>> view_defaults(Context& ctx) const override {
+    return columns_.view_defaults(ctx);
+  }
+  Result<std::vector<Step>> start(Context& ctx) const override { return columns_.start(ctx); }
+  Result<std::vector<Step>> complete(Context& ctx) const override { return columns_.complete(ctx); }
+  Result<std::vector<Step>> revert(Context& ctx) const override { return columns_.revert(ctx); }
+  Result<std::vector<Step>> finalize(Context& ctx) const override { return columns_.finalize(ctx); }
+  // Dropping the new columns drops what was built on them (constraints, indexes).
+  Result<std::vector<Step>> abort(Context& ctx) const override { return columns_.abort(ctx); }
+
+ protected:
+  RebuiltColumns columns_;
+};
+
+// `expression` (SQL over one table's columns) with each bare reference to a column of
+// `renames` (old name -> new name) renamed, parsed with PostgreSQL's parser (quoted and
+// unquoted names, nothing inside string literals). kUsage for an expression that does not
+// parse or refers to such a column qualified by a table name.
+Result<std::string> rename_columns(const std::string& expression,
+                                   const std::map<std::string, std::string>& renames);
+
+// The columns of constraint `name` on `table` (in the constraint's order) as the old version
+// names them (a column hidden as _keel_old_<c> by complete reads as <c>); kUsage naming the
+// table when there is no such constraint.
+Result<std::vector<std::string>> constraint_columns(Context& ctx, const std::string& table,
+                                                    const std::string& name);
+
 // The handler of one operation of a migration; kUsage for an operation keel cannot run yet,
 // naming it.
 Result<std::unique_ptr<Operation>> make_operation(const keel::ops::Operation& op,
@@ -147,6 +271,16 @@ std::unique_ptr<Operation> make_create_index(const keel::ops::CreateIndex& op,
                                              const std::string& schema);
 std::unique_ptr<Operation> make_drop_index(const keel::ops::DropIndex& op,
                                            const std::string& schema);
+std::unique_ptr<Operation> make_create_constraint(const keel::ops::CreateConstraint& op,
+                                                  const std::string& schema);
+std::unique_ptr<Operation> make_drop_constraint(const keel::ops::DropConstraint& op,
+                                                const std::string& schema);
+std::unique_ptr<Operation> make_drop_multicolumn_constraint(
+    const keel::ops::DropMultiColumnConstraint& op, const std::string& schema);
+std::unique_ptr<Operation> make_rename_constraint(const keel::ops::RenameConstraint& op,
+                                                  const std::string& schema);
+std::unique_ptr<Operation> make_set_replica_identity(const keel::ops::SetReplicaIdentity& op,
+                                                     const std::string& schema);
 std::unique_ptr<Operation> make_raw_sql(const keel::ops::RawSql& op, const std::string& schema);
 
 // SQL for a column definition of the model: "name" type [NOT NULL] [DEFAULT ...] [PRIMARY KEY]

@@ -1,0 +1,42 @@
+// rename_columns: column references in a CHECK expression renamed through PostgreSQL's parser.
+#include <gtest/gtest.h>
+
+#include "dialects/postgres/ops/operation.h"
+
+namespace keel::pg::ops {
+namespace {
+
+TEST(RenameColumns, RenamesBareAndQuotedReferencesOnly) {
+  const std::map<std::string, std::string> renames{{"age", "_keel_new_age"},
+                                                   {"Mixed Case", "_keel_new_Mixed Case"}};
+  auto out = rename_columns("age >= 0 AND \"Mixed Case\" <> 'age' AND length(name) > age", renames);
+  ASSERT_TRUE(out.has_value()) << out.error().to_string();
+  EXPECT_EQ(*out,
+            "\"_keel_new_age\" >= 0 AND \"_keel_new_Mixed Case\" <> 'age' AND length(name) > "
+            "\"_keel_new_age\"");
+}
+
+TEST(RenameColumns, UnquotedNamesFoldToLowerCaseAsPostgresDoes) {
+  auto out = rename_columns("AGE > 1 OR \"AGE\" > 2", {{"age", "n"}});
+  ASSERT_TRUE(out.has_value()) << out.error().to_string();
+  EXPECT_EQ(*out, "\"n\" > 1 OR \"AGE\" > 2");
+}
+
+TEST(RenameColumns, CommentsAndDollarQuotesAreLeftAlone) {
+  auto out = rename_columns("age > 0 -- age\n AND $$age$$ <> ''", {{"age", "x"}});
+  ASSERT_TRUE(out.has_value()) << out.error().to_string();
+  EXPECT_EQ(*out, "\"x\" > 0 -- age\n AND $$age$$ <> ''");
+}
+
+TEST(RenameColumns, QualifiedReferencesAndNonExpressionsAreRefused) {
+  auto qualified = rename_columns("users.age > 0", {{"age", "x"}});
+  ASSERT_FALSE(qualified.has_value());
+  EXPECT_NE(qualified.error().message.find("bare column name"), std::string::npos);
+  for (const char* bad : {"age > ", "1); DROP TABLE users; SELECT (1", "age > 0)"}) {
+    auto out = rename_columns(bad, {{"age", "x"}});
+    EXPECT_FALSE(out.has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace keel::pg::ops
