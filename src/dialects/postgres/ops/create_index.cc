@@ -1,5 +1,10 @@
-// create_index: built CONCURRENTLY at start (writes go on); abort drops it CONCURRENTLY.
+// create_index: built CONCURRENTLY at start (writes go on), with per-column collation, operator
+// class (and its parameters), sort order and NULLS placement; abort drops it CONCURRENTLY.
 #include <fmt/format.h>
+#include <strings.h>
+
+#include <cctype>
+#include <initializer_list>
 
 #include "dialects/postgres/ops/operation.h"
 #include "util/quote.h"
@@ -18,23 +23,29 @@ class CreateIndex final : public Operation {
                        display_identifier(op_.name), display_identifier(op_.table));
   }
   Result<void> check(Context&) const override {
-    for (const auto& settings : op_.column_settings) {
-      if (!(settings == keel::ops::IndexColumnSettings{})) {
-        return fail(ErrorCode::kUsage,
-                    fmt::format("create_index {}: per-column settings (opclass, collation, sort "
-                                "order) are not supported by keel yet; use a `sql` operation",
-                                op_.name));
-      }
-    }
     if (op_.columns.empty()) {
       return fail(ErrorCode::kUsage, fmt::format("create_index {}: no columns", op_.name));
+    }
+    for (size_t i = 0; i < op_.column_settings.size(); ++i) {
+      const auto& c = op_.column_settings[i];
+      if (c.sort && !one_of(*c.sort, {"ASC", "DESC"})) {
+        return bad(i, fmt::format("sort {} (use ASC or DESC)", *c.sort));
+      }
+      if (c.nulls && !one_of(*c.nulls, {"FIRST", "LAST"})) {
+        return bad(i, fmt::format("nulls {} (use FIRST or LAST)", *c.nulls));
+      }
+      if (!c.opclass_params.empty() && !c.opclass) {
+        return bad(i, "opclass parameters without an opclass");
+      }
     }
     return {};
   }
   Result<std::vector<Step>> start(Context& ctx) const override {
     std::string columns;
-    for (const auto& c : op_.columns)
-      columns += (columns.empty() ? "" : ", ") + quote_identifier(c);
+    for (size_t i = 0; i < op_.columns.size(); ++i) {
+      columns += (columns.empty() ? "" : ", ") + quote_identifier(op_.columns[i]);
+      if (i < op_.column_settings.size()) columns += settings_sql(op_.column_settings[i]);
+    }
     std::string sql =
         fmt::format("CREATE {}INDEX CONCURRENTLY {} ON {}{} ({})", op_.unique ? "UNIQUE " : "",
                     quote_identifier(op_.name), ctx.table(op_.table),
@@ -49,6 +60,43 @@ class CreateIndex final : public Operation {
   }
 
  private:
+  static bool one_of(const std::string& value, std::initializer_list<const char*> allowed) {
+    for (const char* a : allowed) {
+      if (strcasecmp(value.c_str(), a) == 0) return true;
+    }
+    return false;
+  }
+  static std::string upper(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  }
+  Result<void> bad(size_t column, const std::string& what) const {
+    return fail(ErrorCode::kUsage,
+                fmt::format("create_index {} column {}: {}", op_.name, op_.columns[column], what));
+  }
+  // " COLLATE c opclass (params) DESC NULLS LAST" of one column (checked by check()).
+  static std::string settings_sql(const keel::ops::IndexColumnSettings& c) {
+    std::string sql;
+    if (c.collate) sql += " COLLATE " + quote_identifier(*c.collate);
+    if (c.opclass) {
+      sql += " " + qualified_name(*c.opclass);
+      if (!c.opclass_params.empty()) {
+        std::string params;
+        for (const auto& p : c.opclass_params) params += (params.empty() ? "" : ", ") + p;
+        sql += " (" + params + ")";
+      }
+    }
+    if (c.sort) sql += " " + upper(*c.sort);
+    if (c.nulls) sql += " NULLS " + upper(*c.nulls);
+    return sql;
+  }
+  // "schema.name" or "name", each part quoted.
+  static std::string qualified_name(const std::string& name) {
+    auto dot = name.find('.');
+    if (dot == std::string::npos) return quote_identifier(name);
+    return quote_qualified(name.substr(0, dot), name.substr(dot + 1));
+  }
+
   keel::ops::CreateIndex op_;
   std::string schema_;
 };

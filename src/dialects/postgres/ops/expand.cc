@@ -288,6 +288,12 @@ class PgExpand final : public expand::ExpandContract {
                                                                PhaseFn phase, bool run) {
     std::vector<std::pair<size_t, std::string>> later;
     for (size_t i = 0; i < m.operations.size(); ++i) {
+      // An operation is checked on the schema the operations before it left (a table the same
+      // migration creates), inside the transaction that a failed check rolls back.
+      if (phase == &Operation::start) {
+        if (auto ok = m.operations[i]->check(ctx); !ok)
+          return std::unexpected(at(m, i, ok.error()));
+      }
       auto steps = ((*m.operations[i]).*phase)(ctx);
       if (!steps) return std::unexpected(at(m, i, steps.error()));
       for (const Step& step : *steps) {
@@ -422,9 +428,6 @@ class PgExpand final : public expand::ExpandContract {
 
   Result<void> start(Context& ctx, Migration& m) {
     const auto& schemas = request_->schemas;
-    for (size_t i = 0; i < m.operations.size(); ++i) {
-      if (auto ok = m.operations[i]->check(ctx); !ok) return std::unexpected(at(m, i, ok.error()));
-    }
     auto next_exists = schema_exists(*session_, schemas.next);
     if (!next_exists) return std::unexpected(next_exists.error());
     if (*next_exists) {
