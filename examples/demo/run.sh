@@ -11,8 +11,10 @@
 # dev, then staging, then prod; verifies all three LOCKED; catches a
 # hand-made hotfix in prod (drift and verify both exit 3); catches an edited
 # migration file; has a rollback aborted because it would orphan an order,
-# then rolls back cleanly. Exits 0 when keel behaved as expected (including
-# exit 3 where it is expected), non-zero otherwise.
+# then rolls back cleanly. Then examples/demo/expand.sh: an expand/contract
+# change (rename + type change) under pgbench load on a throwaway PostgreSQL.
+# Exits 0 when keel behaved as expected (including exit 3 where it is
+# expected), non-zero otherwise.
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -252,6 +254,9 @@ keel_expect 0 --config keel.toml --env staging log --limit 6
 expect_output "rollback"
 expect_output "gate_failed"
 [ -s "$work/.keel/log/staging.jsonl" ] || fail ".keel/log/staging.jsonl was not written"
+
+step "Part 2: an expand/contract change under load on a throwaway PostgreSQL (examples/demo/expand.sh)"
+"$demo_dir/expand.sh" "$keel_bin" || fail "the expand/contract demo (see above)"
 
 echo
 if [ "$failures" -eq 0 ]; then

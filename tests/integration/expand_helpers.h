@@ -19,12 +19,28 @@
 
 namespace keel::test {
 
+// A role with no superuser, CREATEDB or CREATEROLE that has CREATE on `db` (keel's own schema,
+// the version schemas) and nothing else yet: what issue 16 says keel needs, with the tables
+// given to it (ALTER TABLE ... OWNER TO keel_expand_owner). Returns `db`'s URL as that role.
+inline std::string restricted_role(const PgDatabase& db) {
+  PgDatabase::admin(
+      "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'keel_expand_owner') "
+      "THEN CREATE ROLE keel_expand_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; "
+      "END $$");
+  db.sql("GRANT CREATE ON DATABASE " + db.name() + " TO keel_expand_owner");
+  std::string url = db.url();
+  size_t start = url.find("://") + 3;
+  return url.substr(0, start) + "keel_expand_owner" + url.substr(url.find('@', start));
+}
+
 class ExpandDb {
  public:
   ExpandDb() = default;
 
   PgDatabase db;
   std::vector<migrate::Migration> files;
+  // keel connects with this URL when set (a restricted role), else with db.url().
+  std::string keel_url;
 
   void add_sql(const std::string& version, const std::string& name, const std::string& sql) {
     migrate::Migration m;
@@ -126,12 +142,12 @@ class ExpandDb {
 
  private:
   Result<std::unique_ptr<migrate::MigrationTarget>> open_target() {
-    auto url = parse_connection_url(db.url());
+    auto url = parse_connection_url(keel_url.empty() ? db.url() : keel_url);
     if (!url) return std::unexpected(url.error());
     return migrate::open_migration_target(*url);
   }
   Result<std::unique_ptr<expand::ExpandContract>> open_dialect() {
-    auto url = parse_connection_url(db.url());
+    auto url = parse_connection_url(keel_url.empty() ? db.url() : keel_url);
     if (!url) return std::unexpected(url.error());
     return expand::open_expand_contract(*url);
   }

@@ -475,9 +475,51 @@ class PgExpand final : public expand::ExpandContract {
     return run_later(m, later);
   }
 
+  // Takes ACCESS EXCLUSIVE on both versions' views of the tables the migration reshapes, then
+  // on those tables, in one statement. A client writing through a view locks the view, then its
+  // table; renaming the table's columns first and altering the views after would invert that
+  // order, so under steady writes every attempt ended in a lock timeout (or a deadlock).
+  Result<void> lock_versions(const Migration& m) {
+    auto both = shapes(m, false);
+    if (!both) return std::unexpected(both.error());
+    const auto& [old_v, new_v] = *both;
+    std::set<std::string> tables;
+    for (const std::string& t : synced_tables(m)) tables.insert(t);
+    for (const auto* shape : {&old_v, &new_v}) {
+      for (const auto& [name, t] : *shape) {
+        const Shape& other = shape == &old_v ? new_v : old_v;
+        auto it = other.find(name);
+        if (it == other.end() || it->second.columns != t.columns) tables.insert(t.physical);
+      }
+    }
+    if (tables.empty()) return {};
+    const auto& s = request_->schemas;
+    auto views = session_->exec(
+        "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND n.nspname IN ($1, $2) "
+        "ORDER BY n.nspname, c.relname",
+        {s.previous, s.next});
+    if (!views) return std::unexpected(views.error());
+    std::string list;
+    auto add = [&](const std::string& name) { list += (list.empty() ? "" : ", ") + name; };
+    for (const auto& row : *views) {
+      const std::string schema(row.view(0)), view(row.view(1));
+      const Shape& shape = schema == s.previous ? old_v : new_v;
+      auto it = shape.find(view);
+      if (it != shape.end() && tables.contains(it->second.physical)) {
+        add(quote_qualified(schema, view));
+      }
+    }
+    for (const std::string& t : tables) add(quote_qualified(s.schema, t));
+    auto r = session_->exec("LOCK TABLE " + list + " IN ACCESS EXCLUSIVE MODE");
+    if (!r) return std::unexpected(r.error());
+    return {};
+  }
+
   Result<void> complete(Context& ctx, Migration& m, bool revert) {
     std::vector<std::pair<size_t, std::string>> later;
     auto done = in_transaction([&]() -> Result<void> {
+      if (auto ok = lock_versions(m); !ok) return ok;
       auto steps = steps_of(ctx, m, revert ? &Operation::revert : &Operation::complete, true);
       if (!steps) return std::unexpected(steps.error());
       later = std::move(*steps);
