@@ -7,7 +7,7 @@
 //           steps that must run outside a transaction (CONCURRENTLY, VALIDATE).
 // complete  one transaction: each operation's renames and constraints, the triggers rewritten
 //           for the new primary; then the steps after it.
-// revert    the reverse, in one transaction.
+// revert    the reverse, in one transaction, last operation first.
 // finalize  one transaction: triggers dropped, old columns and tables dropped, the old
 //           version's schema dropped.
 // abort     statement by statement, each one idempotent, so it finishes whatever start left.
@@ -284,10 +284,13 @@ class PgExpand final : public expand::ExpandContract {
   using PhaseFn = Result<std::vector<Step>> (Operation::*)(Context&) const;
 
   // Each operation's steps of a phase; the in-transaction ones run by `run`, the rest returned.
+  // `reverse`: last operation first (revert undoes what complete did in the opposite order).
   Result<std::vector<std::pair<size_t, std::string>>> steps_of(Context& ctx, Migration& m,
-                                                               PhaseFn phase, bool run) {
+                                                               PhaseFn phase, bool run,
+                                                               bool reverse = false) {
     std::vector<std::pair<size_t, std::string>> later;
-    for (size_t i = 0; i < m.operations.size(); ++i) {
+    for (size_t k = 0; k < m.operations.size(); ++k) {
+      const size_t i = reverse ? m.operations.size() - 1 - k : k;
       // An operation is checked on the schema the operations before it left (a table the same
       // migration creates), inside the transaction that a failed check rolls back.
       if (phase == &Operation::start) {
@@ -520,7 +523,8 @@ class PgExpand final : public expand::ExpandContract {
     std::vector<std::pair<size_t, std::string>> later;
     auto done = in_transaction([&]() -> Result<void> {
       if (auto ok = lock_versions(m); !ok) return ok;
-      auto steps = steps_of(ctx, m, revert ? &Operation::revert : &Operation::complete, true);
+      auto steps =
+          steps_of(ctx, m, revert ? &Operation::revert : &Operation::complete, true, revert);
       if (!steps) return std::unexpected(steps.error());
       later = std::move(*steps);
       return write_triggers(m, !revert, false);
