@@ -31,13 +31,8 @@ work=$(mktemp -d /tmp/keel-demo-expand.XXXXXX)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-step() { printf '\n==> %s\n' "$*"; }
-note() { printf '    %s\n' "$*"; }
-fail() {
-  printf '    UNEXPECTED: %s\n' "$*"
-  failures=$((failures + 1))
-}
+# shellcheck source=examples/demo/lib.sh
+. "$demo_dir/lib.sh"
 keel() {
   "$keel_bin" --url "$url" "$@" --dir "$work/migrations" >"$work/out" 2>&1
   local status=$?

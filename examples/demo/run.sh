@@ -34,13 +34,8 @@ if ! command -v sqlite3 >/dev/null; then
   exit 1
 fi
 
-failures=0
-step() { printf '\n==> %s\n' "$*"; }
-note() { printf '    %s\n' "$*"; }
-fail() {
-  printf '    UNEXPECTED: %s\n' "$*"
-  failures=$((failures + 1))
-}
+# shellcheck source=examples/demo/lib.sh
+. "$demo_dir/lib.sh"
 
 # keel_expect WANT ARGS...: runs keel in the work dir, shows its output
 # indented, and checks the exit status. Leaves the output in $out.
