@@ -67,6 +67,17 @@ struct OperationReport {
   int64_t rows = 0;  // rows backfilled (start)
 };
 
+// What a dry run of a start did (keel plan): the statements of start's transaction in order,
+// each with the line of its operation (0: keel's own, the version schemas, views and
+// triggers), the relation locks that transaction held at its end, and what start would do
+// after it (the backfill, CONCURRENTLY and VALIDATE steps), listed, not run. The transaction is
+// rolled back: nothing is kept.
+struct DryRun {
+  std::vector<std::pair<int, std::string>> statements;
+  std::vector<std::pair<std::string, std::string>> locks;  // (relation, mode)
+  std::vector<std::string> after;
+};
+
 struct PhaseRequest {
   const migrate::Migration* migration = nullptr;
   VersionSchemas schemas;
@@ -81,6 +92,8 @@ struct PhaseRequest {
   // What the history row holds for each operation (its progress and what it kept with
   // on_progress's `saved` at an earlier phase).
   std::vector<migrate::OperationProgress> recorded;
+  // Set for a start: dry-run it into this instead (nothing is kept).
+  DryRun* dry_run = nullptr;
 };
 
 // The dialect's part: what an action does in the database. Each action is either done
@@ -135,6 +148,12 @@ Result<Current> current(const std::vector<migrate::Migration>& files,
 Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
                      const std::vector<migrate::Migration>& files,
                      const migrate::Migration& migration, const Options& options);
+
+// A dry run of `migration`'s start (keel plan): its transaction inside BEGIN ... ROLLBACK. No
+// history row, no deploy lock. Exact when the migration is the first pending one (a dry run
+// does not see other pending migrations).
+Result<DryRun> dry_run_start(ExpandContract& dialect, const std::vector<migrate::Migration>& files,
+                             const migrate::Migration& migration, const Options& options);
 
 // complete / finalize / abort / revert of the current operation migration, under the deploy
 // lock. REQUIRES: action is not kStart.

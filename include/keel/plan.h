@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "keel/expand.h"
 #include "keel/lint.h"
 #include "keel/manifest.h"
 #include "keel/migrate.h"
@@ -127,6 +129,10 @@ struct Options {
   std::optional<lint::LintOptions> lint;
   // Run with explain() after each migration: [plan] verify_queries.
   std::vector<std::string> verify_queries;
+  // Dry-runs an operation migration's start (expand::dry_run_start on the dialect's
+  // ExpandContract; the CLI sets it where the dialect has expand_contract). Used only when the
+  // operation migration is the first pending one; without it such a migration is unproven.
+  std::function<Result<expand::DryRun>(const migrate::Migration&)> dry_run_start;
 };
 
 struct StatementReport {

@@ -7,6 +7,7 @@
 
 #include "cli/migrate_cli.h"
 #include "keel/dialect.h"
+#include "keel/expand.h"
 #include "keel/plan.h"
 
 namespace keel::cli {
@@ -102,6 +103,17 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
     lint_options.disabled = ctx->config.lint.disable;
     lint_options.catalog = catalog.get();
     plan_options.lint = lint_options;
+  }
+
+  // An operation migration's start is dry-run on the dialect's own session.
+  std::unique_ptr<expand::ExpandContract> expand_contract;
+  if (ctx->url.dialect->capabilities.expand_contract) {
+    auto opened = expand::open_expand_contract(ctx->url);
+    if (!opened) return report(options, opened.error());
+    expand_contract = std::move(*opened);
+    plan_options.dry_run_start = [&](const migrate::Migration& m) {
+      return expand::dry_run_start(*expand_contract, ctx->files, m, expand::Options{});
+    };
   }
 
   note(options, fmt::format("dry-running pending migrations on {} (BEGIN ... ROLLBACK) ...",

@@ -310,6 +310,21 @@ Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
   return report;
 }
 
+Result<DryRun> dry_run_start(ExpandContract& dialect, const std::vector<Migration>& files,
+                             const Migration& migration, const Options& options) {
+  if (!migration.operations) {
+    return fail(ErrorCode::kUsage,
+                fmt::format("{} is not an operation migration", migration.up.path));
+  }
+  DryRun dry;
+  PhaseRequest request =
+      request_for(migration, schemas_of(files, migration, options.schema), options);
+  request.dry_run = &dry;
+  auto done = dialect.run(Action::kStart, request);
+  if (!done) return std::unexpected(done.error());
+  return dry;
+}
+
 Result<Report> act(const migrate::Roles& db, ExpandContract& dialect,
                    const std::vector<Migration>& files, Action action, const Options& options) {
   if (action == Action::kStart) {

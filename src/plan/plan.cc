@@ -632,16 +632,53 @@ std::vector<const Migration*> pending(const std::vector<Migration>& files,
   return out;
 }
 
-// An operation migration is not a script: its start runs in several transactions with a
-// backfill between them, so the dry run stops before it, saying why.
-void not_dry_run(const Migration& m, MigrationReport& mr) {
+// An operation migration is not a script: its start is one transaction, then a backfill and
+// online steps each in its own. When it is the first pending migration (so nothing else of this
+// dry run is uncommitted underneath it) the dialect dry-runs start's transaction on its own
+// session and lists the rest; otherwise, or without a dialect that can, it stays unproven. The
+// plan stops after it either way: what follows depends on it being started.
+void plan_operations(const Migration& m, bool first, const Options& options,
+                     const std::string& hash_before, MigrationReport& mr) {
   mr.version = m.version;
   mr.name = m.name;
   mr.path = m.up.path;
   mr.checksum = m.checksum;
-  mr.unproven.push_back(
-      "operation migration (expand/contract): keel plan does not dry-run its start; keel apply "
-      "starts it and keel abort undoes it completely");
+  // apply --require-validated matches the schema a start would run on; what the start leaves
+  // is not a schema any later migration of this plan runs on (apply stops there).
+  mr.hash_before = hash_before;
+  if (!options.dry_run_start || !first) {
+    mr.unproven.push_back(
+        !options.dry_run_start
+            ? "operation migration (expand/contract): this dialect cannot dry-run its start"
+            : "operation migration (expand/contract): its start is dry-run only when it is the "
+              "first pending migration; apply the ones before it, then plan again");
+    return;
+  }
+  auto dry = options.dry_run_start(m);
+  if (!dry) {
+    mr.reasons.push_back("start failed in the dry run: " + dry.error().message +
+                         (dry.error().context.empty() ? "" : " (" + dry.error().context + ")"));
+    return;
+  }
+  for (const auto& [line, sql] : dry->statements) {
+    StatementReport s;
+    s.line = line;
+    s.sql = sql;
+    mr.statements.push_back(std::move(s));
+  }
+  std::string locks;
+  for (const auto& [relation, mode] : dry->locks) {
+    locks += (locks.empty() ? "" : ", ") + mode + " " + relation;
+  }
+  mr.notes.push_back(fmt::format(
+      "start dry-run: {} statements in one transaction (rolled back); locks held at its end: {}",
+      dry->statements.size(), locks.empty() ? "none" : locks));
+  for (const std::string& after : dry->after) {
+    mr.notes.push_back("after that transaction (not run in the dry run): " + after);
+  }
+  mr.notes.push_back(
+      "keel abort undoes a start completely; complete, revert and finalize are "
+      "separate commands");
 }
 
 }  // namespace
@@ -667,7 +704,8 @@ Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
   Options effective = options;
   if (effective.lint) effective.lint->pg_version = schema.server.major;
   bool stop = false;
-  bool stopped_unproven = false;  // stopped by a migration not proven, not a failure
+  bool stopped_unproven = false;       // stopped by a migration not proven, not a failure
+  bool stopped_at_operations = false;  // stopped after a dry-run operation migration
   lint::MemoryPtr lint_memory = lint::new_memory();
   for (const Migration* m : pending(files, *history)) {
     MigrationReport mr;
@@ -676,7 +714,11 @@ Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
       mr.name = m->name;
       mr.path = m->up.path;
       mr.checksum = m->checksum;
-      if (stopped_unproven) {
+      if (stopped_at_operations) {
+        mr.unproven.push_back(
+            "not planned: it comes after an operation migration, which keel apply starts and "
+            "stops at; plan again once that one is finalized");
+      } else if (stopped_unproven) {
         mr.unproven.push_back(
             "not planned: an earlier migration could not be proven in this dry run (it may "
             "depend on it); plan again once that one is applied");
@@ -684,8 +726,9 @@ Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
         mr.reasons.push_back("not planned: an earlier migration failed");
       }
     } else if (m->format == migrate::Format::kOperations) {
-      not_dry_run(*m, mr);
+      plan_operations(*m, report.migrations.empty(), options, current, mr);
       stop = true;
+      stopped_at_operations = mr.reasons.empty() && mr.unproven.empty();
     } else if (auto ok = plan_migration(db, *m, m == &files.front() ? nullptr : m - 1, effective,
                                         lint_memory.get(), schema, current, mr, stop);
                !ok) {

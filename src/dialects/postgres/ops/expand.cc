@@ -11,6 +11,7 @@
 // finalize  one transaction: triggers dropped, old columns and tables dropped, the old
 //           version's schema dropped.
 // abort     statement by statement, each one idempotent, so it finishes whatever start left.
+// A dry run of start (keel plan) runs its transaction and rolls it back.
 #include <fmt/format.h>
 
 #include <map>
@@ -268,9 +269,16 @@ class PgExpand final : public expand::ExpandContract {
     std::this_thread::sleep_for(backfill_delay(kRetry, failed + 2, unit(random_)));
   }
 
+  // A statement of a phase's transaction, recorded when start is dry-run (`line`: of its
+  // operation; 0 for keel's own).
+  Result<Rows> ddl(const std::string& sql, int line = 0) {
+    if (request_->dry_run != nullptr) request_->dry_run->statements.emplace_back(line, sql);
+    return session_->exec(sql);
+  }
+
   Result<void> exec_all(const std::vector<std::string>& statements) {
     for (const std::string& sql : statements) {
-      auto r = session_->exec(sql);
+      auto r = ddl(sql);
       if (!r) {
         Error e = r.error();
         if (e.context.empty() || e.context == session_->url().masked)
@@ -305,7 +313,7 @@ class PgExpand final : public expand::ExpandContract {
           continue;
         }
         if (!run) continue;
-        auto r = session_->exec(step.sql);
+        auto r = ddl(step.sql, m.located[i]->line);
         if (!r) {
           Error e = r.error();
           e.message += fmt::format(" (statement: {})", step.sql.substr(0, 300));
@@ -381,14 +389,14 @@ class PgExpand final : public expand::ExpandContract {
           "pg_catalog AS {}",
           quote_qualified(keel_schema(), fn), quote_identifier(request_->schemas.schema),
           quote_dollar("BEGIN\n" + body + "  RETURN NEW;\nEND"));
-      if (auto r = session_->exec(sql); !r) return std::unexpected(r.error());
+      if (auto r = ddl(sql); !r) return std::unexpected(r.error());
       if (!create_triggers) continue;
       std::string trigger = fmt::format(
           "CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()",
           quote_identifier(bounded_name("_keel_sync_" + request_->migration->version)),
           quote_qualified(request_->schemas.schema, table_now[fn]),
           quote_qualified(keel_schema(), fn));
-      if (auto r = session_->exec(trigger); !r) return std::unexpected(r.error());
+      if (auto r = ddl(trigger); !r) return std::unexpected(r.error());
     }
     return {};
   }
@@ -399,9 +407,9 @@ class PgExpand final : public expand::ExpandContract {
       if (!defaults) return std::unexpected(at(m, i, defaults.error()));
       for (const auto& d : *defaults) {
         const std::string& schema = d.next ? request_->schemas.next : request_->schemas.previous;
-        auto r = session_->exec(fmt::format("ALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}",
-                                            quote_qualified(schema, d.view),
-                                            quote_identifier(d.column), d.expression));
+        auto r = ddl(fmt::format("ALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}",
+                                 quote_qualified(schema, d.view), quote_identifier(d.column),
+                                 d.expression));
         if (!r) return std::unexpected(at(m, i, r.error()));
       }
     }
@@ -440,7 +448,7 @@ class PgExpand final : public expand::ExpandContract {
                               display_identifier(schemas.next)));
     }
     std::vector<std::pair<size_t, std::string>> later;
-    auto ddl = in_transaction([&]() -> Result<void> {
+    auto body = [&]() -> Result<void> {
       if (schemas.owns_previous) {
         auto exists = schema_exists(*session_, schemas.previous);
         if (!exists) return std::unexpected(exists.error());
@@ -464,7 +472,9 @@ class PgExpand final : public expand::ExpandContract {
         return ok;
       }
       return view_defaults(ctx, m);
-    });
+    };
+    if (request_->dry_run != nullptr) return dry_run(m, body, later);
+    auto ddl = in_transaction(body);
     if (!ddl) return ddl;
     say(fmt::format("views of the new version in schema {}; the old version's in {}",
                     display_identifier(schemas.next), display_identifier(schemas.previous)));
@@ -476,6 +486,42 @@ class PgExpand final : public expand::ExpandContract {
       }
     }
     return run_later(m, later);
+  }
+
+  // start's transaction inside BEGIN ... ROLLBACK (one attempt, with lock_timeout): the
+  // statements are recorded by ddl(), the relation locks read before the rollback, the backfill
+  // and the steps after the transaction listed.
+  Result<void> dry_run(const Migration& m, const std::function<Result<void>()>& body,
+                       const std::vector<std::pair<size_t, std::string>>& later) {
+    expand::DryRun& dry = *request_->dry_run;
+    if (auto begun = session_->exec("BEGIN"); !begun) return std::unexpected(begun.error());
+    Result<void> done =
+        session_->set_timeouts(request_->lock_timeout, std::chrono::milliseconds(0), true);
+    if (done) done = body();
+    if (done) {
+      auto locks = session_->exec(
+          "SELECT coalesce(n.nspname || '.' || c.relname, l.relation::text), l.mode "
+          "FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+          "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
+          "AND c.relkind IN ('r', 'p', 'v') AND n.nspname <> 'pg_catalog' "
+          "ORDER BY 1, 2");
+      if (!locks) {
+        done = std::unexpected(locks.error());
+      } else {
+        for (const auto& row : *locks) dry.locks.emplace_back(row.view(0), row.view(1));
+      }
+    }
+    (void)session_->exec("ROLLBACK");
+    if (!done) return done;
+    for (size_t i = 0; i < m.operations.size(); ++i) {
+      for (const std::string& table : m.operations[i]->backfill()) {
+        dry.after.push_back("backfill " + quote_qualified(request_->schemas.schema, table) +
+                            " in keyset batches of " + std::to_string(request_->backfill_batch));
+      }
+    }
+    for (const auto& [i, sql] : later) dry.after.push_back(sql);
+    return {};
   }
 
   // Takes ACCESS EXCLUSIVE on both versions' views of the tables the migration reshapes, then
