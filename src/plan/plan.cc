@@ -632,6 +632,26 @@ std::vector<const Migration*> pending(const std::vector<Migration>& files,
   return out;
 }
 
+// A migration after the one the dry run stopped at: why it was not planned.
+void not_planned(const Migration& m, bool after_operations, bool after_unproven,
+                 MigrationReport& mr) {
+  mr.version = m.version;
+  mr.name = m.name;
+  mr.path = m.up.path;
+  mr.checksum = m.checksum;
+  if (after_operations) {
+    mr.unproven.push_back(
+        "not planned: it comes after an operation migration, which keel apply starts and stops "
+        "at; plan again once that one is finalized");
+  } else if (after_unproven) {
+    mr.unproven.push_back(
+        "not planned: an earlier migration could not be proven in this dry run (it may depend "
+        "on it); plan again once that one is applied");
+  } else {
+    mr.reasons.push_back("not planned: an earlier migration failed");
+  }
+}
+
 // An operation migration is not a script: its start is one transaction, then a backfill and
 // online steps each in its own. When it is the first pending migration (so nothing else of this
 // dry run is uncommitted underneath it) the dialect dry-runs start's transaction on its own
@@ -710,21 +730,7 @@ Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
   for (const Migration* m : pending(files, *history)) {
     MigrationReport mr;
     if (stop) {
-      mr.version = m->version;
-      mr.name = m->name;
-      mr.path = m->up.path;
-      mr.checksum = m->checksum;
-      if (stopped_at_operations) {
-        mr.unproven.push_back(
-            "not planned: it comes after an operation migration, which keel apply starts and "
-            "stops at; plan again once that one is finalized");
-      } else if (stopped_unproven) {
-        mr.unproven.push_back(
-            "not planned: an earlier migration could not be proven in this dry run (it may "
-            "depend on it); plan again once that one is applied");
-      } else {
-        mr.reasons.push_back("not planned: an earlier migration failed");
-      }
+      not_planned(*m, stopped_at_operations, stopped_unproven, mr);
     } else if (m->format == migrate::Format::kOperations) {
       plan_operations(*m, report.migrations.empty(), options, current, mr);
       stop = true;

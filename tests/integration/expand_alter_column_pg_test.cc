@@ -111,5 +111,76 @@ TEST_F(ExpandAlterColumnPg, AFailedStartIsUndone) {
   EXPECT_EQ(x.db.hash(), before);
 }
 
+// A change of only the default and the comment rebuilds nothing: each version's writers get
+// their version's default in every phase, and revert puts the old default and comment back.
+class ExpandAlterColumnInPlacePg : public PgTest {};
+
+TEST_F(ExpandAlterColumnInPlacePg, DefaultAndCommentFollowTheVersionsWithoutARebuild) {
+  ExpandDb x;
+  x.add_sql("0001", "init",
+            "CREATE TABLE items (id int PRIMARY KEY, status text NOT NULL DEFAULT 'new'); "
+            "COMMENT ON COLUMN items.status IS 'old comment'");
+  keel::ops::AlterColumn op;
+  op.table = "items";
+  op.column = "status";
+  op.default_value = std::optional<std::string>("'draft'");
+  op.comment = std::optional<std::string>("new comment");
+  x.add_ops("0002", "status_default", {op});
+  const std::string old_v = "public_0001_init", new_v = "public_0002_status_default";
+  auto physical = [&](const std::string& what) {
+    return x.sql_value("SELECT " + what +
+                       " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
+                       "AND d.adnum = a.attnum WHERE a.attrelid = 'public.items'::regclass AND "
+                       "a.attname = 'status'");
+  };
+  const std::string def = "pg_get_expr(d.adbin, d.adrelid)";
+  const std::string comment = "col_description(a.attrelid, a.attnum)";
+  auto statuses = [&] {
+    return x.sql_value("SELECT string_agg(id || '=' || status, ',' ORDER BY id) FROM public.items");
+  };
+
+  ASSERT_OK(x.apply());
+  EXPECT_EQ(physical("count(*)"), "1");  // no second column
+  x.as_version(old_v, "INSERT INTO items (id) VALUES (1)");
+  x.as_version(new_v, "INSERT INTO items (id) VALUES (2)");
+  EXPECT_EQ(statuses(), "1=new,2=draft");
+  EXPECT_EQ(physical(comment), "old comment");
+
+  ASSERT_OK(x.act(expand::Action::kComplete));
+  EXPECT_EQ(physical(def), "'draft'::text");
+  EXPECT_EQ(physical(comment), "new comment");
+  x.as_version(old_v, "INSERT INTO items (id) VALUES (3)");
+  x.sql("INSERT INTO public.items (id) VALUES (4)");
+  EXPECT_EQ(statuses(), "1=new,2=draft,3=new,4=draft");
+
+  ASSERT_OK(x.act(expand::Action::kRevert));
+  EXPECT_EQ(physical(def), "'new'::text");
+  EXPECT_EQ(physical(comment), "old comment");
+  x.as_version(new_v, "INSERT INTO items (id) VALUES (5)");
+  EXPECT_EQ(statuses(), "1=new,2=draft,3=new,4=draft,5=draft");
+
+  ASSERT_OK(x.act(expand::Action::kComplete));
+  ASSERT_OK(x.act(expand::Action::kFinalize));
+  EXPECT_EQ(physical(def), "'draft'::text");
+  EXPECT_EQ(physical(comment), "new comment");
+}
+
+TEST_F(ExpandAlterColumnInPlacePg, AbortRestoresTheHash) {
+  ExpandDb x;
+  x.add_sql("0001", "init", "CREATE TABLE items (id int PRIMARY KEY, status text DEFAULT 'new')");
+  keel::ops::AlterColumn op;
+  op.table = "items";
+  op.column = "status";
+  op.default_value = std::optional<std::string>();  // drop the default
+  op.comment = std::optional<std::string>("c");
+  x.add_ops("0002", "drop_default", {op});
+  const std::string before = x.hash_before_last();
+  ASSERT_OK(x.apply());
+  x.as_version("public_0002_drop_default", "INSERT INTO items (id) VALUES (1)");
+  EXPECT_EQ(x.sql_value("SELECT coalesce(status, 'null') FROM public.items WHERE id = 1"), "null");
+  ASSERT_OK(x.act(expand::Action::kAbort));
+  EXPECT_EQ(x.db.hash(), before);
+}
+
 }  // namespace
 }  // namespace keel::test

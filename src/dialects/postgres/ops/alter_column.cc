@@ -152,11 +152,14 @@ class AlterColumnInPlace final : public Operation {
     if (!type) return std::unexpected(type.error());
     return {};
   }
-  Result<std::vector<ViewDefault>> view_defaults(Context&) const override {
+  Result<std::vector<ViewDefault>> view_defaults(Context& ctx) const override {
     if (!op_.default_value) return std::vector<ViewDefault>{};
-    // NULL: the view's own "no default", which hides the column's.
-    return std::vector<ViewDefault>{
-        {true, op_.table, op_.column, op_.default_value->value_or("NULL")}};
+    if (*op_.default_value) {
+      return std::vector<ViewDefault>{{true, op_.table, op_.column, **op_.default_value}};
+    }
+    auto none = no_default(ctx);
+    if (!none) return std::unexpected(none.error());
+    return std::vector<ViewDefault>{{true, op_.table, op_.column, *none}};
   }
   Result<std::vector<Step>> start(Context&) const override { return std::vector<Step>{}; }
   Result<std::vector<Step>> complete(Context& ctx) const override {
@@ -168,8 +171,10 @@ class AlterColumnInPlace final : public Operation {
     if (op_.default_value) {
       auto old_default = ctx.column_default(s.schema, op_.table, op_.column);
       if (!old_default) return std::unexpected(old_default.error());
+      auto none = no_default(ctx);
+      if (!none) return std::unexpected(none.error());
       steps.push_back({fmt::format("ALTER VIEW {} ALTER COLUMN {} SET DEFAULT {}", old_view, c,
-                                   old_default->value_or("NULL"))});
+                                   old_default->value_or(*none))});
       steps.push_back({*op_.default_value
                            ? fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", t, c,
                                          **op_.default_value)
@@ -191,7 +196,7 @@ class AlterColumnInPlace final : public Operation {
     if (op_.default_value) {
       auto old_default = ctx.column_default(s.previous, op_.table, op_.column);
       if (!old_default) return std::unexpected(old_default.error());
-      bool none = !*old_default || **old_default == "NULL";
+      bool none = !*old_default || old_default->value().find(kNoDefault) != std::string::npos;
       steps.push_back({none ? fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", t, c)
                             : fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", t, c,
                                           **old_default)});
@@ -205,6 +210,16 @@ class AlterColumnInPlace final : public Operation {
   }
 
  private:
+  // "No default" on a view column. A NULL default is no default to PostgreSQL, and an insert
+  // through an updatable view then takes the table column's own: this NULL that is not a
+  // constant is stored and hides it. kNoDefault finds it again in pg_get_expr's text.
+  static constexpr const char* kNoDefault = "CASE WHEN false THEN NULL";
+  Result<std::string> no_default(Context& ctx) const {
+    auto type = ctx.column_type(op_.table, op_.column);
+    if (!type) return std::unexpected(type.error());
+    return fmt::format("CAST(CASE WHEN false THEN NULL END AS {})", type->type);
+  }
+
   // The comment on the column of the table (or view) `op_.table` in `schema`.
   Result<std::optional<std::string>> comment(Context& ctx, const std::string& schema) const {
     auto rows = ctx.session().exec(
