@@ -541,6 +541,11 @@ class PgExpand final : public expand::ExpandContract {
         if (it == other.end() || it->second.columns != t.columns) tables.insert(t.physical);
       }
     }
+    // Only tables that exist now under these names (a table renamed at complete is locked
+    // through its views).
+    std::set<std::string> physical;
+    for (const auto& [name, t] : old_v) physical.insert(t.physical);
+    std::erase_if(tables, [&](const std::string& t) { return !physical.contains(t); });
     if (tables.empty()) return {};
     const auto& s = request_->schemas;
     auto views = session_->exec(
