@@ -35,13 +35,7 @@ namespace {
 
 constexpr size_t kMaxIdentifier = 63;  // PostgreSQL's NAMEDATALEN - 1
 
-// `name` cut to 63 bytes, ending in 8 hex digits of its hash when cut, so two long names
-// that share a prefix stay apart.
-std::string bounded(const std::string& name) {
-  if (name.size() <= kMaxIdentifier) return name;
-  std::string hash = util::sha256_hex(name).substr(0, 8);
-  return name.substr(0, kMaxIdentifier - 9) + "_" + hash;
-}
+std::string bounded(const std::string& name) { return util::bounded_name(name, kMaxIdentifier); }
 
 bool is_operations(const Migration& m) { return m.format == migrate::Format::kOperations; }
 

@@ -25,4 +25,9 @@ std::string sha256_hex(std::string_view data) {
   return hex(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
 }
 
+std::string bounded_name(std::string_view name, size_t max) {
+  if (name.size() <= max) return std::string(name);
+  return std::string(name.substr(0, max - 9)) + "_" + sha256_hex(name).substr(0, 8);
+}
+
 }  // namespace keel::util

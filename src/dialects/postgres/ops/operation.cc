@@ -32,11 +32,7 @@ Shape identity_shape(const Catalog& catalog) {
   return shape;
 }
 
-std::string bounded_name(const std::string& name) {
-  constexpr size_t kMax = 63;
-  if (name.size() <= kMax) return name;
-  return name.substr(0, kMax - 9) + "_" + util::sha256_hex(name).substr(0, 8);
-}
+std::string bounded_name(const std::string& name) { return util::bounded_name(name); }
 
 std::string new_column_name(const std::string& column) {
   return bounded_name("_keel_new_" + column);
