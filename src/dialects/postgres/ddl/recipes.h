@@ -1,10 +1,9 @@
 // PostgreSQL online-DDL recipes: each turns plain inputs (qualified names,
 // column lists, SQL expressions already in the server's form) into typed
 // steps with exact SQL and their reverse. The renderers build plans from
-// them. The expand/contract operations (src/dialects/postgres/ops/) write the
-// same online forms (NOT VALID then VALIDATE, CONCURRENTLY, USING INDEX) in
-// their own files and share only LockRetry; moving them onto these recipes
-// is still to do.
+// them, and so do the expand/contract operations (src/dialects/postgres/ops/,
+// through the adapters in ops/operation.h): NOT VALID then VALIDATE,
+// CONCURRENTLY, USING INDEX, and LockRetry for every lock wait.
 //
 // Every identifier goes through util/quote.h; definitions and expressions
 // are passed through as given (they come from pg_get_*def or the model).

@@ -76,32 +76,21 @@ class AddColumn final : public Operation {
     if (op_.column.default_value && !op_.up) {
       steps[0].sql += " DEFAULT " + *op_.column.default_value;
     }
+    const QualifiedName table = ctx.relation(op_.table);
     if (!op_.column.nullable) {
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID", t,
-                       quote_identifier(not_null()), quote_identifier(hidden_))});
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(not_null())),
-           Part::kAfter});
+      add_validated_constraint(steps, table, not_null(),
+                               "CHECK (" + quote_identifier(hidden_) + " IS NOT NULL)");
     }
     if (op_.column.references) {
       const auto& r = *op_.column.references;
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES "
-                       "{} ({}){} NOT VALID",
-                       t, quote_identifier(r.name), quote_identifier(hidden_),
-                       quote_qualified(schema_, r.table), quote_identifier(r.column),
-                       foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
-                                           r.initially_deferred))});
-      steps.push_back(
-          {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(r.name)),
-           Part::kAfter});
+      add_validated_constraint(
+          steps, table, r.name,
+          fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){}", quote_identifier(hidden_),
+                      quote_qualified(schema_, r.table), quote_identifier(r.column),
+                      foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
+                                          r.initially_deferred)));
     }
-    if (op_.column.unique) {
-      steps.push_back({fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})",
-                                   quote_identifier(unique()), t, quote_identifier(hidden_)),
-                       Part::kAfter});
-    }
+    if (op_.column.unique) add_unique_index(steps, table, unique(), quote_identifier(hidden_));
     if (op_.column.comment) {
       steps.push_back({fmt::format("COMMENT ON COLUMN {}.{} IS {}", t, quote_identifier(hidden_),
                                    quote_literal(*op_.column.comment))});
@@ -122,10 +111,7 @@ class AddColumn final : public Operation {
       steps.push_back({fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", t,
                                    quote_identifier(not_null()))});
     }
-    if (op_.column.unique) {
-      steps.push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}", t,
-                                   quote_identifier(unique()), quote_identifier(unique()))});
-    }
+    if (op_.column.unique) steps.push_back(unique_using_index(ctx.relation(op_.table), unique()));
     return steps;
   }
   Result<std::vector<Step>> revert(Context& ctx) const override {

@@ -68,34 +68,24 @@ class AlterColumn final : public RebuildingOperation {
     if (!steps) return steps;
     const std::string t = ctx.table(op_.table);
     const std::string h = quote_identifier(columns_.hidden_new(op_.column));
+    const QualifiedName table = ctx.relation(op_.table);
     if (op_.references) {
       const auto& r = *op_.references;
-      steps->push_back(
-          {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES "
-                       "{} ({}){} NOT VALID",
-                       t, quote_identifier(r.name), h, quote_qualified(schema_, r.table),
-                       quote_identifier(r.column),
-                       foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
-                                           r.initially_deferred))});
-      steps->push_back(
-          {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(r.name)),
-           Part::kAfter});
+      add_validated_constraint(
+          *steps, table, r.name,
+          fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){}", h, quote_qualified(schema_, r.table),
+                      quote_identifier(r.column),
+                      foreign_key_options(r.match_type, r.on_delete, r.on_update, r.deferrable,
+                                          r.initially_deferred)));
     }
     if (op_.check) {
       auto expression = check_expression();
       if (!expression) return std::unexpected(expression.error());
-      steps->push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t,
-                                    quote_identifier(op_.check->name), *expression,
-                                    op_.check->no_inherit ? " NO INHERIT" : "")});
-      steps->push_back({fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t,
-                                    quote_identifier(op_.check->name)),
-                        Part::kAfter});
+      add_validated_constraint(
+          *steps, table, op_.check->name,
+          fmt::format("CHECK ({}){}", *expression, op_.check->no_inherit ? " NO INHERIT" : ""));
     }
-    if (op_.unique) {
-      steps->push_back({fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})",
-                                    quote_identifier(op_.unique->name), t, h),
-                        Part::kAfter});
-    }
+    if (op_.unique) add_unique_index(*steps, table, op_.unique->name, h);
     if (op_.comment && *op_.comment) {
       steps->push_back(
           {fmt::format("COMMENT ON COLUMN {}.{} IS {}", t, h, quote_literal(**op_.comment))});
@@ -107,9 +97,7 @@ class AlterColumn final : public RebuildingOperation {
     if (op_.unique) {
       // The unique index built at start becomes the constraint once the old column is gone
       // (not at complete: revert and a second complete would meet it already used).
-      steps.push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
-                                   ctx.table(op_.table), quote_identifier(op_.unique->name),
-                                   quote_identifier(op_.unique->name))});
+      steps.push_back(unique_using_index(ctx.relation(op_.table), op_.unique->name));
     }
     return steps;
   }

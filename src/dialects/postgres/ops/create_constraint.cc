@@ -85,41 +85,36 @@ class CreateConstraintOp final : public RebuildingOperation {
   Result<std::vector<Step>> start(Context& ctx) const override {
     auto steps = columns_.start(ctx);
     if (!steps) return steps;
-    const std::string t = ctx.table(op_.table);
+    const QualifiedName table = ctx.relation(op_.table);
     std::vector<std::string> hidden;
     for (const auto& c : op_.columns) hidden.push_back(columns_.hidden_new(c));
-    const std::string name = quote_identifier(op_.name);
     switch (op_.type) {
       case CreateConstraint::Type::kCheck: {
         auto expression = check_expression();
         if (!expression) return std::unexpected(expression.error());
-        steps->push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t,
-                                      name, *expression, op_.no_inherit ? " NO INHERIT" : "")});
-        steps->push_back(
-            {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, name), Part::kAfter});
+        add_validated_constraint(
+            *steps, table, op_.name,
+            fmt::format("CHECK ({}){}", *expression, op_.no_inherit ? " NO INHERIT" : ""));
         break;
       }
       case CreateConstraint::Type::kForeignKey: {
         const auto& r = *op_.references;
-        steps->push_back({fmt::format(
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){} "
-            "NOT VALID",
-            t, name, joined(hidden), quote_qualified(schema_, r.table), joined(r.columns),
-            foreign_key_options(r.match_type, r.on_delete, r.on_update, false, false))});
-        steps->push_back(
-            {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, name), Part::kAfter});
+        add_validated_constraint(
+            *steps, table, op_.name,
+            fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}){}", joined(hidden),
+                        quote_qualified(schema_, r.table), joined(r.columns),
+                        foreign_key_options(r.match_type, r.on_delete, r.on_update, false, false)));
         break;
       }
       case CreateConstraint::Type::kUnique: {
-        std::string sql =
-            fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})", name, t, joined(hidden));
+        std::string rest;
         if (op_.index_parameters) {
           const auto& p = *op_.index_parameters;
-          if (!p.include_columns.empty()) sql += " INCLUDE (" + joined(p.include_columns) + ")";
-          if (!p.storage_parameters.empty()) sql += " WITH (" + p.storage_parameters + ")";
-          if (!p.tablespace.empty()) sql += " TABLESPACE " + quote_identifier(p.tablespace);
+          if (!p.include_columns.empty()) rest += " INCLUDE (" + joined(p.include_columns) + ")";
+          if (!p.storage_parameters.empty()) rest += " WITH (" + p.storage_parameters + ")";
+          if (!p.tablespace.empty()) rest += " TABLESPACE " + quote_identifier(p.tablespace);
         }
-        steps->push_back({sql, Part::kAfter});
+        add_unique_index(*steps, table, op_.name, joined(hidden), rest);
         break;
       }
     }
@@ -129,9 +124,7 @@ class CreateConstraintOp final : public RebuildingOperation {
     std::vector<Step> steps = columns_.finalize(ctx);
     if (op_.type == CreateConstraint::Type::kUnique) {
       // Not at complete: revert and a second complete would find the index already used.
-      steps.push_back({fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
-                                   ctx.table(op_.table), quote_identifier(op_.name),
-                                   quote_identifier(op_.name))});
+      steps.push_back(unique_using_index(ctx.relation(op_.table), op_.name));
     }
     return steps;
   }

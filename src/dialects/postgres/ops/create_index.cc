@@ -46,13 +46,15 @@ class CreateIndex final : public Operation {
       columns += (columns.empty() ? "" : ", ") + quote_identifier(op_.columns[i]);
       if (i < op_.column_settings.size()) columns += settings_sql(op_.column_settings[i]);
     }
-    std::string sql =
-        fmt::format("CREATE {}INDEX CONCURRENTLY {} ON {}{} ({})", op_.unique ? "UNIQUE " : "",
-                    quote_identifier(op_.name), ctx.table(op_.table),
-                    op_.method ? " USING " + quote_identifier(*op_.method) : "", columns);
-    if (op_.storage_parameters) sql += " WITH (" + *op_.storage_parameters + ")";
-    if (op_.predicate) sql += " WHERE " + *op_.predicate;
-    return std::vector<Step>{{sql, Part::kAfter}};
+    std::string definition = fmt::format(
+        "CREATE {}INDEX {} ON {}{} ({})", op_.unique ? "UNIQUE " : "", quote_identifier(op_.name),
+        ctx.table(op_.table), op_.method ? " USING " + quote_identifier(*op_.method) : "", columns);
+    if (op_.storage_parameters) definition += " WITH (" + *op_.storage_parameters + ")";
+    if (op_.predicate) definition += " WHERE " + *op_.predicate;
+    std::vector<Step> steps;
+    append_up(steps, ddl::create_index_concurrently(ctx.relation(op_.table), {schema_, op_.name},
+                                                    definition));
+    return steps;
   }
   Result<std::vector<Step>> abort(Context&) const override {
     return std::vector<Step>{

@@ -45,6 +45,31 @@ std::string Context::table(const std::string& name) const {
   return quote_qualified(schemas_.schema, name);
 }
 
+QualifiedName Context::relation(const std::string& name) const { return {schemas_.schema, name}; }
+
+void append_up(std::vector<Step>& steps, const DdlStep& step) {
+  const Part part = step.part == DdlPart::kTransaction ? Part::kTransaction : Part::kAfter;
+  for (const auto& sql : step.up) steps.push_back({sql, part});
+}
+
+void add_validated_constraint(std::vector<Step>& steps, const QualifiedName& table,
+                              const std::string& name, const std::string& definition) {
+  append_up(steps, ddl::add_constraint_not_valid(table, name, definition, DdlObject::kConstraint));
+  append_up(steps, ddl::validate_constraint(table, name));
+}
+
+void add_unique_index(std::vector<Step>& steps, const QualifiedName& table, const std::string& name,
+                      const std::string& columns, const std::string& rest) {
+  const std::string definition =
+      fmt::format("CREATE UNIQUE INDEX {} ON {} ({}){}", quote_identifier(name),
+                  quote_qualified(table.schema, table.name), columns, rest);
+  append_up(steps, ddl::create_index_concurrently(table, {table.schema, name}, definition));
+}
+
+Step unique_using_index(const QualifiedName& table, const std::string& name) {
+  return {ddl::add_key_using_index_sql(table, name, ddl::KeyKind::kUnique, name, false, false)};
+}
+
 Result<std::optional<std::string>> Context::column_default(const std::string& schema,
                                                            const std::string& relation,
                                                            const std::string& column) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "dialects/postgres/ddl/recipes.h"
 #include "dialects/postgres/session.h"
 #include "keel/error.h"
 #include "keel/expand.h"
@@ -53,6 +54,22 @@ struct Step {
   Part part = Part::kTransaction;
 };
 
+// The online forms come from the DDL recipes (ddl/recipes.h); these turn a recipe's step into
+// operation steps. `up` statements keep their order and the recipe's part (kTransaction or
+// kAfter; REQUIRES: not kBefore, which no operation uses).
+void append_up(std::vector<Step>& steps, const DdlStep& step);
+// A CHECK or FOREIGN KEY `definition` ("CHECK (...)", "FOREIGN KEY (...) REFERENCES ...") on
+// the physical `table`: added NOT VALID in the start transaction (no scan), VALIDATEd after it
+// (SHARE UPDATE EXCLUSIVE: reads and writes go on).
+void add_validated_constraint(std::vector<Step>& steps, const QualifiedName& table,
+                              const std::string& name, const std::string& definition);
+// CREATE UNIQUE INDEX CONCURRENTLY `name` ON `table` (`columns`, already quoted) `rest`
+// after the transaction; finalize makes it a constraint with unique_using_index().
+void add_unique_index(std::vector<Step>& steps, const QualifiedName& table, const std::string& name,
+                      const std::string& columns, const std::string& rest = "");
+// ALTER TABLE ... ADD CONSTRAINT `name` UNIQUE USING INDEX `name` (no build).
+Step unique_using_index(const QualifiedName& table, const std::string& name);
+
 // A pair of physical columns of one table kept in sync by the dual-write trigger, or one
 // column filled from the other version's row.
 struct Sync {
@@ -72,6 +89,8 @@ class Context {
   const expand::VersionSchemas& schemas() const { return schemas_; }
   // "schema"."table" of a physical table.
   std::string table(const std::string& name) const;
+  // The same, unquoted, for the DDL recipes.
+  QualifiedName relation(const std::string& name) const;
   // The column default (pg_get_expr) of a relation in `schema`, if any.
   Result<std::optional<std::string>> column_default(const std::string& schema,
                                                     const std::string& relation,

@@ -63,12 +63,8 @@ Result<std::vector<Step>> RebuiltColumn::start(Context& ctx) const {
   if (c_.nullable.value_or(!old->not_null) == false) {
     // NOT NULL through a CHECK validated after the backfill; complete turns it into SET NOT
     // NULL, which then needs no scan.
-    steps.push_back(
-        {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID", t,
-                     quote_identifier(not_null()), h)});
-    steps.push_back(
-        {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t, quote_identifier(not_null())),
-         Part::kAfter});
+    add_validated_constraint(steps, ctx.relation(c_.table), not_null(),
+                             "CHECK (" + h + " IS NOT NULL)");
   }
   return steps;
 }
