@@ -94,6 +94,14 @@ struct PhaseRequest {
   std::vector<migrate::OperationProgress> recorded;
   // Set for a start: dry-run it into this instead (nothing is kept).
   DryRun* dry_run = nullptr;
+  // A start whose row is `starting` already (a run stopped part-way): when its transaction had
+  // committed, it goes on from there (each backfill after the last key `recorded` holds, then
+  // the steps after the transaction, an index left invalid built again); when not, it starts
+  // afresh.
+  bool resume = false;
+  // Called by start once its transaction has committed: from then on a stopped start is
+  // resumed (keel apply) or aborted (keel abort), never silently undone.
+  std::function<void()> on_expanded;
 };
 
 // The dialect's part: what an action does in the database. Each action is either done
@@ -143,8 +151,12 @@ Result<Current> current(const std::vector<migrate::Migration>& files,
                         const std::vector<migrate::HistoryRow>& history);
 
 // Starts `migration` (an operation migration whose turn it is; apply calls it under the deploy
-// lock it holds). The row goes `starting` then `active`; a failed start is aborted at once (the
-// error names the operation and the statement) and the row is FAILED with phase `aborted`.
+// lock it holds), or resumes it when its row is `starting` (a run stopped part-way). The row
+// goes `starting` then `active`. A start stopped after its transaction committed by a transient
+// failure (a lost connection, a server restart, a lock not granted after every retry) stays
+// `starting` (status FAILED) with its backfill progress: the next call resumes it. Any other
+// failed start is aborted at once (the error names the operation and the statement) and the
+// row is FAILED with phase `aborted`.
 Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
                      const std::vector<migrate::Migration>& files,
                      const migrate::Migration& migration, const Options& options);

@@ -49,9 +49,9 @@ Result<void> check_pending(const Roles& db, const std::vector<const Migration*>&
   return {};
 }
 
-// An operation migration that is started (or part-way through its start) holds everything
-// after it back until it is completed or aborted; one that is completed but not finalized
-// holds back the next operation migration (one expand/contract change at a time).
+// An operation migration that is started holds everything after it back until it is completed
+// or aborted (one part-way through its start is resumed first); one that is completed but not
+// finalized holds back the next operation migration (one expand/contract change at a time).
 Result<void> check_operations(const std::vector<HistoryRow>& history,
                               const std::vector<const Migration*>& pending,
                               const ApplyOptions& options) {
@@ -63,6 +63,11 @@ Result<void> check_operations(const std::vector<HistoryRow>& history,
   for (const HistoryRow& row : history) {
     const std::string phase = row.phase.value_or("");
     const bool live = row.status == RowStatus::kSuccess || row.status == RowStatus::kRunning;
+    // A start stopped part-way (killed, or cut off by a transient failure) is the first
+    // pending migration: apply resumes it.
+    if (phase == "starting" && compare_versions(row.version, pending.front()->version) == 0) {
+      continue;
+    }
     if (!live) continue;
     if (phase == "active" || phase == "starting") {
       return fail(ErrorCode::kGateFailed,

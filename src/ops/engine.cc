@@ -83,6 +83,24 @@ void say(const Options& options, const std::string& line) {
   if (options.run.progress) options.run.progress(line);
 }
 
+// Whether a start stopped by `e` after its transaction committed is worth resuming: the run
+// was cut off or refused for now (SQLSTATE classes 08 connection, 40 rollback, 53 resources,
+// 55 object state: lock_not_available, 57 operator intervention: a restart, a cancel, 58 system
+// I/O), or the connection itself was lost. Anything else (bad data, a broken expression) would
+// fail again: that start is undone at once.
+bool transient(const Error& e) {
+  if (e.code == ErrorCode::kConnection) return true;
+  if (e.sqlstate.size() != 5) return false;
+  const std::string cls = e.sqlstate.substr(0, 2);
+  return cls == "08" || cls == "40" || cls == "53" || cls == "55" || cls == "57" || cls == "58";
+}
+
+std::string rows_done_note(const std::vector<migrate::OperationProgress>& progress) {
+  int64_t rows = 0;
+  for (const auto& p : progress) rows += p.rows_done;
+  return rows > 0 ? fmt::format(" ({} row{} backfilled so far)", rows, rows == 1 ? "" : "s") : "";
+}
+
 HistoryRow row_for_start(const Migration& migration, const std::vector<HistoryRow>& history,
                          const Options& options) {
   HistoryRow row;
@@ -253,12 +271,19 @@ Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
   report.action = Action::kStart;
   report.schemas = schemas_of(files, migration, options.schema);
 
+  const auto before = migrate::row_for(*history, migration.version);
+  const bool resume = before && before->phase.value_or("") == kStarting;
   HistoryRow row = row_for_start(migration, *history, options);
+  if (resume) row.operations = before->operations;  // the backfill goes on from there
   row.status = RowStatus::kRunning;
   row.phase = kStarting;
   if (auto ok = db.history.record(row); !ok) return std::unexpected(ok.error());
 
   PhaseRequest request = request_for(migration, report.schemas, options);
+  request.resume = resume;
+  request.recorded = row.operations;
+  bool expanded = false;
+  request.on_expanded = [&expanded] { expanded = true; };
   request.on_progress = [&](const migrate::OperationProgress& p) {
     auto it = std::find_if(row.operations.begin(), row.operations.end(),
                            [&](const auto& o) { return o.operation == p.operation; });
@@ -273,9 +298,22 @@ Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
     }
     (void)db.history.record(row);  // progress only: a failed write loses a figure, not data
   };
-  say(options, fmt::format("start {}_{} ({} operation{}) ...", migration.version, migration.name,
-                           row.statements_total, row.statements_total == 1 ? "" : "s"));
+  say(options, fmt::format("{} {}_{} ({} operation{}) ...", resume ? "resume start of" : "start",
+                           migration.version, migration.name, row.statements_total,
+                           row.statements_total == 1 ? "" : "s"));
   auto done = dialect.run(Action::kStart, request);
+  if (!done && expanded && transient(done.error())) {
+    // Stopped after the expand step by what another run need not meet again: kept, resumable.
+    row.status = RowStatus::kFailed;
+    row.error = done.error().message;
+    (void)db.history.record(row);
+    Error e = done.error();
+    e.message = fmt::format(
+        "start of {}_{} stopped: {}; nothing is lost and nothing was undone: run keel apply "
+        "again to resume it after the last recorded batch{}, or `keel abort` to undo it",
+        migration.version, migration.name, e.message, rows_done_note(row.operations));
+    return std::unexpected(e);
+  }
   if (!done) {
     // A start that failed part-way is undone at once, so nothing half-applied stays.
     request.recorded = row.operations;  // what start kept for abort

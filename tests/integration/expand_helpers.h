@@ -138,7 +138,9 @@ class ExpandDb {
     return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
   }
 
-  static expand::Options expand_options() { return expand::Options{}; }
+  // What apply and act pass to the engine (tests set backfill_batch, for one).
+  expand::Options options;
+  expand::Options expand_options() const { return options; }
 
  private:
   Result<std::unique_ptr<migrate::MigrationTarget>> open_target() {

@@ -98,6 +98,21 @@ std::string over_row(const std::string& expression, const TableShape* version) {
                      quote_identifier("_keel_row"));
 }
 
+// "ROW(NEW.a, ...) IS DISTINCT FROM ROW(OLD.a, ...)" over the physical columns behind the
+// version columns `expression` refers to; empty when it refers to none.
+std::string inputs_changed(const TableShape* version, const std::string& expression) {
+  if (version == nullptr) return "";
+  const std::set<std::string> refs = referenced_columns(expression);
+  std::string now, before;
+  for (const auto& [column, physical] : version->columns) {
+    if (!refs.contains(column)) continue;
+    now += (now.empty() ? "" : ", ") + ("NEW." + quote_identifier(physical));
+    before += (before.empty() ? "" : ", ") + ("OLD." + quote_identifier(physical));
+  }
+  if (now.empty()) return "";
+  return fmt::format("ROW({}) IS DISTINCT FROM ROW({})", now, before);
+}
+
 // The body of one pair's dual write. The primary column is the one physical writers see (the
 // old version's while active, the new one's once completed); the hidden one is only reachable
 // through the other version's views, so a value written there is what that version's writer
@@ -106,14 +121,21 @@ std::string sync_block(const Sync& s, bool completed, const TableShape* old_v,
                        const TableShape* new_v) {
   auto col = [](const std::string& c) { return "NEW." + quote_identifier(c); };
   auto was = [](const std::string& c) { return "OLD." + quote_identifier(c); };
-  if (s.old_column.empty()) {  // only the new version has it: fill it from the old row
-    return fmt::format("  IF {0} IS NULL THEN {0} := {1}; END IF;\n", col(s.new_column),
-                       over_row(s.up, old_v));
-  }
-  if (s.new_column.empty()) {  // only the old version has it: new writers' rows get `down`
-    return fmt::format("  IF TG_OP = 'INSERT' AND {0} IS NULL THEN {0} := {1}; END IF;\n",
-                       col(s.old_column), over_row(s.down, new_v));
-  }
+  // A column only one version has follows what `up` (`down`) computes from the other
+  // version's row: filled when it is NULL (on UPDATE too for a new column: a backfill's touch),
+  // and again when an UPDATE changes a column the expression reads without writing this one.
+  auto follow = [&](const std::string& column, const std::string& expression,
+                    const TableShape* source, bool null_on_update) {
+    std::string when = (null_on_update ? "" : "TG_OP = 'INSERT' AND ") + col(column) + " IS NULL";
+    if (const std::string changed = inputs_changed(source, expression); !changed.empty()) {
+      when = fmt::format("({}) OR (TG_OP = 'UPDATE' AND {} IS NOT DISTINCT FROM {} AND {})", when,
+                         col(column), was(column), changed);
+    }
+    return fmt::format("  IF {} THEN {} := {}; END IF;\n", when, col(column),
+                       over_row(expression, source));
+  };
+  if (s.old_column.empty()) return follow(s.new_column, s.up, old_v, true);
+  if (s.new_column.empty()) return follow(s.old_column, s.down, new_v, false);
   const std::string primary = completed ? s.new_column : s.old_column;
   const std::string hidden = completed ? s.old_column : s.new_column;
   const std::string to_primary = completed ? over_row(s.up, old_v) : over_row(s.down, new_v);
@@ -293,15 +315,14 @@ class PgExpand final : public expand::ExpandContract {
 
   // Each operation's steps of a phase; the in-transaction ones run by `run`, the rest returned.
   // `reverse`: last operation first (revert undoes what complete did in the opposite order).
-  Result<std::vector<std::pair<size_t, std::string>>> steps_of(Context& ctx, Migration& m,
-                                                               PhaseFn phase, bool run,
-                                                               bool reverse = false) {
-    std::vector<std::pair<size_t, std::string>> later;
+  Result<std::vector<std::pair<size_t, Step>>> steps_of(Context& ctx, Migration& m, PhaseFn phase,
+                                                        bool run, bool reverse = false) {
+    std::vector<std::pair<size_t, Step>> later;
     for (size_t k = 0; k < m.operations.size(); ++k) {
       const size_t i = reverse ? m.operations.size() - 1 - k : k;
       // An operation is checked on the schema the operations before it left (a table the same
       // migration creates), inside the transaction that a failed check rolls back.
-      if (phase == &Operation::start) {
+      if (phase == &Operation::start && run) {
         if (auto ok = m.operations[i]->check(ctx); !ok)
           return std::unexpected(at(m, i, ok.error()));
       }
@@ -309,7 +330,7 @@ class PgExpand final : public expand::ExpandContract {
       if (!steps) return std::unexpected(at(m, i, steps.error()));
       for (const Step& step : *steps) {
         if (step.part == Part::kAfter) {
-          later.emplace_back(i, step.sql);
+          later.emplace_back(i, step);
           continue;
         }
         if (!run) continue;
@@ -324,8 +345,36 @@ class PgExpand final : public expand::ExpandContract {
     return later;
   }
 
-  Result<void> run_later(Migration& m, const std::vector<std::pair<size_t, std::string>>& later) {
-    for (const auto& [i, sql] : later) {
+  // A resumed start meets the index a killed CREATE INDEX CONCURRENTLY was building: true when
+  // it is valid (built: nothing to do); an invalid one is dropped so that it is built again.
+  Result<bool> index_left(const std::string& index) {
+    auto rows = session_->exec(
+        "SELECT x.indisvalid FROM pg_catalog.pg_index x "
+        "JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace "
+        "WHERE n.nspname = $1 AND i.relname = $2",
+        {request_->schemas.schema, index});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return false;
+    if ((*rows)[0].view(0) == "t") return true;
+    say(fmt::format("index {} was left invalid by a stopped build: dropped, built again",
+                    display_identifier(index)));
+    if (auto ok = after("DROP INDEX CONCURRENTLY IF EXISTS " +
+                        quote_qualified(request_->schemas.schema, index));
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    return false;
+  }
+
+  Result<void> run_later(Migration& m, const std::vector<std::pair<size_t, Step>>& later) {
+    for (const auto& [i, step] : later) {
+      const std::string& sql = step.sql;
+      if (request_->resume && !step.builds_index.empty()) {
+        auto built = index_left(step.builds_index);
+        if (!built) return std::unexpected(at(m, i, built.error()));
+        if (*built) continue;
+      }
       say(fmt::format("{}", sql.substr(0, 120)));
       if (auto ok = after(sql); !ok) {
         Error e = ok.error();
@@ -421,6 +470,20 @@ class PgExpand final : public expand::ExpandContract {
   Result<int64_t> backfill_table(const std::string& table, size_t index) {
     BackfillOptions options;
     options.batch_size = request_->backfill_batch;
+    if (request_->resume) {
+      // Continues after the last batch the history recorded (a batch that committed after it
+      // is touched again, which the triggers make harmless).
+      for (const auto& p : request_->recorded) {
+        if (p.operation != static_cast<int>(index)) continue;
+        options.resume.rows_done = p.rows_done;
+        options.resume.last_key = p.last_key;
+      }
+      if (!options.resume.last_key.empty()) {
+        say(fmt::format("resuming the backfill of {} after key {} ({} rows done)",
+                        display_identifier(table), options.resume.last_key,
+                        options.resume.rows_done));
+      }
+    }
     options.lock_timeout = request_->lock_timeout;
     options.retry.attempts = request_->lock_retries;
     options.on_batch = [&](const BackfillProgress& p) -> Result<void> {
@@ -441,13 +504,22 @@ class PgExpand final : public expand::ExpandContract {
     const auto& schemas = request_->schemas;
     auto next_exists = schema_exists(*session_, schemas.next);
     if (!next_exists) return std::unexpected(next_exists.error());
+    if (*next_exists && request_->resume && request_->dry_run == nullptr) {
+      // A start stopped after its transaction committed (the new version's schema is its
+      // work): on with the backfill and the steps after it.
+      say(fmt::format("resuming: the views of the new version are in schema {} already",
+                      display_identifier(schemas.next)));
+      auto later = steps_of(ctx, m, &Operation::start, /*run=*/false);
+      if (!later) return std::unexpected(later.error());
+      return after_start(m, *later);
+    }
     if (*next_exists) {
       return fail(ErrorCode::kUsage,
                   fmt::format("schema {} exists already: the new version's views go there; drop "
                               "it, or name another with version_schema",
                               display_identifier(schemas.next)));
     }
-    std::vector<std::pair<size_t, std::string>> later;
+    std::vector<std::pair<size_t, Step>> later;
     auto body = [&]() -> Result<void> {
       if (schemas.owns_previous) {
         auto exists = schema_exists(*session_, schemas.previous);
@@ -478,6 +550,13 @@ class PgExpand final : public expand::ExpandContract {
     if (!ddl) return ddl;
     say(fmt::format("views of the new version in schema {}; the old version's in {}",
                     display_identifier(schemas.next), display_identifier(schemas.previous)));
+    return after_start(m, later);
+  }
+
+  // What start does once its transaction has committed: each backfill, then the steps after
+  // the transaction. Stopped part-way, a resumed start runs it again.
+  Result<void> after_start(Migration& m, const std::vector<std::pair<size_t, Step>>& later) {
+    if (request_->on_expanded) request_->on_expanded();
     for (size_t i = 0; i < m.operations.size(); ++i) {
       for (const std::string& table : m.operations[i]->backfill()) {
         auto rows = backfill_table(table, i);
@@ -492,7 +571,7 @@ class PgExpand final : public expand::ExpandContract {
   // statements are recorded by ddl(), the relation locks read before the rollback, the backfill
   // and the steps after the transaction listed.
   Result<void> dry_run(const Migration& m, const std::function<Result<void>()>& body,
-                       const std::vector<std::pair<size_t, std::string>>& later) {
+                       const std::vector<std::pair<size_t, Step>>& later) {
     expand::DryRun& dry = *request_->dry_run;
     if (auto begun = session_->exec("BEGIN"); !begun) return std::unexpected(begun.error());
     Result<void> done =
@@ -520,7 +599,7 @@ class PgExpand final : public expand::ExpandContract {
                             " in keyset batches of " + std::to_string(request_->backfill_batch));
       }
     }
-    for (const auto& [i, sql] : later) dry.after.push_back(sql);
+    for (const auto& [i, step] : later) dry.after.push_back(step.sql);
     return {};
   }
 
@@ -571,7 +650,7 @@ class PgExpand final : public expand::ExpandContract {
   }
 
   Result<void> complete(Context& ctx, Migration& m, bool revert) {
-    std::vector<std::pair<size_t, std::string>> later;
+    std::vector<std::pair<size_t, Step>> later;
     auto done = in_transaction([&]() -> Result<void> {
       if (auto ok = lock_versions(m); !ok) return ok;
       auto steps =
@@ -594,7 +673,7 @@ class PgExpand final : public expand::ExpandContract {
   }
 
   Result<void> finalize(Context& ctx, Migration& m) {
-    std::vector<std::pair<size_t, std::string>> later;
+    std::vector<std::pair<size_t, Step>> later;
     auto done = in_transaction([&]() -> Result<void> {
       if (auto ok = exec_all(drop_functions(m)); !ok) return ok;
       if (auto ok = session_->exec("DROP SCHEMA IF EXISTS " +

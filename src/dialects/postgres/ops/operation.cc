@@ -49,7 +49,11 @@ QualifiedName Context::relation(const std::string& name) const { return {schemas
 
 void append_up(std::vector<Step>& steps, const DdlStep& step) {
   const Part part = step.part == DdlPart::kTransaction ? Part::kTransaction : Part::kAfter;
-  for (const auto& sql : step.up) steps.push_back({sql, part});
+  const bool index = step.object == DdlObject::kIndex && step.action == DdlAction::kCreate &&
+                     step.relations.size() == 2;
+  for (const auto& sql : step.up) {
+    steps.push_back({sql, part, index ? step.relations[1].name : std::string()});
+  }
 }
 
 void add_validated_constraint(std::vector<Step>& steps, const QualifiedName& table,
@@ -214,6 +218,21 @@ Result<std::string> rename_columns(const std::string& expression,
     out.replace(at, identifier_end(out, at) - at, quote_identifier(name));
   }
   return out.substr(prefix.size(), out.size() - prefix.size() - 2);
+}
+
+std::set<std::string> referenced_columns(const std::string& expression) {
+  std::set<std::string> names;
+  auto parsed = lint::parse_statements("expression", "SELECT (" + expression + "\n)");
+  if (!parsed || parsed->size() != 1 || (*parsed)[0].kind != "SelectStmt") return names;
+  std::vector<const nlohmann::json*> refs;
+  column_refs((*parsed)[0].body, refs);
+  for (const nlohmann::json* ref : refs) {
+    if (!ref->contains("fields") || !(*ref)["fields"].is_array()) continue;
+    const auto& fields = (*ref)["fields"];
+    const nlohmann::json* last = fields.empty() ? nullptr : field_name(fields.back());
+    if (last != nullptr) names.insert(last->get<std::string>());
+  }
+  return names;
 }
 
 Result<std::vector<std::string>> constraint_columns(Context& ctx, const std::string& table,

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ enum class Part { kTransaction, kAfter };
 struct Step {
   std::string sql;
   Part part = Part::kTransaction;
+  // The index `sql` builds CONCURRENTLY (in the physical schema), when it does: a start
+  // resumed after a kill finds it valid (done: skipped) or left invalid (dropped, built again).
+  std::string builds_index;
 };
 
 // The online forms come from the DDL recipes (ddl/recipes.h); these turn a recipe's step into
@@ -254,6 +258,10 @@ class RebuildingOperation : public Operation {
 // `renames` (old name -> new name) renamed, parsed with PostgreSQL's parser (quoted and
 // unquoted names, nothing inside string literals). kUsage for an expression that does not
 // parse or refers to such a column qualified by a table name.
+// The column names an expression refers to (the last part of each column reference); empty
+// when it does not parse.
+std::set<std::string> referenced_columns(const std::string& expression);
+
 Result<std::string> rename_columns(const std::string& expression,
                                    const std::map<std::string, std::string>& renames);
 
