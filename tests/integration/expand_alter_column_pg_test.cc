@@ -182,5 +182,44 @@ TEST_F(ExpandAlterColumnInPlacePg, AbortRestoresTheHash) {
   EXPECT_EQ(x.db.hash(), before);
 }
 
+// A type change keeps the old default when it converts by assignment, as ALTER COLUMN TYPE does
+// (a NOT NULL counter with DEFAULT 0 stays insertable without it), in the new version's view
+// while active and on the column after finalize.
+class ExpandAlterColumnTypeDefaultPg : public PgTest {};
+
+TEST_F(ExpandAlterColumnTypeDefaultPg, ConvertibleDefaultIsKeptAcrossTheTypeChange) {
+  ExpandDb x;
+  x.add_sql("0001", "init",
+            "CREATE TABLE t (id int PRIMARY KEY, counter int NOT NULL DEFAULT 0, "
+            "label text DEFAULT 'x'); INSERT INTO t VALUES (1, 5, 'a')");
+  keel::ops::AlterColumn counter;
+  counter.table = "t";
+  counter.column = "counter";
+  counter.type = "bigint";
+  counter.up = "counter::bigint";
+  counter.down = "counter::int";
+  keel::ops::AlterColumn label;  // text -> int: '…'::text does not convert by assignment
+  label.table = "t";
+  label.column = "label";
+  label.type = "int";
+  label.up = "length(label)";
+  label.down = "label::text";
+  x.add_ops("0002", "widen", {counter, label});
+  ASSERT_OK(x.apply());
+  // The new label has no default; the row's NULL reads as "not written", so `up` fills it from
+  // the old column's default 'x' (docs/expand_contract.md, Dual writes).
+  x.as_version("public_0002_widen", "INSERT INTO t (id) VALUES (2)");
+  EXPECT_EQ(x.scalar_as("public_0002_widen",
+                        "SELECT counter || '/' || coalesce(label, -1) "
+                        "FROM t WHERE id = 2"),
+            "0/1");
+  ASSERT_OK(x.act(expand::Action::kComplete));
+  ASSERT_OK(x.act(expand::Action::kFinalize));
+  x.sql("INSERT INTO t (id) VALUES (3)");
+  EXPECT_EQ(x.sql_value("SELECT counter || '/' || pg_typeof(counter) FROM t WHERE id = 3"),
+            "0/bigint");
+  EXPECT_EQ(x.sql_value("SELECT count(*) FROM pg_attrdef WHERE adrelid = 't'::regclass"), "1");
+}
+
 }  // namespace
 }  // namespace keel::test

@@ -107,6 +107,17 @@ Result<Context::ColumnType> Context::column_type(const std::string& table,
   return ColumnType{std::string((*rows)[0].view(0)), (*rows)[0].view(1) == "t"};
 }
 
+Result<bool> Context::assignable(const std::string& from, const std::string& to) {
+  auto rows = session_.exec(
+      "SELECT $1::pg_catalog.regtype = $2::pg_catalog.regtype OR EXISTS (SELECT FROM "
+      "pg_catalog.pg_cast WHERE castsource = $1::pg_catalog.regtype AND casttarget = "
+      "$2::pg_catalog.regtype AND castcontext IN ('a', 'i')) OR (SELECT typcategory = 'S' FROM "
+      "pg_catalog.pg_type WHERE oid = $2::pg_catalog.regtype)",
+      {from, to});
+  if (!rows) return std::unexpected(rows.error());
+  return !rows->empty() && (*rows)[0].view(0) == "t";
+}
+
 const std::string* Context::saved(int operation) const {
   auto it = saved_.find(operation);
   return it == saved_.end() ? nullptr : &it->second;

@@ -106,6 +106,9 @@ class Context {
     bool not_null = false;
   };
   Result<ColumnType> column_type(const std::string& table, const std::string& column);
+  // Whether a value of type `from` converts to `to` by assignment (the same type, an implicit
+  // or assignment cast, or any type to a string type): what SET DEFAULT accepts.
+  Result<bool> assignable(const std::string& from, const std::string& to);
 
   // A value operation number `operation` kept in its history row at an earlier phase (what
   // start changed, for abort to put back); nullptr when it kept none.

@@ -126,15 +126,22 @@ Step RebuiltColumn::abort(Context& ctx) const {
                       quote_identifier(hidden_new_))};
 }
 
-// The new column's default: the one given (null: none), else the old column's when the type
-// stays, else none.
+// The new column's default: the one given (null: none), else the old column's when it
+// converts to the new type by assignment, as ALTER COLUMN TYPE keeps it (int -> bigint keeps
+// DEFAULT 0); one that does not ('0'::text for numeric) is not carried over: give `default`.
 Result<std::optional<std::string>> RebuiltColumn::new_default(Context& ctx) const {
   if (c_.default_value) return *c_.default_value;
-  if (c_.type) return std::optional<std::string>{};
   // Read from the old column wherever it is now (before or after complete).
   auto d = ctx.column_default(ctx.schemas().schema, c_.table, c_.column);
-  if (!d || *d) return d;
-  return ctx.column_default(ctx.schemas().previous, c_.table, c_.column);
+  if (d && !*d) d = ctx.column_default(ctx.schemas().previous, c_.table, c_.column);
+  if (!d || !*d || !c_.type) return d;
+  // Called at start and complete, before the old column is renamed.
+  auto from = ctx.column_type(c_.table, c_.column);
+  if (!from) return std::unexpected(from.error());
+  auto fits = ctx.assignable(from->type, *c_.type);
+  if (!fits) return std::unexpected(fits.error());
+  if (!*fits) return std::optional<std::string>{};
+  return d;
 }
 
 std::string RebuiltColumn::not_null() const { return bounded_name("_keel_nn_" + hidden_new_); }
