@@ -73,6 +73,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keel/backfill.h"
 #include "keel/error.h"
 
 namespace keel {
@@ -196,6 +197,7 @@ struct Config {
   RollbackConfig rollback;
   IntegrityConfig integrity;
   LogConfig log;
+  expand::BackfillSettings backfill;  // [backfill]
 };
 
 // Reads and validates keel.toml through one table of keys per section

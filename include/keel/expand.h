@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "keel/backfill.h"
 #include "keel/connection.h"
 #include "keel/error.h"
 #include "keel/migrate.h"
@@ -84,7 +85,7 @@ struct PhaseRequest {
   // Every DDL statement waits at most this long for its lock, then retries with jitter.
   std::chrono::milliseconds lock_timeout{20};
   int lock_retries = 30;
-  int backfill_batch = 1000;
+  BackfillSettings backfill;
   migrate::Progress progress;
   // Progress after each backfill batch, or (a call with `saved` set, nothing else) what an
   // operation keeps for a later phase; recorded in the history row at once.
@@ -112,6 +113,10 @@ class ExpandContract {
  public:
   virtual ~ExpandContract() = default;
   virtual Result<std::vector<OperationReport>> run(Action action, const PhaseRequest& request) = 0;
+  // keel pause / keel resume: holds every backfill of this database (between two batches)
+  // until resumed; recorded in the database, so it reaches a backfill run from anywhere.
+  // `by` names who paused (applied_by).
+  virtual Result<void> set_paused(bool paused, const std::string& by) = 0;
 };
 
 // Opens the dialect's ExpandContract for `url` (kUsage when the dialect has no
@@ -125,7 +130,7 @@ struct Options {
   std::string schema = "public";
   std::chrono::milliseconds lock_timeout{20};
   int lock_retries = 30;
-  int backfill_batch = 1000;
+  BackfillSettings backfill;
 };
 
 struct Report {

@@ -53,6 +53,7 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   std::vector<expand::Report> expanded;
   expand::Options expand_options;
   expand_options.run = ctx->run;
+  expand_options.backfill = ctx->config.backfill;
   apply_options.run_operations = [&](const migrate::Migration& m,
                                      const std::vector<migrate::HistoryRow>&) -> Result<bool> {
     if (!dialect) {

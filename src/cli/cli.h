@@ -91,6 +91,8 @@ void add_complete(CLI::App& app, GlobalOptions& options, Invocation& invocation)
 void add_finalize(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_abort(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_revert(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_pause(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_resume(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_validate(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_status(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_rollback(CLI::App& app, GlobalOptions& options, Invocation& invocation);

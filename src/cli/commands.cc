@@ -21,6 +21,8 @@ const std::vector<Command>& commands() {
       {"finalize", add_finalize, true, true, true},
       {"abort", add_abort, true, true, true},
       {"revert", add_revert, true, true, true},
+      {"pause", add_pause, true, true, false},  // changes keel.backfill_pause only
+      {"resume", add_resume, true, true, false},
       {"validate", add_validate, true, false, false},
       {"status", add_status, true, false, false},
       {"rollback", add_rollback, true, true, true},

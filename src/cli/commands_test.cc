@@ -24,7 +24,8 @@ TEST(CommandTableTest, ArchivedOrNotPerCommand) {
       {"log", {false, false, false}},     {"complete", {true, true, true}},
       {"finalize", {true, true, true}},   {"abort", {true, true, true}},
       {"revert", {true, true, true}},     {"convert", {false, false, false}},
-      {"flag", {true, true, false}}};
+      {"flag", {true, true, false}},      {"pause", {true, true, false}},
+      {"resume", {true, true, false}}};
   std::map<std::string, Row> actual;
   for (const Command& c : commands()) {
     actual[c.name] = {c.archived, c.changes_target, c.sends_webhooks};

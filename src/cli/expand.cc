@@ -35,9 +35,30 @@ int run(const GlobalOptions& options, const MigrateArgs& args, expand::Action ac
   if (!dialect) return report(options, dialect.error());
   expand::Options expand_options;
   expand_options.run = ctx->run;
+  expand_options.backfill = ctx->config.backfill;
   auto done = expand::act(*ctx->target, **dialect, ctx->files, action, expand_options);
   if (!done) return report(options, done.error());
   print(options, *ctx, *done);
+  return kExitOk;
+}
+
+int pause(const GlobalOptions& options, const MigrateArgs& args, bool paused) {
+  auto ctx = open_migrate(options, args);
+  if (!ctx) return report(options, ctx.error());
+  auto dialect = expand::open_expand_contract(ctx->url);
+  if (!dialect) return report(options, dialect.error());
+  const std::string by =
+      ctx->run.applied_by.empty() ? migrate::default_applied_by() : ctx->run.applied_by;
+  if (auto ok = (*dialect)->set_paused(paused, by); !ok) return report(options, ok.error());
+  if (options.json()) {
+    print_json({{"url", ctx->url.masked}, {"backfill_paused", paused}});
+  } else {
+    std::cout << fmt::format(
+        "{}: {}\n", ctx->url.masked,
+        paused ? "backfills paused (each running one waits after its current batch; keel resume "
+                 "lets them go on)"
+               : "backfills resumed");
+  }
   return kExitOk;
 }
 
@@ -68,6 +89,25 @@ void add_abort(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
 void add_revert(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
   add(app, options, invocation, expand::Action::kRevert,
       "Make the old version primary again after complete, losing no write");
+}
+
+static void add_pause_command(CLI::App& app, GlobalOptions& options, Invocation& invocation,
+                              bool paused) {
+  auto args = std::make_shared<MigrateArgs>();
+  CLI::App* command = app.add_subcommand(
+      paused ? "pause" : "resume",
+      paused ? "Hold every expand/contract backfill of the database after its current batch"
+             : "Let the backfills held by keel pause go on");
+  add_migrate_options(*command, *args, true);
+  command->callback([&, args, paused] {
+    invocation.run = [&, args, paused] { return pause(options, *args, paused); };
+  });
+}
+void add_pause(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
+  add_pause_command(app, options, invocation, true);
+}
+void add_resume(CLI::App& app, GlobalOptions& options, Invocation& invocation) {
+  add_pause_command(app, options, invocation, false);
 }
 
 }  // namespace keel::cli

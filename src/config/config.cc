@@ -438,6 +438,25 @@ const std::vector<TopLevel>& top_level() {
                                                 "'retry_cap' must be at least 'retry_base' (the "
                                                 "backoff grows from base to cap)"));
               }}),
+      top("backfill", &Config::backfill,
+          Section<expand::BackfillSettings>{
+              {key("batch_size", &expand::BackfillSettings::batch_size, whole(1, 1000000)),
+               key("target_batch_time", &expand::BackfillSettings::target_batch_time, duration()),
+               key("max_batch_size", &expand::BackfillSettings::max_batch_size, whole(1, 1000000)),
+               key("latency_limit_percent", &expand::BackfillSettings::latency_limit_percent,
+                   whole(0, 10000)),
+               key("probe_query", &expand::BackfillSettings::probe_query, text()),
+               key("max_replication_lag", &expand::BackfillSettings::max_replication_lag,
+                   duration()),
+               key("progress_interval", &expand::BackfillSettings::progress_interval, duration())},
+              [](const toml::table& table, expand::BackfillSettings& b,
+                 const Ctx& ctx) -> Result<void> {
+                if (b.latency_limit_percent == 0 || b.latency_limit_percent >= 100) return {};
+                return std::unexpected(error_at(
+                    ctx, table,
+                    "'latency_limit_percent' is a share of the probe's baseline: 0 (off) or "
+                    "100 and more (115: slow down above 1.15 times the baseline)"));
+              }}),
       top("lint", &Config::lint,
           Section<LintConfig>{
               {key("disable", &LintConfig::disable, texts("lint rule ids", not_a_lint_rule))}}),

@@ -29,7 +29,8 @@ TEST(ConfigReaderTest, UnknownKeyNamesFileLineAndTheAcceptedKeys) {
             "unknown key 'urll' in [environments.dev]; accepted keys: rto, tier, url, urls");
   Error top = error_of("\n[deploy]\nx = 1\n");
   EXPECT_EQ(top.context, "keel.toml:2");
-  EXPECT_NE(top.message.find("accepted keys: baseline, drift, environments, integrity, lint, "
+  EXPECT_NE(top.message.find("accepted keys: backfill, baseline, drift, environments, "
+                             "integrity, lint, "
                              "log, migrations, notify, parity, plan, rollback"),
             std::string::npos)
       << top.message;

@@ -138,6 +138,43 @@ applied_by = "deploy-bot"
   EXPECT_EQ(config->migrations.applied_by, "deploy-bot");
 }
 
+TEST(ConfigTest, ReadsTheBackfillTable) {
+  auto config = parse_config(R"([backfill]
+batch_size = 500
+target_batch_time = "40ms"
+max_batch_size = 20000
+latency_limit_percent = 130
+probe_query = "SELECT 1 FROM users WHERE id = 1"
+max_replication_lag = "1s"
+progress_interval = "0s"
+)",
+                             "keel.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().to_string();
+  const expand::BackfillSettings& b = config->backfill;
+  EXPECT_EQ(b.batch_size, 500);
+  EXPECT_EQ(b.target_batch_time, std::chrono::milliseconds(40));
+  EXPECT_EQ(b.max_batch_size, 20000);
+  EXPECT_EQ(b.latency_limit_percent, 130);
+  EXPECT_EQ(b.probe_query, "SELECT 1 FROM users WHERE id = 1");
+  EXPECT_EQ(b.max_replication_lag, std::chrono::milliseconds(1000));
+  EXPECT_EQ(b.progress_interval, std::chrono::milliseconds(0));
+  auto defaults = parse_config("", "keel.toml");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->backfill.latency_limit_percent, 115);
+  EXPECT_EQ(defaults->backfill.max_replication_lag, std::chrono::milliseconds(500));
+  const std::pair<const char*, const char*> bad[] = {
+      {"[backfill]\nbatch_size = 0\n", "'batch_size' must be a whole number from 1"},
+      {"[backfill]\nlatency_limit_percent = 50\n", "'latency_limit_percent' is a share"},
+      {"[backfill]\nmax_replication_lag = \"soon\"\n", "'max_replication_lag' must be a duration"},
+      {"[backfill]\nbatch = 10\n", "unknown key 'batch' in [backfill]"}};
+  for (const auto& [text, message] : bad) {
+    auto refused = parse_config(text, "keel.toml");
+    ASSERT_FALSE(refused.has_value()) << text;
+    EXPECT_NE(refused.error().message.find(message), std::string::npos) << refused.error().message;
+    EXPECT_TRUE(refused.error().context.starts_with("keel.toml:")) << refused.error().context;
+  }
+}
+
 TEST(ConfigTest, MigrationsDefaultsAndBadValues) {
   auto defaults = parse_config("", "keel.toml");
   ASSERT_TRUE(defaults.has_value());

@@ -74,7 +74,7 @@ PhaseRequest request_for(const Migration& migration, const VersionSchemas& schem
   r.schemas = schemas;
   r.lock_timeout = options.lock_timeout;
   r.lock_retries = options.lock_retries;
-  r.backfill_batch = options.backfill_batch;
+  r.backfill = options.backfill;
   r.progress = options.run.progress;
   return r;
 }

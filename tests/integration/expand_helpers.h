@@ -138,8 +138,14 @@ class ExpandDb {
     return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
   }
 
-  // What apply and act pass to the engine (tests set backfill_batch, for one).
-  expand::Options options;
+  // What apply and act pass to the engine (tests set backfill.batch_size, for one).
+  // The latency probe is off by default here: its baseline costs a second per backfill
+  // (expand_throttle_pg_test.cc and the CLI tests run it).
+  expand::Options options = [] {
+    expand::Options o;
+    o.backfill.latency_limit_percent = 0;
+    return o;
+  }();
   expand::Options expand_options() const { return options; }
 
  private:

@@ -50,7 +50,9 @@ class ExpandResumePg : public PgTest {
     index.table = "items";
     index.columns = {"price"};
     x.add_ops("0002", "cents", {add, index});
-    x.options.backfill_batch = 100;
+    x.options.backfill.batch_size = 100;
+    x.options.backfill.target_batch_time = std::chrono::milliseconds(0);  // 100 rows each
+    x.options.backfill.progress_interval = std::chrono::milliseconds(0);  // recorded each batch
   }
   std::string wrong_rows() {
     return x.scalar_as(new_v,

@@ -194,6 +194,9 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   auto sleep = options.sleep ? options.sleep
                              : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  int size = options.batch_size;
+  auto recorded_at = std::chrono::steady_clock::now();
+  int64_t recorded_rows = progress.rows_done;
   for (bool last = false; !last;) {
     std::vector<Param> params;
     if (!progress.last_key.empty()) {
@@ -201,15 +204,19 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
       if (!values) return std::unexpected(values.error());
       params.assign(values->begin(), values->end());
     }
-    std::string sql = backfill_batch_sql(table, *key, *touch, !params.empty(), options.batch_size);
+    std::string sql = backfill_batch_sql(table, *key, *touch, !params.empty(), size);
     int64_t batch_rows = 0;
+    std::chrono::microseconds took{0};
     for (int attempt = 1;; ++attempt) {
+      const auto began = std::chrono::steady_clock::now();
       auto next = run_batch(session, sql, params, options.lock_timeout, progress, batch_rows);
       if (next) {
+        took = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - began);
         progress = *next;
         // Fewer rows than asked: none were left after the cursor when the
         // batch ran (rows inserted since are the triggers' business).
-        last = batch_rows < options.batch_size;
+        last = batch_rows < size;
         break;
       }
       Error e = next.error();
@@ -223,8 +230,17 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
     }
     // A batch that found no row (the table's row count a multiple of the
     // batch size) made no progress to record.
-    if (options.on_batch && batch_rows > 0) {
+    const auto now = std::chrono::steady_clock::now();
+    if (options.on_batch && progress.rows_done > recorded_rows &&
+        (last || now - recorded_at >= options.record_every)) {
       if (auto ok = options.on_batch(progress); !ok) return std::unexpected(ok.error());
+      recorded_at = now;
+      recorded_rows = progress.rows_done;
+    }
+    if (!last && options.pace) {
+      auto paced = options.pace(size, took);
+      if (!paced) return std::unexpected(paced.error());
+      size = *paced;
     }
   }
   return progress;

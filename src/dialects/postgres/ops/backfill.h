@@ -67,6 +67,13 @@ struct BackfillOptions {
   // records it in the history (a crash before that touches the batch again,
   // which the triggers make harmless). An error stops the backfill with it.
   std::function<Result<void>(const BackfillProgress&)> on_batch;
+  // Called after each batch with its size and how long it took: waits as long as it decides,
+  // then returns the next batch's size (the throttle, throttle.h). Unset: every batch holds
+  // batch_size rows. An error stops the backfill with it.
+  std::function<Result<int>(int size, std::chrono::microseconds took)> pace;
+  // on_batch runs at most this often (0: after every batch that touched rows), and always
+  // after the last one.
+  std::chrono::milliseconds record_every{0};
   // How to wait between tries (tests pass their own); default: sleep.
   std::function<void(std::chrono::milliseconds)> sleep;
 };

@@ -22,6 +22,7 @@
 #include "dialects/postgres/driver.h"
 #include "dialects/postgres/ops/backfill.h"
 #include "dialects/postgres/ops/operation.h"
+#include "dialects/postgres/ops/throttle.h"
 #include "dialects/postgres/session.h"
 #include "keel/expand.h"
 #include "util/quote.h"
@@ -34,6 +35,24 @@ using expand::Action;
 using expand::PhaseRequest;
 
 std::string keel_schema() { return std::string(driver().keel.schema); }
+
+// "backfill users: 120000 of ~5000000 rows (2%), 41200 rows/s, ETA 1m57s[, throttled: ...]".
+std::string backfill_line(const std::string& table, int64_t rows, int64_t total, int64_t this_run,
+                          std::chrono::steady_clock::duration elapsed, const std::string& reason) {
+  const double secs = std::chrono::duration<double>(elapsed).count();
+  const double rate = secs > 0 ? static_cast<double>(this_run) / secs : 0;
+  std::string line = fmt::format("backfill {}: {} rows", display_identifier(table), rows);
+  if (total > rows) {
+    line += fmt::format(" of ~{} ({}%)", total, rows * 100 / total);
+  }
+  line += fmt::format(", {:.0f} rows/s", rate);
+  if (total > rows && rate > 0) {
+    const auto left = static_cast<int64_t>(static_cast<double>(total - rows) / rate);
+    line += fmt::format(", ETA {}m{:02}s", left / 60, left % 60);
+  }
+  if (!reason.empty()) line += ", throttled: " + reason;
+  return line;
+}
 
 Result<Catalog> read_catalog(Session& session, const std::string& schema) {
   auto rows = session.exec(
@@ -161,6 +180,10 @@ struct Migration {
 class PgExpand final : public expand::ExpandContract {
  public:
   explicit PgExpand(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+
+  Result<void> set_paused(bool paused, const std::string& by) override {
+    return set_backfill_paused(*session_, paused, by);
+  }
 
   Result<std::vector<expand::OperationReport>> run(Action action,
                                                    const PhaseRequest& request) override {
@@ -468,8 +491,13 @@ class PgExpand final : public expand::ExpandContract {
   // Touches every row of `table` in keyset batches (backfill.h), so the BEFORE UPDATE
   // triggers fill the new columns; progress goes to the history after each batch.
   Result<int64_t> backfill_table(const std::string& table, size_t index) {
+    const expand::BackfillSettings& settings = request_->backfill;
+    const QualifiedName name{request_->schemas.schema, table};
     BackfillOptions options;
-    options.batch_size = request_->backfill_batch;
+    options.batch_size = std::max(1, settings.batch_size);
+    options.lock_timeout = request_->lock_timeout;
+    options.retry.attempts = request_->lock_retries;
+    options.record_every = settings.progress_interval;
     if (request_->resume) {
       // Continues after the last batch the history recorded (a batch that committed after it
       // is touched again, which the triggers make harmless).
@@ -484,19 +512,36 @@ class PgExpand final : public expand::ExpandContract {
                         options.resume.rows_done));
       }
     }
-    options.lock_timeout = request_->lock_timeout;
-    options.retry.attempts = request_->lock_retries;
+    Throttle throttle(session_->url(), settings, [&](const std::string& reason) {
+      say(reason.empty() ? "backfill: throttle released" : "backfill throttled: " + reason);
+    });
+    if (auto ok = throttle.begin(); !ok) return std::unexpected(ok.error());
+    options.pace = [&](int size, std::chrono::microseconds took) {
+      return throttle.after_batch(*session_, size, took);
+    };
+    auto estimate = session_->value(
+        "SELECT greatest(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = "
+        "$1::regclass",
+        {quote_qualified(name.schema, name.name)});
+    const int64_t total = estimate ? std::stoll(*estimate) : 0;
+    const auto began = std::chrono::steady_clock::now();
+    const int64_t from_rows = options.resume.rows_done;
     options.on_batch = [&](const BackfillProgress& p) -> Result<void> {
       if (request_->on_progress) {
         request_->on_progress({static_cast<int>(index), p.rows_done, p.last_key});
       }
+      say(backfill_line(table, p.rows_done, total, p.rows_done - from_rows,
+                        std::chrono::steady_clock::now() - began, throttle.reason()));
       return {};
     };
-    auto done = backfill(*session_, QualifiedName{request_->schemas.schema, table}, options);
+    auto done = backfill(*session_, name, options);
     if (!done) return std::unexpected(done.error());
-    say(fmt::format("backfilled {} row{} of {} in {} batch{}", done->rows_done,
-                    done->rows_done == 1 ? "" : "s", display_identifier(table), done->batches,
-                    done->batches == 1 ? "" : "es"));
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    say(fmt::format("backfilled {} row{} of {} in {} batch{}, {:.1f} s ({:.0f} rows/s)",
+                    done->rows_done, done->rows_done == 1 ? "" : "s", display_identifier(table),
+                    done->batches, done->batches == 1 ? "" : "es", secs,
+                    secs > 0 ? static_cast<double>(done->rows_done - from_rows) / secs : 0.0));
     return done->rows_done;
   }
 
@@ -596,7 +641,8 @@ class PgExpand final : public expand::ExpandContract {
     for (size_t i = 0; i < m.operations.size(); ++i) {
       for (const std::string& table : m.operations[i]->backfill()) {
         dry.after.push_back("backfill " + quote_qualified(request_->schemas.schema, table) +
-                            " in keyset batches of " + std::to_string(request_->backfill_batch));
+                            " in keyset batches (first " +
+                            std::to_string(request_->backfill.batch_size) + " rows)");
       }
     }
     for (const auto& [i, step] : later) dry.after.push_back(step.sql);
