@@ -95,8 +95,8 @@ def read_backfill(path):
     """Rows/s of the backfill, from the timestamped output of the change.
 
     fixed_batch prints `zd_backfill rows=N seconds=S` (measured inside its DO block); keel
-    prints `backfilled N rows of T in B batches` when a table's backfill ends, and its
-    duration is taken from the line printed before it (the start's previous step).
+    prints `backfilled N rows of T in B batches, S s (R rows/s)` when a table's backfill
+    ends (older keels without `S s`: the time since the line printed before it).
     """
     rows, seconds = 0, 0.0
     prev = None
@@ -114,8 +114,11 @@ def read_backfill(path):
         if m:
             rows += int(m.group(1))
             seconds += float(m.group(2))
-        m = re.search(r"backfilled (\d+) rows? of .* in \d+ batch", text)
-        if m and prev is not None:
+        m = re.search(r"backfilled (\d+) rows? of .* in \d+ batch\w*(?:, ([0-9.]+) s)?", text)
+        if m and m.group(2) is not None:
+            rows += int(m.group(1))  # keel's own duration of the backfill
+            seconds += float(m.group(2))
+        elif m and prev is not None:
             rows += int(m.group(1))
             seconds += t - prev
         prev = t

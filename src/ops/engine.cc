@@ -134,6 +134,9 @@ Result<void> check_phase(const Current& current, Action action,
     case Action::kStart:
       break;
     case Action::kComplete:
+      if (phase == kStarting) {
+        return refuse("its start was stopped part-way: `keel apply` resumes it (or `keel abort`)");
+      }
       if (phase != kActive) return refuse("only an active migration can be completed");
       break;
     case Action::kAbort:
@@ -274,6 +277,13 @@ Result<Report> start(const migrate::Roles& db, ExpandContract& dialect,
   const auto before = migrate::row_for(*history, migration.version);
   const bool resume = before && before->phase.value_or("") == kStarting;
   HistoryRow row = row_for_start(migration, *history, options);
+  if (resume && before->checksum != migration.checksum) {
+    // What committed was built from the file as it was: resuming with another one would mix two.
+    return fail(ErrorCode::kGateFailed,
+                fmt::format("{} changed since its start was stopped part-way: `keel abort` undoes "
+                            "that start, then keel apply starts the file as it is now",
+                            migration.up.path));
+  }
   if (resume) row.operations = before->operations;  // the backfill goes on from there
   row.status = RowStatus::kRunning;
   row.phase = kStarting;

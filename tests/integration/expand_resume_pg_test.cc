@@ -125,6 +125,21 @@ TEST_F(ExpandResumePg, StoppedStartIsAbortedOnRequestAndRestoresTheHash) {
   EXPECT_EQ(x.db.hash(), before);
 }
 
+TEST_F(ExpandResumePg, CompleteAndAnEditedFileAreRefusedWhileAStartIsStopped) {
+  ASSERT_FALSE(x.apply().has_value());
+  auto complete = x.act(expand::Action::kComplete);
+  ASSERT_FALSE(complete.has_value());
+  EXPECT_NE(complete.error().message.find("`keel apply` resumes it"), std::string::npos)
+      << complete.error().message;
+  x.sql("UPDATE trap SET armed_at = NULL");
+  x.files.back().checksum = "sha256:" + std::string(64, '0');  // the file was edited
+  auto edited = x.apply();
+  ASSERT_FALSE(edited.has_value());
+  EXPECT_NE(edited.error().message.find("changed"), std::string::npos) << edited.error().message;
+  EXPECT_EQ(x.phase("0002"), "starting/FAILED");
+  ASSERT_OK(x.act(expand::Action::kAbort));
+}
+
 TEST_F(ExpandResumePg, AFailureThatWouldRecurIsUndoneAtOnce) {
   // Division by zero for one row: running the backfill again would meet it again.
   x.files.pop_back();

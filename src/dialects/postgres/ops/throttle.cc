@@ -181,7 +181,9 @@ Result<int> Throttle::after_batch(Session& session, int size, std::chrono::micro
     const double limit =
         std::max(baseline_ms_ * settings_.latency_limit_percent / 100.0, baseline_ms_ + 1.0);
     if (recent > limit) {
-      next = size / 2;
+      // Not below 100 rows (or batch_size): smaller batches only add commits, each a WAL flush;
+      // the pause is what yields.
+      next = std::max(size / 2, std::min(100, std::max(1, settings_.batch_size)));
       auto grown = pause_.count() == 0 ? std::chrono::duration_cast<std::chrono::milliseconds>(took)
                                        : pause_ * 2;
       pause_ = std::clamp(grown, std::chrono::milliseconds(5), kMaxPause);

@@ -5,10 +5,11 @@
 //             probe_query) runs every 25 ms on its own session and thread; its 90th percentile
 //             over the last second is compared with the one measured just before the first
 //             batch. Over latency_limit_percent of it (and over it + 1 ms: below that a
-//             percentage of a sub-millisecond baseline is noise): the next batch is halved and a
-//             pause before it doubles (from the last batch's duration, at most 2 s); under it, the
-//             pause halves away. A fixed sleep is not used: on a busy server the backfill
-//             would still win the CPU queue (docs/zero_downtime.md).
+//             percentage of a sub-millisecond baseline is noise): the next batch is halved (not
+//             below 100 rows: smaller ones only add commits) and a pause before it doubles (from
+//             the last batch's duration, at most 2 s); under it, the pause halves away. A fixed
+//             sleep is not used: on a busy server the backfill would still win the CPU queue
+//             (docs/zero_downtime.md).
 //   lag       each standby's replay_lag in pg_stat_replication; over max_replication_lag the
 //             backfill waits (polling every 100 ms) until it is under again.
 //   pause     `keel pause` (a row in keel.backfill_pause): waits until `keel resume` deletes it.
