@@ -30,7 +30,7 @@ demo: build
 	examples/demo/run.sh $(BUILD)/keel
 
 # make bench runs every benchmark; BENCH=apply (or baseline) runs one.
-BENCH ?= baseline apply lint diff
+BENCH ?= baseline apply lint diff zero_downtime
 
 bench: build
 	@for b in $(BENCH); do \
