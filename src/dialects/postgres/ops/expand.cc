@@ -393,7 +393,7 @@ class PgExpand final : public expand::ExpandContract {
   Result<void> run_later(Migration& m, const std::vector<std::pair<size_t, Step>>& later) {
     for (const auto& [i, step] : later) {
       const std::string& sql = step.sql;
-      if (request_->resume && !step.builds_index.empty()) {
+      if (resumed_ && !step.builds_index.empty()) {
         auto built = index_left(step.builds_index);
         if (!built) return std::unexpected(at(m, i, built.error()));
         if (*built) continue;
@@ -498,7 +498,7 @@ class PgExpand final : public expand::ExpandContract {
     options.lock_timeout = request_->lock_timeout;
     options.retry.attempts = request_->lock_retries;
     options.record_every = settings.progress_interval;
-    if (request_->resume) {
+    if (resumed_) {
       // Continues after the last batch the history recorded (a batch that committed after it
       // is touched again, which the triggers make harmless).
       for (const auto& p : request_->recorded) {
@@ -549,7 +549,10 @@ class PgExpand final : public expand::ExpandContract {
     const auto& schemas = request_->schemas;
     auto next_exists = schema_exists(*session_, schemas.next);
     if (!next_exists) return std::unexpected(next_exists.error());
-    if (*next_exists && request_->resume && request_->dry_run == nullptr) {
+    // Only a start whose transaction committed goes on from its record; one that never got that
+    // far (or whose work was removed by hand) starts afresh, every row backfilled.
+    resumed_ = *next_exists && request_->resume && request_->dry_run == nullptr;
+    if (resumed_) {
       // A start stopped after its transaction committed (the new version's schema is its
       // work): on with the backfill and the steps after it.
       say(fmt::format("resuming: the views of the new version are in schema {} already",
@@ -767,6 +770,7 @@ class PgExpand final : public expand::ExpandContract {
   std::unique_ptr<Session> session_;
   const PhaseRequest* request_ = nullptr;
   std::map<size_t, int64_t> rows_;
+  bool resumed_ = false;  // start: going on after a committed transaction (PhaseRequest::resume)
   std::mt19937 random_{std::random_device{}()};
 };
 
