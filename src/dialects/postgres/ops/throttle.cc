@@ -21,6 +21,17 @@ std::string keel_table(const char* name) {
   return quote_qualified(std::string(driver().keel.schema), name);
 }
 
+std::string create_keel_schema() {
+  return "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(std::string(driver().keel.schema));
+}
+
+// Whether keel.backfill_pause exists (keel pause creates it).
+Result<bool> pause_table_exists(Session& session, const std::string& table) {
+  auto exists = session.value("SELECT to_regclass($1) IS NOT NULL", {table});
+  if (!exists) return std::unexpected(exists.error());
+  return *exists == "t";
+}
+
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
@@ -30,16 +41,14 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 Result<void> set_backfill_paused(Session& session, bool paused, const std::string& by) {
   const std::string table = keel_table("backfill_pause");
   if (!paused) {
-    auto exists = session.value("SELECT to_regclass($1) IS NOT NULL", {table});
+    auto exists = pause_table_exists(session, table);
     if (!exists) return std::unexpected(exists.error());
-    if (*exists != "t") return {};
+    if (!*exists) return {};
     auto r = session.exec("DELETE FROM " + table);
     if (!r) return std::unexpected(r.error());
     return {};
   }
-  auto r = session.exec("CREATE SCHEMA IF NOT EXISTS " +
-                        quote_identifier(std::string(driver().keel.schema)) +
-                        "; CREATE TABLE IF NOT EXISTS " + table +
+  auto r = session.exec(create_keel_schema() + "; CREATE TABLE IF NOT EXISTS " + table +
                         " (one boolean PRIMARY KEY DEFAULT true CHECK (one), paused_by text NOT "
                         "NULL, paused_at timestamptz NOT NULL DEFAULT now())");
   if (!r) return std::unexpected(r.error());
@@ -53,9 +62,9 @@ Result<void> set_backfill_paused(Session& session, bool paused, const std::strin
 
 Result<bool> backfill_paused(Session& session) {
   const std::string table = keel_table("backfill_pause");
-  auto exists = session.value("SELECT to_regclass($1) IS NOT NULL", {table});
+  auto exists = pause_table_exists(session, table);
   if (!exists) return std::unexpected(exists.error());
-  if (*exists != "t") return false;
+  if (!*exists) return false;
   return session.flag("SELECT EXISTS (SELECT FROM " + table + ")");
 }
 
@@ -76,9 +85,9 @@ Result<void> Throttle::begin() {
   if (probe.empty()) {
     const std::string table = keel_table("backfill_probe");
     auto made = (*session)->exec(
-        "SET application_name = 'keel probe'; CREATE SCHEMA IF NOT EXISTS " +
-        quote_identifier(std::string(driver().keel.schema)) + "; CREATE TABLE IF NOT EXISTS " +
-        table + " (one boolean PRIMARY KEY DEFAULT true CHECK (one), n bigint NOT NULL); " +
+        "SET application_name = 'keel probe'; " + create_keel_schema() +
+        "; CREATE TABLE IF NOT EXISTS " + table +
+        " (one boolean PRIMARY KEY DEFAULT true CHECK (one), n bigint NOT NULL); " +
         "INSERT INTO " + table + " (n) VALUES (0) ON CONFLICT DO NOTHING");
     if (!made) {
       say_(fmt::format("latency probe off: {}", made.error().message));
