@@ -58,17 +58,18 @@ def targets(run, reference):
     else:
         out.append(("max during <= baseline max + lock_timeout", False, "no transactions in a window"))
     ref = reference.get(run["scenario"])
-    rate = run.get("backfill_rows_per_s")
-    name = f"backfill rows/s >= {BACKFILL_FACTOR}x plain UPDATE"
+    rate = ref.get("keel_unthrottled_rows_per_s") if ref else None
+    name = f"unthrottled backfill rows/s (no load) >= {BACKFILL_FACTOR}x plain UPDATE"
     if ref is None:
         out.append((name, None, "n/a: no backfill in this scenario"))
     elif rate is None:
-        out.append((name, False, "no backfill rate found in keel's output"))
+        out.append((name, False, "no unthrottled backfill rate found in keel's output"))
     else:
         limit = BACKFILL_FACTOR * ref["rows_per_s"]
         out.append((name, rate >= limit,
                     f"{num(rate)} rows/s vs limit {num(limit)} (plain UPDATE {num(ref['rows_per_s'])}, "
-                    f"ratio {rate / ref['rows_per_s']:.2f})"))
+                    f"ratio {rate / ref['rows_per_s']:.2f}; under load, throttled: "
+                    f"{num(run.get('backfill_rows_per_s'))} rows/s)"))
     out.append((f"max standby lag <= {MAX_LAG_MS:.0f} ms", run["max_lag_ms"] <= MAX_LAG_MS,
                 f"{ms(run['max_lag_ms'])} ms, {num(run['max_lag_bytes'])} bytes"))
     return out
@@ -103,6 +104,11 @@ def main():
             row = [scenario, "plain UPDATE (no load)", "", "", "", "", "", "", "",
                    f"{ref['seconds']:.2f}", num(ref["rows_per_s"]), "", ""]
             print("| " + " | ".join(row) + " |")
+            keel_rate = ref.get("keel_unthrottled_rows_per_s")
+            if keel_rate:
+                row = [scenario, "keel backfill, unthrottled (no load)", "", "", "", "", "", "", "",
+                       f"{ref['rows'] / keel_rate:.2f}", num(keel_rate), "", ""]
+                print("| " + " | ".join(row) + " |")
         for r in runs:
             if r["scenario"] != scenario:
                 continue

@@ -481,9 +481,24 @@ reference_update() {
   ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -n 1)
   [ -n "$ms" ] || die "no timing in psql's output: $out"
   q -d postgres -c "DROP DATABASE zd_reference"
-  python3 -c 'import json, sys; r, ms = int(sys.argv[2]), float(sys.argv[3]); print(json.dumps({"scenario": sys.argv[1], "rows": r, "seconds": ms / 1000, "rows_per_s": r / (ms / 1000)}))' \
-    "$scenario" "$rows" "$ms" >>"$work/reference.jsonl"
-  printf 'bench: %-16s plain UPDATE users SET zd_reference = %s, no load: %.2f s\n' "$scenario" "$expr" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')"
+  # keel's own backfill, unthrottled (latency_limit_percent = 0), no load: the rate the target
+  # compares with the plain UPDATE's. Only the start (keel apply), in a keel.toml of its own.
+  local keel_rate=""
+  if [ -n "$keel" ] && wait_keel; then
+    q -d postgres -c "CREATE DATABASE zd_keelref TEMPLATE zd_template STRATEGY FILE_COPY"
+    [ "$prewarm" -eq 0 ] || q -d zd_keelref -c "SELECT pg_prewarm('users'), pg_prewarm('users_pkey')" >/dev/null
+    q -d zd_keelref -c "CHECKPOINT"
+    wait_standby
+    mkdir -p "$work/unthrottled"
+    printf '[backfill]\nlatency_limit_percent = 0\n' >"$work/unthrottled/keel.toml"
+    (cd "$work/unthrottled" && "$keel" --url "postgresql://postgres@127.0.0.1:$port/zd_keelref" apply \
+      --dir "$work/migrations/$scenario") >"$work/unthrottled/out" 2>&1 || echo "bench: keel's unthrottled start failed: $(tail -n 2 "$work/unthrottled/out")"
+    keel_rate=$(sed -n 's/.*backfilled [0-9]* rows of .* (\([0-9.]*\) rows\/s).*/\1/p' "$work/unthrottled/out" | tail -n 1)
+    q -d postgres -c "DROP DATABASE zd_keelref"
+  fi
+  python3 -c 'import json, sys; r, ms = int(sys.argv[2]), float(sys.argv[3]); k = float(sys.argv[4]) if sys.argv[4] else None; print(json.dumps({"scenario": sys.argv[1], "rows": r, "seconds": ms / 1000, "rows_per_s": r / (ms / 1000), "keel_unthrottled_rows_per_s": k}))' \
+    "$scenario" "$rows" "$ms" "$keel_rate" >>"$work/reference.jsonl"
+  printf 'bench: %-16s plain UPDATE users SET zd_reference = %s, no load: %.2f s; keel unthrottled, no load: %s rows/s\n' "$scenario" "$expr" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" "${keel_rate:--}"
 }
 
 # sampler DB: the standby lag every 100 ms on one psql session, until $work/stop_sampler exists.

@@ -23,6 +23,12 @@ struct BackfillSettings {
   std::string probe_query;
   // Pause while a standby's replay lag (pg_stat_replication) exceeds this; 0: not checked.
   std::chrono::milliseconds max_replication_lag{500};
+  // Cap on the WAL the backfill lets the server write, in MB per second (everything written,
+  // the load's too, measured between batches); 0: no cap. Above it the backfill waits until the
+  // average is under again. A standby replays at a bounded rate, and the dirty pages behind the
+  // WAL are what stalls every commit when the kernel writes them back: both are held down at
+  // their source.
+  int max_wal_mb_per_second = 0;
   // Progress is recorded (history row) and shown at most this often; 0: after every batch. A
   // start resumed after a kill touches again at most this much work.
   std::chrono::milliseconds progress_interval{1000};

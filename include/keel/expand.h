@@ -90,6 +90,9 @@ struct PhaseRequest {
   // Progress after each backfill batch, or (a call with `saved` set, nothing else) what an
   // operation keeps for a later phase; recorded in the history row at once.
   std::function<void(const migrate::OperationProgress&)> on_progress;
+  // A backfill's figures, every progress_interval and once when it ends (backfill_done): for a
+  // terminal's bar or JSON lines. Unset: they are said through `progress` as text lines.
+  std::function<void(const migrate::OperationProgress&)> on_backfill;
   // What the history row holds for each operation (its progress and what it kept with
   // on_progress's `saved` at an earlier phase).
   std::vector<migrate::OperationProgress> recorded;
@@ -131,6 +134,8 @@ struct Options {
   std::chrono::milliseconds lock_timeout{20};
   int lock_retries = 30;
   BackfillSettings backfill;
+  // PhaseRequest::on_backfill of every phase.
+  std::function<void(const migrate::OperationProgress&)> on_backfill;
 };
 
 struct Report {

@@ -10,6 +10,8 @@
 // of history/lock statements: none is a general query API.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -63,13 +65,31 @@ struct OperationProgress {
   // What the operation kept at an earlier phase for a later one (the replica identity start
   // replaced, for abort); empty when nothing.
   std::string saved;
+  // A backfill's figures when they were recorded: the table, its estimated rows (0: unknown),
+  // the rate of the run that recorded them, why it was slowed then ("" when it was not), when
+  // (UTC, "2026-12-07T14:20:00Z"), and whether the backfill had finished.
+  std::string table;
+  int64_t rows_total = 0;
+  double rows_per_second = 0;
+  std::string throttle;
+  std::string updated_at;
+  bool backfill_done = false;
   bool operator==(const OperationProgress&) const = default;
 };
 
 // The operation_progress column: a JSON array of {"operation", "rows_done",
-// "last_key"[, "saved"]}; parse_progress returns nullopt for text that is not one.
+// "last_key"[, "saved"][, "table", "rows_total", "rows_per_second", "throttle",
+// "updated_at", "backfill_done"]}; parse_progress returns nullopt for text that is not one.
 std::string progress_to_json(const std::vector<OperationProgress>& progress);
 std::optional<std::vector<OperationProgress>> parse_progress(const std::string& json);
+// One operation's progress as a JSON object, as the column holds it (the backfill's fields only
+// with a table).
+nlohmann::json progress_json(const OperationProgress& progress);
+// Seconds left at the recorded rate; nullopt when unknown (no estimate, no rate, or done).
+std::optional<int64_t> eta_seconds(const OperationProgress& progress);
+// "backfill users: 120000 rows of ~5000000 (2%), 41200 rows/s, ETA 1m57s[, throttled: ...]",
+// "backfill users: done, 5000000 rows".
+std::string describe_backfill(const OperationProgress& progress);
 
 // One row of keel.schema_migrations (PostgreSQL) / keel_schema_migrations
 // (SQLite). The format is specified in docs/history_format.md.

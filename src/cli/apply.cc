@@ -5,6 +5,7 @@
 
 #include "cli/mark_statement.h"
 #include "cli/migrate_cli.h"
+#include "cli/progress.h"
 #include "keel/expand.h"
 #include "keel/plan.h"
 
@@ -45,6 +46,7 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   }
   run::observe(apply_options, env, notifier(options, ctx->config));
   apply_options.warn = [](const std::string& line) {
+    clear_bar();
     std::cerr << "keel: warning: " << line << "\n";
   };
   // Operation migrations: started (and with --complete run to the end) by the expand/contract
@@ -54,6 +56,7 @@ int run(const GlobalOptions& options, const ApplyArgs& args) {
   expand::Options expand_options;
   expand_options.run = ctx->run;
   expand_options.backfill = ctx->config.backfill;
+  expand_options.on_backfill = backfill_view(options);
   apply_options.run_operations = [&](const migrate::Migration& m,
                                      const std::vector<migrate::HistoryRow>&) -> Result<bool> {
     if (!dialect) {

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 namespace keel::cli {
 
@@ -32,6 +33,7 @@ int report(const GlobalOptions& options, const Error& error) {
 
 void note(const GlobalOptions& options, const std::string& text) {
   if (options.quiet || options.json()) return;
+  clear_bar();
   std::cerr << text << "\n";
 }
 

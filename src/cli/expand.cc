@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/migrate_cli.h"
+#include "cli/progress.h"
 #include "keel/expand.h"
 
 namespace keel::cli {
@@ -36,6 +37,7 @@ int run(const GlobalOptions& options, const MigrateArgs& args, expand::Action ac
   expand::Options expand_options;
   expand_options.run = ctx->run;
   expand_options.backfill = ctx->config.backfill;
+  expand_options.on_backfill = backfill_view(options);
   auto done = expand::act(*ctx->target, **dialect, ctx->files, action, expand_options);
   if (!done) return report(options, done.error());
   print(options, *ctx, *done);

@@ -37,6 +37,14 @@ int run(const GlobalOptions& options, const MigrateArgs& args) {
     }
     std::cout << fmt::format("{:<16} {:<32} {:<20} {:<21} {}\n", v.version, v.name, state,
                              v.row ? v.row->applied_at : "-", v.row ? v.row->applied_by : "-");
+    // A backfill's figures as last recorded (by the run doing it, or the one that stopped).
+    if (v.row && v.row->phase) {
+      for (const auto& p : v.row->operations) {
+        if (p.table.empty()) continue;
+        std::cout << fmt::format("{:<16} {}{}\n", "", migrate::describe_backfill(p),
+                                 p.updated_at.empty() ? "" : " (as of " + p.updated_at + ")");
+      }
+    }
     if ((v.state == migrate::State::kFailed || v.state == migrate::State::kRollingBack) && v.row &&
         !v.row->error.empty()) {
       std::cout << fmt::format("{:<16} error: {}\n", "", v.row->error);

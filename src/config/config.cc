@@ -448,6 +448,8 @@ const std::vector<TopLevel>& top_level() {
                key("probe_query", &expand::BackfillSettings::probe_query, text()),
                key("max_replication_lag", &expand::BackfillSettings::max_replication_lag,
                    duration()),
+               key("max_wal_mb_per_second", &expand::BackfillSettings::max_wal_mb_per_second,
+                   whole(0, 100000)),
                key("progress_interval", &expand::BackfillSettings::progress_interval, duration())},
               [](const toml::table& table, expand::BackfillSettings& b,
                  const Ctx& ctx) -> Result<void> {

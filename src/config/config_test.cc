@@ -146,6 +146,7 @@ max_batch_size = 20000
 latency_limit_percent = 130
 probe_query = "SELECT 1 FROM users WHERE id = 1"
 max_replication_lag = "1s"
+max_wal_mb_per_second = 24
 progress_interval = "0s"
 )",
                              "keel.toml");
@@ -157,11 +158,13 @@ progress_interval = "0s"
   EXPECT_EQ(b.latency_limit_percent, 130);
   EXPECT_EQ(b.probe_query, "SELECT 1 FROM users WHERE id = 1");
   EXPECT_EQ(b.max_replication_lag, std::chrono::milliseconds(1000));
+  EXPECT_EQ(b.max_wal_mb_per_second, 24);
   EXPECT_EQ(b.progress_interval, std::chrono::milliseconds(0));
   auto defaults = parse_config("", "keel.toml");
   ASSERT_TRUE(defaults.has_value());
   EXPECT_EQ(defaults->backfill.latency_limit_percent, 115);
   EXPECT_EQ(defaults->backfill.max_replication_lag, std::chrono::milliseconds(500));
+  EXPECT_EQ(defaults->backfill.max_wal_mb_per_second, 0);
   const std::pair<const char*, const char*> bad[] = {
       {"[backfill]\nbatch_size = 0\n", "'batch_size' must be a whole number from 1"},
       {"[backfill]\nlatency_limit_percent = 50\n", "'latency_limit_percent' is a share"},

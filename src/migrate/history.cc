@@ -2,11 +2,13 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -123,14 +125,24 @@ std::optional<std::vector<CompletedStatement>> parse_completed(const std::string
   return out;
 }
 
+nlohmann::json progress_json(const OperationProgress& p) {
+  nlohmann::json item = {
+      {"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}};
+  if (!p.saved.empty()) item["saved"] = p.saved;
+  if (!p.table.empty()) {
+    item["table"] = p.table;
+    item["rows_total"] = p.rows_total;
+    item["rows_per_second"] = std::round(p.rows_per_second);
+    item["throttle"] = p.throttle;
+    item["updated_at"] = p.updated_at;
+    item["backfill_done"] = p.backfill_done;
+  }
+  return item;
+}
+
 std::string progress_to_json(const std::vector<OperationProgress>& progress) {
   nlohmann::json list = nlohmann::json::array();
-  for (const OperationProgress& p : progress) {
-    nlohmann::json item = {
-        {"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}};
-    if (!p.saved.empty()) item["saved"] = p.saved;
-    list.push_back(std::move(item));
-  }
+  for (const OperationProgress& p : progress) list.push_back(progress_json(p));
   return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -138,6 +150,9 @@ std::optional<std::vector<OperationProgress>> parse_progress(const std::string& 
   nlohmann::json list = nlohmann::json::parse(json, nullptr, false);
   if (!list.is_array()) return std::nullopt;
   std::vector<OperationProgress> out;
+  auto text = [](const nlohmann::json& item, const char* name, std::string& to) {
+    if (item.contains(name) && item[name].is_string()) to = item[name].get<std::string>();
+  };
   for (const auto& item : list) {
     if (!item.is_object() || !item.contains("operation") ||
         !item["operation"].is_number_integer()) {
@@ -148,15 +163,46 @@ std::optional<std::vector<OperationProgress>> parse_progress(const std::string& 
     if (item.contains("rows_done") && item["rows_done"].is_number_integer()) {
       p.rows_done = item["rows_done"].get<int64_t>();
     }
-    if (item.contains("last_key") && item["last_key"].is_string()) {
-      p.last_key = item["last_key"].get<std::string>();
+    text(item, "last_key", p.last_key);
+    text(item, "saved", p.saved);
+    text(item, "table", p.table);
+    if (item.contains("rows_total") && item["rows_total"].is_number_integer()) {
+      p.rows_total = item["rows_total"].get<int64_t>();
     }
-    if (item.contains("saved") && item["saved"].is_string()) {
-      p.saved = item["saved"].get<std::string>();
+    if (item.contains("rows_per_second") && item["rows_per_second"].is_number()) {
+      p.rows_per_second = item["rows_per_second"].get<double>();
+    }
+    text(item, "throttle", p.throttle);
+    text(item, "updated_at", p.updated_at);
+    if (item.contains("backfill_done") && item["backfill_done"].is_boolean()) {
+      p.backfill_done = item["backfill_done"].get<bool>();
     }
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::optional<int64_t> eta_seconds(const OperationProgress& p) {
+  if (p.backfill_done || p.rows_total <= p.rows_done || p.rows_per_second <= 0) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(
+      std::ceil(static_cast<double>(p.rows_total - p.rows_done) / p.rows_per_second));
+}
+
+std::string describe_backfill(const OperationProgress& p) {
+  if (p.backfill_done) {
+    return fmt::format("backfill {}: done, {} rows, {:.0f} rows/s", p.table, p.rows_done,
+                       p.rows_per_second);
+  }
+  std::string line = fmt::format("backfill {}: {} rows", p.table, p.rows_done);
+  if (p.rows_total > p.rows_done) {
+    line += fmt::format(" of ~{} ({}%)", p.rows_total, p.rows_done * 100 / p.rows_total);
+  }
+  line += fmt::format(", {:.0f} rows/s", p.rows_per_second);
+  if (auto left = eta_seconds(p)) line += fmt::format(", ETA {}m{:02}s", *left / 60, *left % 60);
+  if (!p.throttle.empty()) line += ", throttled: " + p.throttle;
+  return line;
 }
 
 std::string default_applied_by() {

@@ -26,5 +26,32 @@ TEST(OperationProgress, RejectsWhatIsNotAProgressList) {
   EXPECT_EQ(*partial, (std::vector<OperationProgress>{{2, 0, ""}}));
 }
 
+TEST(OperationProgress, ABackfillKeepsItsFiguresAndSaysWhereItIs) {
+  OperationProgress p{.operation = 1, .rows_done = 1200000, .last_key = R"(["1200000"])"};
+  p.table = "users";
+  p.rows_total = 5000000;
+  p.rows_per_second = 40000;
+  p.throttle = "standby lag 800 ms > 500 ms";
+  p.updated_at = "2026-12-07T14:20:00Z";
+  const std::string json = progress_to_json({p});
+  EXPECT_NE(json.find(R"("rows_total":5000000)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("backfill_done":false)"), std::string::npos) << json;
+  EXPECT_EQ(parse_progress(json), std::vector<OperationProgress>{p});
+  // 3,800,000 rows left at 40,000 rows/s.
+  EXPECT_EQ(eta_seconds(p), 95);
+  EXPECT_EQ(describe_backfill(p),
+            "backfill users: 1200000 rows of ~5000000 (24%), 40000 rows/s, ETA 1m35s, "
+            "throttled: standby lag 800 ms > 500 ms");
+  p.rows_per_second = 0;  // no rate yet: no ETA
+  EXPECT_EQ(eta_seconds(p), std::nullopt);
+  p.rows_total = 0;  // never analyzed: no estimate
+  p.throttle.clear();
+  EXPECT_EQ(describe_backfill(p), "backfill users: 1200000 rows, 0 rows/s");
+  p.backfill_done = true;
+  p.rows_per_second = 52000.4;
+  EXPECT_EQ(describe_backfill(p), "backfill users: done, 1200000 rows, 52000 rows/s");
+  EXPECT_EQ(eta_seconds(p), std::nullopt);
+}
+
 }  // namespace
 }  // namespace keel::migrate

@@ -76,6 +76,7 @@ PhaseRequest request_for(const Migration& migration, const VersionSchemas& schem
   r.lock_retries = options.lock_retries;
   r.backfill = options.backfill;
   r.progress = options.run.progress;
+  r.on_backfill = options.on_backfill;
   return r;
 }
 

@@ -210,8 +210,13 @@ nlohmann::json status_json(const std::string& url, const std::string& schema_has
         j["phase"] = *v.row->phase;
         nlohmann::json progress = nlohmann::json::array();
         for (const auto& p : v.row->operations) {
-          progress.push_back(
-              {{"operation", p.operation}, {"rows_done", p.rows_done}, {"last_key", p.last_key}});
+          nlohmann::json item = migrate::progress_json(p);
+          item.erase("saved");  // an operation's own memo, not progress
+          if (!p.table.empty()) {
+            const auto eta = migrate::eta_seconds(p);
+            item["eta_seconds"] = eta ? nlohmann::json(*eta) : nlohmann::json();
+          }
+          progress.push_back(std::move(item));
         }
         j["operation_progress"] = std::move(progress);
       }

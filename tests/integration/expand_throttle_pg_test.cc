@@ -1,9 +1,13 @@
 // The backfill's throttle (issue 17, throttle.h): `keel pause` holds a running backfill after
 // its current batch until `keel resume`; a probe slower than its baseline slows the backfill
 // down and lets go when it is fast again; progress lines carry the rate and the reason.
+#include <pqxx/pqxx>
+
 #include <chrono>
 #include <future>
+#include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "integration/expand_helpers.h"
@@ -117,6 +121,102 @@ TEST_F(ExpandThrottlePg, PauseAndResumeCommandsAnswerInJson) {
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("backfills resumed"), std::string::npos) << resumed.out;
   EXPECT_EQ(x.sql_value("SELECT count(*) FROM keel.backfill_pause"), "0");
+}
+
+TEST_F(ExpandThrottlePg, AWalCapHoldsTheServersWalRateDownOnAverage) {
+  x.options.backfill.latency_limit_percent = 0;
+  x.options.backfill.max_wal_mb_per_second = 2;
+  x.options.backfill.target_batch_time = 25ms;
+  x.options.backfill.progress_interval = 1s;
+  // The WAL position at each progress line: the cap is held between the first and the last
+  // (the start's DDL before and the constraint's validation after are not the backfill's).
+  pqxx::connection watch(x.db.url());
+  std::vector<std::pair<std::chrono::steady_clock::time_point, int64_t>> marks;
+  x.options.run.progress = [&](const std::string& line) {
+    {
+      std::lock_guard lock(mutex);
+      lines.push_back(line);
+    }
+    if (line.find("backfill items:") == std::string::npos) return;
+    pqxx::nontransaction q(watch);
+    marks.emplace_back(
+        std::chrono::steady_clock::now(),
+        q.exec1("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")[0].as<int64_t>());
+  };
+  auto done = x.apply();
+  ASSERT_TRUE(done.has_value()) << done.error().to_string();
+  ASSERT_GE(marks.size(), 3u) << dump();
+  const double secs =
+      std::chrono::duration<double>(marks.back().first - marks.front().first).count();
+  const double mb =
+      static_cast<double>(marks.back().second - marks.front().second) / (1024.0 * 1024.0);
+  std::cout << "WAL cap 2 MB/s: " << mb << " MB in " << secs << " s (" << mb / secs << " MB/s)"
+            << std::endl;
+  EXPECT_TRUE(saw("throttled: WAL")) << dump();
+  // Enough WAL for the cap to matter, and its average held (a batch's worth over at most: the
+  // cap is checked between batches).
+  ASSERT_GT(mb, 4.0);
+  EXPECT_LT(mb / secs, 2.0 * 1.25) << dump();
+  EXPECT_EQ(x.scalar_as("public_0002_cents",
+                        "SELECT count(*) FROM items WHERE cents IS DISTINCT FROM price * 100"),
+            "0");
+}
+
+TEST_F(ExpandThrottlePg, ProgressIsJsonLinesOffATerminalAndKeelStatusShowsTheFigures) {
+  MigrationFolder folder(x.db.url());
+  folder.write(
+      "0001_init.up.sql",
+      "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
+      "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 20000) g; ANALYZE items;");
+  folder.write("0002_cents.yaml",
+               "operations:\n"
+               "  - add_column:\n"
+               "      table: items\n"
+               "      up: price * 100\n"
+               "      column: {name: cents, type: bigint}\n");
+  folder.dir.write("keel.toml",
+                   "[backfill]\nbatch_size = 500\ntarget_batch_time = \"0ms\"\n"
+                   "latency_limit_percent = 0\nprogress_interval = \"0ms\"\n");
+  RunResult applied = folder.keel("apply");
+  ASSERT_EQ(applied.status, 0) << applied.err;
+  // stderr is a pipe here: one JSON object per line, the last one done.
+  std::vector<nlohmann::json> events;
+  std::istringstream err(applied.err);
+  for (std::string line; std::getline(err, line);) {
+    if (!line.starts_with("{")) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    if (j.value("event", "") == "backfill") events.push_back(j);
+  }
+  ASSERT_GE(events.size(), 10u) << applied.err;
+  EXPECT_EQ(events.front()["table"], "items");
+  EXPECT_EQ(events.front()["rows_done"], 500);
+  EXPECT_EQ(events.front()["rows_total"], 20000);
+  EXPECT_EQ(events.front()["percent"], 2);
+  EXPECT_EQ(events.front()["done"], false);
+  EXPECT_EQ(events.back()["rows_done"], 20000);
+  EXPECT_EQ(events.back()["done"], true);
+  EXPECT_GT(events.back()["rows_per_second"].get<int64_t>(), 0);
+  EXPECT_EQ(applied.err.find("backfill items: "), std::string::npos) << applied.err;
+
+  RunResult status = folder.keel("status");
+  ASSERT_EQ(status.status, 0) << status.err;
+  EXPECT_NE(status.out.find("backfill items: done, 20000 rows"), std::string::npos) << status.out;
+  RunResult json = run_keel({"--url", folder.url, "--format", "json", "status"}, folder.dir.path);
+  ASSERT_EQ(json.status, 0) << json.err;
+  auto versions = nlohmann::json::parse(json.out)["migrations"];
+  ASSERT_EQ(versions.size(), 2u) << json.out;
+  const auto& progress = versions[1]["operation_progress"][0];
+  EXPECT_EQ(progress["table"], "items");
+  EXPECT_EQ(progress["rows_done"], 20000);
+  EXPECT_EQ(progress["rows_total"], 20000);
+  EXPECT_EQ(progress["backfill_done"], true);
+  EXPECT_TRUE(progress["eta_seconds"].is_null());
+  EXPECT_TRUE(progress.contains("updated_at")) << progress.dump();
+
+  // --quiet: no progress at all.
+  RunResult quiet = run_keel({"--url", folder.url, "--quiet", "status"}, folder.dir.path);
+  EXPECT_EQ(quiet.err, "");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <random>
 #include <thread>
 
@@ -42,6 +44,20 @@ SELECT attname FROM pg_attribute
 
 std::string label(const QualifiedName& table) { return table.schema + "." + table.name; }
 
+// "$first, ..., $(first + count - 1)".
+std::string params(size_t first, size_t count) {
+  std::string out;
+  for (size_t i = first; i < first + count; ++i)
+    out += (i > first ? ", $" : "$") + std::to_string(i);
+  return out;
+}
+
+// The table's size in pages now, and its rows per page as last analyzed (0 when never).
+constexpr std::string_view kPagesSql = R"(
+SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint,
+       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 0 END
+  FROM pg_class c WHERE c.oid = $1::regclass)";
+
 // "a", "b" (each quoted, with `prefix` before each: keel_row."a").
 std::string columns(const std::vector<std::string>& key, const std::string& prefix,
                     const std::string& suffix = {}) {
@@ -53,28 +69,95 @@ std::string columns(const std::vector<std::string>& key, const std::string& pref
   return out;
 }
 
-Result<BackfillProgress> run_batch(Session& session, const std::string& sql,
-                                   const std::vector<Param>& params,
-                                   std::chrono::milliseconds lock_timeout,
-                                   BackfillProgress progress, int64_t& batch_rows) {
+// The session settings of every batch: the lock wait, and pinned output settings so that a key
+// read back as text is the same in any session.
+Result<void> set_batch_settings(Session& session, std::chrono::milliseconds lock_timeout) {
+  return session.set({{"lock_timeout", std::to_string(lock_timeout.count()) + "ms"},
+                      {"DateStyle", "ISO, YMD"},
+                      {"IntervalStyle", "postgres"},
+                      {"extra_float_digits", "3"},
+                      {"bytea_output", "hex"}},
+                     /*local=*/true);
+}
+
+// How a backfill walks its table: by `key` (a primary key or unique index), or, when `key` is
+// empty, by ranges of pages (ctid) up to `pages`, the table's size when the backfill began.
+struct Walk {
+  QualifiedName table;
+  std::vector<std::string> key;
+  std::string touch;
+  int64_t pages = 0;
+  double rows_per_page = 0;
+};
+
+// One batch in key order: the batch's last key, then the rows after the cursor up to it.
+// `batch_rows` is set to the rows the bound covered (0 when none was left).
+Result<BackfillProgress> run_key_batch(Session& session, const Walk& walk,
+                                       const std::vector<Param>& after, int size,
+                                       std::chrono::milliseconds lock_timeout,
+                                       BackfillProgress progress, bool& last) {
   auto done = session.transaction([&]() -> Result<void> {
-    auto set = session.set({{"lock_timeout", std::to_string(lock_timeout.count()) + "ms"},
-                            {"DateStyle", "ISO, YMD"},
-                            {"IntervalStyle", "postgres"},
-                            {"extra_float_digits", "3"},
-                            {"bytea_output", "hex"}},
-                           /*local=*/true);
-    if (!set) return set;
-    auto rows = session.exec(sql, params);
+    if (auto set = set_batch_settings(session, lock_timeout); !set) return set;
+    auto bound =
+        session.exec(backfill_bound_sql(walk.table, walk.key, !after.empty(), size), after);
+    if (!bound) return std::unexpected(bound.error());
+    std::vector<Param> params = after;
+    last = bound->empty() || (*bound)[0].is_null(0);
+    if (!last) {
+      auto upto = parse_last_key((*bound)[0].str(0), walk.key.size());
+      if (!upto) return std::unexpected(upto.error());
+      params.insert(params.end(), upto->begin(), upto->end());
+    }
+    auto rows = session.exec(
+        backfill_batch_sql(walk.table, walk.key, walk.touch, !after.empty(), !last), params);
     if (!rows) return std::unexpected(rows.error());
     const TextRow& row = (*rows)[0];
     progress.rows_done += row.int64(0);
-    batch_rows = row.int64(1);
-    if (!row.is_null(2)) progress.last_key = row.str(2);
+    if (!last) {
+      progress.last_key = (*bound)[0].str(0);
+    } else if (!row.is_null(1)) {
+      progress.last_key = row.str(1);
+    }
+    if (row.int64(0) > 0) ++progress.batches;
     return {};
   });
   if (!done) return std::unexpected(done.error());
-  if (batch_rows > 0) ++progress.batches;
+  return progress;
+}
+
+// The first page a ctid walk has not touched: 0 before the first batch.
+Result<int64_t> next_page(const std::string& last_key) {
+  if (last_key.empty()) return 0;
+  auto values = parse_last_key(last_key, 1);
+  if (!values) return std::unexpected(values.error());
+  int64_t page = -1;
+  if (std::sscanf((*values)[0].c_str(), "(%" SCNd64 ",0)", &page) != 1 || page < 0) {
+    return fail(ErrorCode::kConfig,
+                fmt::format("the backfill's last position {} is not a page \"(N,0)\": the table "
+                            "has no key now, but it had one when the position was recorded; reset "
+                            "the operation's progress",
+                            last_key));
+  }
+  return page;
+}
+
+// One batch of pages [first, first + count) by ctid.
+Result<BackfillProgress> run_page_batch(Session& session, const Walk& walk, int64_t first,
+                                        int64_t count, std::chrono::milliseconds lock_timeout,
+                                        BackfillProgress progress) {
+  const int64_t end = std::min(first + count, walk.pages);
+  auto done = session.transaction([&]() -> Result<void> {
+    if (auto set = set_batch_settings(session, lock_timeout); !set) return set;
+    auto rows = session.exec(backfill_page_sql(walk.table, walk.touch),
+                             {fmt::format("({},0)", first), fmt::format("({},0)", end)});
+    if (!rows) return std::unexpected(rows.error());
+    const int64_t touched = (*rows)[0].int64(0);
+    progress.rows_done += touched;
+    progress.last_key = nlohmann::json::array({fmt::format("({},0)", end)}).dump();
+    if (touched > 0) ++progress.batches;
+    return {};
+  });
+  if (!done) return std::unexpected(done.error());
   return progress;
 }
 
@@ -103,14 +186,8 @@ Result<std::vector<std::string>> backfill_key(Session& session, const QualifiedN
     e.message = fmt::format("cannot read the key of table {}: {}", label(table), e.message);
     return std::unexpected(e);
   }
-  if (rows->empty() || (*rows)[0].is_null(0)) {
-    return fail(ErrorCode::kConfig,
-                fmt::format("table {} has no primary key (nor a unique index over NOT NULL "
-                            "columns without predicate or expression), so it cannot be backfilled "
-                            "in batches: add a primary key to it first",
-                            label(table)),
-                label(table));
-  }
+  // No key: the walk goes by pages (ctid).
+  if (rows->empty() || (*rows)[0].is_null(0)) return std::vector<std::string>{};
   auto names = nlohmann::json::parse((*rows)[0].str(0), nullptr, false);
   std::vector<std::string> out;
   for (const auto& name : names) out.push_back(name.get<std::string>());
@@ -134,25 +211,41 @@ Result<std::string> backfill_touch_column(Session& session, const QualifiedName&
               label(table));
 }
 
-std::string backfill_batch_sql(const QualifiedName& table, const std::vector<std::string>& key,
-                               const std::string& touch, bool after_key, int batch_size) {
-  std::string target = quote_qualified(table.schema, table.name);
+std::string backfill_bound_sql(const QualifiedName& table, const std::vector<std::string>& key,
+                               bool after_key, int batch_size) {
   std::string plain = columns(key, "");
-  std::string where;
-  if (after_key) {
-    std::string params;
-    for (size_t i = 1; i <= key.size(); ++i) params += (i > 1 ? ", $" : "$") + std::to_string(i);
-    where = " WHERE (" + plain + ") > (" + params + ")";
+  return "SELECT json_build_array(" + columns(key, "", "::text") + ")::text FROM " +
+         quote_qualified(table.schema, table.name) +
+         (after_key ? " WHERE (" + plain + ") > (" + params(1, key.size()) + ")" : "") +
+         " ORDER BY " + plain + " OFFSET " + std::to_string(std::max(batch_size, 1) - 1) +
+         " LIMIT 1";
+}
+
+std::string backfill_batch_sql(const QualifiedName& table, const std::vector<std::string>& key,
+                               const std::string& touch, bool after_key, bool bounded) {
+  std::string plain = columns(key, "");
+  std::vector<std::string> where;
+  if (after_key) where.push_back("(" + plain + ") > (" + params(1, key.size()) + ")");
+  if (bounded) {
+    where.push_back("(" + plain + ") <= (" + params(after_key ? key.size() + 1 : 1, key.size()) +
+                    ")");
   }
   std::string first = quote_identifier(touch);
-  return "WITH keel_batch AS (SELECT " + plain + " FROM " + target + where + " ORDER BY " + plain +
-         " LIMIT " + std::to_string(batch_size) + "), keel_touched AS (UPDATE " + target +
-         " AS keel_row SET " + first + " = keel_row." + first + " FROM keel_batch WHERE (" +
-         columns(key, "keel_row.") + ") = (" + columns(key, "keel_batch.") +
-         ") RETURNING 1) SELECT (SELECT count(*) FROM keel_touched), (SELECT count(*) FROM "
-         "keel_batch), (SELECT json_build_array(" +
-         columns(key, "", "::text") + ")::text FROM keel_batch ORDER BY " +
+  std::string sql = "WITH keel_touched AS (UPDATE " + quote_qualified(table.schema, table.name) +
+                    " SET " + first + " = " + first;
+  for (size_t i = 0; i < where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + where[i];
+  if (bounded) return sql + " RETURNING 1) SELECT count(*) FROM keel_touched";
+  return sql + " RETURNING " + plain + ") SELECT (SELECT count(*) FROM keel_touched), (SELECT " +
+         "json_build_array(" + columns(key, "", "::text") + ")::text FROM keel_touched ORDER BY " +
          columns(key, "", " DESC") + " LIMIT 1)";
+}
+
+std::string backfill_page_sql(const QualifiedName& table, const std::string& touch) {
+  std::string first = quote_identifier(touch);
+  return "WITH keel_touched AS (UPDATE " + quote_qualified(table.schema, table.name) + " SET " +
+         first + " = " + first +
+         " WHERE ctid >= $1::tid AND ctid < $2::tid RETURNING 1) SELECT count(*) FROM "
+         "keel_touched";
 }
 
 Result<std::vector<std::string>> parse_last_key(const std::string& last_key, size_t columns) {
@@ -183,10 +276,29 @@ std::chrono::milliseconds backfill_delay(const ddl::LockRetry& retry, int attemp
 
 Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
                                   const BackfillOptions& options) {
+  Walk walk{.table = table};
   auto key = backfill_key(session, table);
   if (!key) return std::unexpected(key.error());
-  auto touch = backfill_touch_column(session, table, *key);
+  walk.key = std::move(*key);
+  auto touch = backfill_touch_column(session, table, walk.key);
   if (!touch) return std::unexpected(touch.error());
+  walk.touch = std::move(*touch);
+  int64_t page = 0;
+  if (walk.key.empty()) {
+    // Only the pages there are now: the rows' new versions, which the batches and the writers
+    // append, are in the new shape already.
+    auto size = session.exec(kPagesSql, {quote_qualified(table.schema, table.name)});
+    if (!size) return std::unexpected(size.error());
+    walk.pages = (*size)[0].int64(0);
+    walk.rows_per_page = std::stod((*size)[0].str(1));
+    auto next = next_page(options.resume.last_key);
+    if (!next) return std::unexpected(next.error());
+    page = *next;
+  } else if (!options.resume.last_key.empty()) {
+    if (auto values = parse_last_key(options.resume.last_key, walk.key.size()); !values) {
+      return std::unexpected(values.error());
+    }
+  }
   BackfillProgress progress = options.resume;
   progress.batches = 0;
   progress.retries = 0;
@@ -197,26 +309,35 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
   int size = options.batch_size;
   auto recorded_at = std::chrono::steady_clock::now();
   int64_t recorded_rows = progress.rows_done;
-  for (bool last = false; !last;) {
-    std::vector<Param> params;
-    if (!progress.last_key.empty()) {
-      auto values = parse_last_key(progress.last_key, key->size());
+  for (bool last = walk.key.empty() && page >= walk.pages; !last;) {
+    std::vector<Param> after;
+    if (!walk.key.empty() && !progress.last_key.empty()) {
+      auto values = parse_last_key(progress.last_key, walk.key.size());
       if (!values) return std::unexpected(values.error());
-      params.assign(values->begin(), values->end());
+      after.assign(values->begin(), values->end());
     }
-    std::string sql = backfill_batch_sql(table, *key, *touch, !params.empty(), size);
-    int64_t batch_rows = 0;
+    // A page batch covers the pages `size` rows take, as last analyzed (at least one page).
+    const int64_t pages =
+        walk.rows_per_page > 0
+            ? std::max<int64_t>(
+                  1, static_cast<int64_t>(static_cast<double>(size) / walk.rows_per_page))
+            : std::max(1, size / 50);
     std::chrono::microseconds took{0};
+    int64_t before = progress.rows_done;
     for (int attempt = 1;; ++attempt) {
       const auto began = std::chrono::steady_clock::now();
-      auto next = run_batch(session, sql, params, options.lock_timeout, progress, batch_rows);
+      auto next =
+          walk.key.empty()
+              ? run_page_batch(session, walk, page, pages, options.lock_timeout, progress)
+              : run_key_batch(session, walk, after, size, options.lock_timeout, progress, last);
       if (next) {
         took = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - began);
         progress = *next;
-        // Fewer rows than asked: none were left after the cursor when the
-        // batch ran (rows inserted since are the triggers' business).
-        last = batch_rows < size;
+        if (walk.key.empty()) {
+          page = std::min(page + pages, walk.pages);
+          last = page >= walk.pages;
+        }
         break;
       }
       Error e = next.error();
@@ -228,8 +349,8 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
       }
       return std::unexpected(batch_error(std::move(e), table, progress, attempt, options));
     }
-    // A batch that found no row (the table's row count a multiple of the
-    // batch size) made no progress to record.
+    // A batch that found no row (the table's row count a multiple of the batch size, or empty
+    // pages) made no progress to record.
     const auto now = std::chrono::steady_clock::now();
     if (options.on_batch && progress.rows_done > recorded_rows &&
         (last || now - recorded_at >= options.record_every)) {
@@ -238,7 +359,11 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
       recorded_rows = progress.rows_done;
     }
     if (!last && options.pace) {
-      auto paced = options.pace(size, took);
+      // By pages, the rows the batch found (its size was an estimate).
+      const int done = walk.key.empty()
+                           ? static_cast<int>(std::max<int64_t>(1, progress.rows_done - before))
+                           : size;
+      auto paced = options.pace(done, took);
       if (!paced) return std::unexpected(paced.error());
       size = *paced;
     }

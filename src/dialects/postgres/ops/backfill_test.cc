@@ -11,36 +11,42 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(Backfill, FirstBatchSqlQuotesEveryName) {
-  EXPECT_EQ(
-      backfill_batch_sql({"my app", "Order\"s"}, {"id"}, "id", /*after_key=*/false, 1000),
-      "WITH keel_batch AS (SELECT \"id\" FROM \"my app\".\"Order\"\"s\" ORDER BY \"id\" LIMIT "
-      "1000), keel_touched AS (UPDATE \"my app\".\"Order\"\"s\" AS keel_row SET \"id\" = "
-      "keel_row.\"id\" FROM keel_batch WHERE (keel_row.\"id\") = (keel_batch.\"id\") RETURNING "
-      "1) SELECT (SELECT count(*) FROM keel_touched), (SELECT count(*) FROM keel_batch), (SELECT "
-      "json_build_array(\"id\"::text)::text FROM keel_batch ORDER BY \"id\" DESC LIMIT 1)");
+  EXPECT_EQ(backfill_bound_sql({"my app", "Order\"s"}, {"id"}, /*after_key=*/false, 1000),
+            "SELECT json_build_array(\"id\"::text)::text FROM \"my app\".\"Order\"\"s\" ORDER BY "
+            "\"id\" OFFSET 999 LIMIT 1");
+  EXPECT_EQ(backfill_batch_sql({"my app", "Order\"s"}, {"id"}, "id", /*after_key=*/false,
+                               /*bounded=*/true),
+            "WITH keel_touched AS (UPDATE \"my app\".\"Order\"\"s\" SET \"id\" = \"id\" WHERE "
+            "(\"id\") <= ($1) RETURNING 1) SELECT count(*) FROM keel_touched");
 }
 
 TEST(Backfill, LaterBatchesStartAfterTheCompositeKey) {
-  EXPECT_EQ(
-      backfill_batch_sql({"public", "t"}, {"Tenant", "line no"}, "Tenant", /*after_key=*/true, 50),
-      "WITH keel_batch AS (SELECT \"Tenant\", \"line no\" FROM \"public\".\"t\" WHERE "
-      "(\"Tenant\", \"line no\") > ($1, $2) ORDER BY \"Tenant\", \"line no\" LIMIT 50), "
-      "keel_touched AS (UPDATE \"public\".\"t\" AS keel_row SET \"Tenant\" = "
-      "keel_row.\"Tenant\" FROM keel_batch WHERE (keel_row.\"Tenant\", keel_row.\"line "
-      "no\") = (keel_batch.\"Tenant\", keel_batch.\"line no\") RETURNING 1) SELECT (SELECT "
-      "count(*) FROM keel_touched), (SELECT count(*) FROM keel_batch), (SELECT "
-      "json_build_array(\"Tenant\"::text, \"line no\"::text)::text FROM keel_batch ORDER "
-      "BY \"Tenant\" DESC, \"line no\" DESC LIMIT 1)");
+  EXPECT_EQ(backfill_bound_sql({"public", "t"}, {"Tenant", "line no"}, /*after_key=*/true, 50),
+            "SELECT json_build_array(\"Tenant\"::text, \"line no\"::text)::text FROM "
+            "\"public\".\"t\" WHERE (\"Tenant\", \"line no\") > ($1, $2) ORDER BY \"Tenant\", "
+            "\"line no\" OFFSET 49 LIMIT 1");
+  EXPECT_EQ(backfill_batch_sql({"public", "t"}, {"Tenant", "line no"}, "Tenant",
+                               /*after_key=*/true, /*bounded=*/true),
+            "WITH keel_touched AS (UPDATE \"public\".\"t\" SET \"Tenant\" = \"Tenant\" WHERE "
+            "(\"Tenant\", \"line no\") > ($1, $2) AND (\"Tenant\", \"line no\") <= ($3, $4) "
+            "RETURNING 1) SELECT count(*) FROM keel_touched");
 }
 
-TEST(Backfill, TheTouchedColumnNeedNotBeTheKey) {
-  EXPECT_EQ(backfill_batch_sql({"s", "t"}, {"id"}, "Note", /*after_key=*/true, 10),
-            "WITH keel_batch AS (SELECT \"id\" FROM \"s\".\"t\" WHERE (\"id\") > ($1) ORDER BY "
-            "\"id\" LIMIT 10), keel_touched AS (UPDATE \"s\".\"t\" AS keel_row SET \"Note\" = "
-            "keel_row.\"Note\" FROM keel_batch WHERE (keel_row.\"id\") = (keel_batch.\"id\") "
-            "RETURNING 1) SELECT (SELECT count(*) FROM keel_touched), (SELECT count(*) FROM "
-            "keel_batch), (SELECT json_build_array(\"id\"::text)::text FROM keel_batch ORDER BY "
-            "\"id\" DESC LIMIT 1)");
+TEST(Backfill, TheLastBatchHasNoUpperBoundAndReturnsItsLastKey) {
+  EXPECT_EQ(backfill_batch_sql({"s", "t"}, {"id"}, "Note", /*after_key=*/true, /*bounded=*/false),
+            "WITH keel_touched AS (UPDATE \"s\".\"t\" SET \"Note\" = \"Note\" WHERE (\"id\") > "
+            "($1) RETURNING \"id\") SELECT (SELECT count(*) FROM keel_touched), (SELECT "
+            "json_build_array(\"id\"::text)::text FROM keel_touched ORDER BY \"id\" DESC LIMIT 1)");
+  EXPECT_EQ(backfill_batch_sql({"s", "t"}, {"id"}, "id", /*after_key=*/false, /*bounded=*/false),
+            "WITH keel_touched AS (UPDATE \"s\".\"t\" SET \"id\" = \"id\" RETURNING \"id\") SELECT "
+            "(SELECT count(*) FROM keel_touched), (SELECT json_build_array(\"id\"::text)::text "
+            "FROM keel_touched ORDER BY \"id\" DESC LIMIT 1)");
+}
+
+TEST(Backfill, ATableWithoutKeyIsWalkedByPageRanges) {
+  EXPECT_EQ(backfill_page_sql({"s", "Log"}, "msg"),
+            "WITH keel_touched AS (UPDATE \"s\".\"Log\" SET \"msg\" = \"msg\" WHERE ctid >= "
+            "$1::tid AND ctid < $2::tid RETURNING 1) SELECT count(*) FROM keel_touched");
 }
 
 TEST(Backfill, LastKeyIsAJsonArrayOfOneStringPerKeyColumn) {

@@ -24,6 +24,7 @@
 #include "dialects/postgres/ops/operation.h"
 #include "dialects/postgres/ops/throttle.h"
 #include "dialects/postgres/session.h"
+#include "keel/archive.h"
 #include "keel/expand.h"
 #include "util/quote.h"
 
@@ -35,24 +36,6 @@ using expand::Action;
 using expand::PhaseRequest;
 
 std::string keel_schema() { return std::string(driver().keel.schema); }
-
-// "backfill users: 120000 of ~5000000 rows (2%), 41200 rows/s, ETA 1m57s[, throttled: ...]".
-std::string backfill_line(const std::string& table, int64_t rows, int64_t total, int64_t this_run,
-                          std::chrono::steady_clock::duration elapsed, const std::string& reason) {
-  const double secs = std::chrono::duration<double>(elapsed).count();
-  const double rate = secs > 0 ? static_cast<double>(this_run) / secs : 0;
-  std::string line = fmt::format("backfill {}: {} rows", display_identifier(table), rows);
-  if (total > rows) {
-    line += fmt::format(" of ~{} ({}%)", total, rows * 100 / total);
-  }
-  line += fmt::format(", {:.0f} rows/s", rate);
-  if (total > rows && rate > 0) {
-    const auto left = static_cast<int64_t>(static_cast<double>(total - rows) / rate);
-    line += fmt::format(", ETA {}m{:02}s", left / 60, left % 60);
-  }
-  if (!reason.empty()) line += ", throttled: " + reason;
-  return line;
-}
 
 Result<Catalog> read_catalog(Session& session, const std::string& schema) {
   auto rows = session.exec(
@@ -103,8 +86,37 @@ const TableShape* shape_of_physical(const Shape& shape, const std::string& physi
   return nullptr;
 }
 
-// `expression` evaluated over the row NEW as `version` sees it (its column names).
-std::string over_row(const std::string& expression, const TableShape* version) {
+// Physical column -> its type, schema-qualified without typmod ("pg_catalog"."int4"), of one
+// physical table: what a trigger's variable holding the column's value is declared as.
+using ColumnTypes = std::map<std::string, std::string>;
+
+// `target := expression`, evaluated over the row NEW as `version` sees it (its column names).
+// An expression whose column references are all bare names (or NEW.x) reads them from
+// variables declared with the version's names, set from NEW: a PL/pgSQL simple expression,
+// evaluated without the executor (`#variable_conflict use_column` keeps a subquery's own
+// columns first, as SQL's scoping does). Otherwise (a star, a whole-row reference, a column
+// whose type is unknown) it selects from a one-row subquery of NEW's columns under those
+// names, one executor run per row: a backfill of 500,000 rows took 3.1 s against 2.5 s.
+std::string assign(const std::string& target, const std::string& expression,
+                   const TableShape* version, const ColumnTypes& types) {
+  if (auto reads = bare_columns_read(expression); reads && version != nullptr) {
+    std::string declare;
+    bool known = true;
+    for (const auto& [column, physical] : version->columns) {
+      if (!reads->contains(column)) continue;
+      auto type = types.find(physical);
+      if (type == types.end()) {
+        known = false;
+        break;
+      }
+      declare += fmt::format(" {} {} := NEW.{};", quote_identifier(column), type->second,
+                             quote_identifier(physical));
+    }
+    if (known) {
+      if (declare.empty()) return fmt::format("{} := ({});", target, expression);
+      return fmt::format("DECLARE{} BEGIN {} := ({}); END;", declare, target, expression);
+    }
+  }
   std::string select;
   if (version != nullptr) {
     for (const auto& [column, physical] : version->columns) {
@@ -113,7 +125,7 @@ std::string over_row(const std::string& expression, const TableShape* version) {
     }
   }
   if (select.empty()) select = "NULL AS " + quote_identifier("_keel_none");
-  return fmt::format("(SELECT ({}) FROM (SELECT {}) AS {})", expression, select,
+  return fmt::format("{} := (SELECT ({}) FROM (SELECT {}) AS {});", target, expression, select,
                      quote_identifier("_keel_row"));
 }
 
@@ -137,7 +149,7 @@ std::string inputs_changed(const TableShape* version, const std::string& express
 // through the other version's views, so a value written there is what that version's writer
 // wrote. The direction comes from what was written, never from search_path.
 std::string sync_block(const Sync& s, bool completed, const TableShape* old_v,
-                       const TableShape* new_v) {
+                       const TableShape* new_v, const ColumnTypes& types) {
   auto col = [](const std::string& c) { return "NEW." + quote_identifier(c); };
   auto was = [](const std::string& c) { return "OLD." + quote_identifier(c); };
   // A column only one version has follows what `up` (`down`) computes from the other
@@ -150,22 +162,24 @@ std::string sync_block(const Sync& s, bool completed, const TableShape* old_v,
       when = fmt::format("({}) OR (TG_OP = 'UPDATE' AND {} IS NOT DISTINCT FROM {} AND {})", when,
                          col(column), was(column), changed);
     }
-    return fmt::format("  IF {} THEN {} := {}; END IF;\n", when, col(column),
-                       over_row(expression, source));
+    return fmt::format("  IF {} THEN {} END IF;\n", when,
+                       assign(col(column), expression, source, types));
   };
   if (s.old_column.empty()) return follow(s.new_column, s.up, old_v, true);
   if (s.new_column.empty()) return follow(s.old_column, s.down, new_v, false);
   const std::string primary = completed ? s.new_column : s.old_column;
   const std::string hidden = completed ? s.old_column : s.new_column;
-  const std::string to_primary = completed ? over_row(s.up, old_v) : over_row(s.down, new_v);
-  const std::string to_hidden = completed ? over_row(s.down, new_v) : over_row(s.up, old_v);
+  const std::string to_primary = completed ? assign(col(primary), s.up, old_v, types)
+                                           : assign(col(primary), s.down, new_v, types);
+  const std::string to_hidden = completed ? assign(col(hidden), s.down, new_v, types)
+                                          : assign(col(hidden), s.up, old_v, types);
   return fmt::format(
       "  IF TG_OP = 'INSERT' THEN\n"
-      "    IF {h} IS NOT NULL THEN {p} := {tp}; ELSE {h} := {th}; END IF;\n"
+      "    IF {h} IS NOT NULL THEN {tp} ELSE {th} END IF;\n"
       "  ELSIF {h} IS DISTINCT FROM {oh} AND {p} IS NOT DISTINCT FROM {op} THEN\n"
-      "    {p} := {tp};\n"
+      "    {tp}\n"
       "  ELSIF {h} IS NOT DISTINCT FROM {oh} AND ({p} IS DISTINCT FROM {op} OR {h} IS NULL) THEN\n"
-      "    {h} := {th};\n"
+      "    {th}\n"
       "  END IF;\n",
       fmt::arg("h", col(hidden)), fmt::arg("p", col(primary)), fmt::arg("oh", was(hidden)),
       fmt::arg("op", was(primary)), fmt::arg("tp", to_primary), fmt::arg("th", to_hidden));
@@ -439,19 +453,39 @@ class PgExpand final : public expand::ExpandContract {
 
   // CREATE OR REPLACE of each table's trigger function for the phase (`create_triggers`: and
   // the triggers themselves).
+  // The types of `table`'s columns (in the migration's schema), for assign().
+  Result<ColumnTypes> column_types(const std::string& table) {
+    auto rows = session_->exec(
+        "SELECT a.attname, quote_ident(n.nspname) || '.' || quote_ident(t.typname) "
+        "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        {quote_qualified(request_->schemas.schema, table)});
+    if (!rows) return std::unexpected(rows.error());
+    ColumnTypes out;
+    for (const auto& row : *rows) out[std::string(row.view(0))] = std::string(row.view(1));
+    return out;
+  }
+
   Result<void> write_triggers(const Migration& m, bool completed, bool create_triggers) {
     auto both = shapes(m, completed);
     if (!both) return std::unexpected(both.error());
     const auto& [old_v, new_v] = *both;
     std::map<std::string, std::string> bodies;     // function (active name) -> body
     std::map<std::string, std::string> table_now;  // function -> physical table now
+    std::map<std::string, ColumnTypes> types;      // physical table -> its columns' types
     for (const auto& op : m.operations) {
       auto active = op->sync(false);
       auto now = op->sync(completed);
       for (size_t k = 0; k < now.size() && k < active.size(); ++k) {
         const std::string fn = function_name(active[k].table);
+        if (!types.contains(now[k].table)) {
+          auto read = column_types(now[k].table);
+          if (!read) return std::unexpected(read.error());
+          types[now[k].table] = std::move(*read);
+        }
         bodies[fn] += sync_block(now[k], completed, shape_of_physical(old_v, now[k].table),
-                                 shape_of_physical(new_v, now[k].table));
+                                 shape_of_physical(new_v, now[k].table), types[now[k].table]);
         table_now[fn] = now[k].table;
       }
     }
@@ -460,7 +494,7 @@ class PgExpand final : public expand::ExpandContract {
           "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SET search_path = {}, "
           "pg_catalog AS {}",
           quote_qualified(keel_schema(), fn), quote_identifier(request_->schemas.schema),
-          quote_dollar("BEGIN\n" + body + "  RETURN NEW;\nEND"));
+          quote_dollar("#variable_conflict use_column\nBEGIN\n" + body + "  RETURN NEW;\nEND"));
       if (auto r = ddl(sql); !r) return std::unexpected(r.error());
       if (!create_triggers) continue;
       std::string trigger = fmt::format(
@@ -526,16 +560,32 @@ class PgExpand final : public expand::ExpandContract {
     const int64_t total = estimate ? std::stoll(*estimate) : 0;
     const auto began = std::chrono::steady_clock::now();
     const int64_t from_rows = options.resume.rows_done;
-    options.on_batch = [&](const BackfillProgress& p) -> Result<void> {
-      if (request_->on_progress) {
-        request_->on_progress({static_cast<int>(index), p.rows_done, p.last_key});
+    // The figures of `p` now: recorded in the history, shown as a bar, a JSON line or a line.
+    auto report = [&](const BackfillProgress& p, bool done) {
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      migrate::OperationProgress figures{
+          .operation = static_cast<int>(index), .rows_done = p.rows_done, .last_key = p.last_key};
+      figures.table = table;
+      figures.rows_total = std::max(total, p.rows_done);
+      figures.rows_per_second = secs > 0 ? static_cast<double>(p.rows_done - from_rows) / secs : 0;
+      figures.throttle = done ? "" : throttle.reason();
+      figures.updated_at = archive::utc_now();
+      figures.backfill_done = done;
+      if (request_->on_progress) request_->on_progress(figures);
+      if (request_->on_backfill) {
+        request_->on_backfill(figures);
+      } else if (!done) {
+        say(migrate::describe_backfill(figures));
       }
-      say(backfill_line(table, p.rows_done, total, p.rows_done - from_rows,
-                        std::chrono::steady_clock::now() - began, throttle.reason()));
+    };
+    options.on_batch = [&](const BackfillProgress& p) -> Result<void> {
+      report(p, false);
       return {};
     };
     auto done = backfill(*session_, name, options);
     if (!done) return std::unexpected(done.error());
+    report(*done, true);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     say(fmt::format("backfilled {} row{} of {} in {} batch{}, {:.1f} s ({:.0f} rows/s)",

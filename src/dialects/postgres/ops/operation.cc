@@ -246,6 +246,30 @@ std::set<std::string> referenced_columns(const std::string& expression) {
   return names;
 }
 
+std::optional<std::set<std::string>> bare_columns_read(const std::string& expression) {
+  auto parsed = lint::parse_statements("expression", "SELECT (" + expression + "\n)");
+  if (!parsed || parsed->size() != 1 || (*parsed)[0].kind != "SelectStmt") return std::nullopt;
+  std::vector<const nlohmann::json*> refs;
+  column_refs((*parsed)[0].body, refs);
+  std::set<std::string> names;
+  for (const nlohmann::json* ref : refs) {
+    if (!ref->contains("fields") || !(*ref)["fields"].is_array()) return std::nullopt;
+    const auto& fields = (*ref)["fields"];
+    std::vector<std::string> parts;
+    for (const auto& field : fields) {
+      const nlohmann::json* name = field_name(field);
+      if (name == nullptr) return std::nullopt;  // a star
+      parts.push_back(name->get<std::string>());
+    }
+    if (parts.size() == 2 && (parts[0] == "new" || parts[0] == "old")) continue;  // NEW.x
+    if (parts.size() != 1 || parts[0] == "_keel_row" || parts[0] == "new" || parts[0] == "old") {
+      return std::nullopt;
+    }
+    names.insert(parts[0]);
+  }
+  return names;
+}
+
 Result<std::vector<std::string>> constraint_columns(Context& ctx, const std::string& table,
                                                     const std::string& name) {
   const std::string& schema = ctx.schemas().schema;

@@ -264,6 +264,10 @@ class RebuildingOperation : public Operation {
 // The column names an expression refers to (the last part of each column reference); empty
 // when it does not parse.
 std::set<std::string> referenced_columns(const std::string& expression);
+// The same when every column reference is a bare name or NEW.name / OLD.name (what a trigger's
+// variables can stand for); nullopt when the expression does not parse, or has a star, a
+// qualified reference to another row (t.x, _keel_row.x) or a whole-row one.
+std::optional<std::set<std::string>> bare_columns_read(const std::string& expression);
 
 Result<std::string> rename_columns(const std::string& expression,
                                    const std::map<std::string, std::string>& renames);

@@ -38,5 +38,21 @@ TEST(RenameColumns, QualifiedReferencesAndNonExpressionsAreRefused) {
   }
 }
 
+// What a trigger may read from variables (expand.cc, assign): bare names and NEW.x only.
+TEST(BareColumnsRead, BareNamesAndNewOldFieldsOnly) {
+  using Names = std::set<std::string>;
+  EXPECT_EQ(bare_columns_read("price * 100"), Names{"price"});
+  EXPECT_EQ(bare_columns_read("lower(\"E-mail\") || NEW.x"), Names{"E-mail"});
+  EXPECT_EQ(bare_columns_read("now()"), Names{});
+  EXPECT_EQ(bare_columns_read("(SELECT count(*) FROM t)"), Names{});
+  EXPECT_EQ(bare_columns_read("(SELECT name FROM orgs WHERE id = org_id)"),
+            (Names{"id", "name", "org_id"}));
+  for (const char* other :
+       {"users.price * 2", "_keel_row.price", "row_to_json(_keel_row)",
+        "(SELECT o.name FROM orgs o)", "(SELECT t.* FROM t LIMIT 1) IS NULL", "price >", "new"}) {
+    EXPECT_EQ(bare_columns_read(other), std::nullopt) << other;
+  }
+}
+
 }  // namespace
 }  // namespace keel::pg::ops

@@ -12,7 +12,14 @@
 //             (docs/zero_downtime.md).
 //   lag       each standby's replay_lag in pg_stat_replication; over max_replication_lag the
 //             backfill waits (polling every 100 ms) until it is under again.
+//   WAL       the server's WAL position (pg_current_wal_lsn) read after each batch; with
+//             max_wal_mb_per_second set, the backfill waits while the WAL written since an
+//             origin exceeds that rate times the time since (the origin moves up to now every
+//             5 s spent under the cap, so the cap holds on average over a few seconds).
 //   pause     `keel pause` (a row in keel.backfill_pause): waits until `keel resume` deletes it.
+//
+// The pause flag, the lag and the WAL are read after the first batch, then at most every 200 ms
+// while none of them holds the backfill (each batch while one does).
 //
 // Without a signal the batch size follows target_batch_time: size × target / duration, at
 // most doubled or halved per batch, within [1, max_batch_size].
@@ -78,6 +85,11 @@ class Throttle {
   std::chrono::milliseconds pause_{0};
   std::string reason_;
   bool lag_unreadable_reported_ = false;
+  // When the pause flag, the lag and the WAL were last read.
+  std::chrono::steady_clock::time_point checked_at_{};
+  // The WAL position and time when the first batch ended (the WAL cap's origin); -1: not read.
+  int64_t wal_origin_ = -1;
+  std::chrono::steady_clock::time_point wal_origin_at_;
 };
 
 }  // namespace keel::pg::ops
