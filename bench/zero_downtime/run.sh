@@ -47,7 +47,8 @@
 #
 # Environment: ROWS=5000000, RATE=400, WARMUP=20, DURATION=600 (the longest
 # the load may run), TAIL=5, SCENARIOS (space or comma separated subset of the
-# five), METHODS (subset of naive fixed_batch keel), FIXED_LOCK_TIMEOUT=500ms,
+# five), METHODS (subset of naive fixed_batch keel keel_walcap; default the first three; WAL_CAP
+# for keel_walcap, MB/s, default 16), FIXED_LOCK_TIMEOUT=500ms,
 # PG_BIN=/usr/lib/postgresql/15/bin.
 # Exit status: 0 when every run worked (a missed target is printed, not a
 # failure), 1 when a run failed or left the wrong schema, 2 on bad usage.
@@ -76,7 +77,7 @@ fixed_lock_timeout=${FIXED_LOCK_TIMEOUT:-500ms}
 [[ "$fixed_lock_timeout" =~ ^[1-9][0-9]*(ms|s)$ ]] || die "FIXED_LOCK_TIMEOUT must look like 500ms or 2s"
 
 all_scenarios=(int_to_bigint add_not_null rename_column add_foreign_key add_unique)
-all_methods=(naive fixed_batch keel)
+all_methods=(naive fixed_batch keel keel_walcap)
 # pick ARRAY NAME "VALUE" KNOWN...: sets ARRAY to the words of VALUE (spaces or
 # commas), each one of KNOWN.
 pick() {
@@ -93,7 +94,7 @@ pick() {
 }
 scenarios=() methods=()
 pick scenarios SCENARIOS "${SCENARIOS:-${all_scenarios[*]}}" "${all_scenarios[@]}"
-pick methods METHODS "${METHODS:-${all_methods[*]}}" "${all_methods[@]}"
+pick methods METHODS "${METHODS:-naive fixed_batch keel}" "${all_methods[@]}"
 [ "${#scenarios[@]}" -gt 0 ] || die "SCENARIOS names no scenario"
 [ "${#methods[@]}" -gt 0 ] || die "METHODS names no method"
 
@@ -422,6 +423,13 @@ change_fixed_batch() {
   esac
 }
 change_keel() { run_keel "$2" "$1"; }
+# keel with its WAL cap (max_wal_mb_per_second = WAL_CAP, default 16): the writeback mitigation,
+# run only when METHODS names it.
+change_keel_walcap() {
+  mkdir -p "$work/walcap"
+  printf '[backfill]\nmax_wal_mb_per_second = %s\n' "${WAL_CAP:-16}" >"$work/walcap/keel.toml"
+  (cd "$work/walcap" && "$keel" --url "postgresql://postgres@127.0.0.1:$port/$2" apply --complete --dir "$work/migrations/$1")
+}
 
 # check SCENARIO DB: prints what the change left, to compare with expected SCENARIO.
 check() {
@@ -531,7 +539,7 @@ run_one() {
   local load_start t0 t1 rc pgbench_pid got want error="" ok=true
   mkdir -p "$dir"
   [ "$scenario" != rename_column ] || read_sql=$work/read_payload.sql
-  if [ "$method" = keel ] && ! wait_keel; then
+  if [[ $method == keel* ]] && ! wait_keel; then
     error="keel binary $keel missing or not runnable"
   fi
   q -d postgres -c "CREATE DATABASE $db TEMPLATE zd_template STRATEGY FILE_COPY"

@@ -26,6 +26,7 @@ int report(const GlobalOptions& options, const Error& error) {
                           {"sqlstate", error.sqlstate}}}};
     print_json(j);
   } else {
+    clear_bar();
     std::cerr << "keel: error: " << error.to_string() << "\n";
   }
   return exit_status(error.code);

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <mutex>
@@ -111,6 +112,22 @@ TEST_F(ExpandThrottlePg, ASlowProbeSlowsTheBackfillAndItGoesOnWhenFastAgain) {
   EXPECT_TRUE(saw("backfilled 50000 rows of items"));
 }
 
+// A probe that stays slow while the backfill pauses is the load's latency, not the backfill's:
+// after a whole longest pause it becomes the baseline and the backfill finishes.
+TEST_F(ExpandThrottlePg, LatencyThatStaysWhileThePauseIsTheLoadsOwnAndBecomesTheBaseline) {
+  x.options.backfill.latency_limit_percent = 115;
+  x.options.backfill.probe_query =
+      "SELECT pg_sleep(CASE WHEN nextval('public.probe_calls') > 45 THEN 0.02 ELSE 0 END)";
+  auto done = x.apply();
+  ASSERT_TRUE(done.has_value()) << done.error().to_string();
+  EXPECT_TRUE(saw("throttled: probe p90")) << dump();
+  EXPECT_TRUE(saw("the load's own latency, not the backfill's; it is the new baseline")) << dump();
+  EXPECT_EQ(rows_done(), "50000");
+  EXPECT_EQ(x.scalar_as("public_0002_cents",
+                        "SELECT count(*) FROM items WHERE cents IS DISTINCT FROM price * 100"),
+            "0");
+}
+
 TEST_F(ExpandThrottlePg, PauseAndResumeCommandsAnswerInJson) {
   MigrationFolder folder(x.db.url());
   RunResult paused = run_keel({"--url", folder.url, "--format", "json", "pause"}, folder.dir.path);
@@ -157,6 +174,45 @@ TEST_F(ExpandThrottlePg, AWalCapHoldsTheServersWalRateDownOnAverage) {
   // cap is checked between batches).
   ASSERT_GT(mb, 4.0);
   EXPECT_LT(mb / secs, 2.0 * 1.25) << dump();
+  EXPECT_EQ(x.scalar_as("public_0002_cents",
+                        "SELECT count(*) FROM items WHERE cents IS DISTINCT FROM price * 100"),
+            "0");
+}
+
+// A real streaming standby (scripts/with-postgres.sh) that stops replaying (here
+// pg_wal_replay_pause(); in production a query conflict or a slow disk): its replay_lag in
+// pg_stat_replication grows, the backfill holds after its batch, and goes on once the standby
+// caught up.
+TEST_F(ExpandThrottlePg, AStandbyThatStopsReplayingHoldsTheBackfillUntilItCatchesUp) {
+  const char* standby_url = std::getenv("KEEL_TEST_PG_STANDBY_URL");
+  if (standby_url == nullptr) GTEST_SKIP() << "no standby (KEEL_TEST_STANDBY=0)";
+  x.options.backfill.latency_limit_percent = 0;
+  x.options.backfill.max_replication_lag = 300ms;
+  pqxx::connection standby(standby_url);
+  pqxx::nontransaction on_standby(standby);
+  on_standby.exec("SELECT pg_wal_replay_pause()");
+  // Replay resumes however the test ends: a paused standby would hold every later backfill.
+  struct Resume {
+    pqxx::nontransaction& on;
+    ~Resume() {
+      try {
+        on.exec("SELECT pg_wal_replay_resume()");
+      } catch (const std::exception&) {
+      }
+    }
+  } resume{on_standby};
+  auto applied = std::async(std::launch::async, [this] { return x.apply(); });
+  ASSERT_TRUE(saw("throttled: standby replay lag")) << dump();
+  const std::string held = rows_done();
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(rows_done(), held);  // nothing moved while the standby lagged
+  EXPECT_NE(held, "50000");
+  EXPECT_EQ(applied.wait_for(0s), std::future_status::timeout);
+  on_standby.exec("SELECT pg_wal_replay_resume()");
+  auto done = applied.get();
+  ASSERT_TRUE(done.has_value()) << done.error().to_string();
+  EXPECT_EQ(rows_done(), "50000");
+  EXPECT_TRUE(saw("throttle released")) << dump();
   EXPECT_EQ(x.scalar_as("public_0002_cents",
                         "SELECT count(*) FROM items WHERE cents IS DISTINCT FROM price * 100"),
             "0");
@@ -217,6 +273,39 @@ TEST_F(ExpandThrottlePg, ProgressIsJsonLinesOffATerminalAndKeelStatusShowsTheFig
   // --quiet: no progress at all.
   RunResult quiet = run_keel({"--url", folder.url, "--quiet", "status"}, folder.dir.path);
   EXPECT_EQ(quiet.err, "");
+}
+
+// On a terminal (a pseudo-terminal from script(1)): the bar, redrawn in place, ending with the
+// backfill done; no JSON line.
+TEST_F(ExpandThrottlePg, OnATerminalProgressIsABarRedrawnInPlace) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+  MigrationFolder folder(x.db.url());
+  folder.write(
+      "0001_init.up.sql",
+      "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
+      "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 20000) g; ANALYZE items;");
+  folder.write("0002_cents.yaml",
+               "operations:\n"
+               "  - add_column:\n"
+               "      table: items\n"
+               "      up: price * 100\n"
+               "      column: {name: cents, type: bigint}\n");
+  folder.dir.write("keel.toml",
+                   "[backfill]\nbatch_size = 500\ntarget_batch_time = \"0ms\"\n"
+                   "latency_limit_percent = 0\nprogress_interval = \"0ms\"\n");
+  TempDir io;
+  std::string inner = shell_quote(KEEL_BINARY) + " --url " + shell_quote(folder.url) + " apply";
+  std::string cmd = "cd " + shell_quote(folder.dir.path) + " && script -qfec " +
+                    shell_quote(inner) + " /dev/null >" + shell_quote(io.file("out")) +
+                    " 2>&1 </dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(io.file("out"));
+  const std::string out = slurp(io.file("out"));
+  EXPECT_NE(out.find("\r\x1b[Kitems [#"), std::string::npos) << out;
+  EXPECT_NE(out.find("] 100% 20000 rows"), std::string::npos) << out;
+  EXPECT_EQ(out.find("{\"event\""), std::string::npos) << out;
+  EXPECT_EQ(x.scalar_as("public_0002_cents",
+                        "SELECT count(*) FROM items WHERE cents IS DISTINCT FROM price * 100"),
+            "0");
 }
 
 }  // namespace

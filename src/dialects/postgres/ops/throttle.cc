@@ -234,7 +234,25 @@ Result<int> Throttle::after_batch(Session& session, int size, std::chrono::micro
   }
   if (auto held = wait_while_held(session); !held) return std::unexpected(held.error());
   if (pause_.count() > 0) {
+    const auto slept_from = Clock::now();
     std::this_thread::sleep_for(pause_);
+    if (pause_ >= kMaxPause && baseline_ms_ > 0) {
+      // A whole longest pause without a batch and the probe still over the limit: that latency
+      // is the load's own (or another job's), not the backfill's. Waiting would never end, so
+      // it becomes the baseline the backfill is held to from now on.
+      const double idle = percentile_since(slept_from, 0.9);
+      const double limit =
+          std::max(baseline_ms_ * settings_.latency_limit_percent / 100.0, baseline_ms_ + 1.0);
+      if (idle > limit) {
+        say_(
+            fmt::format("probe p90 {:.2f} ms while the backfill paused {} ms: the load's own "
+                        "latency, not the backfill's; it is the new baseline (was {:.2f} ms)",
+                        idle, pause_.count(), baseline_ms_));
+        baseline_ms_ = idle;
+        pause_ = std::chrono::milliseconds(0);
+        set_reason("");
+      }
+    }
   } else {
     set_reason("");
   }

@@ -7,7 +7,10 @@
 //             batch. Over latency_limit_percent of it (and over it + 1 ms: below that a
 //             percentage of a sub-millisecond baseline is noise): the next batch is halved (not
 //             below 100 rows: smaller ones only add commits) and a pause before it doubles (from
-//             the last batch's duration, at most 2 s); under it, the pause halves away. A fixed
+//             the last batch's duration, at most 2 s); under it, the pause halves away. When a
+//             whole 2 s pause leaves the probe over the limit, that latency is not the
+//             backfill's: it becomes the baseline (said as a line), so a load that grew after the
+//             baseline was measured slows the backfill without stopping it for good. A fixed
 //             sleep is not used: on a busy server the backfill would still win the CPU queue
 //             (docs/zero_downtime.md).
 //   lag       each standby's replay_lag in pg_stat_replication; over max_replication_lag the
