@@ -308,5 +308,72 @@ TEST_F(ExpandThrottlePg, OnATerminalProgressIsABarRedrawnInPlace) {
             "0");
 }
 
+// After a backfill, autovacuum comes for the table and holds SHARE UPDATE EXCLUSIVE, the lock
+// VALIDATE CONSTRAINT and CREATE INDEX CONCURRENTLY need. It cancels itself only for a request
+// that waited deadlock_timeout: a 20 ms lock_timeout retried never outwaits it (the bench's
+// unthrottled start failed so). Here a real autovacuum worker, slowed to hold the table for
+// minutes, let in once the start's transaction committed (at the backfill's first progress
+// line), and the NOT NULL column VALIDATEd after the backfill.
+TEST(ExpandAutovacuumPg, AnAutovacuumHoldingTheTableIsOutwaitedNotRetriedForever) {
+  ExpandDb y;
+  y.add_sql("0001", "init",
+            "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL) WITH ("
+            "autovacuum_enabled = false, autovacuum_vacuum_cost_delay = 100, "
+            "autovacuum_vacuum_cost_limit = 1, autovacuum_vacuum_threshold = 0, "
+            "autovacuum_vacuum_scale_factor = 0, autovacuum_analyze_threshold = 2000000000); "
+            "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 100000) g");
+  ASSERT_OK(y.apply());
+  y.sql("UPDATE items SET price = price");  // 100,000 dead rows for autovacuum
+  keel::ops::AddColumn add;
+  add.table = "items";
+  add.column.name = "cents";
+  add.column.type = "bigint";
+  add.column.nullable = false;
+  add.up = "price * 100";
+  y.add_ops("0002", "cents", {add});
+  y.options.backfill.latency_limit_percent = 0;
+  y.options.backfill.progress_interval = 0ms;
+  PgDatabase::admin("ALTER SYSTEM SET autovacuum_naptime = '1s'");
+  PgDatabase::admin("SELECT pg_reload_conf()");
+  struct Reset {
+    ~Reset() {
+      PgDatabase::admin("ALTER SYSTEM RESET autovacuum_naptime");
+      PgDatabase::admin("SELECT pg_reload_conf()");
+    }
+  } reset;
+  bool vacuuming = false;
+  bool let_in = false;
+  std::chrono::steady_clock::time_point vacuum_seen;
+  std::string lines;
+  y.options.run.progress = [&](const std::string& line) {
+    lines += line + "\n";
+    if (let_in || line.find("backfill items:") == std::string::npos) return;
+    let_in = true;
+    y.sql("ALTER TABLE items SET (autovacuum_enabled = true)");
+    for (int i = 0; i < 300 && !vacuuming; ++i) {
+      vacuuming = y.sql_value(
+                      "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum "
+                      "worker' AND datname = current_database() AND query LIKE '%items%'") != "0";
+      if (!vacuuming) std::this_thread::sleep_for(100ms);
+    }
+    vacuum_seen = std::chrono::steady_clock::now();
+  };
+  auto done = y.apply();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - vacuum_seen).count();
+  ASSERT_TRUE(done.has_value()) << done.error().to_string() << "\n" << lines;
+  ASSERT_TRUE(vacuuming) << "no autovacuum worker came for items in 30 s\n" << lines;
+  std::cout << "the rest of the start once a slowed autovacuum held the table: " << secs << " s"
+            << std::endl;
+  // The autovacuum (~10 pages a second over ~1,000) would hold the table for minutes, and 30
+  // retries of 20 ms (about 47 s of waits) would not outlast it: it was cancelled.
+  EXPECT_LT(secs, 30.0) << lines;
+  EXPECT_EQ(y.sql_value("SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'items' AND "
+                        "last_autovacuum IS NOT NULL"),
+            "0");
+  EXPECT_EQ(y.scalar_as("public_0002_cents", "SELECT count(*) FROM items WHERE cents IS NULL"),
+            "0");
+}
+
 }  // namespace
 }  // namespace keel::test

@@ -300,11 +300,19 @@ class PgExpand final : public expand::ExpandContract {
   }
 
   // One statement outside a transaction (CONCURRENTLY, VALIDATE), with lock_timeout and
-  // retries.
+  // retries. One that blocks no write while it waits (waits_without_blocking_writes) waits at
+  // least deadlock_timeout + 1 s: an autovacuum of the table (after a backfill, the rule)
+  // holds the same lock and cancels itself only for a request that waited deadlock_timeout.
   Result<void> after(const std::string& sql) {
+    std::chrono::milliseconds timeout = request_->lock_timeout;
+    if (waits_without_blocking_writes(sql)) {
+      auto deadlock = session_->value(
+          "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'");
+      if (!deadlock) return std::unexpected(deadlock.error());
+      timeout = std::max(timeout, std::chrono::milliseconds(std::stoll(*deadlock) + 1000));
+    }
     for (int attempt = 0;; ++attempt) {
-      auto set =
-          session_->set_timeouts(request_->lock_timeout, std::chrono::milliseconds(0), false);
+      auto set = session_->set_timeouts(timeout, std::chrono::milliseconds(0), false);
       if (!set) return set;
       auto done = session_->exec(sql);
       auto reset = session_->exec("RESET lock_timeout");

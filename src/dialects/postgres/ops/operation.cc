@@ -270,6 +270,22 @@ std::optional<std::set<std::string>> bare_columns_read(const std::string& expres
   return names;
 }
 
+bool waits_without_blocking_writes(const std::string& sql) {
+  auto parsed = lint::parse_statements("statement", sql);
+  if (!parsed || parsed->size() != 1) return false;
+  const lint::ParsedStatement& st = (*parsed)[0];
+  if (st.kind == "IndexStmt" || st.kind == "DropStmt") {
+    return st.body.value("concurrent", false) &&
+           (st.kind == "IndexStmt" || st.body.value("removeType", "") == "OBJECT_INDEX");
+  }
+  if (st.kind != "AlterTableStmt" || !st.body.contains("cmds")) return false;
+  const auto& cmds = st.body["cmds"];
+  if (!cmds.is_array() || cmds.size() != 1) return false;
+  const auto& cmd = cmds[0];
+  return cmd.contains("AlterTableCmd") &&
+         cmd["AlterTableCmd"].value("subtype", "") == "AT_ValidateConstraint";
+}
+
 Result<std::vector<std::string>> constraint_columns(Context& ctx, const std::string& table,
                                                     const std::string& name) {
   const std::string& schema = ctx.schemas().schema;

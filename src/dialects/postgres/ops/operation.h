@@ -269,6 +269,13 @@ std::set<std::string> referenced_columns(const std::string& expression);
 // qualified reference to another row (t.x, _keel_row.x) or a whole-row one.
 std::optional<std::set<std::string>> bare_columns_read(const std::string& expression);
 
+// Whether `sql` (one of keel's own statements) takes no table lock stronger than SHARE UPDATE
+// EXCLUSIVE: CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, or an ALTER TABLE whose
+// only action is VALIDATE CONSTRAINT. Waiting in the lock queue for one blocks no read and no
+// write, so it may wait past deadlock_timeout, which is what makes an autovacuum holding the
+// same lock cancel itself (a 20 ms lock_timeout never outwaits one).
+bool waits_without_blocking_writes(const std::string& sql);
+
 Result<std::string> rename_columns(const std::string& expression,
                                    const std::map<std::string, std::string>& renames);
 

@@ -54,5 +54,25 @@ TEST(BareColumnsRead, BareNamesAndNewOldFieldsOnly) {
   }
 }
 
+// Which of keel's own statements may wait past deadlock_timeout (expand.cc, after()).
+TEST(WaitsWithoutBlockingWrites, OnlyShareUpdateExclusiveStatements) {
+  for (const char* sql :
+       {"CREATE INDEX CONCURRENTLY \"i\" ON \"public\".\"t\" (a)",
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON s.t USING btree (a, b)",
+        "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"i\"",
+        "ALTER TABLE \"public\".\"t\" VALIDATE CONSTRAINT \"_keel_nn_x\""}) {
+    EXPECT_TRUE(waits_without_blocking_writes(sql)) << sql;
+  }
+  for (const char* sql :
+       {"CREATE INDEX i ON t (a)", "DROP INDEX i", "DROP TABLE CONCURRENTLY_named",
+        "ALTER TABLE t ALTER COLUMN c SET NOT NULL",
+        "ALTER TABLE t VALIDATE CONSTRAINT c, ALTER COLUMN x SET NOT NULL",
+        "ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX k",
+        "ALTER TABLE t REPLICA IDENTITY FULL", "ALTER TABLE t DROP CONSTRAINT c",
+        "CREATE INDEX CONCURRENTLY i ON t (a); DROP TABLE t", "not sql"}) {
+    EXPECT_FALSE(waits_without_blocking_writes(sql)) << sql;
+  }
+}
+
 }  // namespace
 }  // namespace keel::pg::ops
