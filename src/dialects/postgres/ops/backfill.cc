@@ -294,10 +294,6 @@ Result<BackfillProgress> backfill(Session& session, const QualifiedName& table,
     auto next = next_page(options.resume.last_key);
     if (!next) return std::unexpected(next.error());
     page = *next;
-  } else if (!options.resume.last_key.empty()) {
-    if (auto values = parse_last_key(options.resume.last_key, walk.key.size()); !values) {
-      return std::unexpected(values.error());
-    }
   }
   BackfillProgress progress = options.resume;
   progress.batches = 0;

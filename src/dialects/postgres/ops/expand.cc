@@ -459,8 +459,6 @@ class PgExpand final : public expand::ExpandContract {
     return {tables.begin(), tables.end()};
   }
 
-  // CREATE OR REPLACE of each table's trigger function for the phase (`create_triggers`: and
-  // the triggers themselves).
   // The types of `table`'s columns (in the migration's schema), for assign().
   Result<ColumnTypes> column_types(const std::string& table) {
     auto rows = session_->exec(
@@ -475,6 +473,8 @@ class PgExpand final : public expand::ExpandContract {
     return out;
   }
 
+  // CREATE OR REPLACE of each table's trigger function for the phase (`create_triggers`: and
+  // the triggers themselves).
   Result<void> write_triggers(const Migration& m, bool completed, bool create_triggers) {
     auto both = shapes(m, completed);
     if (!both) return std::unexpected(both.error());
@@ -586,6 +586,7 @@ class PgExpand final : public expand::ExpandContract {
       } else if (!done) {
         say(migrate::describe_backfill(figures));
       }
+      return figures;
     };
     options.on_batch = [&](const BackfillProgress& p) -> Result<void> {
       report(p, false);
@@ -593,13 +594,12 @@ class PgExpand final : public expand::ExpandContract {
     };
     auto done = backfill(*session_, name, options);
     if (!done) return std::unexpected(done.error());
-    report(*done, true);
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    const migrate::OperationProgress last = report(*done, true);
     say(fmt::format("backfilled {} row{} of {} in {} batch{}, {:.1f} s ({:.0f} rows/s)",
                     done->rows_done, done->rows_done == 1 ? "" : "s", display_identifier(table),
-                    done->batches, done->batches == 1 ? "" : "es", secs,
-                    secs > 0 ? static_cast<double>(done->rows_done - from_rows) / secs : 0.0));
+                    done->batches, done->batches == 1 ? "" : "es",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(),
+                    last.rows_per_second));
     return done->rows_done;
   }
 

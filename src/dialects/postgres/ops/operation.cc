@@ -231,41 +231,56 @@ Result<std::string> rename_columns(const std::string& expression,
   return out.substr(prefix.size(), out.size() - prefix.size() - 2);
 }
 
-std::set<std::string> referenced_columns(const std::string& expression) {
-  std::set<std::string> names;
+namespace {
+
+// Each column reference of `expression`, its parts in order (a star: nullopt); nullopt when
+// the expression does not parse as one.
+std::optional<std::vector<std::vector<std::optional<std::string>>>> column_ref_parts(
+    const std::string& expression) {
   auto parsed = lint::parse_statements("expression", "SELECT (" + expression + "\n)");
-  if (!parsed || parsed->size() != 1 || (*parsed)[0].kind != "SelectStmt") return names;
+  if (!parsed || parsed->size() != 1 || (*parsed)[0].kind != "SelectStmt") return std::nullopt;
   std::vector<const nlohmann::json*> refs;
   column_refs((*parsed)[0].body, refs);
+  std::vector<std::vector<std::optional<std::string>>> out;
   for (const nlohmann::json* ref : refs) {
-    if (!ref->contains("fields") || !(*ref)["fields"].is_array()) continue;
-    const auto& fields = (*ref)["fields"];
-    const nlohmann::json* last = fields.empty() ? nullptr : field_name(fields.back());
-    if (last != nullptr) names.insert(last->get<std::string>());
+    std::vector<std::optional<std::string>> parts;
+    if (ref->contains("fields") && (*ref)["fields"].is_array()) {
+      for (const auto& field : (*ref)["fields"]) {
+        const nlohmann::json* name = field_name(field);
+        parts.push_back(name == nullptr ? std::nullopt
+                                        : std::optional<std::string>(name->get<std::string>()));
+      }
+    }
+    out.push_back(std::move(parts));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::set<std::string> referenced_columns(const std::string& expression) {
+  std::set<std::string> names;
+  auto refs = column_ref_parts(expression);
+  if (!refs) return names;
+  for (const auto& parts : *refs) {
+    if (!parts.empty() && parts.back()) names.insert(*parts.back());
   }
   return names;
 }
 
 std::optional<std::set<std::string>> bare_columns_read(const std::string& expression) {
-  auto parsed = lint::parse_statements("expression", "SELECT (" + expression + "\n)");
-  if (!parsed || parsed->size() != 1 || (*parsed)[0].kind != "SelectStmt") return std::nullopt;
-  std::vector<const nlohmann::json*> refs;
-  column_refs((*parsed)[0].body, refs);
+  auto refs = column_ref_parts(expression);
+  if (!refs) return std::nullopt;
   std::set<std::string> names;
-  for (const nlohmann::json* ref : refs) {
-    if (!ref->contains("fields") || !(*ref)["fields"].is_array()) return std::nullopt;
-    const auto& fields = (*ref)["fields"];
-    std::vector<std::string> parts;
-    for (const auto& field : fields) {
-      const nlohmann::json* name = field_name(field);
-      if (name == nullptr) return std::nullopt;  // a star
-      parts.push_back(name->get<std::string>());
+  for (const auto& parts : *refs) {
+    if (parts.empty() || std::ranges::any_of(parts, [](const auto& p) { return !p; })) {
+      return std::nullopt;  // a star, or no fields at all
     }
-    if (parts.size() == 2 && (parts[0] == "new" || parts[0] == "old")) continue;  // NEW.x
-    if (parts.size() != 1 || parts[0] == "_keel_row" || parts[0] == "new" || parts[0] == "old") {
+    if (parts.size() == 2 && (*parts[0] == "new" || *parts[0] == "old")) continue;  // NEW.x
+    if (parts.size() != 1 || *parts[0] == "_keel_row" || *parts[0] == "new" || *parts[0] == "old") {
       return std::nullopt;
     }
-    names.insert(parts[0]);
+    names.insert(*parts[0]);
   }
   return names;
 }

@@ -261,6 +261,9 @@ class RebuildingOperation : public Operation {
 // `renames` (old name -> new name) renamed, parsed with PostgreSQL's parser (quoted and
 // unquoted names, nothing inside string literals). kUsage for an expression that does not
 // parse or refers to such a column qualified by a table name.
+Result<std::string> rename_columns(const std::string& expression,
+                                   const std::map<std::string, std::string>& renames);
+
 // The column names an expression refers to (the last part of each column reference); empty
 // when it does not parse.
 std::set<std::string> referenced_columns(const std::string& expression);
@@ -275,9 +278,6 @@ std::optional<std::set<std::string>> bare_columns_read(const std::string& expres
 // write, so it may wait past deadlock_timeout, which is what makes an autovacuum holding the
 // same lock cancel itself (a 20 ms lock_timeout never outwaits one).
 bool waits_without_blocking_writes(const std::string& sql);
-
-Result<std::string> rename_columns(const std::string& expression,
-                                   const std::map<std::string, std::string>& renames);
 
 // The columns of constraint `name` on `table` (in the constraint's order) as the old version
 // names them (a column hidden as _keel_old_<c> by complete reads as <c>); kUsage naming the

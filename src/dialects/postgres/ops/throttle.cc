@@ -204,6 +204,11 @@ Result<void> Throttle::wait_while_held(Session& session) {
   }
 }
 
+// A millisecond of slack: below it a percentage of a sub-millisecond baseline is noise.
+double Throttle::latency_limit_ms() const {
+  return std::max(baseline_ms_ * settings_.latency_limit_percent / 100.0, baseline_ms_ + 1.0);
+}
+
 Result<int> Throttle::after_batch(Session& session, int size, std::chrono::microseconds took) {
   // Unthrottled without a target: back to batch_size (a throttle may have halved it).
   int next = std::max(1, settings_.batch_size);
@@ -215,9 +220,7 @@ Result<int> Throttle::after_batch(Session& session, int size, std::chrono::micro
   }
   if (baseline_ms_ > 0) {
     const double recent = recent_ms();
-    // A millisecond of slack: below it a percentage of a sub-millisecond baseline is noise.
-    const double limit =
-        std::max(baseline_ms_ * settings_.latency_limit_percent / 100.0, baseline_ms_ + 1.0);
+    const double limit = latency_limit_ms();
     if (recent > limit) {
       // Not below 100 rows (or batch_size): smaller batches only add commits, each a WAL flush;
       // the pause is what yields.
@@ -241,9 +244,7 @@ Result<int> Throttle::after_batch(Session& session, int size, std::chrono::micro
       // is the load's own (or another job's), not the backfill's. Waiting would never end, so
       // it becomes the baseline the backfill is held to from now on.
       const double idle = percentile_since(slept_from, 0.9);
-      const double limit =
-          std::max(baseline_ms_ * settings_.latency_limit_percent / 100.0, baseline_ms_ + 1.0);
-      if (idle > limit) {
+      if (idle > latency_limit_ms()) {
         say_(
             fmt::format("probe p90 {:.2f} ms while the backfill paused {} ms: the load's own "
                         "latency, not the backfill's; it is the new baseline (was {:.2f} ms)",

@@ -75,6 +75,8 @@ class Throttle {
   void probe_loop(std::unique_ptr<Session> session);
   double percentile_since(std::chrono::steady_clock::time_point since, double q);
   Result<void> wait_while_held(Session& session);
+  // The probe's p90 above which the backfill slows down (ms).
+  double latency_limit_ms() const;
   void set_reason(std::string reason);
 
   ConnectionUrl url_;
