@@ -23,16 +23,7 @@ class ExpandThrottlePg : public PgTest {
  protected:
   void SetUp() override {
     PgTest::SetUp();
-    x.add_sql("0001", "init",
-              "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
-              "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 50000) g; "
-              "CREATE TABLE fast (on_ boolean); CREATE SEQUENCE probe_calls");
-    keel::ops::AddColumn add;
-    add.table = "items";
-    add.column.name = "cents";
-    add.column.type = "bigint";
-    add.up = "price * 100";
-    x.add_ops("0002", "cents", {add});
+    add_migrations(50000);
     x.options.backfill.batch_size = 100;
     x.options.backfill.target_batch_time = 0ms;
     x.options.backfill.progress_interval = 0ms;
@@ -40,6 +31,21 @@ class ExpandThrottlePg : public PgTest {
       std::lock_guard lock(mutex);
       lines.push_back(line);
     };
+  }
+  // 0001: `rows` items (and the probe's helpers); 0002: add_column cents = price * 100.
+  void add_migrations(int rows) {
+    x.add_sql("0001", "init",
+              "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
+              "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, " +
+                  std::to_string(rows) +
+                  ") g; "
+                  "CREATE TABLE fast (on_ boolean); CREATE SEQUENCE probe_calls");
+    keel::ops::AddColumn add;
+    add.table = "items";
+    add.column.name = "cents";
+    add.column.type = "bigint";
+    add.up = "price * 100";
+    x.add_ops("0002", "cents", {add});
   }
   // Waits (up to 30 s) for a progress line holding `text`.
   bool saw(const std::string& text) {
@@ -71,6 +77,23 @@ class ExpandThrottlePg : public PgTest {
     return x.sql_value(
         "SELECT coalesce((SELECT (operation_progress::json->0->>'rows_done') FROM "
         "keel.schema_migrations WHERE version = '0002'), 'none')");
+  }
+  // The same change as files for the CLI: 20,000 items, then add_column cents, backfilled in
+  // batches of 500 with progress after each.
+  static void write_cents(const MigrationFolder& folder) {
+    folder.write(
+        "0001_init.up.sql",
+        "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
+        "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 20000) g; ANALYZE items;");
+    folder.write("0002_cents.yaml",
+                 "operations:\n"
+                 "  - add_column:\n"
+                 "      table: items\n"
+                 "      up: price * 100\n"
+                 "      column: {name: cents, type: bigint}\n");
+    folder.dir.write("keel.toml",
+                     "[backfill]\nbatch_size = 500\ntarget_batch_time = \"0ms\"\n"
+                     "latency_limit_percent = 0\nprogress_interval = \"0ms\"\n");
   }
   ExpandDb x;
   std::mutex mutex;
@@ -145,6 +168,10 @@ TEST_F(ExpandThrottlePg, AWalCapHoldsTheServersWalRateDownOnAverage) {
   x.options.backfill.max_wal_mb_per_second = 2;
   x.options.backfill.target_batch_time = 25ms;
   x.options.backfill.progress_interval = 1s;
+  // 100,000 items rather than the fixture's 50,000: with 50,000 a fast first second left as
+  // little as 3 MB between the first and the last progress line.
+  x.files.clear();
+  add_migrations(100000);
   // The WAL position at each progress line: the cap is held between the first and the last
   // (the start's DDL before and the constraint's validation after are not the backfill's).
   pqxx::connection watch(x.db.url());
@@ -220,19 +247,7 @@ TEST_F(ExpandThrottlePg, AStandbyThatStopsReplayingHoldsTheBackfillUntilItCatche
 
 TEST_F(ExpandThrottlePg, ProgressIsJsonLinesOffATerminalAndKeelStatusShowsTheFigures) {
   MigrationFolder folder(x.db.url());
-  folder.write(
-      "0001_init.up.sql",
-      "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
-      "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 20000) g; ANALYZE items;");
-  folder.write("0002_cents.yaml",
-               "operations:\n"
-               "  - add_column:\n"
-               "      table: items\n"
-               "      up: price * 100\n"
-               "      column: {name: cents, type: bigint}\n");
-  folder.dir.write("keel.toml",
-                   "[backfill]\nbatch_size = 500\ntarget_batch_time = \"0ms\"\n"
-                   "latency_limit_percent = 0\nprogress_interval = \"0ms\"\n");
+  write_cents(folder);
   RunResult applied = folder.keel("apply");
   ASSERT_EQ(applied.status, 0) << applied.err;
   // stderr is a pipe here: one JSON object per line, the last one done.
@@ -280,19 +295,7 @@ TEST_F(ExpandThrottlePg, ProgressIsJsonLinesOffATerminalAndKeelStatusShowsTheFig
 TEST_F(ExpandThrottlePg, OnATerminalProgressIsABarRedrawnInPlace) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
   MigrationFolder folder(x.db.url());
-  folder.write(
-      "0001_init.up.sql",
-      "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL); "
-      "INSERT INTO items SELECT g, g % 97 FROM generate_series(1, 20000) g; ANALYZE items;");
-  folder.write("0002_cents.yaml",
-               "operations:\n"
-               "  - add_column:\n"
-               "      table: items\n"
-               "      up: price * 100\n"
-               "      column: {name: cents, type: bigint}\n");
-  folder.dir.write("keel.toml",
-                   "[backfill]\nbatch_size = 500\ntarget_batch_time = \"0ms\"\n"
-                   "latency_limit_percent = 0\nprogress_interval = \"0ms\"\n");
+  write_cents(folder);
   TempDir io;
   std::string inner = shell_quote(KEEL_BINARY) + " --url " + shell_quote(folder.url) + " apply";
   std::string cmd = "cd " + shell_quote(folder.dir.path) + " && script -qfec " +
