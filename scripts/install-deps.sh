@@ -7,7 +7,8 @@ packages=(
   libpq-dev libpqxx-dev libpg-query-dev libsqlite3-dev sqlite3 libmariadb-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libyaml-cpp-dev libvalijson-dev libfmt-dev libspdlog-dev
   libssl-dev libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15 pgbouncer python3
+  prometheus-cpp-dev
+  postgresql-15 postgresql-client-15 pgbouncer haproxy chromium python3
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -59,6 +59,20 @@
 //   sql = "SELECT count(*) FROM accounts WHERE balance < 0"
 //   expect = 0
 //
+//   [rollout]                          # keel rollout (docs/rollout.md)
+//   router = "haproxy"                 # haproxy | flag | command
+//   haproxy_admin = "127.0.0.1:9999"   # HAProxy's runtime API (stats socket ... level admin)
+//   haproxy_backend = "postgres"       # the backend and its two servers, one per version
+//   old_server = "old"
+//   new_server = "new"
+//   old_url = "postgresql://app@127.0.0.1:6432/app"   # keel's probes through each route
+//   new_url = "postgresql://app@127.0.0.1:6433/app"
+//   probe_query = "SELECT id FROM users LIMIT 1"      # default SELECT 1
+//   slo_p99 = "50ms"                   # the breaker's p99 reference (with the old version's)
+//   [rollout.prod]
+//   steps = [5, 25, 50, 100]
+//   hold = "5m"
+//
 //   [log]
 //   dir = ".keel/log"                  # <dir>/<env>.jsonl, one line per command run
 //   record_read_only_in_target = false # also record read-only runs (baseline, drift,
@@ -181,6 +195,48 @@ struct LogConfig {
   bool record_read_only_in_target = false;
 };
 
+enum class RolloutRouter { kHaproxy, kFlag, kCommand };
+
+// [rollout.dev], [rollout.staging], [rollout.prod]: one tier's steps. Unset fields take the
+// guide's defaults (run::rollout_plan).
+struct RolloutTier {
+  std::optional<std::vector<int>> steps;  // percents, rising to 100
+  std::optional<std::chrono::milliseconds> hold;
+  std::string load_command;  // run during each step (staging's load test)
+};
+
+// [rollout] (docs/rollout.md).
+struct RolloutConfig {
+  RolloutRouter router = RolloutRouter::kHaproxy;
+  std::string haproxy_admin;  // "host:port" or a unix socket path
+  std::string haproxy_backend = "postgres";
+  std::string old_server = "old";
+  std::string new_server = "new";
+  std::string flag;     // router "flag": the flag's name; empty: the migration's name
+  std::string command;  // router "command": the hook
+  // The probes' routes and PgBouncer's admin consoles, ${VAR} expanded: hold secrets, never
+  // print them unmasked. Empty old_url/new_url: keel rollout says what to set.
+  std::string old_url;
+  std::string new_url;
+  std::vector<std::string> pgbouncer_admin_urls;
+  std::string probe_query;
+  std::chrono::milliseconds probe_interval{20};
+  std::chrono::milliseconds sample_interval{1000};
+  std::chrono::milliseconds window{10000};
+  int min_samples = 100;
+  std::optional<std::chrono::milliseconds> slo_p99;
+  int p99_tolerance_percent = 115;
+  double max_error_percent = 0.1;
+  std::chrono::milliseconds max_replication_lag{500};
+  int max_saturation_percent = 90;
+  std::string metrics_listen;  // "127.0.0.1:9187": /metrics while a rollout runs; empty: off
+  bool complete = true;        // keel complete once the last step held
+  RolloutTier dev, staging, prod;
+  // An unset ${VAR} or a URL that does not parse in a url key (file:line): an error for keel
+  // rollout only.
+  std::optional<Error> error;
+};
+
 struct Config {
   std::string path;  // the file read; empty when there was none
   std::map<std::string, EnvironmentConfig> environments;
@@ -198,6 +254,7 @@ struct Config {
   IntegrityConfig integrity;
   LogConfig log;
   expand::BackfillSettings backfill;  // [backfill]
+  RolloutConfig rollout;              // [rollout]
 };
 
 // Reads and validates keel.toml through one table of keys per section

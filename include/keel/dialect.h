@@ -29,6 +29,7 @@
 #include "keel/migrations.h"
 #include "keel/model.h"
 #include "keel/plan.h"
+#include "keel/rollout.h"
 
 namespace keel::dialects {
 
@@ -49,6 +50,9 @@ struct Capabilities {
   // Keeps feature flags (keel flag set/list, flag_enabled() in SQL):
   // open_flags.
   bool flags = false;
+  // keel rollout reads this dialect's routes and server figures:
+  // open_rollout_probe, open_rollout_stats.
+  bool rollout = false;
 };
 
 // The names of keel's own objects in a database of the dialect.
@@ -116,6 +120,11 @@ struct Driver {
       const ConnectionUrl& url) = nullptr;
   // Null unless capabilities.flags.
   Result<std::unique_ptr<flags::Store>> (*open_flags)(const ConnectionUrl& url) = nullptr;
+  // Null unless capabilities.rollout.
+  Result<std::unique_ptr<rollout::Probe>> (*open_rollout_probe)(const ConnectionUrl& route,
+                                                                const std::string& query) = nullptr;
+  Result<std::unique_ptr<rollout::ServerStats>> (*open_rollout_stats)(const ConnectionUrl& url) =
+      nullptr;
   // Quoting of generated SQL (util/quote.h's helpers where they fit).
   std::string (*quote_identifier)(std::string_view name) = nullptr;
   std::string (*quote_literal)(std::string_view text) = nullptr;

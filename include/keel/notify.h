@@ -42,11 +42,14 @@ enum class EventKind {
   kParityError,        // it could not be read (verify)
   kRollbackCompleted,  // down scripts committed (rollback)
   kRollbackAborted,    // nothing (or not everything) was rolled back
+  kRolloutTripped,     // a rollout's breaker tripped and routed back (rollout)
+  kRolloutHeld,        // every step of a rollout held (rollout)
 };
 
 // The name of each event, as in X-Keel-Event and the body's "event":
 // "migration.applied", "migration.failed", "parity.locked",
-// "parity.drifted", "parity.error", "rollback.completed", "rollback.aborted".
+// "parity.drifted", "parity.error", "rollback.completed", "rollback.aborted",
+// "rollout.tripped", "rollout.held".
 std::string_view event_name(EventKind kind);
 
 // Every event kind, in the order above.

@@ -31,6 +31,7 @@
 #include "keel/migrate.h"
 #include "keel/notify.h"
 #include "keel/plan.h"
+#include "keel/rollout.h"
 #include "keel/verify.h"
 
 namespace keel::run {
@@ -137,6 +138,11 @@ Event parity_event(const verify::Verdict& verdict, const std::vector<std::string
 // parity.error for an environment that could not be verified at all.
 Event parity_error(const std::string& environment, const std::string& reference, const Error& error,
                    const std::vector<std::string>& secrets);
+
+// rollout.tripped (breaker, reason, the time to route back) or rollout.held (the steps) for
+// a rollout's outcome; `journal` is the run archive file.
+Event rollout_event(const std::string& environment, const std::string& migration,
+                    const rollout::Outcome& outcome, const std::string& journal);
 
 // Sets apply_options' on_applied / on_failed to send those events.
 void observe(migrate::ApplyOptions& options, const std::string& environment, Observer observer);

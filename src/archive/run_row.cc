@@ -26,12 +26,17 @@ std::string outcome_name(const std::string& command, int exit_code) {
 
 std::vector<std::string> config_secrets(const Config& config) {
   std::vector<std::string> out;
+  auto add_password = [&out](const std::string& text) {
+    auto url = parse_connection_url(text);
+    if (url && !url->password.empty()) out.push_back(url->password);
+  };
   for (const auto& [name, env] : config.environments) {
-    for (const std::string& text : env.urls) {
-      auto url = parse_connection_url(text);
-      if (url && !url->password.empty()) out.push_back(url->password);
-    }
+    for (const std::string& text : env.urls) add_password(text);
   }
+  for (const std::string* text : {&config.rollout.old_url, &config.rollout.new_url}) {
+    if (!text->empty()) add_password(*text);
+  }
+  for (const std::string& text : config.rollout.pgbouncer_admin_urls) add_password(text);
   for (const std::string* secret : {&config.notify.webhook_url, &config.notify.webhook_secret}) {
     if (!secret->empty()) out.push_back(*secret);
   }

@@ -104,6 +104,8 @@ void add_convert(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_diff(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_generate(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 void add_flag(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_rollout(CLI::App& app, GlobalOptions& options, Invocation& invocation);
+void add_report(CLI::App& app, GlobalOptions& options, Invocation& invocation);
 
 // Runs the parsed subcommand and returns its exit status. When the command
 // is archived (commands()) and a database it acts on resolves, the run is

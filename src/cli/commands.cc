@@ -34,6 +34,8 @@ const std::vector<Command>& commands() {
       {"log", add_log, false, false, false},
       {"convert", add_convert, false, false, false},  // reads and writes files only
       {"flag", add_flag, true, true, false},          // flag set changes keel.flags
+      {"rollout", add_rollout, true, true, true},     // routing, then keel complete
+      {"report", add_report, false, false, false},    // reads a journal, writes a file
   };
   return kCommands;
 }

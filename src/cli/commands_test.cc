@@ -25,7 +25,8 @@ TEST(CommandTableTest, ArchivedOrNotPerCommand) {
       {"finalize", {true, true, true}},   {"abort", {true, true, true}},
       {"revert", {true, true, true}},     {"convert", {false, false, false}},
       {"flag", {true, true, false}},      {"pause", {true, true, false}},
-      {"resume", {true, true, false}}};
+      {"resume", {true, true, false}},    {"rollout", {true, true, true}},
+      {"report", {false, false, false}}};
   std::map<std::string, Row> actual;
   for (const Command& c : commands()) {
     actual[c.name] = {c.archived, c.changes_target, c.sends_webhooks};

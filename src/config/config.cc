@@ -386,6 +386,120 @@ const Section<NotifyConfig> kNotify{
                                       "'webhook_url' must start with http:// or https://"));
     }};
 
+// A number (whole or not) within [min, max].
+Parse<double> decimal(double min, double max) {
+  return
+      [min, max](const toml::node& node, std::string_view key, const Ctx& ctx) -> Result<double> {
+        std::optional<double> v;
+        if (node.is_integer()) v = static_cast<double>(*node.value<int64_t>());
+        if (node.is_floating_point()) v = *node.value<double>();
+        if (v && *v >= min && *v <= max) return *v;
+        return std::unexpected(error_at(
+            ctx, node, fmt::format("'{}' must be a number from {:g} to {:g}", key, min, max)));
+      };
+}
+
+// Rollout steps: an array of whole percents from 1 to 100, rising, ending at 100.
+Parse<std::vector<int>> percents() {
+  return [](const toml::node& node, std::string_view key,
+            const Ctx& ctx) -> Result<std::vector<int>> {
+    const toml::array* array = node.as_array();
+    const std::string shape = fmt::format(
+        "'{}' must be an array of rising percents ending at 100, such as [5, 25, 50, 100]", key);
+    if (array == nullptr || array->empty()) return std::unexpected(error_at(ctx, node, shape));
+    std::vector<int> out;
+    for (const auto& item : *array) {
+      auto v = item.value<int64_t>();
+      if (!item.is_integer() || !v || *v < 1 || *v > 100 || (!out.empty() && *v <= out.back())) {
+        return std::unexpected(error_at(ctx, item, shape));
+      }
+      out.push_back(static_cast<int>(*v));
+    }
+    if (out.back() != 100) return std::unexpected(error_at(ctx, node, shape));
+    return out;
+  };
+}
+
+// A url key of [rollout]: ${VAR} expanded and parsed; a problem is kept in
+// RolloutConfig::error for keel rollout (the other commands never read it).
+std::optional<Error> rollout_url(const std::string& raw, std::string_view key,
+                                 const toml::node& node, const Ctx& ctx, std::string& out) {
+  auto expanded = expand_env(raw);
+  if (!expanded) {
+    return error_at(ctx, node, fmt::format("{} (in [rollout] {})", expanded.error().message, key));
+  }
+  if (auto parsed = parse_connection_url(*expanded); !parsed) {
+    return error_at(ctx, node, fmt::format("{} (in [rollout] {})", parsed.error().message, key));
+  }
+  out = std::move(*expanded);
+  return std::nullopt;
+}
+
+Key<RolloutConfig> rollout_url_key(std::string_view name, std::string RolloutConfig::*member) {
+  return {name,
+          [name, member](const toml::node& node, RolloutConfig& r, const Ctx& ctx) -> Result<void> {
+            auto raw = text()(node, name, ctx);
+            if (!raw) return std::unexpected(raw.error());
+            if (auto e = rollout_url(*raw, name, node, ctx, r.*member); e && !r.error) r.error = e;
+            return {};
+          }};
+}
+
+const Section<RolloutTier> kRolloutTier{{key("steps", &RolloutTier::steps, percents()),
+                                         key("hold", &RolloutTier::hold, duration()),
+                                         key("load_command", &RolloutTier::load_command, text())}};
+
+Key<RolloutConfig> rollout_tier(std::string_view name, RolloutTier RolloutConfig::*member) {
+  return {name,
+          [name, member](const toml::node& node, RolloutConfig& r, const Ctx& ctx) -> Result<void> {
+            return read_section(node, fmt::format("[rollout.{}]", name), kRolloutTier, r.*member,
+                                ctx);
+          }};
+}
+
+const Section<RolloutConfig> kRollout{
+    {key("router", &RolloutConfig::router,
+         choice<RolloutRouter>({{"haproxy", RolloutRouter::kHaproxy},
+                                {"flag", RolloutRouter::kFlag},
+                                {"command", RolloutRouter::kCommand}})),
+     key("haproxy_admin", &RolloutConfig::haproxy_admin, text()),
+     key("haproxy_backend", &RolloutConfig::haproxy_backend, text()),
+     key("old_server", &RolloutConfig::old_server, text()),
+     key("new_server", &RolloutConfig::new_server, text()),
+     key("flag", &RolloutConfig::flag, text()),
+     key("command", &RolloutConfig::command, text()),
+     rollout_url_key("old_url", &RolloutConfig::old_url),
+     rollout_url_key("new_url", &RolloutConfig::new_url),
+     {"pgbouncer_admin_urls",
+      [](const toml::node& node, RolloutConfig& r, const Ctx& ctx) -> Result<void> {
+        auto raws = texts("connection URLs")(node, "pgbouncer_admin_urls", ctx);
+        if (!raws) return std::unexpected(raws.error());
+        for (const std::string& raw : *raws) {
+          std::string url;
+          if (auto e = rollout_url(raw, "pgbouncer_admin_urls", node, ctx, url)) {
+            if (!r.error) r.error = e;
+            continue;
+          }
+          r.pgbouncer_admin_urls.push_back(std::move(url));
+        }
+        return {};
+      }},
+     key("probe_query", &RolloutConfig::probe_query, text()),
+     key("probe_interval", &RolloutConfig::probe_interval, duration(/*above_zero=*/true)),
+     key("sample_interval", &RolloutConfig::sample_interval, duration(/*above_zero=*/true)),
+     key("window", &RolloutConfig::window, duration(/*above_zero=*/true)),
+     key("min_samples", &RolloutConfig::min_samples, whole(1, 1000000)),
+     key("slo_p99", &RolloutConfig::slo_p99, duration(/*above_zero=*/true)),
+     key("p99_tolerance_percent", &RolloutConfig::p99_tolerance_percent, whole(100, 1000)),
+     key("max_error_percent", &RolloutConfig::max_error_percent, decimal(0, 100)),
+     key("max_replication_lag", &RolloutConfig::max_replication_lag, duration()),
+     key("max_saturation_percent", &RolloutConfig::max_saturation_percent, whole(0, 100)),
+     key("metrics_listen", &RolloutConfig::metrics_listen, text()),
+     key("complete", &RolloutConfig::complete, flag()),
+     rollout_tier("dev", &RolloutConfig::dev),
+     rollout_tier("staging", &RolloutConfig::staging),
+     rollout_tier("prod", &RolloutConfig::prod)}};
+
 // The top-level tables: each reads its section into the Config.
 struct TopLevel {
   std::string_view name;
@@ -492,6 +606,7 @@ const std::vector<TopLevel>& top_level() {
               {key("relations", &IntegrityConfig::relations,
                    tables("[[integrity.relations]]", kRelation)),
                key("checks", &IntegrityConfig::checks, tables("[[integrity.checks]]", kCheck))}}),
+      top("rollout", &Config::rollout, kRollout),
       top("log", &Config::log,
           Section<LogConfig>{
               {key("dir", &LogConfig::dir, text()),

@@ -95,4 +95,34 @@ Result<std::unique_ptr<Store>> open_flags(const ConnectionUrl& url) {
 }
 }  // namespace flags
 
+namespace rollout {
+namespace {
+Result<Dialect> rollout_dialect(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  if (!(*dialect)->capabilities.rollout) {
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("keel rollout does not read {} yet (its driver lacks the 'rollout' "
+                            "capability); it reads {}",
+                            (*dialect)->display_name,
+                            dialects::names_with(&dialects::Capabilities::rollout)),
+                url.masked);
+  }
+  return dialect;
+}
+}  // namespace
+
+Result<std::unique_ptr<Probe>> open_probe(const ConnectionUrl& route, const std::string& query) {
+  auto dialect = rollout_dialect(route);
+  if (!dialect) return std::unexpected(dialect.error());
+  return (*dialect)->open_rollout_probe(route, query);
+}
+
+Result<std::unique_ptr<ServerStats>> open_server_stats(const ConnectionUrl& primary) {
+  auto dialect = rollout_dialect(primary);
+  if (!dialect) return std::unexpected(dialect.error());
+  return (*dialect)->open_rollout_stats(primary);
+}
+}  // namespace rollout
+
 }  // namespace keel

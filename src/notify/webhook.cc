@@ -276,6 +276,10 @@ std::string_view event_name(EventKind kind) {
       return "rollback.completed";
     case EventKind::kRollbackAborted:
       return "rollback.aborted";
+    case EventKind::kRolloutTripped:
+      return "rollout.tripped";
+    case EventKind::kRolloutHeld:
+      return "rollout.held";
   }
   return "";
 }
@@ -284,7 +288,7 @@ const std::vector<EventKind>& event_kinds() {
   static const std::vector<EventKind> kinds = {
       EventKind::kMigrationApplied, EventKind::kMigrationFailed, EventKind::kParityLocked,
       EventKind::kParityDrifted,    EventKind::kParityError,     EventKind::kRollbackCompleted,
-      EventKind::kRollbackAborted};
+      EventKind::kRollbackAborted,  EventKind::kRolloutTripped,  EventKind::kRolloutHeld};
   return kinds;
 }
 

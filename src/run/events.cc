@@ -77,6 +77,22 @@ Event parity_event(const verify::Verdict& v, const std::vector<std::string>& sec
                {"differences", lines}});
 }
 
+Event rollout_event(const std::string& environment, const std::string& migration,
+                    const rollout::Outcome& o, const std::string& journal) {
+  nlohmann::json extra = {{"migration", migration},
+                          {"reached_percent", o.reached_percent},
+                          {"samples", o.samples},
+                          {"elapsed_s", o.elapsed_s},
+                          {"journal", journal}};
+  if (o.trip) {
+    extra["breaker"] = o.trip->breaker;
+    extra["reason"] = o.trip->reason;
+    if (o.restore_ms) extra["restore_ms"] = *o.restore_ms;
+    return make(notify::EventKind::kRolloutTripped, environment, {}, "", extra);
+  }
+  return make(notify::EventKind::kRolloutHeld, environment, {}, "", extra);
+}
+
 void observe(migrate::ApplyOptions& options, const std::string& environment, Observer observer) {
   options.on_applied = [environment, observer](const migrate::Migration& m,
                                                const migrate::Applied& a) {

@@ -168,9 +168,10 @@ TEST(WebhookEventsTest, EveryKindHasItsName) {
   for (notify::EventKind kind : notify::event_kinds()) {
     names.emplace_back(notify::event_name(kind));
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"migration.applied", "migration.failed",
-                                             "parity.locked", "parity.drifted", "parity.error",
-                                             "rollback.completed", "rollback.aborted"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"migration.applied", "migration.failed", "parity.locked",
+                                      "parity.drifted", "parity.error", "rollback.completed",
+                                      "rollback.aborted", "rollout.tripped", "rollout.held"}));
 }
 
 TEST(WebhookEventsTest, MigrationEvents) {

@@ -62,6 +62,7 @@ class PgBouncer {
                                     "\n"
                                     "unix_socket_dir =\n"
                                     "auth_type = trust\n"
+                                    "admin_users = postgres\n"
                                     "auth_file = " +
                                     dir_.file("users.txt") +
                                     "\n"
@@ -104,7 +105,8 @@ class PgBouncer {
   PgBouncer(const PgBouncer&) = delete;
   PgBouncer& operator=(const PgBouncer&) = delete;
 
-  // A client URL for database entry `name`.
+  int port() const { return port_; }
+  // A client URL for database entry `name` ("pgbouncer": its admin console).
   std::string url(const std::string& name) const {
     return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + name;
   }

@@ -53,12 +53,27 @@ struct TempDir {
   }
 };
 
+// Runs `command` through /bin/sh; captures stdout, stderr and the exit status.
+inline RunResult run_shell(const std::string& command) {
+  TempDir io;
+  std::string cmd = command;
+  cmd += " >";
+  cmd += shell_quote(io.file("out"));
+  cmd += " 2>";
+  cmd += shell_quote(io.file("err"));
+  int raw = std::system(cmd.c_str());
+  RunResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(io.file("out"));
+  r.err = slurp(io.file("err"));
+  return r;
+}
+
 // Runs the keel binary with `args` in directory `cwd` (the current one if
 // empty), with extra environment assignments `env` ("NAME=value");
 // captures stdout, stderr and the exit status.
 inline RunResult run_keel(const std::vector<std::string>& args, const std::string& cwd = "",
                           const std::string& env = "") {
-  TempDir io;
   std::string cmd;
   if (!cwd.empty()) {
     cmd += "cd ";
@@ -77,16 +92,7 @@ inline RunResult run_keel(const std::vector<std::string>& args, const std::strin
     cmd += ' ';
     cmd += shell_quote(a);
   }
-  cmd += " >";
-  cmd += shell_quote(io.file("out"));
-  cmd += " 2>";
-  cmd += shell_quote(io.file("err"));
-  int raw = std::system(cmd.c_str());
-  RunResult r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(io.file("out"));
-  r.err = slurp(io.file("err"));
-  return r;
+  return run_shell(cmd);
 }
 
 }  // namespace keel

@@ -10,6 +10,7 @@
 #include "dialects/postgres/migrator.h"
 #include "dialects/postgres/ops/operation.h"
 #include "dialects/postgres/postgres.h"
+#include "dialects/postgres/rollout.h"
 #include "dialects/split.h"
 #include "util/quote.h"
 #include "util/url_text.h"
@@ -102,7 +103,8 @@ const dialects::Driver& driver() {
                        .observes_locks = true,
                        .lints = true,
                        .expand_contract = true,
-                       .flags = true},
+                       .flags = true,
+                       .rollout = true},
       .default_settings =
           {
               "server_encoding",
@@ -132,6 +134,8 @@ const dialects::Driver& driver() {
       .open_lint_catalog = open_lint_catalog,
       .open_expand_contract = ops::open_expand_contract,
       .open_flags = open_flags,
+      .open_rollout_probe = open_rollout_probe,
+      .open_rollout_stats = open_rollout_stats,
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };

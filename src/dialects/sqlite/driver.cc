@@ -80,6 +80,8 @@ const dialects::Driver& driver() {
       .plan_ddl = nullptr,
       .open_lint_catalog = nullptr,
       .open_flags = nullptr,
+      .open_rollout_probe = nullptr,
+      .open_rollout_stats = nullptr,
       .quote_identifier = keel::quote_identifier,
       .quote_literal = keel::quote_literal,
   };
