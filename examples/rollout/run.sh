@@ -132,7 +132,7 @@ backend postgres
   server old 127.0.0.1:$old_port weight 100
   server new 127.0.0.1:$new_port weight 0
 CFG
-"${as_user[@]}" /usr/sbin/haproxy -db -q -f "$work/haproxy.cfg" 2>"$work/haproxy.log" &
+"${as_user[@]}" /usr/sbin/haproxy -db -f "$work/haproxy.cfg" 2>"$work/haproxy.log" &
 pids+=($!)
 wait_port "$proxy_port" && wait_port "$admin_port" || fail "haproxy did not start: $(cat "$work/haproxy.log")"
 
@@ -187,6 +187,7 @@ TOML
   (cd "$dir" && "$keel_bin" report "$run_id" -o "$out_dir/$db.html" >/dev/null) || fail "report of $db"
   cp "$dir/result.json" "$out_dir/$db.json"
   cp "$dir/rollout.log" "$out_dir/$db.log"
+  cp "$work/haproxy.log" "$out_dir/haproxy.log" 2>/dev/null
   return $status
 }
 

@@ -170,7 +170,8 @@ struct HaproxyRoute {
 };
 std::unique_ptr<Router> haproxy_router(HaproxyRoute route);
 // The HAProxy runtime API's answer to one command (its text; "" for a silent success).
-// Errors: kConnection (cannot reach it or no answer within 2 s).
+// Sent again on a new connection when it got no answer within 1 s (every command keel sends is
+// idempotent), three times at most. Errors: kConnection (cannot reach it, or no answer).
 Result<std::string> haproxy_command(const std::string& admin, const std::string& command);
 // keel's flag table (keel/flags.h): the flag's percent is the share.
 std::unique_ptr<Router> flag_router(const ConnectionUrl& url, std::string flag, std::string by);
@@ -187,7 +188,8 @@ struct Clock {
 };
 
 // The run archive of one rollout: <dir>/<run_id>.jsonl, one JSON object per line ("event":
-// "begin", "route", "routed", "route_failed", "sample", "step", "trip", "resumed", "done",
+// "begin", "warmed_up", "route", "routed", "route_failed", "sample", "step", "trip", "resumed",
+// "done",
 // "completed"; "t": seconds since the run began, "at_ms": the wall clock in ms since the
 // epoch), each written with one write() and fsync'd before run() goes on.
 class Journal {
@@ -238,7 +240,8 @@ struct Request {
   const std::atomic<bool>* interrupted = nullptr;
 };
 
-// Walks the steps: for each, records then routes, starts the load command, samples every
+// Probes both versions for one window before moving any session (a `warmed_up` line), then
+// walks the steps: for each, records then routes, starts the load command, samples every
 // sample_interval, judges each sample; holds the step for `hold` once min_samples probes
 // reached the new route. On a trip: routes 0 % at once (recorded), journals the trip and
 // returns it (the expand stays; `keel abort` or another rollout decides). Errors: a router or

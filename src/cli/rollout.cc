@@ -278,8 +278,12 @@ int report_page(const GlobalOptions& options, const std::string& run, const std:
   if (!events) return report(options, events.error());
   auto page = rollout::report_html(*events);
   if (!page) return report(options, page.error());
-  const std::string target =
-      out.empty() ? std::filesystem::path(*path).replace_extension(".html").string() : out;
+  // Absolute: a browser (or a test) given the path needs no working directory.
+  std::error_code ec;
+  std::filesystem::path where = out.empty()
+                                    ? std::filesystem::path(*path).replace_extension(".html")
+                                    : std::filesystem::path(out);
+  const std::string target = std::filesystem::absolute(where, ec).string();
   std::ofstream file(target, std::ios::binary | std::ios::trunc);
   file << *page;
   file.close();

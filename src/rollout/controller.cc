@@ -221,6 +221,12 @@ Result<Outcome> Loop::run() {
     return std::unexpected(ok.error());
   }
   if (auto ok = signals_.start(); !ok) return std::unexpected(ok.error());
+  // Both versions are probed for one window before any session moves (again, on a resume):
+  // the first judgement then rests on a full window, not on a few probes of cold sessions.
+  sleep(plan_.window);
+  if (auto ok = record({{"event", "warmed_up"}, {"window_ms", plan_.window.count()}}); !ok) {
+    return std::unexpected(ok.error());
+  }
   for (int i = first; i < static_cast<int>(steps.size()); ++i) {
     if (auto ok = record({{"event", "step"}, {"index", i}, {"percent", steps[i]}}); !ok) {
       return std::unexpected(ok.error());

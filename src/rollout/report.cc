@@ -91,11 +91,11 @@ std::string chart(const std::string& title, const std::string& unit,
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{:g}</text>\n",
         kLeft, Y(v), kWidth - kRight, Y(v), kLeft - 6, Y(v) + 4, v);
   }
-  for (int i = 0; i <= 5; ++i) {
-    const double v = x_max * i / 5;
+  // Time ticks at a round step (1, 2, 2.5, 5, 10 ... s), about six of them.
+  const double step = nice_max(x_max / 6);
+  for (double v = 0; v <= x_max + 1e-9; v += step) {
     svg += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" "
-        "text-anchor=\"middle\">{:.0f} s</text>\n",
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{:g} s</text>\n",
         X(v), kHeight - 14, v);
   }
   svg += fmt::format(
@@ -106,8 +106,9 @@ std::string chart(const std::string& title, const std::string& unit,
     svg += fmt::format(
         "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
         "class=\"marker\"/><text x=\"{4:.1f}\" y=\"{5:.1f}\" class=\"mlabel\" "
-        "fill=\"{3}\">{6}</text>\n",
-        X(m.x), kTop, kTop + h, m.color, X(m.x) + 3, kTop + 10, escape(m.label));
+        "fill=\"{3}\" text-anchor=\"{7}\">{6}</text>\n",
+        X(m.x), kTop, kTop + h, m.color, X(m.x) + (m.x > x_max * 0.85 ? -3 : 3), kTop + 10,
+        escape(m.label), m.x > x_max * 0.85 ? "end" : "start");
   }
   for (const Series& s : series) {
     if (s.points.empty()) continue;
@@ -121,14 +122,17 @@ std::string chart(const std::string& title, const std::string& unit,
     svg += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>\n", path,
                        s.color, s.dashed ? " stroke-dasharray=\"6 4\"" : "");
   }
-  double legend_x = kLeft + 260;
+  // The legend at the top right, after the title.
+  double legend_width = 0;
+  for (const Series& s : series) legend_width += 30 + 6.0 * static_cast<double>(s.name.size());
+  double legend_x = kWidth - kRight - legend_width;
   for (const Series& s : series) {
     svg += fmt::format(
         "<line x1=\"{0:.1f}\" y1=\"14\" x2=\"{1:.1f}\" y2=\"14\" stroke=\"{2}\" "
         "stroke-width=\"2\"{3}/><text x=\"{4:.1f}\" y=\"18\" class=\"tick\">{5}</text>\n",
         legend_x, legend_x + 18, s.color, s.dashed ? " stroke-dasharray=\"6 4\"" : "",
         legend_x + 22, escape(s.name));
-    legend_x += 30 + 7.0 * static_cast<double>(s.name.size());
+    legend_x += 30 + 6.0 * static_cast<double>(s.name.size());
   }
   return svg + "</svg>\n";
 }

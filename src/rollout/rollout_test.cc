@@ -132,9 +132,10 @@ TEST_F(RolloutLoopTest, AHealthyRolloutHoldsEveryStepAndRecordsEachRoutingBefore
   EXPECT_TRUE(signals.stopped);
   auto events = read_journal(path);
   ASSERT_TRUE(events);
-  EXPECT_EQ(kinds(*events), (std::vector<std::string>{"begin", "step", "route", "routed", "step",
-                                                      "route", "routed", "step", "route", "routed",
-                                                      "step", "route", "routed", "done"}));
+  EXPECT_EQ(kinds(*events),
+            (std::vector<std::string>{"begin", "warmed_up", "step", "route", "routed", "step",
+                                      "route", "routed", "step", "route", "routed", "step", "route",
+                                      "routed", "done"}));
   EXPECT_EQ(events->back().value("result", ""), "held");
 }
 

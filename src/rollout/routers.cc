@@ -18,7 +18,8 @@
 namespace keel::rollout {
 namespace {
 
-constexpr int kAnswerMs = 2000;
+constexpr int kAnswerMs = 1000;
+constexpr int kAttempts = 3;
 
 // A connected socket to "host:port" or a unix socket path; -1 and `why` when it fails.
 int connect_admin(const std::string& admin, std::string& why) {
@@ -171,7 +172,9 @@ class CommandRouter final : public Router {
 
 }  // namespace
 
-Result<std::string> haproxy_command(const std::string& admin, const std::string& command) {
+namespace {
+
+Result<std::string> haproxy_once(const std::string& admin, const std::string& command) {
   std::string why;
   int fd = connect_admin(admin, why);
   if (fd < 0) {
@@ -203,6 +206,19 @@ Result<std::string> haproxy_command(const std::string& admin, const std::string&
   close(fd);
   if (!sent) {
     return fail(ErrorCode::kConnection, "cannot send to HAProxy's runtime API", admin);
+  }
+  return answer;
+}
+
+}  // namespace
+
+// Every command keel sends is idempotent (set weight, get weight): one that got no answer is
+// sent again on a new connection.
+Result<std::string> haproxy_command(const std::string& admin, const std::string& command) {
+  Result<std::string> answer;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    answer = haproxy_once(admin, command);
+    if (answer) return answer;
   }
   return answer;
 }

@@ -35,6 +35,8 @@ class HaProxy {
                    " level admin\n"
                    "defaults\n"
                    "  mode tcp\n"
+                   "  log stderr format raw local0\n"
+                   "  option tcplog\n"
                    "  timeout connect 2s\n"
                    "  timeout client 60s\n"
                    "  timeout server 60s\n"
@@ -64,7 +66,7 @@ class HaProxy {
       FILE* out = freopen(log.c_str(), "w", stderr);
       (void)out;
       // -db: foreground, no daemon; -q: quiet.
-      execl(binary, binary, "-db", "-q", "-f", cfg.c_str(), static_cast<char*>(nullptr));
+      execl(binary, binary, "-db", "-f", cfg.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 100; ++i) {
@@ -78,6 +80,8 @@ class HaProxy {
       kill(pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
     }
+    if (::testing::Test::HasFailure())
+      std::cout << "haproxy's log:\n" << slurp(dir_.file("haproxy.log"));
   }
   HaProxy(const HaProxy&) = delete;
   HaProxy& operator=(const HaProxy&) = delete;

@@ -192,8 +192,10 @@ TEST_F(RolloutPg, AHealthyRolloutReachesEverySessionAndCompletesWithoutAFailedTr
   EXPECT_EQ(weight("new"), "100 (initial 0)\n\n");
   EXPECT_EQ(weight("old"), "0 (initial 100)\n\n");
   // After: every new session on the new version.
+  // (Sessions opened before the last routing change may still finish on the old version.)
+  std::this_thread::sleep_for(1s);
   load.take();
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(1s);
   auto [old_after, new_after] = load.take();
   load.stop();
   EXPECT_EQ(old_after, 0);
