@@ -38,7 +38,10 @@ struct Thresholds {
   // p99: the new route's p99 above p99_tolerance × the reference trips, where the reference is
   // the larger of the SLO (when set) and the old route's p99 over the same window: a regression
   // is the new version being slower than both what was promised and what the old version does
-  // now (when both are slow alike, routing back would not help, and nothing trips).
+  // now (when both are slow alike, routing back would not help, and nothing trips). When the
+  // old route misses the SLO too (or there is no SLO), the new route's p95 must also exceed the
+  // old one's by the tolerance: a p99 is a window's few slowest probes, and on a busy server
+  // noise alone moves it; a slower version moves the body of the distribution.
   double p99_tolerance = 1.15;
   std::optional<double> slo_p99_ms;
   // Below this many milliseconds of difference a p99 is not a regression (noise of a

@@ -144,7 +144,10 @@ TEST_F(RolloutLoopTest, ASlowNewVersionTripsOnTheFirstSampleThatShowsItAndRoutes
   // Step 1 (5 %) is 5 samples; the regression shows from sample 7 (step 2).
   signals.script = [](int n) {
     Sample s = healthy();
-    if (n >= 7) s.new_route.p99_ms = 60;
+    if (n >= 7) {  // every probe 55 ms slower
+      s.new_route.p95_ms += 55;
+      s.new_route.p99_ms = 60;
+    }
     return s;
   };
   auto outcome = run_plan(quick_plan());
@@ -299,14 +302,25 @@ TEST(RolloutBreakersTest, P99IsJudgedAgainstTheLargerOfTheSloAndTheOldVersion) {
   s.new_route.p99_ms = 11.4;  // under 11.5
   EXPECT_FALSE(judge(plan, s));
   s.new_route.p99_ms = 11.6;
+  // Without an SLO the p99 alone is not enough: a few slow probes can be noise.
+  EXPECT_FALSE(judge(plan, s));
+  s.new_route.p95_ms = 2.6;  // 1.5 * 1.15 = 1.725 and 1.5 + 1 = 2.5
   EXPECT_EQ(judge(plan, s)->breaker, "p99");
-  // An SLO above the old version's p99 is the reference.
+  s.new_route.p95_ms = 1.5;
+  // An SLO above the old version's p99 is the reference, and the old version meeting it makes
+  // the new one's p99 alone a breach.
   plan.thresholds.slo_p99_ms = 20;
   EXPECT_FALSE(judge(plan, s));
   s.new_route.p99_ms = 23.1;
   auto trip = judge(plan, s);
   ASSERT_TRUE(trip);
   EXPECT_NE(trip->reason.find("the SLO 20.00 ms"), std::string::npos) << trip->reason;
+  // Both versions over the SLO: the server is slow; only a shift of the new one's p95 trips.
+  s.old_route.p99_ms = 30;
+  s.new_route.p99_ms = 40;
+  EXPECT_FALSE(judge(plan, s));
+  s.new_route.p95_ms = 9;
+  EXPECT_EQ(judge(plan, s)->breaker, "p99");
   // Sub-millisecond noise is not a regression.
   Sample fast = healthy();
   fast.old_route.p99_ms = 0.3;
@@ -366,6 +380,29 @@ TEST(RolloutReportTest, ThePageHasItsChartsAndEscapesWhatItQuotes) {
   EXPECT_NE(page->find("trip: p99"), std::string::npos);
   EXPECT_NE(page->find("12 ms"), std::string::npos);
   EXPECT_FALSE(report_html({{{"event", "sample"}}}));
+}
+
+}  // namespace
+}  // namespace keel::rollout
+
+namespace keel::rollout {
+namespace {
+
+TEST(RolloutCommandRouterTest, TheHookGetsThePercentAndItsFailureIsAnErrorWithItsOutput) {
+  TempDir dir;
+  const std::string log = dir.path + "/routed";
+  auto router = command_router(
+      "echo \"$1 $KEEL_ROLLOUT_PERCENT $KEEL_ROLLOUT_MIGRATION\" >> '" + log + "'", "0013_x");
+  ASSERT_TRUE(router->route(25));
+  ASSERT_TRUE(router->route(0));
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "25 25 0013_x\n0 0 0013_x\n");
+  auto failing = command_router("echo 'no route to the mesh' >&2; exit 4", "0013_x");
+  auto routed = failing->route(50);
+  ASSERT_FALSE(routed);
+  EXPECT_NE(routed.error().message.find("status 4"), std::string::npos) << routed.error().message;
+  EXPECT_NE(routed.error().message.find("no route to the mesh"), std::string::npos);
 }
 
 }  // namespace

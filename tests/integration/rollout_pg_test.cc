@@ -22,6 +22,7 @@
 #include "integration/haproxy.h"
 #include "integration/migrate_helpers.h"
 #include "integration/pgbouncer.h"
+#include "integration/webhook_receiver.h"
 #include "keel/rollout.h"
 
 namespace keel::test {
@@ -125,19 +126,22 @@ class RolloutPg : public PgTest {
     return fmt::format("{} = {} dbname={} user=postgres connect_query='SET search_path = {}'\n",
                        db.name(), PgBouncer::server(), db.name(), search_path);
   }
-  void write_config(const std::string& sample_interval, const std::string& slo) const {
+  void write_config(const std::string& sample_interval, const std::string& slo,
+                    const std::string& webhook = "") const {
     folder->dir.write(
         "keel.toml",
-        fmt::format("[environments.prod]\nurl = \"{}\"\ntier = \"prod\"\n\n"
-                    "[rollout]\nrouter = \"haproxy\"\nhaproxy_admin = \"{}\"\n"
-                    "old_url = \"{}\"\nnew_url = \"{}\"\n"
-                    "pgbouncer_admin_urls = [\"{}\"]\n"
-                    "probe_query = \"SELECT id FROM users WHERE id = 1\"\n"
-                    "probe_interval = \"10ms\"\nsample_interval = \"{}\"\nwindow = \"2s\"\n"
-                    "min_samples = 30\nslo_p99 = \"{}\"\nmetrics_listen = \"127.0.0.1:{}\"\n\n"
-                    "[rollout.prod]\nsteps = [5, 25, 50, 100]\nhold = \"2s\"\n",
-                    db.url(), haproxy->admin(), old_pool->url(db.name()), new_pool->url(db.name()),
-                    old_pool->url("pgbouncer"), sample_interval, slo, metrics_port));
+        (webhook.empty() ? "" : "[notify]\nwebhook_url = \"" + webhook + "\"\n\n") +
+            fmt::format("[environments.prod]\nurl = \"{}\"\ntier = \"prod\"\n\n"
+                        "[rollout]\nrouter = \"haproxy\"\nhaproxy_admin = \"{}\"\n"
+                        "old_url = \"{}\"\nnew_url = \"{}\"\n"
+                        "pgbouncer_admin_urls = [\"{}\"]\n"
+                        "probe_query = \"SELECT id FROM users WHERE id = 1\"\n"
+                        "probe_interval = \"10ms\"\nsample_interval = \"{}\"\nwindow = \"2s\"\n"
+                        "min_samples = 30\nslo_p99 = \"{}\"\nmetrics_listen = \"127.0.0.1:{}\"\n\n"
+                        "[rollout.prod]\nsteps = [5, 25, 50, 100]\nhold = \"2s\"\n",
+                        db.url(), haproxy->admin(), old_pool->url(db.name()),
+                        new_pool->url(db.name()), old_pool->url("pgbouncer"), sample_interval, slo,
+                        metrics_port));
   }
   RunResult rollout(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"--env", "prod", "--format", "json", "rollout"};
@@ -169,7 +173,7 @@ class RolloutPg : public PgTest {
 };
 
 TEST_F(RolloutPg, AHealthyRolloutReachesEverySessionAndCompletesWithoutAFailedTransaction) {
-  write_config("250ms", "50ms");  // a generous SLO: CI machines are noisy
+  write_config("250ms", "200ms");  // a generous SLO: CI machines are noisy
   SessionLoad load(haproxy->url(db.name()));
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(load.take().second, 0);  // before: every session on the old version
@@ -226,7 +230,8 @@ TEST_F(RolloutPg, AHealthyRolloutReachesEverySessionAndCompletesWithoutAFailedTr
 }
 
 TEST_F(RolloutPg, ASlowNewVersionTripsTheP99BreakerWithinOneSampleAndRoutesBack) {
-  write_config("500ms", "15ms");
+  testing::WebhookReceiver receiver;
+  write_config("500ms", "15ms", receiver.url());
   SessionLoad load(haproxy->url(db.name()));
   auto running = std::async(std::launch::async, [this] { return rollout(); });
   // Once 25 % of sessions go to the new version, its view turns slow: 30 ms a row read.
@@ -265,6 +270,13 @@ TEST_F(RolloutPg, ASlowNewVersionTripsTheP99BreakerWithinOneSampleAndRoutesBack)
   EXPECT_EQ(weight("new"), "0 (initial 0)\n\n");
   EXPECT_EQ(weight("old"), "100 (initial 100)\n\n");
   EXPECT_EQ(load.failed.load(), 0) << load.last_error();
+  // The webhook: rollout.tripped with the breaker and the time to route back.
+  ASSERT_TRUE(receiver.wait_for(1, 5s));
+  auto hook = nlohmann::json::parse(receiver.requests().front().body);
+  EXPECT_EQ(hook["event"], "rollout.tripped");
+  EXPECT_EQ(hook["breaker"], "p99");
+  EXPECT_EQ(hook["migration"], "0002_rename");
+  EXPECT_TRUE(hook["restore_ms"].is_number());
   auto events = rollout::read_journal(journal());
   ASSERT_TRUE(events);
   int64_t tripped_at_ms = 0;
@@ -312,7 +324,7 @@ TEST_F(RolloutPg, ASlowNewVersionTripsTheP99BreakerWithinOneSampleAndRoutesBack)
 // `keel rollout` refuses to start over it, `--resume` routes that step again and goes on to
 // 100 %, and the sessions never saw a failed transaction.
 TEST_F(RolloutPg, AKilledRolloutResumesFromItsRecordedStep) {
-  write_config("250ms", "50ms");
+  write_config("250ms", "200ms");
   SessionLoad load(haproxy->url(db.name()));
   pid_t pid = fork();
   if (pid == 0) {
@@ -362,6 +374,35 @@ TEST_F(RolloutPg, AKilledRolloutResumesFromItsRecordedStep) {
   // Nothing left to resume.
   RunResult nothing = rollout({"--resume"});
   EXPECT_EQ(nothing.status, 3) << nothing.out;
+}
+
+// Router "flag": applications that route in code follow keel's flag table; each step sets the
+// flag (named after the migration) to its percent, and a trip would set it to 0.
+TEST_F(RolloutPg, TheFlagRouterSetsTheMigrationsFlagStepByStep) {
+  folder->dir.write(
+      "keel.toml",
+      fmt::format("[environments.prod]\nurl = \"{}\"\ntier = \"prod\"\n\n"
+                  "[rollout]\nrouter = \"flag\"\nold_url = \"{}\"\nnew_url = \"{}\"\n"
+                  "probe_interval = \"10ms\"\nsample_interval = \"200ms\"\nwindow = \"1s\"\n"
+                  "min_samples = 20\nslo_p99 = \"200ms\"\ncomplete = false\n\n"
+                  "[rollout.prod]\nsteps = [50, 100]\nhold = \"0s\"\n",
+                  db.url(), old_pool->url(db.name()), new_pool->url(db.name())));
+  RunResult r = rollout();
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  auto result = nlohmann::json::parse(r.out);
+  EXPECT_EQ(result["result"], "held");
+  EXPECT_TRUE(result["completed"].is_null());  // complete = false
+  EXPECT_EQ(phase(), "active");
+  EXPECT_EQ(db.scalar("SELECT percent FROM keel.flags WHERE name = '0002_rename'"), "100");
+  // HAProxy untouched.
+  EXPECT_EQ(weight("new"), "0 (initial 0)\n\n");
+  auto events = rollout::read_journal(journal());
+  ASSERT_TRUE(events);
+  std::vector<int> routed;
+  for (const auto& e : *events) {
+    if (e["event"] == "routed") routed.push_back(e["percent"]);
+  }
+  EXPECT_EQ(routed, (std::vector<int>{50, 100}));
 }
 
 }  // namespace
