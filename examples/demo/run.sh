@@ -12,7 +12,9 @@
 # hand-made hotfix in prod (drift and verify both exit 3); catches an edited
 # migration file; has a rollback aborted because it would orphan an order,
 # then rolls back cleanly. Then examples/demo/expand.sh: an expand/contract
-# change (rename + type change) under pgbench load on a throwaway PostgreSQL.
+# change (rename + type change) under pgbench load on a throwaway PostgreSQL;
+# then examples/rollout/run.sh: keel rollout through HAProxy and two
+# PgBouncers, a healthy rollout to 100 % and one that trips its p99 breaker.
 # Exits 0 when keel behaved as expected (including exit 3 where it is
 # expected), non-zero otherwise.
 set -uo pipefail
@@ -252,6 +254,11 @@ expect_output "gate_failed"
 
 step "Part 2: an expand/contract change under load on a throwaway PostgreSQL (examples/demo/expand.sh)"
 "$demo_dir/expand.sh" "$keel_bin" || fail "the expand/contract demo (see above)"
+
+step "Part 3: a staged rollout through HAProxy and PgBouncer, healthy then regressed (examples/rollout/run.sh)"
+# Its reports and results stay in .keel/demo-rollout (ignored by git) for a look afterwards.
+HOLD=${HOLD:-2s} "$demo_dir/../rollout/run.sh" "$keel_bin" "$PWD/.keel/demo-rollout" ||
+  fail "the rollout demo (see above)"
 
 echo
 if [ "$failures" -eq 0 ]; then

@@ -41,7 +41,8 @@ if [ "$(id -u)" = 0 ]; then
 fi
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  # The servers themselves first: runuser then ends on its own, without a word.
+  for p in "${pids[@]}"; do pkill -TERM -P "$p" 2>/dev/null || kill "$p" 2>/dev/null; done
   wait 2>/dev/null
   rm -rf "$work"
 }

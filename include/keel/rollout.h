@@ -39,9 +39,10 @@ struct Thresholds {
   // the larger of the SLO (when set) and the old route's p99 over the same window: a regression
   // is the new version being slower than both what was promised and what the old version does
   // now (when both are slow alike, routing back would not help, and nothing trips). When the
-  // old route misses the SLO too (or there is no SLO), the new route's p95 must also exceed the
-  // old one's by the tolerance: a p99 is a window's few slowest probes, and on a busy server
-  // noise alone moves it; a slower version moves the body of the distribution.
+  // old route misses the SLO too (or there is no SLO), the new route's p95 since the previous
+  // sample must also exceed the old one's window p95 by the tolerance: a p99 is a window's few
+  // slowest probes, and on a busy server noise alone moves it; a slower version moves the body
+  // of the distribution, and the probes since the last sample show it first.
   double p99_tolerance = 1.15;
   std::optional<double> slo_p99_ms;
   // Below this many milliseconds of difference a p99 is not a regression (noise of a
@@ -86,6 +87,7 @@ struct Sample {
   double t_s = 0;   // seconds since the rollout began
   int percent = 0;  // share routed to the new version when it was taken
   RouteStats old_route, new_route;
+  RouteStats new_recent;  // the new route since the previous sample (the p99 breaker's guard)
   std::optional<double> lag_ms;      // the largest standby replay lag; nullopt: no standby
   std::optional<double> saturation;  // connections / max_connections; nullopt: unreadable
   std::vector<PoolStats> pools;
@@ -114,13 +116,14 @@ class Router {
   virtual Result<void> route(int percent_new) = 0;
 };
 
-// Samples what the sessions feel. take() returns the figures of the last window; probes run
+// Samples what the sessions feel. take() returns the figures of the last window (and the new
+// route's over the last `recent`, the time since the previous sample); probes run
 // on their own threads from start() to stop().
 class Signals {
  public:
   virtual ~Signals() = default;
   virtual Result<void> start() = 0;
-  virtual Sample take(std::chrono::milliseconds window) = 0;
+  virtual Sample take(std::chrono::milliseconds window, std::chrono::milliseconds recent) = 0;
   virtual void stop() = 0;
 };
 

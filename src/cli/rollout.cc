@@ -155,7 +155,7 @@ nlohmann::json result_json(const MigrateContext& ctx, const std::string& migrati
       {"samples", o.samples},
       {"elapsed_s", o.elapsed_s},
       {"run_id", journal.run_id()},
-      {"journal", journal.path()},
+      {"journal", std::filesystem::absolute(journal.path()).string()},
       {"breaker", o.trip ? nlohmann::json(o.trip->breaker) : nlohmann::json()},
       {"reason", o.trip ? nlohmann::json(o.trip->reason) : nlohmann::json()},
       {"restore_ms", o.restore_ms ? nlohmann::json(*o.restore_ms) : nlohmann::json()},

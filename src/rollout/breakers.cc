@@ -64,13 +64,16 @@ std::optional<Trip> judge_p99(const Plan& plan, const Sample& s) {
   // p99 is the window's few slowest probes, which noise alone can make differ. The new version
   // is the cause only when the body of its latencies moved as well: its p95 past the old
   // one's by the same tolerance. (A slower query shifts every execution of the probe.)
+  // The recent probes when there are enough of them (a regression shows there within one
+  // sample), else the window's.
+  const RouteStats& body = s.new_recent.probes - s.new_recent.errors >= 10 ? s.new_recent : r;
   const double p95_limit =
       std::max(s.old_route.p95_ms * t.p99_tolerance, s.old_route.p95_ms + t.p99_min_delta_ms);
-  if (r.p95_ms <= p95_limit) return std::nullopt;
+  if (body.p95_ms <= p95_limit) return std::nullopt;
   return Trip{"p99", fmt::format("new version's p99 {:.2f} ms > {:.2f} ms ({:.0f}% of the old "
-                                 "version's {:.2f} ms) and its p95 {:.2f} ms > {:.2f} ms",
+                                 "version's {:.2f} ms) and its recent p95 {:.2f} ms > {:.2f} ms",
                                  r.p99_ms, limit, t.p99_tolerance * 100, s.old_route.p99_ms,
-                                 r.p95_ms, p95_limit)};
+                                 body.p95_ms, p95_limit)};
 }
 
 }  // namespace

@@ -155,7 +155,7 @@ Result<std::optional<Trip>> Loop::hold(int index) {
                               "--resume` goes on from this step",
                               index + 1, plan_.steps[index], percent_));
     }
-    Sample sample = signals_.take(plan_.window);
+    Sample sample = signals_.take(plan_.window, plan_.sample_interval);
     const TimePoint taken = clock_.now();
     sample.t_s = since_begin(taken);
     sample.percent = percent_;

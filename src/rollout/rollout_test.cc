@@ -63,7 +63,7 @@ class ScriptedSignals final : public Signals {
     started = true;
     return {};
   }
-  Sample take(milliseconds) override { return script(taken++); }
+  Sample take(milliseconds, milliseconds) override { return script(taken++); }
   void stop() override { stopped = true; }
 };
 
@@ -321,6 +321,13 @@ TEST(RolloutBreakersTest, P99IsJudgedAgainstTheLargerOfTheSloAndTheOldVersion) {
   EXPECT_FALSE(judge(plan, s));
   s.new_route.p95_ms = 9;
   EXPECT_EQ(judge(plan, s)->breaker, "p99");
+  // The probes since the last sample, when there are enough, are the body that must move:
+  // a regression shows there before it moves the whole window's p95.
+  s.new_route.p95_ms = 1.5;
+  s.new_recent = {20, 0, 8, 9, 9.5, 10, ""};
+  EXPECT_EQ(judge(plan, s)->breaker, "p99");
+  s.new_recent.p95_ms = 1.6;
+  EXPECT_FALSE(judge(plan, s));
   // Sub-millisecond noise is not a regression.
   Sample fast = healthy();
   fast.old_route.p99_ms = 0.3;

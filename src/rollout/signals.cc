@@ -126,10 +126,11 @@ class ProbeSignals final : public Signals {
     old_->stop();
     new_->stop();
   }
-  Sample take(std::chrono::milliseconds window) override {
+  Sample take(std::chrono::milliseconds window, std::chrono::milliseconds recent) override {
     Sample s;
     s.old_route = old_->stats(window);
     s.new_route = new_->stats(window);
+    s.new_recent = new_->stats(recent);
     if (auto lag = server_->lag_ms()) {
       s.lag_ms = *lag;
     } else {

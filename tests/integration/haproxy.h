@@ -5,7 +5,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -53,26 +52,9 @@ class HaProxy {
                    "  server new 127.0.0.1:" +
                    std::to_string(new_port) + " weight 0\n");
     chmod(dir_.file("haproxy.cfg").c_str(), 0644);
-    const passwd* postgres = geteuid() == 0 ? getpwnam("postgres") : nullptr;
-    pid_ = fork();
-    if (pid_ == 0) {
-      if (geteuid() == 0) {
-        if (postgres == nullptr || setgid(postgres->pw_gid) != 0 || setuid(postgres->pw_uid) != 0) {
-          _exit(127);
-        }
-      }
-      const std::string cfg = dir_.file("haproxy.cfg");
-      const std::string log = dir_.file("haproxy.log");
-      FILE* out = freopen(log.c_str(), "w", stderr);
-      (void)out;
-      // -db: foreground, no daemon; -q: quiet.
-      execl(binary, binary, "-db", "-f", cfg.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 100; ++i) {
-      if (accepts(admin_port_) && accepts(port_)) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    pid_ = spawn_unprivileged({binary, "-db", "-f", dir_.file("haproxy.cfg")},
+                              dir_.file("haproxy.log"));
+    if (wait_accepting({admin_port_, port_})) return;
     ADD_FAILURE() << "haproxy did not start: " << slurp(dir_.file("haproxy.log"));
   }
   ~HaProxy() {
@@ -94,17 +76,6 @@ class HaProxy {
   }
 
  private:
-  static bool accepts(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    return up;
-  }
-
   TempDir dir_;
   int port_;
   int admin_port_;

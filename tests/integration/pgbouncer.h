@@ -18,6 +18,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "integration/pg_fixture.h"
 #include "integration/run.h"
@@ -36,6 +37,53 @@ inline int free_loopback_port() {
   int port = ntohs(addr.sin_port);
   close(fd);
   return port;
+}
+
+// Whether something accepts TCP connections on 127.0.0.1:port.
+inline bool accepts_on(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return up;
+}
+
+// Waits up to 5 s until every port accepts connections.
+inline bool wait_accepting(std::initializer_list<int> ports) {
+  for (int i = 0; i < 100; ++i) {
+    bool all = true;
+    for (int port : ports) all = all && accepts_on(port);
+    if (all) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// Forks and runs `argv` (argv[0] the binary) as Debian's postgres user when we are root
+// (PgBouncer and HAProxy refuse root), its stderr into `log` when given. The child's pid.
+inline pid_t spawn_unprivileged(std::vector<std::string> argv, const std::string& log = "") {
+  const passwd* postgres = geteuid() == 0 ? getpwnam("postgres") : nullptr;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!log.empty()) {  // opened before giving up root: the folder may be root's
+      FILE* out = freopen(log.c_str(), "w", stderr);
+      (void)out;
+    }
+    if (geteuid() == 0) {
+      if (postgres == nullptr || setgid(postgres->pw_gid) != 0 || setuid(postgres->pw_uid) != 0) {
+        _exit(127);
+      }
+    }
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 class PgBouncer {
@@ -71,30 +119,10 @@ class PgBouncer {
                                     "logfile = " +
                                     dir_.file("pgbouncer.log") + "\n");
     for (const char* f : {"users.txt", "pgbouncer.ini"}) chmod(dir_.file(f).c_str(), 0644);
-    pid_ = fork();
-    if (pid_ == 0) {
-      if (geteuid() == 0) {
-        if (postgres == nullptr || setgid(postgres->pw_gid) != 0 || setuid(postgres->pw_uid) != 0) {
-          _exit(127);
-        }
-      }
-      const std::string ini = dir_.file("pgbouncer.ini");
-      execl(binary, binary, "-q", ini.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
+    pid_ = spawn_unprivileged({binary, "-q", dir_.file("pgbouncer.ini")});
+    if (!wait_accepting({port_})) {
+      ADD_FAILURE() << "pgbouncer did not start: " << slurp(dir_.file("pgbouncer.log"));
     }
-    // Ready once it accepts connections.
-    for (int i = 0; i < 100; ++i) {
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      addr.sin_port = htons(static_cast<uint16_t>(port_));
-      bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-      close(fd);
-      if (up) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "pgbouncer did not start: " << slurp(dir_.file("pgbouncer.log"));
   }
   ~PgBouncer() {
     if (pid_ > 0) {

@@ -143,6 +143,18 @@ class RolloutPg : public PgTest {
                         new_pool->url(db.name()), old_pool->url("pgbouncer"), sample_interval, slo,
                         metrics_port));
   }
+  // keel.toml for the flag router (probes through both pools), prod steps 50 and 100 with
+  // `tier_keys` added to [rollout.prod].
+  void write_flag_config(const std::string& tier_keys) const {
+    folder->dir.write(
+        "keel.toml",
+        fmt::format("[environments.prod]\nurl = \"{}\"\ntier = \"prod\"\n\n"
+                    "[rollout]\nrouter = \"flag\"\nold_url = \"{}\"\nnew_url = \"{}\"\n"
+                    "probe_interval = \"10ms\"\nsample_interval = \"200ms\"\nwindow = \"1s\"\n"
+                    "min_samples = 20\nslo_p99 = \"200ms\"\ncomplete = false\n\n"
+                    "[rollout.prod]\nsteps = [50, 100]\nhold = \"1s\"\n{}",
+                    db.url(), old_pool->url(db.name()), new_pool->url(db.name()), tier_keys));
+  }
   RunResult rollout(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"--env", "prod", "--format", "json", "rollout"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -379,14 +391,13 @@ TEST_F(RolloutPg, AKilledRolloutResumesFromItsRecordedStep) {
 // Router "flag": applications that route in code follow keel's flag table; each step sets the
 // flag (named after the migration) to its percent, and a trip would set it to 0.
 TEST_F(RolloutPg, TheFlagRouterSetsTheMigrationsFlagStepByStep) {
-  folder->dir.write(
-      "keel.toml",
-      fmt::format("[environments.prod]\nurl = \"{}\"\ntier = \"prod\"\n\n"
-                  "[rollout]\nrouter = \"flag\"\nold_url = \"{}\"\nnew_url = \"{}\"\n"
-                  "probe_interval = \"10ms\"\nsample_interval = \"200ms\"\nwindow = \"1s\"\n"
-                  "min_samples = 20\nslo_p99 = \"200ms\"\ncomplete = false\n\n"
-                  "[rollout.prod]\nsteps = [50, 100]\nhold = \"0s\"\n",
-                  db.url(), old_pool->url(db.name()), new_pool->url(db.name())));
+  // Staging's load test, here at every step: pgbench at a fixed rate against the new version.
+  const char* pg_bin = std::getenv("KEEL_TEST_PG_BIN");
+  folder->dir.write("load.sql", "SELECT id FROM users WHERE id = 1;\n");
+  const std::string load = fmt::format("{}/pgbench -n -c 2 -R 50 -T 120 -f {} '{}'",
+                                       pg_bin != nullptr ? pg_bin : "/usr/lib/postgresql/15/bin",
+                                       folder->dir.file("load.sql"), new_pool->url(db.name()));
+  write_flag_config("load_command = \"" + load + "\"\n");
   RunResult r = rollout();
   ASSERT_EQ(r.status, 0) << r.out << r.err;
   auto result = nlohmann::json::parse(r.out);
@@ -403,6 +414,18 @@ TEST_F(RolloutPg, TheFlagRouterSetsTheMigrationsFlagStepByStep) {
     if (e["event"] == "routed") routed.push_back(e["percent"]);
   }
   EXPECT_EQ(routed, (std::vector<int>{50, 100}));
+}
+
+// A load test that fails trips the "load" breaker: the flag goes back to 0.
+TEST_F(RolloutPg, AFailingLoadTestTripsAndTheFlagGoesBackToZero) {
+  write_flag_config("load_command = \"sleep 0.3; echo the load test failed >&2; exit 7\"\n");
+  RunResult r = rollout();
+  ASSERT_EQ(r.status, 3) << r.out << r.err;
+  auto result = nlohmann::json::parse(r.out);
+  EXPECT_EQ(result["breaker"], "load");
+  EXPECT_NE(result["reason"].get<std::string>().find("exit status 7"), std::string::npos);
+  EXPECT_EQ(db.scalar("SELECT percent FROM keel.flags WHERE name = '0002_rename'"), "0");
+  EXPECT_EQ(phase(), "active");
 }
 
 }  // namespace
