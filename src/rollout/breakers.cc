@@ -66,7 +66,7 @@ std::optional<Trip> judge_p99(const Plan& plan, const Sample& s) {
   // one's by the same tolerance. (A slower query shifts every execution of the probe.)
   // The recent probes when there are enough of them (a regression shows there within one
   // sample), else the window's.
-  const RouteStats& body = s.new_recent.probes - s.new_recent.errors >= 10 ? s.new_recent : r;
+  const RouteStats& body = s.new_recent.probes - s.new_recent.errors >= 20 ? s.new_recent : r;
   const double p95_limit =
       std::max(s.old_route.p95_ms * t.p99_tolerance, s.old_route.p95_ms + t.p99_min_delta_ms);
   if (body.p95_ms <= p95_limit) return std::nullopt;

@@ -324,7 +324,7 @@ TEST(RolloutBreakersTest, P99IsJudgedAgainstTheLargerOfTheSloAndTheOldVersion) {
   // The probes since the last sample, when there are enough, are the body that must move:
   // a regression shows there before it moves the whole window's p95.
   s.new_route.p95_ms = 1.5;
-  s.new_recent = {20, 0, 8, 9, 9.5, 10, ""};
+  s.new_recent = {20, 0, 8, 9, 9.5, 10, ""};  // 20 probes: enough
   EXPECT_EQ(judge(plan, s)->breaker, "p99");
   s.new_recent.p95_ms = 1.6;
   EXPECT_FALSE(judge(plan, s));
