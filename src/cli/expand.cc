@@ -5,7 +5,6 @@
 #include <iostream>
 
 #include "cli/migrate_cli.h"
-#include "cli/progress.h"
 #include "keel/expand.h"
 
 namespace keel::cli {
@@ -32,13 +31,7 @@ void print(const GlobalOptions& options, const MigrateContext& ctx, const expand
 int run(const GlobalOptions& options, const MigrateArgs& args, expand::Action action) {
   auto ctx = open_migrate(options, args);
   if (!ctx) return report(options, ctx.error());
-  auto dialect = expand::open_expand_contract(ctx->url);
-  if (!dialect) return report(options, dialect.error());
-  expand::Options expand_options;
-  expand_options.run = ctx->run;
-  expand_options.backfill = ctx->config.backfill;
-  expand_options.on_backfill = backfill_view(options);
-  auto done = expand::act(*ctx->target, **dialect, ctx->files, action, expand_options);
+  auto done = act_on(options, *ctx, action);
   if (!done) return report(options, done.error());
   print(options, *ctx, *done);
   return kExitOk;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/progress.h"
+
 namespace keel::cli {
 
 void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks) {
@@ -42,6 +44,17 @@ Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateA
   ctx.run = run::run_options(ctx.config, *lock_wait,
                              [&options](const std::string& line) { note(options, line); });
   return ctx;
+}
+
+Result<expand::Report> act_on(const GlobalOptions& options, MigrateContext& ctx,
+                              expand::Action action) {
+  auto dialect = expand::open_expand_contract(ctx.url);
+  if (!dialect) return std::unexpected(dialect.error());
+  expand::Options expand_options;
+  expand_options.run = ctx.run;
+  expand_options.backfill = ctx.config.backfill;
+  expand_options.on_backfill = backfill_view(options);
+  return expand::act(*ctx.target, **dialect, ctx.files, action, expand_options);
 }
 
 }  // namespace keel::cli

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "keel/expand.h"
 #include "keel/migrate.h"
 
 namespace keel::cli {
@@ -33,6 +34,11 @@ void add_migrate_options(CLI::App& command, MigrateArgs& args, bool locks);
 // opens the migration session.
 Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateArgs& args,
                                     bool session = true);
+
+// complete / finalize / abort / revert of the current operation migration on ctx's target,
+// with [backfill] and the backfill's bar or JSON lines (keel complete ..., keel rollout).
+Result<expand::Report> act_on(const GlobalOptions& options, MigrateContext& ctx,
+                              expand::Action action);
 
 // Where keel plan saves VALIDATED plans and apply --require-validated
 // reads them (relative to the current directory).

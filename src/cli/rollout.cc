@@ -14,7 +14,6 @@
 #include <iostream>
 
 #include "cli/migrate_cli.h"
-#include "cli/progress.h"
 #include "keel/archive.h"
 #include "keel/expand.h"
 #include "keel/rollout.h"
@@ -164,14 +163,7 @@ nlohmann::json result_json(const MigrateContext& ctx, const std::string& migrati
 }
 
 int complete(const GlobalOptions& options, MigrateContext& ctx) {
-  auto dialect = expand::open_expand_contract(ctx.url);
-  if (!dialect) return report(options, dialect.error());
-  expand::Options expand_options;
-  expand_options.run = ctx.run;
-  expand_options.backfill = ctx.config.backfill;
-  expand_options.on_backfill = backfill_view(options);
-  auto done =
-      expand::act(*ctx.target, **dialect, ctx.files, expand::Action::kComplete, expand_options);
+  auto done = act_on(options, ctx, expand::Action::kComplete);
   if (!done) return report(options, done.error());
   note(options, fmt::format("complete {}_{}: {} -> {} ({} ms)", done->version, done->name,
                             done->phase_before, done->phase_after, done->elapsed_ms));
