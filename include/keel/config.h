@@ -221,6 +221,7 @@ struct RolloutConfig {
   std::vector<std::string> pgbouncer_admin_urls;
   std::string probe_query;
   std::chrono::milliseconds probe_interval{20};
+  int probe_sessions = 4;  // per route, probing in turn
   std::chrono::milliseconds sample_interval{1000};
   std::chrono::milliseconds window{10000};
   int min_samples = 100;

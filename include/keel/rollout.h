@@ -117,13 +117,15 @@ class Router {
 };
 
 // Samples what the sessions feel. take() returns the figures of the last window (and the new
-// route's over the last `recent`, the time since the previous sample); probes run
+// route's over the last `recent`, the time since the previous sample) with the server's;
+// peek() only the probes' (no server read: cheap enough to judge between samples). Probes run
 // on their own threads from start() to stop().
 class Signals {
  public:
   virtual ~Signals() = default;
   virtual Result<void> start() = 0;
   virtual Sample take(std::chrono::milliseconds window, std::chrono::milliseconds recent) = 0;
+  virtual Sample peek(std::chrono::milliseconds window, std::chrono::milliseconds recent) = 0;
   virtual void stop() = 0;
 };
 
@@ -160,9 +162,13 @@ struct SignalSources {
   ConnectionUrl primary;               // lag and saturation
   std::vector<ConnectionUrl> pgbouncer_admin;
   std::string probe_query;  // run through each route with that route's search_path
+  // Each route is probed every probe_interval, by probe_sessions sessions in turn (each on its
+  // own thread and session): a slow probe does not stop the route's probing, and a probe still
+  // running counts with the time it has run so far.
   std::chrono::milliseconds probe_interval{20};
+  int probe_sessions = 4;
 };
-// Probes on two threads (one per route) and the server's figures read at each take().
+// Probes on probe_sessions threads per route and the server's figures read at each take().
 Result<std::unique_ptr<Signals>> open_signals(const SignalSources& sources);
 
 // HAProxy's runtime API (a `stats socket ... level admin`, "host:port" or a unix socket path):

@@ -486,6 +486,7 @@ const Section<RolloutConfig> kRollout{
       }},
      key("probe_query", &RolloutConfig::probe_query, text()),
      key("probe_interval", &RolloutConfig::probe_interval, duration(/*above_zero=*/true)),
+     key("probe_sessions", &RolloutConfig::probe_sessions, whole(1, 64)),
      key("sample_interval", &RolloutConfig::sample_interval, duration(/*above_zero=*/true)),
      key("window", &RolloutConfig::window, duration(/*above_zero=*/true)),
      key("min_samples", &RolloutConfig::min_samples, whole(1, 1000000)),

@@ -13,6 +13,10 @@ namespace {
 using Ms = std::chrono::milliseconds;
 using TimePoint = std::chrono::steady_clock::time_point;
 
+// How often the probes are judged between two samples: a regression trips within this (plus
+// the time its probes take to pass the limit) wherever it falls between samples.
+constexpr Ms kCheckEvery{50};
+
 nlohmann::json route_json(const RouteStats& r) {
   nlohmann::json j = {{"probes", r.probes}, {"errors", r.errors}, {"p50_ms", r.p50_ms},
                       {"p95_ms", r.p95_ms}, {"p99_ms", r.p99_ms}, {"max_ms", r.max_ms}};
@@ -98,6 +102,9 @@ class Loop {
   Result<void> route(int percent, const std::string& why);
   // Holds one step: Ok(nullopt) when it held, the trip otherwise.
   Result<std::optional<Trip>> hold(int index);
+  // Sleeps until the next sample is due, judging the probes' breakers (p99, errors) every
+  // kCheckEvery meanwhile: one that breaches makes the sample (and its judgement) now.
+  void wait_for_sample(TimePoint due);
   std::optional<Trip> judge_load(LoadProcess* load);
   Result<Outcome> tripped(const Trip& trip, TimePoint at);
 
@@ -125,6 +132,15 @@ Result<void> Loop::route(int percent, const std::string& why) {
   return record({{"event", "routed"}, {"percent", percent}, {"took_ms", ms}});
 }
 
+void Loop::wait_for_sample(TimePoint due) {
+  for (TimePoint now = clock_.now(); now < due; now = clock_.now()) {
+    sleep(std::min(std::chrono::duration_cast<Ms>(due - now), kCheckEvery));
+    if (clock_.now() >= due) return;
+    if (request_.interrupted != nullptr && request_.interrupted->load()) return;
+    if (judge(plan_, signals_.peek(plan_.window, plan_.sample_interval))) return;
+  }
+}
+
 std::optional<Trip> Loop::judge_load(LoadProcess* load) {
   if (load == nullptr) return std::nullopt;
   auto status = load->poll();
@@ -147,8 +163,7 @@ Result<std::optional<Trip>> Loop::hold(int index) {
   TimePoint next = step_began;
   for (;;) {
     next += plan_.sample_interval;
-    const TimePoint now = clock_.now();
-    if (next > now) sleep(std::chrono::duration_cast<Ms>(next - now));
+    wait_for_sample(next);
     if (request_.interrupted != nullptr && request_.interrupted->load()) {
       return fail(ErrorCode::kGateFailed,
                   fmt::format("interrupted at step {} ({}%): routing stays at {}%; `keel rollout "

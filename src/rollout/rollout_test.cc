@@ -64,6 +64,15 @@ class ScriptedSignals final : public Signals {
     return {};
   }
   Sample take(milliseconds, milliseconds) override { return script(taken++); }
+  // Between samples: what the next sample will show (the server's figures left out).
+  Sample peek(milliseconds, milliseconds) override {
+    ++peeked;
+    Sample s = script(taken);
+    s.lag_ms.reset();
+    s.saturation.reset();
+    return s;
+  }
+  int peeked = 0;
   void stop() override { stopped = true; }
 };
 
@@ -169,6 +178,36 @@ TEST_F(RolloutLoopTest, ASlowNewVersionTripsOnTheFirstSampleThatShowsItAndRoutes
   EXPECT_EQ((*events)[n - 3].value("event", ""), "route");
   EXPECT_EQ((*events)[n - 3].value("percent", -1), 0);
   EXPECT_EQ((*events)[n - 2].value("event", ""), "routed");
+}
+
+TEST_F(RolloutLoopTest, BetweenTwoSamplesTheProbesAreJudgedSoARegressionTripsWithoutWaiting) {
+  ASSERT_TRUE(journal);
+  // The warm-up ends at 2 s, the first sample of step 1 is due at 3 s, the second at 4 s; the
+  // new version turns slow at 3.33 s.
+  const auto regressed = std::chrono::steady_clock::time_point{} + milliseconds(3330);
+  signals.script = [&](int) {
+    Sample s = healthy();
+    if (fake.now >= regressed) {
+      s.new_route.p95_ms += 55;
+      s.new_route.p99_ms = 60;
+    }
+    return s;
+  };
+  auto outcome = run_plan(quick_plan());
+  ASSERT_TRUE(outcome) << outcome.error().to_string();
+  ASSERT_TRUE(outcome->trip);
+  EXPECT_EQ(outcome->trip->breaker, "p99");
+  EXPECT_EQ(outcome->samples, 2);  // the one due at 3 s, and the one the check made at once
+  EXPECT_GT(signals.peeked, 0);
+  EXPECT_EQ(router.routed, (std::vector<int>{5, 0}));
+  auto events = read_journal(path);
+  ASSERT_TRUE(events);
+  double tripped_at = -1;
+  for (const auto& e : *events) {
+    if (e.value("event", "") == "trip") tripped_at = e.value("t", -1.0);
+  }
+  EXPECT_GT(tripped_at, 3.33);
+  EXPECT_LE(tripped_at, 3.33 + 0.05 + 1e-9);  // within one check, not at the 4 s sample
 }
 
 TEST_F(RolloutLoopTest, AFailingRouterIsAnErrorAndRoutingBackIsTried) {

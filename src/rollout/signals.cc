@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -32,36 +34,57 @@ double percentile(const std::vector<double>& sorted, double q) {
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
+// One route's probes: `sessions` threads, each on its own session, started every
+// interval x sessions apart and staggered, so that the route is probed every interval while one
+// probe is slow. A probe still running when the figures are read counts with the time it has
+// run so far (a lower bound of its latency): a version that hangs is seen before its probes end.
 class Route {
  public:
-  Route(std::unique_ptr<Probe> probe, std::chrono::milliseconds every)
-      : probe_(std::move(probe)), every_(every) {}
+  Route(std::vector<std::unique_ptr<Probe>> probes, std::chrono::milliseconds every)
+      : probes_(std::move(probes)), every_(every), running_(probes_.size()) {
+    for (auto& r : running_) r = kIdle;
+  }
   ~Route() { stop(); }
 
   void start() {
-    thread_ = std::thread([this] { loop(); });
+    const auto first = SteadyClock::now();
+    for (size_t i = 0; i < probes_.size(); ++i) {
+      threads_.emplace_back([this, i, first] { loop(i, first + i * every_); });
+    }
   }
   void stop() {
     stop_ = true;
-    if (thread_.joinable()) thread_.join();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+    threads_.clear();
   }
   RouteStats stats(std::chrono::milliseconds window) {
-    const auto since = SteadyClock::now() - window;
+    const auto now = SteadyClock::now();
+    const auto since = now - window;
     RouteStats r;
     std::vector<double> ms;
-    std::lock_guard lock(mutex_);
-    while (!seen_.empty() && seen_.front().at < SteadyClock::now() - std::chrono::minutes(2)) {
-      seen_.pop_front();
-    }
-    for (const Seen& s : seen_) {
-      if (s.at < since) continue;
-      ++r.probes;
-      if (!s.ok) {
-        ++r.errors;
-        r.last_error = s.error;
-        continue;
+    {
+      std::lock_guard lock(mutex_);
+      while (!seen_.empty() && seen_.front().at < now - std::chrono::minutes(2)) seen_.pop_front();
+      for (const Seen& s : seen_) {
+        if (s.at < since) continue;
+        ++r.probes;
+        if (!s.ok) {
+          ++r.errors;
+          r.last_error = s.error;
+          continue;
+        }
+        ms.push_back(s.ms);
       }
-      ms.push_back(s.ms);
+      // Under the lock: a probe that ends meanwhile is counted once, as ended.
+      for (const auto& running : running_) {
+        const auto began = running.load();
+        if (began == kIdle) continue;
+        const auto elapsed = now - SteadyClock::time_point(SteadyClock::duration(began));
+        ++r.probes;
+        ms.push_back(std::max(0.0, std::chrono::duration<double, std::milli>(elapsed).count()));
+      }
     }
     std::sort(ms.begin(), ms.end());
     r.p50_ms = percentile(ms, 0.50);
@@ -72,22 +95,29 @@ class Route {
   }
 
  private:
-  void loop() {
-    auto next = SteadyClock::now();
+  static constexpr SteadyClock::rep kIdle = std::numeric_limits<SteadyClock::rep>::min();
+
+  void loop(size_t i, SteadyClock::time_point next) {
+    Probe& probe = *probes_[i];
+    const auto period = every_ * static_cast<int64_t>(probes_.size());
+    std::this_thread::sleep_until(next);
     while (!stop_) {
-      auto ran = probe_->connect();
+      auto ran = probe.connect();
       const auto began = SteadyClock::now();
-      if (ran) ran = probe_->run_once();
+      if (ran) {
+        running_[i] = began.time_since_epoch().count();
+        ran = probe.run_once();
+      }
       const auto ended = SteadyClock::now();
-      Seen seen{ended, std::chrono::duration<double, std::milli>(ended - began).count(),
-                ran.has_value(), ran ? std::string() : ran.error().to_string()};
       {
         std::lock_guard lock(mutex_);
-        seen_.push_back(std::move(seen));
+        running_[i] = kIdle;  // under the lock: a reader never counts it twice
+        seen_.push_back({ended, std::chrono::duration<double, std::milli>(ended - began).count(),
+                         ran.has_value(), ran ? std::string() : ran.error().to_string()});
       }
       // Paced from the schedule, not from the probe's end: a slow probe is not followed by a
-      // burst, and a probe that takes longer than the interval runs back to back.
-      next += every_;
+      // burst, and a probe that takes longer than its period runs back to back.
+      next += period;
       if (next > SteadyClock::now()) {
         std::this_thread::sleep_until(next);
       } else {
@@ -96,12 +126,13 @@ class Route {
     }
   }
 
-  std::unique_ptr<Probe> probe_;
+  std::vector<std::unique_ptr<Probe>> probes_;
   std::chrono::milliseconds every_;
+  std::vector<std::atomic<SteadyClock::rep>> running_;  // when each probe began, or kIdle
   std::mutex mutex_;
   std::deque<Seen> seen_;
   std::atomic<bool> stop_{false};
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 class ProbeSignals final : public Signals {
@@ -126,11 +157,15 @@ class ProbeSignals final : public Signals {
     old_->stop();
     new_->stop();
   }
-  Sample take(std::chrono::milliseconds window, std::chrono::milliseconds recent) override {
+  Sample peek(std::chrono::milliseconds window, std::chrono::milliseconds recent) override {
     Sample s;
     s.old_route = old_->stats(window);
     s.new_route = new_->stats(window);
     s.new_recent = new_->stats(recent);
+    return s;
+  }
+  Sample take(std::chrono::milliseconds window, std::chrono::milliseconds recent) override {
+    Sample s = peek(window, recent);
     if (auto lag = server_->lag_ms()) {
       s.lag_ms = *lag;
     } else {
@@ -172,15 +207,26 @@ Result<std::unique_ptr<Signals>> open_signals(const SignalSources& sources) {
   if (sources.probe_interval.count() <= 0) {
     return fail(ErrorCode::kUsage, "the rollout's probe_interval must be above zero");
   }
-  auto old_probe = open_probe(sources.old_route, sources.probe_query);
-  if (!old_probe) return std::unexpected(old_probe.error());
-  auto new_probe = open_probe(sources.new_route, sources.probe_query);
-  if (!new_probe) return std::unexpected(new_probe.error());
+  if (sources.probe_sessions < 1) {
+    return fail(ErrorCode::kUsage, "the rollout's probe_sessions must be at least 1");
+  }
+  auto route = [&](const ConnectionUrl& url) -> Result<std::unique_ptr<Route>> {
+    std::vector<std::unique_ptr<Probe>> probes;
+    for (int i = 0; i < sources.probe_sessions; ++i) {
+      auto probe = open_probe(url, sources.probe_query);
+      if (!probe) return std::unexpected(probe.error());
+      probes.push_back(std::move(*probe));
+    }
+    return std::make_unique<Route>(std::move(probes), sources.probe_interval);
+  };
+  auto old_route = route(sources.old_route);
+  if (!old_route) return std::unexpected(old_route.error());
+  auto new_route = route(sources.new_route);
+  if (!new_route) return std::unexpected(new_route.error());
   auto server = open_server_stats(sources.primary);
   if (!server) return std::unexpected(server.error());
-  return std::unique_ptr<Signals>(new ProbeSignals(
-      sources, std::make_unique<Route>(std::move(*old_probe), sources.probe_interval),
-      std::make_unique<Route>(std::move(*new_probe), sources.probe_interval), std::move(*server)));
+  return std::unique_ptr<Signals>(
+      new ProbeSignals(sources, std::move(*old_route), std::move(*new_route), std::move(*server)));
 }
 
 }  // namespace keel::rollout

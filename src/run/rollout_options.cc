@@ -84,6 +84,7 @@ Result<rollout::SignalSources> rollout_sources(const RolloutConfig& config,
   }
   sources.probe_query = config.probe_query;
   sources.probe_interval = config.probe_interval;
+  sources.probe_sessions = config.probe_sessions;
   return sources;
 }
 

@@ -299,9 +299,9 @@ TEST_F(RolloutPg, ASlowNewVersionTripsTheP99BreakerWithinOneSampleAndRoutesBack)
   }
   ASSERT_NE(tripped_at_ms, 0);
   const int64_t detect_ms = tripped_at_ms - regressed_at_ms;
-  // One sample interval (500 ms), plus the two slow probes (150 ms each) that make the p99.
-  EXPECT_LE(detect_ms, 500 + 2 * 150 + 100)
-      << "tripped " << detect_ms << " ms after the regression";
+  // Within one sample interval (500 ms) wherever the regression falls between two samples: the
+  // probes are judged every 50 ms between samples, and a probe still running counts.
+  EXPECT_LE(detect_ms, 500) << "tripped " << detect_ms << " ms after the regression";
   std::cout << "regressed rollout: tripped " << detect_ms << " ms after the regression, routed "
             << "back in " << result["restore_ms"] << " ms; " << load.total.load()
             << " client transactions, 0 failed" << std::endl;
