@@ -9,7 +9,15 @@ namespace keel::lint {
 const std::vector<const Rule*>& all_rules() {
   static const std::vector<const Rule*> kRules = [] {
     using namespace checks;
-    std::vector<const Rule*> all = {&kAddColumnNotNullNoDefault,
+    std::vector<const Rule*> all = {&kAttachPartition,
+                                    &kDetachPartitionNotConcurrent,
+                                    &kDropSchemaCascade,
+                                    &kNeedsNewerServer,
+                                    &kOpaqueCode,
+                                    &kRefreshMaterializedViewNotConcurrent,
+                                    &kSetTablespace,
+                                    &kValidateInSameTransaction,
+                                    &kAddColumnNotNullNoDefault,
                                     &kAddColumnVolatileDefault,
                                     &kAlterColumnType,
                                     &kCheckWithoutNotValid,

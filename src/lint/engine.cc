@@ -232,6 +232,8 @@ void update_state(Context& ctx, const Stmt& stmt) {
   } else if (stmt.kind == "CreateStmt") {
     state.new_tables.insert(Context::table(field(body, "relation")));
     state.made.tables.insert(Context::table(field(body, "relation")));
+  } else if (stmt.kind == "CreateSchemaStmt") {
+    state.made.schemas.insert(body.value("schemaname", ""));
   } else if (stmt.kind == "CreateTableAsStmt") {
     state.new_tables.insert(Context::table(field(field(body, "into"), "rel")));
     state.made.tables.insert(Context::table(field(field(body, "into"), "rel")));
@@ -367,6 +369,16 @@ std::string refuses_transaction(std::string_view kind, const Json& body) {
     return {};
   }
   if (kind == "VacuumStmt") return body.value("is_vacuumcmd", false) ? "VACUUM" : "";
+  if (kind == "AlterTableStmt") {
+    for (const Json& item : field(body, "cmds")) {
+      const Json& cmd = field(item, "AlterTableCmd");
+      if (cmd.value("subtype", "") == "AT_DetachPartition" &&
+          field(field(cmd, "def"), "PartitionCmd").value("concurrent", false)) {
+        return "DETACH PARTITION CONCURRENTLY";
+      }
+    }
+    return {};
+  }
   if (kind == "CreatedbStmt") return "CREATE DATABASE";
   if (kind == "DropdbStmt") return "DROP DATABASE";
   if (kind == "CreateTableSpaceStmt") return "CREATE TABLESPACE";

@@ -38,6 +38,7 @@ struct Memory {
 struct Made {
   std::set<std::string> tables;   // "public.t"
   std::set<std::string> columns;  // "public.t.c", added to a table that existed before
+  std::set<std::string> schemas;  // "app"
 };
 
 // Within one script.
@@ -74,6 +75,29 @@ struct ScriptState {
   };
   std::vector<EnumValue> enum_values;
   std::vector<EnumValueUse> enum_value_uses;
+  // Constraints ADD CONSTRAINT ... NOT VALID added here to a table that existed before, and
+  // the VALIDATE CONSTRAINT statements of one of them (validate-in-same-transaction).
+  struct NotValid {
+    std::string table;       // "public.t"
+    std::string name;        // as written
+    std::string referenced;  // a foreign key's table; empty for a CHECK
+    int line = 0;
+    int block = 0;  // line of the explicit BEGIN it ran in; 0 outside one
+  };
+  struct Validation {
+    size_t constraint = 0;  // index in not_valid
+    size_t at = 0;
+    bool same_block = false;
+    bool ignored = false;
+  };
+  std::vector<NotValid> not_valid;
+  std::vector<Validation> validations;
+  // CHECK constraints validated here, per table ("public.t"): ATTACH PARTITION skips its scan
+  // when one implies the partition's bound.
+  std::set<std::string> validated_checks;
+  // ALTER TYPE ... ADD VALUE statements (needs-newer-server: refused in a transaction block
+  // before PostgreSQL 12).
+  std::vector<std::pair<size_t, int>> enum_adds;  // offset, explicit BEGIN line or 0
 };
 
 // The most volatile function of an expression.
@@ -117,6 +141,11 @@ class Context {
   // The table of the ALTER TABLE being checked, as SQL.
   std::string sql_relation() const;
   bool is_new_table(const std::string& table) const { return state_.new_tables.contains(table); }
+  // Whether the script runs as one transaction (no -- keel:no-transaction, no statement that
+  // refuses a transaction block outside an explicit BEGIN). Final only in a rule's finish().
+  bool one_transaction() const {
+    return !no_transaction_directive() && !state_.runs_without_transaction;
+  }
   // A down script dropping what its paired up script made ("public.t",
   // "public.t.c"): expected, not a hazard to running application versions.
   bool made_by_up(const std::string& table, const std::string& column = "") const {

@@ -156,7 +156,10 @@ TEST(LintRules, AddColumnNotNullNoDefault) {
 
 TEST(LintRules, SetNotNull) {
   expect_reported("set-not-null", "ALTER TABLE users ALTER COLUMN email SET NOT NULL;");
+  // Each statement committed on its own: in one transaction the ADD's ACCESS EXCLUSIVE lock
+  // would last through the VALIDATE (validate-in-same-transaction).
   std::string safe =
+      "-- keel:no-transaction\n"
       "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\n"
       "ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\n"
       "ALTER TABLE users ALTER COLUMN email SET NOT NULL;";
@@ -177,6 +180,7 @@ TEST(LintRules, SetNotNullProvenByAnEarlierScriptOfTheFolder) {
       .sql =
           "ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\n"
           "ALTER TABLE users VALIDATE CONSTRAINT c;"};
+  first.directives.no_transaction = true;
   migrate::Script second{.path = "2.sql",
                          .sql = "ALTER TABLE users ALTER COLUMN email SET NOT NULL;"};
   EXPECT_TRUE(lint_script(first, {}, memory.get()).empty());
@@ -218,6 +222,7 @@ TEST(LintRules, ForeignKeyWithoutNotValid) {
   expect_reported("foreign-key-without-not-valid",
                   "ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id);");
   expect_clean(
+      "-- keel:no-transaction\n"
       "ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\n"
       "ALTER TABLE users VALIDATE CONSTRAINT fk;");
   expect_clean("CREATE TABLE t (org_id int REFERENCES orgs (id));");
@@ -227,6 +232,7 @@ TEST(LintRules, CheckWithoutNotValid) {
   expect_reported("check-without-not-valid",
                   "ALTER TABLE users ADD CONSTRAINT c CHECK (age >= 0);");
   expect_clean(
+      "-- keel:no-transaction\n"
       "ALTER TABLE users ADD CONSTRAINT c CHECK (age >= 0) NOT VALID;\n"
       "ALTER TABLE users VALIDATE CONSTRAINT c;");
 }
@@ -312,15 +318,172 @@ TEST(LintRules, SafeFormsOfTheAcceptanceList) {
   expect_clean(
       "CREATE INDEX CONCURRENTLY users_email ON users (email);\n"
       "ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\n"
-      "ALTER TABLE users VALIDATE CONSTRAINT fk;\n"
       "ALTER TABLE users ADD CONSTRAINT c CHECK (age > 0) NOT VALID;\n"
-      "ALTER TABLE users VALIDATE CONSTRAINT c;\n"
       "ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;\n"
       "CREATE TABLE events (id bigint, user_id bigint);\n"
       "CREATE INDEX events_user ON events (user_id);\n"
       "DROP INDEX CONCURRENTLY users_old;\n"
       "ALTER TABLE users ALTER COLUMN active SET DEFAULT false;\n"
       "COMMENT ON COLUMN users.active IS 'whether the account may sign in';\n");
+  // The validations, in the next migration.
+  expect_clean(
+      "ALTER TABLE users VALIDATE CONSTRAINT fk;\n"
+      "ALTER TABLE users VALIDATE CONSTRAINT c;\n");
+}
+
+// Issue 19: the heavy locks lint missed.
+TEST(LintRules, ValidateInTheTransactionThatAddedTheConstraint) {
+  const std::string check =
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (age > 0) NOT VALID;\n"
+      "ALTER TABLE users VALIDATE CONSTRAINT c;\n";
+  auto findings = lint(check);
+  ASSERT_EQ(count(findings, "validate-in-same-transaction"), 1) << dump(findings);
+  for (const auto& f : findings) {
+    if (f.rule != "validate-in-same-transaction") continue;
+    EXPECT_EQ(f.line, 2);
+    EXPECT_NE(f.message.find("ACCESS EXCLUSIVE lock on public.users"), std::string::npos)
+        << f.message;
+    EXPECT_NE(f.message.find("line 1"), std::string::npos) << f.message;
+  }
+  findings = lint(
+      "ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\n"
+      "ALTER TABLE users VALIDATE CONSTRAINT fk;\n");
+  ASSERT_EQ(count(findings, "validate-in-same-transaction"), 1) << dump(findings);
+  for (const auto& f : findings) {
+    if (f.rule != "validate-in-same-transaction") continue;
+    EXPECT_NE(f.message.find("SHARE ROW EXCLUSIVE locks on public.users and public.orgs"),
+              std::string::npos)
+        << f.message;
+  }
+  // Committed in between: statement by statement, or in two explicit transactions.
+  expect_clean("-- keel:no-transaction\n" + check);
+  expect_clean("CREATE INDEX CONCURRENTLY i ON t (a);\n" + check);
+  expect_clean(
+      "BEGIN;\nALTER TABLE users ADD CONSTRAINT c CHECK (age > 0) NOT VALID;\nCOMMIT;\n"
+      "BEGIN;\nALTER TABLE users VALIDATE CONSTRAINT c;\nCOMMIT;\n"
+      "CREATE INDEX CONCURRENTLY i ON t (a);\n");
+  // One explicit BEGIN around both holds the lock even in a file run statement by statement.
+  expect_reported("validate-in-same-transaction",
+                  "-- keel:no-transaction\nBEGIN;\n" + check + "COMMIT;\n");
+  // Another table's constraint of the same name, or a table made here: nothing.
+  expect_clean(
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (age > 0) NOT VALID;\n"
+      "ALTER TABLE orgs VALIDATE CONSTRAINT c;\n");
+  expect_clean(
+      "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n"
+      "ALTER TABLE t VALIDATE CONSTRAINT c;\n");
+  // -- keel:ignore on the VALIDATE.
+  expect_clean(
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (age > 0) NOT VALID;\n"
+      "-- keel:ignore validate-in-same-transaction\nALTER TABLE users VALIDATE CONSTRAINT c;\n");
+}
+
+TEST(LintRules, InlineReferencesInAddColumnValidateTheForeignKeyAtOnce) {
+  // Django's default for a new ForeignKey field.
+  expect_reported("foreign-key-without-not-valid",
+                  "ALTER TABLE \"app_book\" ADD COLUMN \"author_id\" bigint NULL CONSTRAINT "
+                  "\"app_book_author_id_fk\" REFERENCES \"app_author\"(\"id\") DEFERRABLE "
+                  "INITIALLY DEFERRED;");
+  expect_reported("foreign-key-without-not-valid",
+                  "ALTER TABLE users ADD COLUMN org2 int REFERENCES orgs (id);");
+  expect_clean("ALTER TABLE users ADD COLUMN org2 int;");
+  expect_clean("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN o int REFERENCES orgs (id);");
+}
+
+TEST(LintRules, PartitionsDetachedWithoutConcurrentlyAndAttachedWithAScan) {
+  expect_reported("detach-partition-not-concurrent",
+                  "ALTER TABLE measurements DETACH PARTITION measurements_2020;");
+  expect_clean(
+      "-- keel:no-transaction\n"
+      "ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;");
+  auto findings = lint("ALTER TABLE measurements DETACH PARTITION measurements_2020;",
+                       LintOptions{.pg_version = 13});
+  ASSERT_EQ(count(findings, "detach-partition-not-concurrent"), 1);
+  EXPECT_NE(findings[0].fix.find("needs PostgreSQL 14"), std::string::npos) << findings[0].fix;
+
+  expect_reported("attach-partition",
+                  "ALTER TABLE measurements ATTACH PARTITION m2024 FOR VALUES FROM "
+                  "('2024-01-01') TO ('2025-01-01');");
+  // A table made here is empty; a CHECK validated first spares the scan.
+  expect_clean(
+      "CREATE TABLE m2024 (LIKE measurements);\nALTER TABLE measurements ATTACH "
+      "PARTITION m2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');");
+  expect_clean(
+      "ALTER TABLE m2024 VALIDATE CONSTRAINT bound;\nALTER TABLE measurements ATTACH "
+      "PARTITION m2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');");
+}
+
+TEST(LintRules, RefreshSetTablespaceAndDropSchemaCascade) {
+  expect_reported("refresh-materialized-view-not-concurrent",
+                  "REFRESH MATERIALIZED VIEW sales_summary;");
+  expect_clean("REFRESH MATERIALIZED VIEW CONCURRENTLY sales_summary;");
+  expect_clean("REFRESH MATERIALIZED VIEW sales_summary WITH NO DATA;");
+  expect_clean("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a;\nREFRESH MATERIALIZED VIEW mv;");
+
+  expect_reported("set-tablespace", "ALTER TABLE users SET TABLESPACE fast_ssd;");
+  expect_reported("set-tablespace", "ALTER INDEX users_email SET TABLESPACE fast_ssd;");
+  expect_reported("set-tablespace", "ALTER MATERIALIZED VIEW mv SET TABLESPACE fast_ssd;");
+  expect_reported("set-tablespace", "ALTER TABLE ALL IN TABLESPACE slow SET TABLESPACE fast;");
+  expect_clean("CREATE TABLE t (a int);\nALTER TABLE t SET TABLESPACE fast_ssd;");
+
+  expect_reported("drop-schema-cascade", "DROP SCHEMA legacy CASCADE;");
+  expect_clean("DROP SCHEMA legacy;");
+  expect_clean(
+      "CREATE SCHEMA scratch;\nCREATE TABLE scratch.t (a int);\n"
+      "DROP SCHEMA scratch CASCADE;");
+}
+
+TEST(LintRules, SyntaxTheTargetVersionLacksIsAnError) {
+  struct Case {
+    std::string sql;
+    int refused_before;
+  };
+  const std::vector<Case> cases = {
+      {"-- keel:no-transaction\nREINDEX TABLE CONCURRENTLY users;", 12},
+      {"-- keel:no-transaction\nREINDEX (CONCURRENTLY) INDEX users_email;", 12},
+      {"-- keel:no-transaction\nALTER TABLE m DETACH PARTITION p CONCURRENTLY;", 14},
+      {"CREATE INDEX CONCURRENTLY i ON users (email) INCLUDE (name);", 11},
+      {"CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED);", 12},
+      {"CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';", 11},
+      {"CREATE OR REPLACE TRIGGER tr AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION f();", 14},
+      {"MERGE INTO users u USING staged s ON u.id = s.id WHEN MATCHED THEN DELETE;", 15},
+      {"CREATE UNIQUE INDEX CONCURRENTLY i ON users (email) NULLS NOT DISTINCT;", 15},
+      {"ALTER TABLE users ADD CONSTRAINT u UNIQUE NULLS NOT DISTINCT (email);", 15},
+      {"ALTER TABLE users SET ACCESS METHOD heap;", 15},
+      // Before 12, ADD VALUE refuses a transaction block, and this file runs in one.
+      {"ALTER TYPE mood ADD VALUE 'great';", 12},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.sql);
+    auto old = lint(c.sql, LintOptions{.pg_version = c.refused_before - 1});
+    ASSERT_EQ(count(old, "needs-newer-server"), 1) << dump(old);
+    for (const auto& f : old) {
+      if (f.rule != "needs-newer-server") continue;
+      EXPECT_NE(f.message.find(std::to_string(c.refused_before - 1)), std::string::npos)
+          << f.message;
+    }
+    EXPECT_EQ(count(lint(c.sql, LintOptions{.pg_version = c.refused_before}), "needs-newer-server"),
+              0);
+  }
+  // ADD VALUE alone, run outside a transaction, is fine on 11.
+  EXPECT_EQ(count(lint("-- keel:no-transaction\nALTER TYPE mood ADD VALUE 'great';",
+                       LintOptions{.pg_version = 11}),
+                  "needs-newer-server"),
+            0);
+}
+
+TEST(LintRules, DoBlocksAndCallAreSaidNotToBeLinted) {
+  auto findings = lint(
+      "DO $$BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN x int'; END$$;\nCALL "
+      "app.migrate_data();");
+  int info = 0;
+  for (const auto& f : findings) {
+    if (f.rule != "opaque-code") continue;
+    ++info;
+    EXPECT_EQ(f.severity, Severity::kInfo);
+  }
+  EXPECT_EQ(info, 2) << dump(findings);
+  expect_clean("DO $$BEGIN PERFORM 1; END$$;");  // info only
 }
 
 }  // namespace

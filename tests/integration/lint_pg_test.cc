@@ -24,6 +24,13 @@ CREATE TABLE audit (id int);
 CREATE TABLE legacy (id int);
 INSERT INTO orgs SELECT g FROM generate_series(1, 10) g;
 INSERT INTO users SELECT g, 1 + g % 10, 'n' || g, 'u' || g || '@x', g % 90 FROM generate_series(1, 1000) g;
+CREATE TABLE measurements (id int, at date) PARTITION BY RANGE (at);
+CREATE TABLE measurements_2020 PARTITION OF measurements FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+CREATE TABLE m2024 (id int, at date);
+INSERT INTO m2024 SELECT g, '2024-06-01' FROM generate_series(1, 100) g;
+CREATE MATERIALIZED VIEW user_counts AS SELECT org_id, count(*) AS n FROM users GROUP BY org_id;
+CREATE SCHEMA legacy_app;
+CREATE TABLE legacy_app.sessions (id int);
 )";
 
 // "ACCESS EXCLUSIVE" -> "AccessExclusiveLock", as pg_locks names modes.
@@ -87,6 +94,33 @@ const std::vector<Hazard>& hazards() {
       {"lock-table", "LOCK TABLE users IN SHARE MODE", {"users"}, "SHARE"},
       {"whole-table-dml", "UPDATE users SET name = name", {"users"}},
       {"whole-table-dml", "DELETE FROM users", {"users"}},
+      // Issue 19.
+      {"validate-in-same-transaction",
+       "ALTER TABLE users ADD CONSTRAINT age_ok CHECK (age >= 0) NOT VALID; "
+       "ALTER TABLE users VALIDATE CONSTRAINT age_ok",
+       {"users"},
+       "ACCESS EXCLUSIVE"},
+      {"validate-in-same-transaction",
+       "ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) "
+       "NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT users_org_fk",
+       {"users", "orgs"},
+       "SHARE ROW EXCLUSIVE"},
+      {"foreign-key-without-not-valid",
+       "ALTER TABLE users ADD COLUMN org2 int REFERENCES orgs (id)",
+       {"orgs"}},
+      {"detach-partition-not-concurrent",
+       "ALTER TABLE measurements DETACH PARTITION measurements_2020",
+       {"measurements"}},
+      {"attach-partition",
+       "ALTER TABLE measurements ATTACH PARTITION m2024 FOR VALUES FROM ('2024-01-01') TO "
+       "('2025-01-01')",
+       {"m2024"}},
+      {"refresh-materialized-view-not-concurrent",
+       "REFRESH MATERIALIZED VIEW user_counts",
+       {"user_counts"},
+       "",
+       true},
+      {"set-tablespace", "ALTER TABLE users SET TABLESPACE pg_default", {"users"}},
   };
   return kHazards;
 }
@@ -151,6 +185,26 @@ TEST_F(LintPgTest, EveryLockHazardTakesTheLockItsMessageNames) {
     }
     tx.abort();
   }
+}
+
+// DROP SCHEMA ... CASCADE: every table in it locked ACCESS EXCLUSIVE (its message names the
+// schema, not each table).
+TEST_F(LintPgTest, DropSchemaCascadeLocksEveryTableInIt) {
+  PgDatabase db;
+  db.sql(kSchema);
+  lint::Finding finding = lint_one("DROP SCHEMA legacy_app CASCADE", "drop-schema-cascade");
+  EXPECT_NE(finding.message.find("ACCESS EXCLUSIVE lock"), std::string::npos) << finding.message;
+  EXPECT_NE(finding.message.find("legacy_app"), std::string::npos) << finding.message;
+  pqxx::connection conn(db.url());
+  pqxx::work tx(conn);
+  const std::string oid = first_value(tx, "SELECT 'legacy_app.sessions'::regclass::oid");
+  tx.exec("DROP SCHEMA legacy_app CASCADE");
+  EXPECT_EQ(first_value(tx,
+                        "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND "
+                        "locktype = 'relation' AND granted AND relation = " +
+                            oid),
+            "AccessExclusiveLock");
+  tx.abort();
 }
 
 TEST_F(LintPgTest, AddColumnNotNullWithoutDefaultFailsOnANonEmptyTable) {

@@ -1,5 +1,5 @@
-// ADD FOREIGN KEY without NOT VALID on an existing table: validates every
-// row while both tables are locked against writes.
+// ADD FOREIGN KEY without NOT VALID on an existing table (or ADD COLUMN ... REFERENCES):
+// validates every row while both tables are locked against writes.
 #include <fmt/format.h>
 
 #include "lint/operation_hint.h"
@@ -9,8 +9,34 @@
 namespace keel::lint::checks {
 namespace {
 
+// ADD COLUMN ... REFERENCES (Django's and others' default output): the foreign key is added
+// and validated in the same statement, with no way to write NOT VALID inline.
+void inline_reference(Context& ctx, const std::string& table, const Json& column) {
+  for (const Json* c : column_constraints(column)) {
+    if (c->value("contype", "") != "CONSTR_FOREIGN") continue;
+    const std::string referenced = Context::table(field(*c, "pktable"));
+    const std::string name = column.value("colname", "");
+    ctx.report(
+        kForeignKeyWithoutNotValid.info.id, ctx.at(*c),
+        fmt::format("ADD COLUMN {} ... REFERENCES {} adds the foreign key and validates it in "
+                    "the same statement: a scan of every row of {} under the ADD COLUMN's "
+                    "ACCESS EXCLUSIVE lock, with a SHARE ROW EXCLUSIVE lock on {} (writes to it "
+                    "wait) until the migration commits",
+                    name, referenced, table, referenced),
+        fmt::format("ADD COLUMN {} without REFERENCES; then ADD CONSTRAINT ... FOREIGN KEY ({}) "
+                    "REFERENCES {} (...) NOT VALID; then VALIDATE CONSTRAINT in a later "
+                    "migration (SHARE UPDATE EXCLUSIVE: writes go on)",
+                    quote_identifier(name), quote_identifier(name),
+                    Context::sql_table(field(*c, "pktable"))));
+  }
+}
+
 void check(Context& ctx) {
   alter_existing(ctx, [&](const std::string& table, const std::string& subtype, const Json& cmd) {
+    if (subtype == "AT_AddColumn") {
+      inline_reference(ctx, table, field(field(cmd, "def"), "ColumnDef"));
+      return;
+    }
     if (subtype != "AT_AddConstraint") return;
     const Json& c = field(field(cmd, "def"), "Constraint");
     if (c.value("contype", "") != "CONSTR_FOREIGN" || c.value("skip_validation", false)) return;
