@@ -105,6 +105,8 @@ struct Driver {
   Result<std::unique_ptr<Connection>> (*connect)(const ConnectionUrl& url) = nullptr;
   Result<std::unique_ptr<migrate::MigrationTarget>> (*open_migration_target)(
       const ConnectionUrl& url) = nullptr;
+  // Creates the database when it does not exist (Ok(true): made one); null: never.
+  Result<bool> (*create_database)(const ConnectionUrl& url) = nullptr;
   Result<std::unique_ptr<plan::PlanTarget>> (*open_plan_target)(const ConnectionUrl& url) = nullptr;
   Result<std::unique_ptr<ledger::Ledger>> (*open_ledger)(const ConnectionUrl& url,
                                                          ledger::Access access) = nullptr;

@@ -472,6 +472,10 @@ inline Roles::Roles(MigrationTarget& target) : Roles(target.roles()) {}
 
 // Opens a read-write session for migrations. SQLite: the file must exist.
 Result<std::unique_ptr<MigrationTarget>> open_migration_target(const ConnectionUrl& url);
+// keel apply: creates the database the URL names when there is none and the dialect can
+// (SQLite: an empty file, as dbmate and golang-migrate do); true when it made one. A server
+// dialect makes none (false): connecting then says what is missing. Errors: kIo.
+Result<bool> create_database_if_missing(const ConnectionUrl& url);
 
 // Time as the executor sees it (durations, backoff, drain polling). Empty
 // members: the real steady clock and std::this_thread::sleep_for. Tests pass

@@ -21,7 +21,8 @@ struct ApplyArgs {
   bool complete = false;  // operation migrations: start, complete and finalize each
 };
 
-int run(const GlobalOptions& options, const ApplyArgs& args) {
+int run(const GlobalOptions& options, ApplyArgs args) {
+  args.common.create_missing = args.mark_statement_done.empty();
   auto ctx = open_migrate(options, args.common);
   if (!ctx) return report(options, ctx.error());
   if (!args.mark_statement_done.empty()) {

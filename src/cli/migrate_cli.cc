@@ -35,6 +35,11 @@ Result<MigrateContext> open_migrate(const GlobalOptions& options, const MigrateA
   auto files = migrate::load_migrations(args.dir.empty() ? ctx.config.migrations.dir : args.dir);
   if (!files) return std::unexpected(files.error());
   ctx.files = std::move(*files);
+  if (session && args.create_missing) {
+    auto made = migrate::create_database_if_missing(ctx.url);
+    if (!made) return std::unexpected(made.error());
+    if (*made) note(options, fmt::format("created {} (it did not exist)", ctx.url.masked));
+  }
   if (session) {
     auto target = migrate::open_migration_target(ctx.url);
     if (!target) return std::unexpected(target.error());

@@ -15,6 +15,9 @@ namespace keel::cli {
 struct MigrateArgs {
   std::string dir;  // --dir; empty: [migrations] dir from keel.toml
   std::string lock_wait = "60s";
+  // keel apply: a missing database the dialect can create (SQLite's file) is created, and
+  // said; every other command refuses a missing one.
+  bool create_missing = false;
 };
 
 struct MigrateContext {

@@ -29,6 +29,12 @@ Result<std::unique_ptr<MigrationTarget>> open_migration_target(const ConnectionU
   if (!dialect) return std::unexpected(dialect.error());
   return (*dialect)->open_migration_target(url);
 }
+Result<bool> create_database_if_missing(const ConnectionUrl& url) {
+  auto dialect = dialect_of(url);
+  if (!dialect) return std::unexpected(dialect.error());
+  if ((*dialect)->create_database == nullptr) return false;
+  return (*dialect)->create_database(url);
+}
 }  // namespace migrate
 
 namespace plan {

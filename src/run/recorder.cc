@@ -44,8 +44,8 @@ Recorder::Recorder(const Config& config, std::string command, std::vector<std::s
     r->log_name = archive::log_name(t.from_env ? t.env : "", t.url);
     r->target = std::move(t);
     // Opens the ledger (a missing SQLite file stays missing: the ledger
-    // never creates it; a reading ledger cannot write) and reads the version
-    // before the run.
+    // never creates it, keel apply may, and finish() opens it then; a reading
+    // ledger cannot write) and reads the version before the run.
     auto ledger = ledger::open_ledger(r->target.url,
                                       in_target_ ? ledger::Access::kWrite : ledger::Access::kRead);
     if (!ledger) {
@@ -96,6 +96,13 @@ void Recorder::finish(int exit_code, int64_t duration_ms, const ErrorOf& error_o
       if (const Error* error = error_of(r->target.environment)) {
         row.error = mask_secrets(error->to_string(), secrets_);
         row.error_code = archive::error_code_name(error->code);
+      }
+    }
+    if (!r->ledger && in_target_) {
+      // The run may have made the database (keel apply creates a missing SQLite file).
+      if (auto made = ledger::open_ledger(r->target.url, ledger::Access::kWrite)) {
+        r->ledger = std::move(*made);
+        r->ledger_error.reset();
       }
     }
     if (r->ledger) {

@@ -264,8 +264,45 @@ INSTANTIATE_TEST_SUITE_P(
         Change{"view_added", "CREATE VIEW big_orders",
                "CREATE VIEW v2 AS SELECT 1;\nCREATE VIEW big_orders", "main.v2"},
         Change{"primary_key", "id INTEGER PRIMARY KEY,\n  email", "id INTEGER,\n  email",
-               "main.users.users_pkey"}),
+               "main.users.users_pkey"},
+        // Issue 19: ON CONFLICT changes what every INSERT does.
+        Change{"on_conflict_not_null", "email TEXT NOT NULL",
+               "email TEXT NOT NULL ON CONFLICT REPLACE", "main.users.email"},
+        Change{"on_conflict_primary_key", "id INTEGER PRIMARY KEY,\n  email",
+               "id INTEGER PRIMARY KEY ON CONFLICT IGNORE,\n  email", "main.users.id"}),
     [](const ::testing::TestParamInfo<Change>& info) { return std::string(info.param.label); });
+
+// Issue 19: what SQLite treats as equal hashes alike; an ON CONFLICT clause does not.
+TEST_F(SqliteTest, CaseInAChecksIdentifiersDoesNotMatter) {
+  std::string upper = kApp;
+  upper.replace(upper.find("CHECK (age >= 0)"), 16, "CHECK (AGE >= 0)");
+  expect_same(kApp, upper);
+}
+
+TEST_F(SqliteTest, AnExplicitOnConflictAbortIsTheDefault) {
+  std::string abort = kApp;
+  abort.replace(abort.find("email TEXT NOT NULL"), 19, "email TEXT NOT NULL ON CONFLICT ABORT");
+  expect_same(kApp, abort);
+}
+
+TEST_F(SqliteTest, CaseInACheckStringLiteralMatters) {
+  auto [a, b] = pair("CREATE TABLE t (s TEXT CHECK (s <> 'x'));",
+                     "CREATE TABLE t (s TEXT CHECK (s <> 'X'));");
+  EXPECT_NE(model::schema_hash(a.schema), model::schema_hash(b.schema));
+}
+
+TEST_F(SqliteTest, TableOnConflictClausesAreComparedAndNamed) {
+  auto [plain, ignoring] = pair("CREATE TABLE t (a INT, b INT, UNIQUE (a, b));",
+                                "CREATE TABLE t (a INT, b INT, UNIQUE (a, b) ON CONFLICT IGNORE);");
+  EXPECT_NE(model::schema_hash(plain.schema), model::schema_hash(ignoring.schema));
+  auto diffs = compare_manifests(plain, ignoring, {});
+  bool named = std::any_of(diffs.begin(), diffs.end(), [](const Difference& d) {
+    return d.object == "main.t" &&
+           d.property.find("on conflict unique (a, b)") != std::string::npos &&
+           d.actual == "ignore";
+  });
+  EXPECT_TRUE(named) << describe(diffs);
+}
 
 TEST_F(SqliteTest, GeneratedExpressionIsCompared) {
   auto [a, b] = pair("CREATE TABLE t (a INT, b INT AS (a * 2) STORED);",

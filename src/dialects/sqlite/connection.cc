@@ -33,7 +33,17 @@ bool is_connection_failure(int code) {
 }
 
 std::unexpected<Error> sqlite_error(sqlite3* db, int code, std::string_view what,
-                                    const std::string& path) {
+                                    const std::string& path,
+                                    std::chrono::milliseconds waited = {}) {
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    // Another connection's lock, not a bad file: what keel was running is its own business.
+    return fail(ErrorCode::kConnection,
+                fmt::format("the database is locked: another connection holds its write lock "
+                            "(keel waited {} for it); run again once it is released, or wait "
+                            "longer with --lock-wait",
+                            duration_text(waited)),
+                path);
+  }
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   ErrorCode kind = is_connection_failure(code) ? ErrorCode::kConnection : ErrorCode::kSql;
   std::string hint =
@@ -67,11 +77,19 @@ int past_deadline(void* data) {
   return 1;
 }
 
+constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
+
 }  // namespace
+
+std::string duration_text(std::chrono::milliseconds ms) {
+  if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
+  return fmt::format("{}ms", ms.count());
+}
 
 struct Session::Handle {
   sqlite3* db = nullptr;
   StatementClock clock;
+  std::chrono::milliseconds busy_timeout{kDefaultBusyTimeout};
   ~Handle() { sqlite3_close_v2(db); }
 };
 
@@ -91,8 +109,26 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& path, Access a
     return sqlite_error(handle->db, rc, "cannot open the SQLite database", path);
   }
   sqlite3_extended_result_codes(handle->db, 1);
-  sqlite3_busy_timeout(handle->db, 5000);
+  sqlite3_busy_timeout(handle->db, static_cast<int>(handle->busy_timeout.count()));
   return std::unique_ptr<Session>(new Session(path, std::move(handle)));
+}
+
+Result<void> Session::create(const std::string& path) {
+  sqlite3* db = nullptr;
+  // Opening with SQLITE_OPEN_CREATE makes an empty file, a valid empty database (SQLite writes
+  // the header on the first write). Nothing is written here: a file another process created
+  // meanwhile is left as it is.
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  sqlite3_close_v2(db);
+  if (rc != SQLITE_OK) {
+    return fail(ErrorCode::kIo,
+                fmt::format("cannot create the SQLite database: {}; check that its folder exists "
+                            "and is writable",
+                            detail),
+                path);
+  }
+  return {};
 }
 
 Result<std::vector<Row>> Session::rows(std::string_view sql,
@@ -103,7 +139,8 @@ Result<std::vector<Row>> Session::rows(std::string_view sql,
   int rc = sqlite3_prepare_v2(handle_->db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   StatementPtr stmt(raw);
   if (rc != SQLITE_OK) {
-    return sqlite_error(handle_->db, rc, fmt::format("cannot prepare `{}`", sql), path_);
+    return sqlite_error(handle_->db, rc, fmt::format("cannot prepare `{}`", sql), path_,
+                        handle_->busy_timeout);
   }
   for (size_t i = 0; i < params.size(); ++i) {
     rc = sqlite3_bind_text(stmt.get(), static_cast<int>(i + 1), params[i].data(),
@@ -130,7 +167,8 @@ Result<std::vector<Row>> Session::rows(std::string_view sql,
     out.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) {
-    return sqlite_error(handle_->db, rc, fmt::format("`{}` failed", sql), path_);
+    return sqlite_error(handle_->db, rc, fmt::format("`{}` failed", sql), path_,
+                        handle_->busy_timeout);
   }
   return out;
 }
@@ -142,6 +180,7 @@ Result<void> Session::exec(std::string_view sql) {
 }
 
 void Session::set_busy_timeout(std::chrono::milliseconds timeout) {
+  handle_->busy_timeout = timeout;
   sqlite3_busy_timeout(handle_->db, static_cast<int>(timeout.count()));
 }
 
@@ -209,7 +248,7 @@ Result<std::unique_ptr<Connection>> connect(const ConnectionUrl& url) {
     return fail(ErrorCode::kConnection,
                 "the SQLite database file does not exist; check the path in the URL "
                 "(sqlite:rel/path.db is relative to the current directory, sqlite:///abs/path.db "
-                "is absolute) — keel never creates it",
+                "is absolute); only keel apply creates a missing one",
                 url.path);
   }
   if (std::filesystem::is_directory(status)) {

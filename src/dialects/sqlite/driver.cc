@@ -74,6 +74,7 @@ const dialects::Driver& driver() {
       .target_name = target_name,
       .connect = connect,
       .open_migration_target = open_migration_target,
+      .create_database = create_database,
       .open_plan_target = open_plan_target,
       .open_ledger = open_ledger,
       .split_statements = split_statements,

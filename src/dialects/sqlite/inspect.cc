@@ -284,8 +284,31 @@ class Inspector {
     }
     if (auto r = read_foreign_keys(obj.name, def, table); !r) return std::unexpected(r.error());
     read_checks(obj.name, def, table);
+    read_on_conflict(def, table);
     if (auto r = read_indexes(obj.name, table); !r) return std::unexpected(r.error());
     return table;
+  }
+
+  // ON CONFLICT clauses (only in the CREATE TABLE text): REPLACE, IGNORE, FAIL or ROLLBACK
+  // change what every INSERT and UPDATE does, so they are part of the schema. Recorded in
+  // dialect_options ("on conflict not null" on a column, "on conflict unique (a, b)" on the
+  // table); the default ABORT is left out, so a schema without any hashes as before.
+  static void read_on_conflict(const TableDef& def, model::Table& table) {
+    for (const ColumnDef& c : def.columns) {
+      auto column = table.columns.find(c.name);
+      if (column == table.columns.end()) {
+        for (auto it = table.columns.begin(); it != table.columns.end(); ++it) {
+          if (iequals(it->first, c.name)) column = it;
+        }
+      }
+      if (column == table.columns.end()) continue;
+      for (const auto& [constraint, resolution] : c.on_conflict) {
+        column->second.dialect_options["on conflict " + constraint] = resolution;
+      }
+    }
+    for (const auto& [constraint, resolution] : def.on_conflict) {
+      table.dialect_options["on conflict " + constraint] = resolution;
+    }
   }
 
   Result<void> read_foreign_keys(const std::string& table_name, const TableDef& def,

@@ -20,9 +20,12 @@ namespace {
 constexpr std::string_view kRunsTable = "keel_runs";
 constexpr std::string_view kParityTable = "keel_parity";
 constexpr std::string_view kHistoryTable = "keel_schema_migrations";
-// How long a statement waits while another connection (a running apply)
-// holds the write lock, before the recording gives up with a warning.
-constexpr std::chrono::milliseconds kBusyTimeout{5000};
+// How long a statement waits while another connection (a running apply, the
+// application) holds the write lock, before the recording gives up with a
+// warning (the run's last record inserts the row the first one could not).
+// Short: it is bookkeeping, and it must not stretch a run far past its
+// --lock-wait (the reported 10 s of an apply told to wait 3 s).
+constexpr std::chrono::milliseconds kBusyTimeout{1000};
 constexpr std::string_view kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 // A result row for the dialect-neutral decoders (dialects/ledger_rows.h).
@@ -264,8 +267,8 @@ Result<std::unique_ptr<ledger::Ledger>> open_ledger(const ConnectionUrl& url,
   std::error_code ec;
   if (!std::filesystem::is_regular_file(url.path, ec)) {
     return fail(ErrorCode::kConnection,
-                "the SQLite database file does not exist; check the path in the URL, or create "
-                "it first (keel never creates it)",
+                "the SQLite database file does not exist; check the path in the URL (only keel "
+                "apply creates a missing one)",
                 url.path);
   }
   auto session = Session::open(

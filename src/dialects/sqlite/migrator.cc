@@ -40,11 +40,6 @@ bool parse_int(const std::string& text, int64_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-std::string duration_text(milliseconds ms) {
-  if (ms.count() % 1000 == 0) return fmt::format("{}s", ms.count() / 1000);
-  return fmt::format("{}ms", ms.count());
-}
-
 // The first keyword of a statement, upper-cased, after comments.
 std::string first_keyword(std::string_view sql) {
   size_t i = 0;
@@ -154,6 +149,10 @@ class SqliteMigrationTarget final : public plan::PlanTarget {
           std::min<milliseconds>(kLockPoll, std::chrono::ceil<milliseconds>(deadline - now)));
     }
     lock_fd_ = fd;
+    // Another process (the application) may hold the database's write lock: the history's
+    // statements wait for it as long as --lock-wait says, not SQLite's default. Each
+    // migration's begin() sets its own lock timeout.
+    session_->set_busy_timeout(std::max(wait, milliseconds(1)));
     return {};
   }
 
@@ -628,8 +627,8 @@ Result<std::unique_ptr<SqliteMigrationTarget>> open_target(const ConnectionUrl& 
   std::error_code ec;
   if (!std::filesystem::is_regular_file(url.path, ec)) {
     return fail(ErrorCode::kConnection,
-                "the SQLite database file does not exist; check the path in the URL, or create "
-                "it first (keel never creates it)",
+                "the SQLite database file does not exist; check the path in the URL (keel "
+                "apply creates a missing one)",
                 url.path);
   }
   auto session = Session::open(url.path, Access::kReadWrite);
@@ -640,6 +639,13 @@ Result<std::unique_ptr<SqliteMigrationTarget>> open_target(const ConnectionUrl& 
 }
 
 }  // namespace
+
+Result<bool> create_database(const ConnectionUrl& url) {
+  std::error_code ec;
+  if (std::filesystem::exists(url.path, ec)) return false;
+  if (auto made = Session::create(url.path); !made) return std::unexpected(made.error());
+  return true;
+}
 
 Result<std::unique_ptr<migrate::MigrationTarget>> open_migration_target(const ConnectionUrl& url) {
   auto target = open_target(url);

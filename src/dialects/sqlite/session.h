@@ -18,6 +18,9 @@
 
 namespace keel::sqlite {
 
+// "5s", "250ms": a wait as keel's flags spell it.
+std::string duration_text(std::chrono::milliseconds ms);
+
 // One result row; std::nullopt is SQL NULL. Numbers come back as their text.
 using Row = std::vector<std::optional<std::string>>;
 
@@ -35,13 +38,17 @@ class Session {
   // REQUIRES: the file exists.
   static Result<std::unique_ptr<Session>> open(const std::string& path,
                                                Access access = Access::kReadOnly);
+  // Creates an empty database file at `path` (its folder must exist). Errors: kIo.
+  // REQUIRES: no file at `path`.
+  static Result<void> create(const std::string& path);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // Runs one statement with its parameters bound as text (?1, ?2 ...) and
   // returns every row. Failures become kSql (kConnection when the file is not
-  // a database or cannot be read).
+  // a database or cannot be read, or when another connection held its lock
+  // past the busy timeout: that message names the wait, not the statement).
   Result<std::vector<Row>> rows(std::string_view sql, const std::vector<std::string>& params = {});
   // Runs a statement that returns no rows we need (BEGIN, COMMIT).
   Result<void> exec(std::string_view sql);

@@ -257,6 +257,23 @@ std::string render_range(const std::vector<Token>& t, size_t begin, size_t end) 
                                    t.begin() + static_cast<std::ptrdiff_t>(end)));
 }
 
+// An expression as SQLite compares it: render_range with bare identifiers and function names
+// lower-cased ("CHECK (AGE > 0)" and "CHECK (age > 0)" are one constraint to SQLite).
+std::string render_expression(const std::vector<Token>& t, size_t begin, size_t end) {
+  end = std::min(end, t.size());
+  if (begin >= end) return {};
+  std::vector<Token> tokens(t.begin() + static_cast<std::ptrdiff_t>(begin),
+                            t.begin() + static_cast<std::ptrdiff_t>(end));
+  std::vector<std::string> lowered(tokens.size());
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (tokens[k].kind == TokenKind::kWord && !is_sqlite_keyword(tokens[k].text)) {
+      lowered[k] = ascii_lower(tokens[k].text);
+      tokens[k].text = lowered[k];
+    }
+  }
+  return render(tokens);
+}
+
 // Where a column constraint starts: the end of a REFERENCES clause.
 bool starts_column_constraint(const std::vector<Token>& t, size_t i, size_t end) {
   static constexpr std::array<std::string_view, 9> kStarts = {"constraint", "check",   "primary",
@@ -288,6 +305,17 @@ size_t parse_references(const std::vector<Token>& t, size_t i, size_t end, Forei
   return i;
 }
 
+// "ON CONFLICT <resolution>" at `i`: the resolution in lower case, "" when it is the default
+// ABORT or not there.
+std::string on_conflict_at(const std::vector<Token>& t, size_t i, size_t end) {
+  if (i + 2 >= end) return {};
+  if (!is_keyword(t[i], "on") || !is_keyword(t[i + 1], "conflict") || !is_word(t[i + 2])) {
+    return {};
+  }
+  std::string resolution = ascii_lower(t[i + 2].text);
+  return resolution == "abort" ? std::string() : resolution;
+}
+
 void parse_table_constraint(const std::vector<Token>& t, Range r, TableDef& def) {
   size_t i = r.first;
   std::string name;
@@ -298,7 +326,18 @@ void parse_table_constraint(const std::vector<Token>& t, Range r, TableDef& def)
   if (i >= r.second) return;
   if (is_keyword(t[i], "check") && i + 1 < r.second && is_symbol(t[i + 1], "(")) {
     size_t close = matching_paren(t, i + 1);
-    def.checks.push_back({name, render_range(t, i + 2, close)});
+    def.checks.push_back({name, render_expression(t, i + 2, close)});
+  } else if ((is_keyword(t[i], "unique") && i + 1 < r.second && is_symbol(t[i + 1], "(")) ||
+             (is_keyword(t[i], "primary") && i + 2 < r.second && is_symbol(t[i + 2], "("))) {
+    const size_t open = is_keyword(t[i], "unique") ? i + 1 : i + 2;
+    const size_t close = matching_paren(t, open);
+    for (size_t j = close + 1; j + 2 < r.second; ++j) {
+      std::string resolution = on_conflict_at(t, j, r.second);
+      if (resolution.empty()) continue;
+      std::string key = is_keyword(t[i], "unique") ? "unique " : "primary key ";
+      def.on_conflict[key + render_range(t, open, close + 1)] = resolution;
+      break;
+    }
   } else if (is_keyword(t[i], "foreign") && i + 2 < r.second && is_symbol(t[i + 2], "(")) {
     ForeignKeyDef fk;
     size_t close = matching_paren(t, i + 2);
@@ -316,9 +355,25 @@ void parse_column(const std::vector<Token>& t, Range r, TableDef& def) {
   ColumnDef column;
   column.name = identifier_name(t[r.first]);
   std::string pending_name;
+  std::string last_constraint;  // "not null", "unique", "primary key": what ON CONFLICT is of
   size_t i = r.first + 1;
   while (i < r.second) {
     const Token& tok = t[i];
+    if (is_keyword(tok, "on") && i + 2 < r.second && is_keyword(t[i + 1], "conflict")) {
+      std::string resolution = on_conflict_at(t, i, r.second);
+      if (!resolution.empty() && !last_constraint.empty()) {
+        column.on_conflict[last_constraint] = resolution;
+      }
+      i += 3;
+      continue;
+    }
+    if (is_keyword(tok, "not") && i + 1 < r.second && is_keyword(t[i + 1], "null")) {
+      last_constraint = "not null";
+    } else if (is_keyword(tok, "unique")) {
+      last_constraint = "unique";
+    } else if (is_keyword(tok, "primary")) {
+      last_constraint = "primary key";
+    }
     if (is_symbol(tok, "(")) {
       i = matching_paren(t, i) + 1;
     } else if (is_keyword(tok, "constraint") && i + 1 < r.second) {
@@ -326,11 +381,12 @@ void parse_column(const std::vector<Token>& t, Range r, TableDef& def) {
       i += 2;
     } else if (is_keyword(tok, "check") && i + 1 < r.second && is_symbol(t[i + 1], "(")) {
       size_t close = matching_paren(t, i + 1);
-      column.checks.push_back({std::exchange(pending_name, {}), render_range(t, i + 2, close)});
+      column.checks.push_back(
+          {std::exchange(pending_name, {}), render_expression(t, i + 2, close)});
       i = close + 1;
     } else if (is_keyword(tok, "as") && i + 1 < r.second && is_symbol(t[i + 1], "(")) {
       size_t close = matching_paren(t, i + 1);
-      column.generated = render_range(t, i + 2, close);
+      column.generated = render_expression(t, i + 2, close);
       pending_name.clear();
       i = close + 1;
     } else if (is_keyword(tok, "references")) {

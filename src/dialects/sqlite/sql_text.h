@@ -8,6 +8,7 @@
 // Pure text processing: no database code.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,10 @@ std::vector<Token> tokenize(std::string_view sql);
 
 // Renders tokens with canonical spacing: one space between words, operators
 // surrounded by spaces, none inside parentheses or before commas. String
-// literals and quoted identifiers are kept byte for byte.
+// literals and quoted identifiers are kept byte for byte. (CHECK and generated
+// column expressions are also case-folded: bare identifiers and function names
+// lower-cased, since SQLite does not tell "AGE" from "age"; view bodies are
+// not, since a result column's name keeps the case it is written in.)
 std::string render(const std::vector<Token>& tokens);
 
 // render(tokenize(sql)).
@@ -59,10 +63,16 @@ struct ForeignKeyDef {
   bool initially_deferred = false;  // DEFERRABLE INITIALLY DEFERRED
 };
 
+// ON CONFLICT clauses other than the default ABORT, which change what an INSERT or UPDATE
+// does: constraint -> lower-case resolution ("not null" -> "replace", "unique" -> "ignore";
+// on a table: "primary key (a, b)" -> "rollback").
+using OnConflict = std::map<std::string, std::string>;
+
 struct ColumnDef {
   std::string name;
   std::vector<CheckDef> checks;
-  std::string generated;  // normalised expression of GENERATED ALWAYS AS ( ... )
+  std::string generated;   // normalised expression of GENERATED ALWAYS AS ( ... )
+  OnConflict on_conflict;  // "not null", "unique", "primary key"
 };
 
 struct TableDef {
@@ -70,6 +80,7 @@ struct TableDef {
   std::vector<CheckDef> checks;             // table constraints, in order
   std::vector<ForeignKeyDef> foreign_keys;  // column and table constraints
   std::string virtual_module;               // CREATE VIRTUAL TABLE: "USING fts5(...)"
+  OnConflict on_conflict;  // table constraints: "unique (a, b)", "primary key (id)"
 };
 
 // Best effort: what cannot be recognised is left out.

@@ -90,3 +90,33 @@ TEST(SqliteSqlTextTest, ParsesIndexItemsAndPredicate) {
 
 }  // namespace
 }  // namespace keel::sqlite
+
+namespace keel::sqlite {
+namespace {
+
+TEST(SqliteSqlTextTest, OnConflictClausesOtherThanAbortAreRead) {
+  TableDef def = parse_create_table(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT ROLLBACK, email TEXT NOT NULL ON "
+      "CONFLICT REPLACE UNIQUE ON CONFLICT IGNORE, n INT NOT NULL ON CONFLICT ABORT, m INT "
+      "REFERENCES o (id) ON DELETE CASCADE, UNIQUE (email, n) ON CONFLICT FAIL, PRIMARY KEY "
+      "(\"id\") ON CONFLICT abort)");
+  ASSERT_EQ(def.columns.size(), 4u);
+  EXPECT_EQ(def.columns[0].on_conflict, (OnConflict{{"primary key", "rollback"}}));
+  EXPECT_EQ(def.columns[1].on_conflict,
+            (OnConflict{{"not null", "replace"}, {"unique", "ignore"}}));
+  EXPECT_TRUE(def.columns[2].on_conflict.empty());  // ABORT is the default
+  EXPECT_TRUE(def.columns[3].on_conflict.empty());  // ON DELETE is not ON CONFLICT
+  EXPECT_EQ(def.on_conflict, (OnConflict{{"unique (email, n)", "fail"}}));
+}
+
+TEST(SqliteSqlTextTest, CheckAndGeneratedExpressionsAreCaseFolded) {
+  TableDef def = parse_create_table(
+      "CREATE TABLE t (Age INT CHECK (AGE > 0 AND Lower(Name) <> 'Bob'), d AS (AGE * 2))");
+  ASSERT_EQ(def.columns.size(), 2u);
+  ASSERT_EQ(def.columns[0].checks.size(), 1u);
+  EXPECT_EQ(def.columns[0].checks[0].expression, "age > 0 AND lower(name) <> 'Bob'");
+  EXPECT_EQ(def.columns[1].generated, "age * 2");
+}
+
+}  // namespace
+}  // namespace keel::sqlite
