@@ -3,7 +3,7 @@
 #make test install dependencies, build with ASan + UBSan, start throwaway
 #PostgreSQL servers on loopback, run every test
 JOBS ?= $(shell nproc)
-TEST_JOBS ?= 6
+TEST_JOBS ?= 4
 BUILD ?= build
 TEST_BUILD ?= build-test
 

@@ -88,9 +88,11 @@ TEST(SqliteBusy, AHeldWriteLockIsWaitedForLockWaitAndNamedAsSuch) {
     EXPECT_NE(r.err.find("waited 2s"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("CREATE TABLE"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("readable SQLite database"), std::string::npos) << r.err;
-    // --lock-wait, plus at most a second for each of the run's two records (bookkeeping).
+    // --lock-wait, plus at most a second for each of the run's two records (bookkeeping), plus
+    // the sanitized binary's start on a loaded machine (up to 5 s in a full ctest). Before
+    // issue 19 it took about 17 s whatever --lock-wait said.
     EXPECT_GE(took, 2.0);
-    EXPECT_LT(took, 2.0 + 2 * 1.0 + 2.5) << r.err;
+    EXPECT_LT(took, 2.0 + 2 * 1.0 + 6.0) << r.err;
   }
   // Released: the same apply goes through.
   RunResult after = run_keel({"--url", f.url, "apply", "--lock-wait", "2s"}, f.dir.path);
