@@ -53,6 +53,8 @@ struct Marker {
   double x;
   std::string label;
   std::string color;
+  int row = 0;  // label line: steps on the first, a trip on the second (it often follows a step
+                // within a second, and the labels would overlap)
 };
 
 constexpr double kWidth = 880, kHeight = 220, kLeft = 64, kRight = 16, kTop = 28, kBottom = 34;
@@ -107,8 +109,8 @@ std::string chart(const std::string& title, const std::string& unit,
         "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
         "class=\"marker\"/><text x=\"{4:.1f}\" y=\"{5:.1f}\" class=\"mlabel\" "
         "fill=\"{3}\" text-anchor=\"{7}\">{6}</text>\n",
-        X(m.x), kTop, kTop + h, m.color, X(m.x) + (m.x > x_max * 0.85 ? -3 : 3), kTop + 10,
-        escape(m.label), m.x > x_max * 0.85 ? "end" : "start");
+        X(m.x), kTop, kTop + h, m.color, X(m.x) + (m.x > x_max * 0.85 ? -3 : 3),
+        kTop + 10 + 12 * m.row, escape(m.label), m.x > x_max * 0.85 ? "end" : "start");
   }
   for (const Series& s : series) {
     if (s.points.empty()) continue;
@@ -181,7 +183,9 @@ std::vector<Marker> markers(const Read& r) {
   for (const auto& [x, e] : r.events) {
     const std::string kind = e.value("event", "");
     if (kind == "step") out.push_back({x, fmt::format("{}%", e.value("percent", 0)), "#6e7781"});
-    if (kind == "trip") out.push_back({x, "trip: " + e.value("breaker", std::string()), "#cf222e"});
+    if (kind == "trip") {
+      out.push_back({x, "trip: " + e.value("breaker", std::string()), "#cf222e", 1});
+    }
   }
   return out;
 }
