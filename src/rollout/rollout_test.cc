@@ -37,6 +37,13 @@ Sample healthy(int64_t probes = 500) {
   return s;
 }
 
+// `s` with every new-route probe 55 ms slower.
+Sample slowed(Sample s) {
+  s.new_route.p95_ms += 55;
+  s.new_route.p99_ms = 60;
+  return s;
+}
+
 Plan quick_plan() {
   Plan plan;
   plan.steps = {5, 25, 50, 100};
@@ -151,14 +158,7 @@ TEST_F(RolloutLoopTest, AHealthyRolloutHoldsEveryStepAndRecordsEachRoutingBefore
 TEST_F(RolloutLoopTest, ASlowNewVersionTripsOnTheFirstSampleThatShowsItAndRoutesBack) {
   ASSERT_TRUE(journal);
   // Step 1 (5 %) is 5 samples; the regression shows from sample 7 (step 2).
-  signals.script = [](int n) {
-    Sample s = healthy();
-    if (n >= 7) {  // every probe 55 ms slower
-      s.new_route.p95_ms += 55;
-      s.new_route.p99_ms = 60;
-    }
-    return s;
-  };
+  signals.script = [](int n) { return n >= 7 ? slowed(healthy()) : healthy(); };
   auto outcome = run_plan(quick_plan());
   ASSERT_TRUE(outcome) << outcome.error().to_string();
   ASSERT_TRUE(outcome->trip);
@@ -185,14 +185,7 @@ TEST_F(RolloutLoopTest, BetweenTwoSamplesTheProbesAreJudgedSoARegressionTripsWit
   // The warm-up ends at 2 s, the first sample of step 1 is due at 3 s, the second at 4 s; the
   // new version turns slow at 3.33 s.
   const auto regressed = std::chrono::steady_clock::time_point{} + milliseconds(3330);
-  signals.script = [&](int) {
-    Sample s = healthy();
-    if (fake.now >= regressed) {
-      s.new_route.p95_ms += 55;
-      s.new_route.p99_ms = 60;
-    }
-    return s;
-  };
+  signals.script = [&](int) { return fake.now >= regressed ? slowed(healthy()) : healthy(); };
   auto outcome = run_plan(quick_plan());
   ASSERT_TRUE(outcome) << outcome.error().to_string();
   ASSERT_TRUE(outcome->trip);
