@@ -55,6 +55,11 @@ TEST(SqliteMissingFile, ApplyCreatesItAndSaysSoReadOnlyCommandsRefuseIt) {
   EXPECT_NE(missing_dir.err.find("cannot create the SQLite database"), std::string::npos)
       << missing_dir.err;
   EXPECT_FALSE(std::filesystem::exists(nowhere));
+  // An in-memory database would lose everything: refused, not "created".
+  RunResult memory = run_keel({"--url", "sqlite::memory:", "apply"}, f.dir.path);
+  EXPECT_EQ(memory.status, 2) << memory.out;
+  EXPECT_NE(memory.err.find("in-memory"), std::string::npos) << memory.err;
+  EXPECT_EQ(memory.err.find("created"), std::string::npos) << memory.err;
 }
 
 // Another process's write transaction, held open for the test's length.

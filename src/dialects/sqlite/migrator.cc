@@ -641,6 +641,12 @@ Result<std::unique_ptr<SqliteMigrationTarget>> open_target(const ConnectionUrl& 
 }  // namespace
 
 Result<bool> create_database(const ConnectionUrl& url) {
+  if (url.path == ":memory:") {
+    return fail(ErrorCode::kUsage,
+                "an in-memory SQLite database lives and dies with one connection: keel's "
+                "migrations and their history would vanish; name a database file",
+                url.path);
+  }
   std::error_code ec;
   if (std::filesystem::exists(url.path, ec)) return false;
   if (auto made = Session::create(url.path); !made) return std::unexpected(made.error());
