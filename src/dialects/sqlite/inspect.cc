@@ -258,12 +258,15 @@ class Inspector {
       column.type = normalize_sql(row.type);
       column.not_null = row.not_null;
       if (row.default_value) column.default_expr = normalize_sql(*row.default_value);
+      // What only the CREATE TABLE text says of the column.
+      auto parsed = std::find_if(def.columns.begin(), def.columns.end(),
+                                 [&](const ColumnDef& c) { return iequals(c.name, row.name); });
       if (row.hidden == 2 || row.hidden == 3) {
-        auto parsed = std::find_if(def.columns.begin(), def.columns.end(),
-                                   [&](const ColumnDef& c) { return iequals(c.name, row.name); });
         std::string expr = parsed != def.columns.end() ? parsed->generated : "";
         column.generated = fmt::format("({}) {}", expr, row.hidden == 3 ? "STORED" : "VIRTUAL");
       }
+      if (parsed != def.columns.end())
+        read_on_conflict(parsed->on_conflict, column.dialect_options);
       if (!is_virtual) {
         auto meta = session_.column_metadata(obj.name, row.name);
         if (!meta) return std::unexpected(meta.error());
@@ -284,7 +287,7 @@ class Inspector {
     }
     if (auto r = read_foreign_keys(obj.name, def, table); !r) return std::unexpected(r.error());
     read_checks(obj.name, def, table);
-    read_on_conflict(def, table);
+    read_on_conflict(def.on_conflict, table.dialect_options);
     if (auto r = read_indexes(obj.name, table); !r) return std::unexpected(r.error());
     return table;
   }
@@ -293,21 +296,10 @@ class Inspector {
   // change what every INSERT and UPDATE does, so they are part of the schema. Recorded in
   // dialect_options ("on conflict not null" on a column, "on conflict unique (a, b)" on the
   // table); the default ABORT is left out, so a schema without any hashes as before.
-  static void read_on_conflict(const TableDef& def, model::Table& table) {
-    for (const ColumnDef& c : def.columns) {
-      auto column = table.columns.find(c.name);
-      if (column == table.columns.end()) {
-        for (auto it = table.columns.begin(); it != table.columns.end(); ++it) {
-          if (iequals(it->first, c.name)) column = it;
-        }
-      }
-      if (column == table.columns.end()) continue;
-      for (const auto& [constraint, resolution] : c.on_conflict) {
-        column->second.dialect_options["on conflict " + constraint] = resolution;
-      }
-    }
-    for (const auto& [constraint, resolution] : def.on_conflict) {
-      table.dialect_options["on conflict " + constraint] = resolution;
+  static void read_on_conflict(const OnConflict& clauses,
+                               std::map<std::string, std::string>& options) {
+    for (const auto& [constraint, resolution] : clauses) {
+      options["on conflict " + constraint] = resolution;
     }
   }
 
