@@ -1,7 +1,7 @@
-#keel : every set - up step on a fresh Debian 12 machine.
-#make demo install dependencies, build, run the drift demo on SQLite
-#make test install dependencies, build with ASan + UBSan, start throwaway
-#PostgreSQL servers on loopback, run every test
+# keel: every set-up step on a fresh Debian 12 machine.
+#   make demo   install dependencies, build, run the drift demo on SQLite
+#   make test   install dependencies, build with ASan+UBSan, start throwaway
+#               PostgreSQL servers on loopback, run every test
 JOBS ?= $(shell nproc)
 TEST_JOBS ?= 4
 BUILD ?= build
@@ -22,29 +22,24 @@ build-test: deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 
-#Each integration shard starts its own throwaway PostgreSQL(CMakeLists.txt).
+# Each integration shard starts its own throwaway PostgreSQL (CMakeLists.txt).
 test: build-test
 	ctest --test-dir $(TEST_BUILD) --output-on-failure -j $(TEST_JOBS)
 
 demo: build
 	examples/demo/run.sh $(BUILD)/keel
 
-#make bench runs every benchmark; BENCH = apply(or baseline) runs one.
+# make bench runs every benchmark; BENCH=apply (or baseline) runs one.
 BENCH ?= baseline apply lint diff zero_downtime
 
 bench: build
-	@for b in $(BENCH);
-do [-x bench / $$b / run.sh] || {
-    echo "make bench: no benchmark bench/$$b/run.sh" > &2;
-    exit 2;
-  };
-bench / $$b / run.sh $(BUILD) / keel || exit $$ ? ;
-done
+	@for b in $(BENCH); do \
+	  [ -x bench/$$b/run.sh ] || { echo "make bench: no benchmark bench/$$b/run.sh" >&2; exit 2; }; \
+	  bench/$$b/run.sh $(BUILD)/keel || exit $$?; \
+	done
 
-        format : clang -
-                 format -
-                 i $$(git ls - files '*.cc' '*.h')
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
 
-                     clean : rm
-                             -
-                             rf $(BUILD) $(TEST_BUILD)
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)
