@@ -31,7 +31,7 @@
 namespace keel::model {
 
 // Bump when the canonical form changes meaning; it is part of the hash.
-inline constexpr int kCanonicalVersion = 1;
+inline constexpr int kCanonicalVersion = 2;
 
 struct Column {
   int position = 0;  // 1-based order among live columns
@@ -43,6 +43,12 @@ struct Column {
   std::string generated;          // generated column expression ("stored"); empty if none
   std::string collation;          // only when it differs from the type's default collation
   std::string comment;
+  // Physical properties, each only when set away from its default.
+  std::string storage;          // "plain", "external", "extended", "main": not the type's
+  std::string default_storage;  // the type's storage, kept beside `storage` (set back to it)
+  std::string compression;      // "pglz", "lz4"
+  int64_t statistics = -1;      // per-column statistics target; -1: the server's default
+  std::string options;          // attribute options: "n_distinct=100" (sorted)
   std::map<std::string, std::string> dialect_options;  // see the top of this file
 
   bool operator==(const Column&) const = default;
@@ -110,6 +116,10 @@ struct Table {
   std::string parent;                 // "schema.table" of the partitioned parent
   std::vector<std::string> inherits;  // plain inheritance parents
   std::string options;                // storage parameters
+  std::string toast_options;          // the TOAST table's storage parameters, without "toast."
+  std::string replica_identity;       // "", "nothing", "full" or "index <index name>"
+  std::string cluster_index;          // the index CLUSTER uses (ALTER TABLE ... CLUSTER ON)
+  std::string of_type;                // "schema.type" of a typed table (CREATE TABLE ... OF)
   std::string comment;
   std::map<std::string, std::string> dialect_options;  // see the top of this file
   std::map<std::string, Column> columns;
@@ -123,11 +133,14 @@ struct Table {
 
 struct View {
   bool materialized = false;
-  std::string definition;  // server-normalised SELECT
+  bool with_no_data = false;  // a materialized view never refreshed (WITH NO DATA)
+  std::string definition;     // server-normalised SELECT
   std::string options;
   std::string comment;
-  std::map<std::string, Index> indexes;     // materialized views only
-  std::map<std::string, Trigger> triggers;  // INSTEAD OF triggers
+  std::map<std::string, std::string> column_comments;  // column -> comment
+  std::map<std::string, std::string> column_defaults;  // column -> default (views only)
+  std::map<std::string, Index> indexes;                // materialized views only
+  std::map<std::string, Trigger> triggers;             // INSTEAD OF triggers
 
   bool operator==(const View&) const = default;
 };
@@ -140,7 +153,8 @@ struct Sequence {
   int64_t max_value = 0;
   int64_t cache = 1;
   bool cycle = false;
-  std::string owned_by;  // "schema.table.column" or empty
+  std::string owned_by;     // "schema.table.column" or empty
+  std::string persistence;  // "unlogged" or empty
   std::string comment;
 
   bool operator==(const Sequence&) const = default;
@@ -157,6 +171,8 @@ struct Function {
   bool security_definer = false;
   bool leakproof = false;
   std::string parallel;             // "safe", "restricted", "unsafe"
+  std::string cost;                 // COST, only when not the language's default (1 or 100)
+  std::string rows;                 // ROWS of a set-returning function, only when not 1000
   std::vector<std::string> config;  // SET clauses: "search_path=public"
   std::string body;
   std::string comment;
@@ -179,6 +195,7 @@ struct Type {
   bool not_null = false;                       // domains
   std::string default_expr;                    // domains
   std::string collation;                       // domains
+  std::string subtype_diff;                    // ranges: "schema.function" or empty
   std::map<std::string, std::string> checks;   // domain constraint name -> definition
   std::vector<CompositeAttribute> attributes;  // composite types, in order
   std::string comment;

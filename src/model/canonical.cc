@@ -210,6 +210,11 @@ Column column_from(const json& j) {
   get(j, "generated", c.generated);
   get(j, "collation", c.collation);
   get(j, "comment", c.comment);
+  get(j, "storage", c.storage);
+  get(j, "default_storage", c.default_storage);
+  get(j, "compression", c.compression);
+  get(j, "statistics", c.statistics);
+  get(j, "options", c.options);
   get(j, "dialect_options", c.dialect_options);
   return c;
 }
@@ -276,6 +281,10 @@ Table table_from(const json& j) {
   get(j, "parent", t.parent);
   get(j, "inherits", t.inherits);
   get(j, "options", t.options);
+  get(j, "toast_options", t.toast_options);
+  get(j, "replica_identity", t.replica_identity);
+  get(j, "cluster_index", t.cluster_index);
+  get(j, "of_type", t.of_type);
   get(j, "comment", t.comment);
   get(j, "dialect_options", t.dialect_options);
   get_map(j, "columns", t.columns, column_from);
@@ -289,9 +298,12 @@ Table table_from(const json& j) {
 View view_from(const json& j) {
   View v;
   get(j, "materialized", v.materialized);
+  get(j, "with_no_data", v.with_no_data);
   get(j, "definition", v.definition);
   get(j, "options", v.options);
   get(j, "comment", v.comment);
+  get(j, "column_comments", v.column_comments);
+  get(j, "column_defaults", v.column_defaults);
   get_map(j, "indexes", v.indexes, index_from);
   get_map(j, "triggers", v.triggers, trigger_from);
   return v;
@@ -307,6 +319,7 @@ Sequence sequence_from(const json& j) {
   get(j, "cache", s.cache);
   get(j, "cycle", s.cycle);
   get(j, "owned_by", s.owned_by);
+  get(j, "persistence", s.persistence);
   get(j, "comment", s.comment);
   return s;
 }
@@ -322,6 +335,8 @@ Function function_from(const json& j) {
   get(j, "security_definer", f.security_definer);
   get(j, "leakproof", f.leakproof);
   get(j, "parallel", f.parallel);
+  get(j, "cost", f.cost);
+  get(j, "rows", f.rows);
   get(j, "config", f.config);
   get(j, "body", f.body);
   get(j, "comment", f.comment);
@@ -336,6 +351,7 @@ Type type_from(const json& j) {
   get(j, "not_null", t.not_null);
   get(j, "default", t.default_expr);
   get(j, "collation", t.collation);
+  get(j, "subtype_diff", t.subtype_diff);
   get(j, "checks", t.checks);
   if (auto it = j.find("attributes"); it != j.end()) {
     for (const auto& a : *it) {

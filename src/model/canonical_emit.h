@@ -72,14 +72,19 @@ void column(S& s, const Column& c) {
   s.begin_object();
   text(s, "collation", c.collation);
   text(s, "comment", c.comment);
+  text(s, "compression", c.compression);
   text(s, "default", c.default_expr);
+  text(s, "default_storage", c.default_storage);
   dictionary(s, "dialect_options", c.dialect_options);
   text(s, "generated", c.generated);
   text(s, "identity", c.identity);
   text(s, "identity_sequence", c.identity_sequence);
   flag(s, "not_null", c.not_null);
+  text(s, "options", c.options);
   s.key("position");
   s.number(c.position);
+  number(s, "statistics", c.statistics, -1);
+  text(s, "storage", c.storage);
   s.key("type");
   s.string(c.type);
   s.end_object();
@@ -144,6 +149,7 @@ void policy(S& s, const Policy& p) {
 template <typename S>
 void table(S& s, const Table& t) {
   s.begin_object();
+  text(s, "cluster_index", t.cluster_index);
   members(s, "columns", t.columns, column<S>);
   text(s, "comment", t.comment);
   members(s, "constraints", t.constraints, constraint<S>);
@@ -151,14 +157,17 @@ void table(S& s, const Table& t) {
   members(s, "indexes", t.indexes, index<S>);
   list(s, "inherits", t.inherits);
   text(s, "kind", t.kind);
+  text(s, "of_type", t.of_type);
   text(s, "options", t.options);
   text(s, "parent", t.parent);
   text(s, "partition_bound", t.partition_bound);
   text(s, "partition_key", t.partition_key);
   text(s, "persistence", t.persistence);
   members(s, "policies", t.policies, policy<S>);
+  text(s, "replica_identity", t.replica_identity);
   flag(s, "rls_enabled", t.rls_enabled);
   flag(s, "rls_forced", t.rls_forced);
+  text(s, "toast_options", t.toast_options);
   members(s, "triggers", t.triggers, trigger<S>);
   s.end_object();
 }
@@ -166,12 +175,15 @@ void table(S& s, const Table& t) {
 template <typename S>
 void view(S& s, const View& v) {
   s.begin_object();
+  dictionary(s, "column_comments", v.column_comments);
+  dictionary(s, "column_defaults", v.column_defaults);
   text(s, "comment", v.comment);
   text(s, "definition", v.definition);
   members(s, "indexes", v.indexes, index<S>);
   flag(s, "materialized", v.materialized);
   text(s, "options", v.options);
   members(s, "triggers", v.triggers, trigger<S>);
+  flag(s, "with_no_data", v.with_no_data);
   s.end_object();
 }
 
@@ -185,6 +197,7 @@ void sequence(S& s, const Sequence& q) {
   number(s, "max_value", q.max_value, 0);
   number(s, "min_value", q.min_value, 1);
   text(s, "owned_by", q.owned_by);
+  text(s, "persistence", q.persistence);
   number(s, "start", q.start, 1);
   text(s, "type", q.type);
   s.end_object();
@@ -197,11 +210,13 @@ void function(S& s, const Function& f) {
   text(s, "body", f.body);
   text(s, "comment", f.comment);
   list(s, "config", f.config);
+  text(s, "cost", f.cost);
   text(s, "kind", f.kind);
   text(s, "language", f.language);
   flag(s, "leakproof", f.leakproof);
   text(s, "parallel", f.parallel);
   text(s, "result", f.result);
+  text(s, "rows", f.rows);
   flag(s, "security_definer", f.security_definer);
   flag(s, "strict", f.strict);
   text(s, "volatility", f.volatility);
@@ -234,6 +249,7 @@ void type(S& s, const Type& t) {
   text(s, "kind", t.kind);
   list(s, "labels", t.labels);
   flag(s, "not_null", t.not_null);
+  text(s, "subtype_diff", t.subtype_diff);
   s.end_object();
 }
 

@@ -120,8 +120,25 @@ Database everything() {
             .parent = "app.p",
             .inherits = {"app.q"},
             .options = "fillfactor=70",
+            .toast_options = "autovacuum_enabled=false",
+            .replica_identity = "index i",
+            .cluster_index = "i",
+            .of_type = "app.row_type",
             .comment = "bad utf8 \xff\xfe here \xc0\xaf and \xed\xa0\x80"};
-  t.columns["a"] = Column{3, "integer", true, "0", "always", "start 1", "a + 1", "\"C\"", "c"};
+  t.columns["a"] = Column{.position = 3,
+                          .type = "integer",
+                          .not_null = true,
+                          .default_expr = "0",
+                          .identity = "always",
+                          .identity_sequence = "start 1",
+                          .generated = "a + 1",
+                          .collation = "\"C\"",
+                          .comment = "c",
+                          .storage = "external",
+                          .default_storage = "plain",
+                          .compression = "lz4",
+                          .statistics = 500,
+                          .options = "n_distinct=100"};
   t.constraints["k"] = Constraint{"foreign key", "FOREIGN KEY ...",
                                   {"a"},         "app.p",
                                   {"id"},        "cascade",
@@ -132,9 +149,16 @@ Database everything() {
                          "fastupdate=off", "ix"};
   t.triggers["tr"] = Trigger{"CREATE TRIGGER", "disabled", "trg"};
   t.policies["p"] = Policy{"select", false, {"app_user"}, "true", "false", "pol"};
-  s.views["v"] = View{true,   "SELECT 1",        "security_barrier=true",
-                      "view", {{"vi", Index{}}}, {{"vt", Trigger{}}}};
-  s.sequences["q"] = Sequence{"integer", 5, -1, -100, 100, 20, true, "app.t.a", "seq"};
+  s.views["v"] = View{.materialized = true,
+                      .with_no_data = true,
+                      .definition = "SELECT 1",
+                      .options = "security_barrier=true",
+                      .comment = "view",
+                      .column_comments = {{"a", "col"}},
+                      .column_defaults = {{"a", "1"}},
+                      .indexes = {{"vi", Index{}}},
+                      .triggers = {{"vt", Trigger{}}}};
+  s.sequences["q"] = Sequence{"integer", 5, -1, -100, 100, 20, true, "app.t.a", "unlogged", "seq"};
   s.functions["f(integer)"] = Function{"procedure",
                                        "x integer DEFAULT 1",
                                        "",
@@ -144,6 +168,8 @@ Database everything() {
                                        true,
                                        true,
                                        "safe",
+                                       "10",
+                                       "50",
                                        {"search_path=app"},
                                        "BEGIN NULL; END",
                                        "fn"};
@@ -155,6 +181,7 @@ Database everything() {
                       .checks = {{"d_check", "CHECK (VALUE <> '')"}},
                       .comment = "dom"};
   s.types["e"] = Type{.kind = "enum", .labels = {"b", "a"}};
+  s.types["r"] = Type{.kind = "range", .base_type = "time", .subtype_diff = "app.time_diff"};
   s.types["c"] =
       Type{.kind = "composite", .attributes = {{"x", "integer", ""}, {"y", "text", "\"C\""}}};
   db.extensions["pgcrypto"] = Extension{"1.3", "public", "crypto"};

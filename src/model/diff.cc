@@ -59,6 +59,10 @@ void column_properties(const Column& a, const Column& b, std::vector<std::string
   prop(p, "generated", a.generated, b.generated);
   prop(p, "collation", a.collation, b.collation);
   prop(p, "comment", a.comment, b.comment);
+  prop(p, "storage", a.storage, b.storage);
+  prop(p, "compression", a.compression, b.compression);
+  prop(p, "statistics", a.statistics, b.statistics);
+  prop(p, "options", a.options, b.options);
   prop(p, "dialect_options", a.dialect_options, b.dialect_options);
 }
 
@@ -107,6 +111,10 @@ void table_properties(const Table& a, const Table& b, std::vector<std::string>& 
   prop(p, "parent", a.parent, b.parent);
   prop(p, "inherits", a.inherits, b.inherits);
   prop(p, "options", a.options, b.options);
+  prop(p, "toast_options", a.toast_options, b.toast_options);
+  prop(p, "replica_identity", a.replica_identity, b.replica_identity);
+  prop(p, "cluster_index", a.cluster_index, b.cluster_index);
+  prop(p, "of_type", a.of_type, b.of_type);
   prop(p, "comment", a.comment, b.comment);
   prop(p, "dialect_options", a.dialect_options, b.dialect_options);
 }
@@ -116,6 +124,9 @@ void view_properties(const View& a, const View& b, std::vector<std::string>& p) 
   prop(p, "definition", a.definition, b.definition);
   prop(p, "options", a.options, b.options);
   prop(p, "comment", a.comment, b.comment);
+  prop(p, "with_no_data", a.with_no_data, b.with_no_data);
+  prop(p, "column_comments", a.column_comments, b.column_comments);
+  prop(p, "column_defaults", a.column_defaults, b.column_defaults);
 }
 
 void sequence_properties(const Sequence& a, const Sequence& b, std::vector<std::string>& p) {
@@ -127,6 +138,7 @@ void sequence_properties(const Sequence& a, const Sequence& b, std::vector<std::
   prop(p, "cache", a.cache, b.cache);
   prop(p, "cycle", a.cycle, b.cycle);
   prop(p, "owned_by", a.owned_by, b.owned_by);
+  prop(p, "persistence", a.persistence, b.persistence);
   prop(p, "comment", a.comment, b.comment);
 }
 
@@ -140,6 +152,8 @@ void function_properties(const Function& a, const Function& b, std::vector<std::
   prop(p, "security_definer", a.security_definer, b.security_definer);
   prop(p, "leakproof", a.leakproof, b.leakproof);
   prop(p, "parallel", a.parallel, b.parallel);
+  prop(p, "cost", a.cost, b.cost);
+  prop(p, "rows", a.rows, b.rows);
   prop(p, "config", a.config, b.config);
   prop(p, "body", a.body, b.body);
   prop(p, "comment", a.comment, b.comment);
@@ -152,6 +166,7 @@ void type_properties(const Type& a, const Type& b, std::vector<std::string>& p) 
   prop(p, "not_null", a.not_null, b.not_null);
   prop(p, "default_expr", a.default_expr, b.default_expr);
   prop(p, "collation", a.collation, b.collation);
+  prop(p, "subtype_diff", a.subtype_diff, b.subtype_diff);
   prop(p, "checks", a.checks, b.checks);
   prop(p, "attributes", a.attributes, b.attributes);
   prop(p, "comment", a.comment, b.comment);

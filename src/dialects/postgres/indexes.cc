@@ -35,7 +35,7 @@ SELECT i.indexrelid, i.indrelid, ic.relname, quote_ident(ic.relname), am.amname,
                   FROM generate_series(1, i.indnatts) k) END,
        CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END,
        ic.relpages::bigint * current_setting('block_size')::bigint, ic.reltuples,
-       pg_stat_get_numscans(i.indexrelid), d.description
+       pg_stat_get_numscans(i.indexrelid), d.description, i.indisclustered, i.indisreplident
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -102,6 +102,11 @@ Result<void> load_indexes(Catalog& cat) {
     index.options = sorted_options(row.view(15));
     index.predicate = row.str(18);
     index.comment = row.str(22);
+    if (rel->table != nullptr) {
+      if (row.boolean(23)) rel->table->cluster_index = name;
+      if (row.boolean(24) && rel->table->replica_identity == "index")
+        rel->table->replica_identity = "index " + name;
+    }
 
     auto nkey = static_cast<size_t>(row.int64(8));
     std::vector<int> keys = parse_int_list(row.view(9));

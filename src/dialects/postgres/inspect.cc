@@ -49,9 +49,12 @@ SELECT c.oid, c.relnamespace, n.nspname, c.relname,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, 0) END,
        array_to_string(c.reloptions, E'\x1f'),
        NULL, -- view definitions: kViews
-       d.description
+       d.description,
+       CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END, c.relreplident,
+       array_to_string(tc.reloptions, E'\x1f'), c.relispopulated
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
 LEFT JOIN pg_description d
   ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = 0
 WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c'))sql";
@@ -61,6 +64,19 @@ WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c'))sql";
 constexpr std::string_view kViews = R"sql(
 SELECT c.oid, pg_get_viewdef(c.oid, true) FROM pg_class c
 WHERE c.oid >= 16384 AND c.relkind IN ('v', 'm'))sql";
+
+// Views' own column properties: comments, and defaults (views only; a
+// default holds no column reference, so it is deparsed without the view).
+constexpr std::string_view kViewColumns = R"sql(
+SELECT a.attrelid, a.attname, d.description,
+       CASE WHEN ad.oid IS NOT NULL THEN pg_get_expr(ad.adbin, 0) END
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_description d
+  ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
+WHERE c.oid >= 16384 AND c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+  AND (d.description IS NOT NULL OR ad.oid IS NOT NULL))sql";
 
 constexpr std::string_view kInherits = R"sql(
 SELECT i.inhrelid, i.inhparent FROM pg_inherits i
@@ -77,7 +93,9 @@ SELECT a.attrelid, a.attnum, a.attname, NULLIF(quote_ident(a.attname), a.attname
        a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
        CASE WHEN a.attgenerated = '' THEN hashtextextended(ad.adbin::text, 0) END, ad.oid,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
-       a.attcollation, t.typcollation, d.description
+       a.attcollation, t.typcollation, d.description,
+       NULLIF(a.attstorage, t.typstorage), t.typstorage, a.attcompression, a.attstattarget,
+       array_to_string(a.attoptions, E'\x1f')
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -86,6 +104,34 @@ LEFT JOIN pg_description d
   ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
 WHERE a.attrelid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped
   AND c.relkind IN ('r', 'p', 'f', 'c', 'm'))sql";
+
+std::string storage_name(char code) {
+  switch (code) {
+    case 'p':
+      return "plain";
+    case 'e':
+      return "external";
+    case 'm':
+      return "main";
+    case 'x':
+      return "extended";
+    default:
+      return {};
+  }
+}
+
+std::string replica_identity(char code) {
+  switch (code) {
+    case 'n':
+      return "nothing";
+    case 'f':
+      return "full";
+    case 'i':
+      return "index";  // the index's name is added by load_indexes
+    default:
+      return {};
+  }
+}
 
 std::string table_kind(char relkind) {
   switch (relkind) {
@@ -242,6 +288,9 @@ Result<void> load_relations(Catalog& cat) {
                                        t.partition_bound = row.str(11);
                                        t.options = sorted_options(row.view(12));
                                        t.comment = rel.comment;
+                                       t.of_type = row.str(15);
+                                       t.replica_identity = replica_identity(row.ch(16));
+                                       t.toast_options = sorted_options(row.view(17));
                                        rel.table = &t;
                                        break;
                                      }
@@ -251,6 +300,7 @@ Result<void> load_relations(Catalog& cat) {
                                        v.materialized = rel.kind == 'm';
                                        v.options = sorted_options(row.view(12));
                                        v.comment = rel.comment;
+                                       v.with_no_data = v.materialized && !row.boolean(18);
                                        rel.view = &v;
                                        break;
                                      }
@@ -310,6 +360,12 @@ Result<void> load_columns(Catalog& cat) {
               c.generated = row.str(11);
               c.collation = collation_name();
               c.comment = row.str(14);
+              c.storage = storage_name(row.ch(15));
+              if (!c.storage.empty()) c.default_storage = storage_name(row.ch(16));
+              char compression = row.ch(17);
+              c.compression = compression == 'p' ? "pglz" : compression == 'l' ? "lz4" : "";
+              c.statistics = row.int64(18);
+              c.options = sorted_options(row.view(19));
             } else if (rel->composite != nullptr) {
               rel->attributes.push_back(
                   {attnum, model::CompositeAttribute{row.str(2), {}, collation_name()}, row.oid(4),
@@ -361,9 +417,20 @@ Result<void> load_columns(Catalog& cat) {
 }
 
 Result<void> load_view_definitions(Catalog& cat) {
-  return cat.snap.each_row(kViews, [&](const Row& row) {
+  if (auto r = cat.snap.each_row(kViews,
+                                 [&](const Row& row) {
+                                   Rel* rel = cat.rel(row.oid(0));
+                                   if (rel != nullptr && rel->view != nullptr)
+                                     rel->view->definition = row.str(1);
+                                 });
+      !r) {
+    return r;
+  }
+  return cat.snap.each_row(kViewColumns, [&](const Row& row) {
     Rel* rel = cat.rel(row.oid(0));
-    if (rel != nullptr && rel->view != nullptr) rel->view->definition = row.str(1);
+    if (rel == nullptr || rel->view == nullptr) return;
+    if (!row.is_null(2)) rel->view->column_comments[row.str(1)] = row.str(2);
+    if (!row.is_null(3)) rel->view->column_defaults[row.str(1)] = row.str(3);
   });
 }
 
@@ -405,6 +472,7 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
   for (std::string& sql : constraint_queries(cat)) rest.push_back(std::move(sql));
   for (std::string& sql : object_queries()) rest.push_back(std::move(sql));
   rest.emplace_back(kViews);
+  rest.emplace_back(kViewColumns);
   snap.prefetch(kSetup, {columns, rest});
   for (auto* step :
        {load_namespaces, load_collations, load_relations, load_types, load_columns, load_indexes,

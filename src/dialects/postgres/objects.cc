@@ -32,7 +32,8 @@ WHERE p.polrelid >= 16384)sql";
 constexpr std::string_view kSequences = R"sql(
 SELECT s.seqrelid, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
        s.seqcycle, dep.deptype, dep.refobjid, dep.refobjsubid, c.relnamespace,
-       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN c.relname END, d.description
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN c.relname END, d.description,
+       c.relpersistence
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 LEFT JOIN pg_depend dep
@@ -58,7 +59,7 @@ SELECT p.oid, p.pronamespace, p.proname, pg_get_function_identity_arguments(p.oi
                         CASE WHEN a.aggkind <> 'n' THEN 'kind=' || a.aggkind::text END)
             WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)
             ELSE p.prosrc END,
-       d.description
+       d.description, p.procost, p.prorows, p.proretset
 FROM pg_proc p
 JOIN pg_language l ON l.oid = p.prolang
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
@@ -70,7 +71,8 @@ WHERE p.oid >= 16384)sql";
 constexpr std::string_view kTypes = R"sql(
 SELECT t.oid, t.typnamespace, t.typname, t.typtype, t.typrelid, t.typbasetype, t.typtypmod,
        t.typnotnull, CASE WHEN t.typtype = 'd' THEN pg_get_expr(t.typdefaultbin, 0) END,
-       t.typcollation, bt.typcollation, r.rngsubtype, r.rngcollation, d.description
+       t.typcollation, bt.typcollation, r.rngsubtype, r.rngcollation, d.description,
+       CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END
 FROM pg_type t
 LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
 LEFT JOIN pg_range r ON r.rngtypid = t.oid
@@ -212,6 +214,7 @@ Result<void> load_sequences(Catalog& cat) {
       s.owned_by = owner->schema + "." + owner->name + "." + owner->attname(attnum);
     }
     s.comment = row.str(13);
+    if (row.ch(14) == 'u') s.persistence = "unlogged";
   });
 }
 
@@ -242,6 +245,12 @@ Result<void> load_functions(Catalog& cat) {
     if (!f.config.empty()) with_config.push_back(&f);
     f.body = row.str(14);
     f.comment = row.str(15);
+    // COST and ROWS as CREATE FUNCTION defaults them: 1 for C and internal
+    // functions, 100 for others; 1000 rows for a set-returning function.
+    std::string default_cost = f.language == "c" || f.language == "internal" ? "1" : "100";
+    if (f.kind != "aggregate" && f.kind != "procedure" && row.str(16) != default_cost)
+      f.cost = row.str(16);
+    if (row.boolean(18) && row.str(17) != "1000") f.rows = row.str(17);
   });
   if (!done || with_config.empty()) return done;
   // SET clauses compare by meaning: in name order, values in one spelling.
@@ -288,6 +297,7 @@ Result<void> load_types(Catalog& cat) {
                 t.kind = "range";
                 cat.request_type(row.oid(11), -1, &t.base_type);
                 if (row.oid(12) != 0) t.collation = collation_name(cat, row.oid(12));
+                t.subtype_diff = row.str(14);
                 break;
               default:
                 break;

@@ -13,5 +13,5 @@ COMMENT ON MATERIALIZED VIEW "public"."daily_sales" IS 'refreshed nightly';
 CREATE MATERIALIZED VIEW "public"."region_list" AS
  SELECT DISTINCT sale.region
    FROM public.sale
-WITH DATA;
+WITH NO DATA;
 COMMIT;

@@ -15,6 +15,9 @@ AS $body$ SELECT x * x $body$;
 CREATE OR REPLACE FUNCTION "public"."f_leak"(a integer, b integer) RETURNS boolean
  LANGUAGE "sql" IMMUTABLE PARALLEL UNSAFE
 AS $body$ SELECT a < b $body$;
+CREATE OR REPLACE FUNCTION "public"."f_cost"(x integer) RETURNS SETOF integer
+ LANGUAGE "sql" IMMUTABLE PARALLEL UNSAFE
+AS $body$ SELECT generate_series(1, x) $body$;
 CREATE OR REPLACE FUNCTION "public"."f_config"() RETURNS integer
  LANGUAGE "plpgsql" VOLATILE PARALLEL UNSAFE
  SET search_path TO 'public'

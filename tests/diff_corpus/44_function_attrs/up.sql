@@ -5,6 +5,9 @@ CREATE OR REPLACE FUNCTION "public"."f_config"() RETURNS integer
  SET search_path TO 'util', 'public'
  SET work_mem TO '64MB'
 AS $body$ BEGIN RETURN 1; END $body$;
+CREATE OR REPLACE FUNCTION "public"."f_cost"(x integer) RETURNS SETOF integer
+ LANGUAGE "sql" IMMUTABLE PARALLEL UNSAFE COST 10 ROWS 50
+AS $body$ SELECT generate_series(1, x) $body$;
 CREATE OR REPLACE FUNCTION "public"."f_leak"(a integer, b integer) RETURNS boolean
  LANGUAGE "sql" IMMUTABLE LEAKPROOF PARALLEL UNSAFE
 AS $body$ SELECT a < b $body$;

@@ -7,6 +7,7 @@ COMMENT ON CONSTRAINT "item_pkey" ON "app"."item" IS NULL;
 COMMENT ON CONSTRAINT "item_name_len" ON "app"."item" IS NULL;
 COMMENT ON COLUMN "app"."item"."name" IS 'old column comment';
 COMMENT ON COLUMN "app"."item"."color" IS NULL;
+COMMENT ON COLUMN "app"."item_names"."name" IS NULL;
 COMMENT ON VIEW "app"."item_names" IS NULL;
 COMMENT ON MATERIALIZED VIEW "app"."item_count" IS NULL;
 COMMENT ON TABLE "app"."item" IS 'old table comment';

@@ -8,6 +8,7 @@ COMMENT ON FUNCTION "app"."noop"() IS 'does nothing';
 COMMENT ON TABLE "app"."item" IS 'Stock items; "quoted" and it''s apostrophed';
 COMMENT ON MATERIALIZED VIEW "app"."item_count" IS 'item total';
 COMMENT ON VIEW "app"."item_names" IS 'id and name only';
+COMMENT ON COLUMN "app"."item_names"."name" IS 'view column comment';
 COMMENT ON COLUMN "app"."item"."color" IS 'Optional colour';
 COMMENT ON COLUMN "app"."item"."name" IS 'Display name';
 COMMENT ON CONSTRAINT "item_name_len" ON "app"."item" IS 'UI limit';

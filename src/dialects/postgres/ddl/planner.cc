@@ -57,8 +57,8 @@ std::set<std::string> reshaped_tables(const Plan& plan, const std::vector<model:
   for (const model::Change& c : changes) {
     std::string key = c.schema + "." + c.name;
     if (c.kind == ObjectKind::kTable && c.action == ChangeAction::kDrop) out.insert(key);
-    if (c.kind == ObjectKind::kColumn &&
-        (c.action == ChangeAction::kDrop || c.has("type") || c.has("collation"))) {
+    if (c.kind == ObjectKind::kColumn && (c.action == ChangeAction::kDrop || c.has("type") ||
+                                          c.has("collation") || c.has("generated"))) {
       out.insert(key);
     }
     if (c.kind == ObjectKind::kType && c.has("labels")) {
@@ -134,7 +134,7 @@ void recreate_views(Plan& plan, const std::vector<model::Change>& changes) {
     if (c.kind != ObjectKind::kView) continue;
     std::string key = c.schema + "." + c.name;
     if (c.action == ChangeAction::kDrop) seeds.insert(key);
-    if (c.action == ChangeAction::kAlter && c.properties != std::vector<std::string>{"comment"}) {
+    if (c.action == ChangeAction::kAlter && !view_altered_in_place(c)) {
       seeds.insert(key);
       plan.recreated_views.insert(key);
     }

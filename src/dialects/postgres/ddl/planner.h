@@ -131,9 +131,25 @@ std::vector<std::string> create_table_statements(const model::Database& db,
                                                  const std::string& name);
 std::vector<std::string> create_view_statements(const std::string& schema, const std::string& name,
                                                 const model::View& view);
+// Whether a view's change is made in place (comments, column comments and
+// defaults, a materialized view's data) rather than by recreating it.
+bool view_altered_in_place(const model::Change& change);
 std::string drop_view_statement(const std::string& schema, const std::string& name,
                                 const model::View& view);
 std::string identity_clause(const model::Column& column);
+// `alter` SET (...) of the options `new_text` adds or changes, RESET (...) of
+// those it drops; each key written with `prefix` ("toast.").
+std::vector<std::string> option_statements(const std::string& alter, const std::string& old_text,
+                                           const std::string& new_text, const std::string& prefix);
+// Storage, compression, statistics target and options of a column, from one
+// side to the other; `alter` is "ALTER TABLE t ALTER COLUMN c".
+std::vector<std::string> column_physical_statements(const std::string& alter,
+                                                    const model::Column& from,
+                                                    const model::Column& to);
+// TOAST parameters, replica identity and cluster index of table `q`, from one
+// side to the other (after the indexes they name exist).
+std::vector<std::string> table_physical_statements(const std::string& q, const model::Table& from,
+                                                   const model::Table& to);
 std::string column_definition(const std::string& name, const model::Column& column);
 std::string constraint_comment(const std::string& table, const std::string& name,
                                const std::string& comment);

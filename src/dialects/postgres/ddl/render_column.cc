@@ -177,6 +177,9 @@ void add_column(ColumnChange& x) {
   DdlStep& s = x.add(kAlterTable, DdlAction::kCreate, "add column ", c.position);
   s.up = {"ALTER TABLE " + x.q + " ADD COLUMN " + column_definition(x.change.member, c)};
   if (!c.comment.empty()) s.up.push_back(comment_on(x.q, x.change.member, c.comment));
+  for (std::string& sql : column_physical_statements(x.alter, model::Column{}, c)) {
+    s.up.push_back(std::move(sql));
+  }
   s.down = {"ALTER TABLE " + x.q + " DROP COLUMN " + x.col};
   if (volatile_default(x.plan.to, c) || !c.identity.empty() || !c.generated.empty()) {
     x.plan.out.warnings.push_back("column " + x.label +
@@ -412,6 +415,81 @@ void restore_descendants(ColumnChange& x, const model::Column& a, const model::C
   }
 }
 
+// Whether every column after `name` in `t` is a generated column whose
+// expression differs in `other` too (so all are added again, in order, and
+// `name` keeps its position).
+bool keeps_position(const model::Table& t, const model::Table& other, const std::string& name) {
+  int position = t.columns.at(name).position;
+  for (const auto& [cname, c] : t.columns) {
+    if (c.position <= position) continue;
+    auto it = other.columns.find(cname);
+    if (it == other.columns.end() || c.generated.empty() || it->second.generated.empty() ||
+        c.generated == it->second.generated) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// DROP COLUMN, then ADD COLUMN as `c` is in `t`, with the indexes and
+// constraints on it that the drop took along.
+std::vector<std::string> readd_column(const ColumnChange& x, const model::Database& db,
+                                      const model::Table& t, const model::Column& c) {
+  const std::string& name = x.change.member;
+  std::vector<std::string> out = {
+      "ALTER TABLE " + x.q + " DROP COLUMN " + x.col,
+      "ALTER TABLE " + x.q + " ADD COLUMN " + column_definition(name, c)};
+  for (std::string& sql : column_physical_statements(x.alter, model::Column{}, c)) {
+    out.push_back(std::move(sql));
+  }
+  if (!c.comment.empty()) out.push_back(comment_on(x.q, name, c.comment));
+  for (const auto& [cname, k] : t.constraints) {
+    bool on_it = std::find(k.columns.begin(), k.columns.end(), name) != k.columns.end() ||
+                 mentions_identifier(k.definition, name);
+    if (!on_it || inherited_constraint(db, t, cname)) continue;
+    out.push_back(add_constraint_statement(x.q, cname, k, !k.validated));
+    if (!k.comment.empty()) out.push_back(constraint_comment(x.q, cname, k.comment));
+  }
+  for (const auto& [iname, index] : t.indexes) {
+    if (!mentions_identifier(index.definition, name) || constraint_index(t, iname) ||
+        inherited_index(db, x.change.schema, t, index)) {
+      continue;
+    }
+    out.push_back(create_index_statement(index, false));
+    if (!index.comment.empty()) {
+      out.push_back("COMMENT ON INDEX " + qname(x.change.schema, iname) + " IS " +
+                    comment_literal(index.comment));
+    }
+  }
+  return out;
+}
+
+// A changed generation expression: PostgreSQL 15 cannot set one in place
+// (17 can: SET EXPRESSION), so the column is dropped and added again, which
+// rewrites the table and recomputes every row.
+void regenerate(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  const model::Change& change = x.change;
+  DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "add again generated column ", b.position);
+  s.up = readd_column(x, x.plan.to, *x.tb, b);
+  s.down = readd_column(x, x.plan.from, *x.ta, a);
+  s.destructive = true;
+  x.plan.out.warnings.push_back(
+      "column " + x.label + ": its generation expression changes (" + a.generated + " -> " +
+      b.generated +
+      "); PostgreSQL 15 cannot change it in place, so the column is dropped and added again, "
+      "which rewrites the table under an ACCESS EXCLUSIVE lock");
+  for (bool forward : {true, false}) {
+    const model::Table& t = forward ? *x.tb : *x.ta;
+    if (!keeps_position(t, forward ? *x.ta : *x.tb, change.member)) {
+      x.plan.out.warnings.push_back(
+          "column " + x.label + ": added again, it moves from position " +
+          std::to_string(t.columns.at(change.member).position) + " to the end of the table" +
+          (forward ? "" : " on the way back") +
+          "; the column order then differs (see [baseline] column_order)");
+    }
+  }
+}
+
 // Type, collation, default, NOT NULL and identity of a column both sides
 // have: one step in the transaction, and one after it for SET NOT NULL.
 void alter_column(ColumnChange& x, const model::Column& a, const model::Column& b) {
@@ -469,15 +547,24 @@ void render_column(Plan& plan, const model::Change& change) {
     s.up = {comment_on(x.q, change.member, b.comment)};
     s.down = {comment_on(x.q, change.member, a.comment)};
   }
+  if (std::vector<std::string> up = column_physical_statements(x.alter, a, b); !up.empty()) {
+    // In place, no rewrite: new values apply to rows written from now on.
+    DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "physical properties of column ");
+    s.up = std::move(up);
+    s.down = column_physical_statements(x.alter, b, a);
+  }
   if (inherited_column(plan.to, *x.tb, change.member) &&
       inherited_column(plan.from, *x.ta, change.member)) {
     return alter_inherited_column(x, a, b);
+  }
+  if (change.has("generated") && !a.generated.empty() && !b.generated.empty()) {
+    return regenerate(x, a, b);
   }
   if (change.has("generated")) {
     if (!b.generated.empty()) {
       plan.out.unsupported.push_back(
           "column " + x.label +
-          ": a generation expression cannot be added or changed in place (add a new column)");
+          ": a generation expression cannot be added to a column in place (add a new column)");
       return;
     }
     DdlStep& s = x.add(kAlterTable, DdlAction::kAlter, "drop generation expression of column ");

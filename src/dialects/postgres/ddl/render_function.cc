@@ -166,6 +166,8 @@ std::vector<std::string> create_function_statements(const std::string& schema,
       if (f.strict) sql += " STRICT";
       if (f.leakproof) sql += " LEAKPROOF";
       sql += " PARALLEL " + upper(f.parallel.empty() ? "unsafe" : f.parallel);
+      if (!f.cost.empty()) sql += " COST " + f.cost;
+      if (!f.rows.empty()) sql += " ROWS " + f.rows;
     }
     if (f.security_definer) sql += " SECURITY DEFINER";
     for (const std::string& entry : f.config) sql += "\n " + set_clause(entry);

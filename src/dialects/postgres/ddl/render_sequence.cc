@@ -25,11 +25,38 @@ std::string options(const model::Sequence& s) {
          (s.cycle ? " CYCLE" : " NO CYCLE");
 }
 
+// OWNED BY `owner` (empty: NONE), and back to `previous`.
+void set_owner(Plan& plan, const model::Change& change, int phase, const std::string& owner,
+               const std::string& previous) {
+  std::string q = qname(change.schema, change.name);
+  DdlStep& own =
+      plan.add(phase, DdlAction::kAlter, DdlObject::kSequence, {{change.schema, change.name}},
+               "sequence " + change.schema + "." + change.name + " owned by " +
+                   (owner.empty() ? std::string("nothing") : owner));
+  own.up = {owned_by(q, owner)};
+  own.down = {owned_by(q, previous)};
+}
+
+// SET UNLOGGED / SET LOGGED, in place.
+void set_persistence(Plan& plan, const model::Change& change, const model::Sequence& a,
+                     const model::Sequence& b) {
+  std::string q = qname(change.schema, change.name);
+  auto set = [&](const model::Sequence& s) {
+    return "ALTER SEQUENCE " + q + (s.persistence == "unlogged" ? " SET UNLOGGED" : " SET LOGGED");
+  };
+  DdlStep& step =
+      plan.add(kSequence, DdlAction::kAlter, DdlObject::kSequence, {{change.schema, change.name}},
+               "set persistence of sequence " + change.schema + "." + change.name);
+  step.up = {set(b)};
+  step.down = {set(a)};
+}
+
 }  // namespace
 
 std::string create_sequence_statement(const std::string& schema, const std::string& name,
                                       const model::Sequence& s) {
-  return "CREATE SEQUENCE " + qname(schema, name) + options(s);
+  return std::string("CREATE ") + (s.persistence == "unlogged" ? "UNLOGGED " : "") + "SEQUENCE " +
+         qname(schema, name) + options(s);
 }
 
 void render_sequence(Plan& plan, const model::Change& change) {
@@ -49,24 +76,12 @@ void render_sequence(Plan& plan, const model::Change& change) {
                              {{change.schema, change.name}}, "create sequence " + label);
     step.up = create(s);
     step.down = {"DROP SEQUENCE " + q};
-    if (!s.owned_by.empty()) {
-      DdlStep& own =
-          plan.add(kOwnSequence, DdlAction::kAlter, DdlObject::kSequence,
-                   {{change.schema, change.name}}, "sequence " + label + " owned by " + s.owned_by);
-      own.up = {owned_by(q, s.owned_by)};
-      own.down = {owned_by(q, "")};
-    }
+    if (!s.owned_by.empty()) set_owner(plan, change, kOwnSequence, s.owned_by, "");
     return;
   }
   if (change.action == ChangeAction::kDrop) {
     const model::Sequence& s = plan.from.schemas.at(change.schema).sequences.at(change.name);
-    if (!s.owned_by.empty()) {
-      DdlStep& own =
-          plan.add(kDisownSequence, DdlAction::kAlter, DdlObject::kSequence,
-                   {{change.schema, change.name}}, "sequence " + label + " owned by nothing");
-      own.up = {owned_by(q, "")};
-      own.down = {owned_by(q, s.owned_by)};
-    }
+    if (!s.owned_by.empty()) set_owner(plan, change, kDisownSequence, "", s.owned_by);
     DdlStep& step = plan.add(kDropSequence, DdlAction::kDrop, DdlObject::kSequence,
                              {{change.schema, change.name}}, "drop sequence " + label);
     step.up = {"DROP SEQUENCE " + q};
@@ -78,8 +93,9 @@ void render_sequence(Plan& plan, const model::Change& change) {
   const model::Sequence& a = plan.from.schemas.at(change.schema).sequences.at(change.name);
   const model::Sequence& b = plan.to.schemas.at(change.schema).sequences.at(change.name);
   std::vector<std::string> rest = change.properties;
-  std::erase(rest, "comment");
-  std::erase(rest, "owned_by");
+  std::erase_if(rest, [](const std::string& p) {
+    return p == "comment" || p == "owned_by" || p == "persistence";  // steps of their own
+  });
   if (!rest.empty()) {
     DdlStep& step = plan.add(kSequence, DdlAction::kAlter, DdlObject::kSequence,
                              {{change.schema, change.name}}, "alter sequence " + label);
@@ -88,22 +104,11 @@ void render_sequence(Plan& plan, const model::Change& change) {
     step.up = {"ALTER SEQUENCE " + q + options(b)};
     step.down = {"ALTER SEQUENCE " + q + options(a)};
   }
-  if (change.has("owned_by")) {
-    if (!a.owned_by.empty()) {
-      DdlStep& own =
-          plan.add(kDisownSequence, DdlAction::kAlter, DdlObject::kSequence,
-                   {{change.schema, change.name}}, "sequence " + label + " owned by nothing");
-      own.up = {owned_by(q, "")};
-      own.down = {owned_by(q, a.owned_by)};
-    }
-    if (!b.owned_by.empty()) {
-      DdlStep& own =
-          plan.add(kOwnSequence, DdlAction::kAlter, DdlObject::kSequence,
-                   {{change.schema, change.name}}, "sequence " + label + " owned by " + b.owned_by);
-      own.up = {owned_by(q, b.owned_by)};
-      own.down = {owned_by(q, "")};
-    }
-  }
+  if (change.has("persistence")) set_persistence(plan, change, a, b);
+  if (change.has("owned_by") && !a.owned_by.empty())
+    set_owner(plan, change, kDisownSequence, "", a.owned_by);
+  if (change.has("owned_by") && !b.owned_by.empty())
+    set_owner(plan, change, kOwnSequence, b.owned_by, "");
   if (change.has("comment")) {
     DdlStep& step = plan.add(kComment, DdlAction::kComment, DdlObject::kSequence,
                              {{change.schema, change.name}}, "comment on sequence " + label);

@@ -181,6 +181,20 @@ std::vector<std::string> create_table_statements(const model::Database& db,
       out.push_back(trigger_enable_statement(q, tname, trigger.enabled));
     }
   }
+  std::vector<std::pair<int, std::string>> by_position;  // column name by position
+  for (const auto& [cname, c] : t.columns) by_position.emplace_back(c.position, cname);
+  std::sort(by_position.begin(), by_position.end());
+  for (const auto& [position, cname] : by_position) {
+    for (std::string& sql :
+         column_physical_statements("ALTER TABLE " + q + " ALTER COLUMN " + quote_identifier(cname),
+                                    model::Column{}, t.columns.at(cname))) {
+      out.push_back(std::move(sql));
+    }
+  }
+  if (!t.of_type.empty()) out.push_back("ALTER TABLE " + q + " OF " + t.of_type);
+  for (std::string& sql : table_physical_statements(q, model::Table{}, t)) {
+    out.push_back(std::move(sql));
+  }
   if (t.rls_enabled) out.push_back("ALTER TABLE " + q + " ENABLE ROW LEVEL SECURITY");
   if (t.rls_forced) out.push_back("ALTER TABLE " + q + " FORCE ROW LEVEL SECURITY");
   for (const auto& [pname, policy] : t.policies) {
@@ -373,6 +387,20 @@ bool change_partition(TableChange& x) {
   return true;
 }
 
+// A typed table's columns cannot change: NOT OF before the column changes,
+// OF after them (the columns must then match the type's).
+void change_row_type(TableChange& x) {
+  std::string alter = "ALTER TABLE " + x.q;
+  if (!x.a.of_type.empty()) {
+    x.alter(kAlterTable, "untie the row type of", {alter + " NOT OF"},
+            {alter + " OF " + x.a.of_type}, DdlAction::kAlter, -3000);
+  }
+  if (!x.b.of_type.empty()) {
+    x.alter(kCreateIndex, "tie the row type of", {alter + " OF " + x.b.of_type},
+            {alter + " NOT OF"}, DdlAction::kAlter, 999);
+  }
+}
+
 void change_inheritance(TableChange& x) {
   std::vector<std::string> up, down;
   for (const std::string& p : x.a.inherits) {
@@ -388,27 +416,6 @@ void change_inheritance(TableChange& x) {
     }
   }
   x.alter(kAlterTable, "inheritance of", up, down);
-}
-
-// SET (...) of the storage parameters `new_text` adds or changes, RESET of
-// those it drops.
-std::vector<std::string> storage_options(const std::string& q, const std::string& old_text,
-                                         const std::string& new_text) {
-  std::vector<std::string> olds = split_options(old_text), news = split_options(new_text);
-  std::vector<std::string> set, reset;
-  auto key = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
-  for (const std::string& kv : news) {
-    if (std::find(olds.begin(), olds.end(), kv) == olds.end()) set.push_back(kv);
-  }
-  for (const std::string& kv : olds) {
-    bool kept = std::any_of(news.begin(), news.end(),
-                            [&](const std::string& n) { return key(n) == key(kv); });
-    if (!kept) reset.push_back(key(kv));
-  }
-  std::vector<std::string> out;
-  if (!set.empty()) out.push_back("ALTER TABLE " + q + " SET (" + join(set, ", ") + ")");
-  if (!reset.empty()) out.push_back("ALTER TABLE " + q + " RESET (" + join(reset, ", ") + ")");
-  return out;
 }
 
 }  // namespace
@@ -436,8 +443,24 @@ void render_table(Plan& plan, const model::Change& change) {
   if (!change_partition(x)) return;
   if (change.has("inherits")) change_inheritance(x);
   if (change.has("options")) {
-    x.alter(kAlterTable, "storage parameters of", storage_options(x.q, x.a.options, x.b.options),
-            storage_options(x.q, x.b.options, x.a.options));
+    std::string alter = "ALTER TABLE " + x.q;
+    x.alter(kAlterTable, "storage parameters of",
+            option_statements(alter, x.a.options, x.b.options, ""),
+            option_statements(alter, x.b.options, x.a.options, ""));
+  }
+  if (change.has("of_type")) change_row_type(x);
+  std::vector<std::string> up = table_physical_statements(x.q, x.a, x.b);
+  if (!up.empty()) {
+    // After the indexes they name are created (concurrently, after the
+    // transaction, when the index is new).
+    DdlStep& s = x.alter(kCreateIndex, "physical properties of", std::move(up),
+                         table_physical_statements(x.q, x.b, x.a), DdlAction::kAlter, 1000);
+    auto new_index = [&](const std::string& name) {
+      return !name.empty() && !x.a.indexes.contains(name);
+    };
+    std::string identity_index =
+        x.b.replica_identity.starts_with("index ") ? x.b.replica_identity.substr(6) : "";
+    if (new_index(identity_index) || new_index(x.b.cluster_index)) s.part = DdlPart::kAfter;
   }
   if (change.has("comment")) {
     x.alter(

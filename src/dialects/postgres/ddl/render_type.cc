@@ -156,6 +156,7 @@ std::vector<std::string> create_type_statements(const std::string& schema, const
   } else {
     sql = "CREATE TYPE " + q + " AS RANGE (SUBTYPE = " + t.base_type;
     if (!t.collation.empty()) sql += ", COLLATION = " + t.collation;
+    if (!t.subtype_diff.empty()) sql += ", SUBTYPE_DIFF = " + t.subtype_diff;
     sql += ")";
   }
   std::vector<std::string> out = {std::move(sql)};
@@ -178,8 +179,8 @@ void create_type(Plan& plan, const std::string& schema, const std::string& name)
   // CHECK or default calls a function created here comes after it.
   int rank = t.kind == "domain" ? 1 : t.kind == "composite" ? 2 : 0;
   int phase = kType;
-  if (t.kind == "domain") {
-    std::string text = t.default_expr;
+  if (t.kind == "domain" || t.kind == "range") {
+    std::string text = t.default_expr + " " + t.subtype_diff;
     for (const auto& [cname, def] : t.checks) text += " " + def;
     for (const auto& [sname, sch] : plan.to.schemas) {
       for (const auto& [key, fn] : sch.functions) {
@@ -432,10 +433,10 @@ void render_type(Plan& plan, const model::Change& change) {
   const model::Type& b = plan.to.schemas.at(schema).types.at(name);
   if (change.has("kind") || change.has("base_type") ||
       (a.kind == "domain" && change.has("collation")) ||
-      (a.kind == "range" && change.has("collation"))) {
+      (a.kind == "range" && (change.has("collation") || change.has("subtype_diff")))) {
     plan.out.unsupported.push_back("type " + label +
-                                   ": its kind, base type or collation differs; keel cannot "
-                                   "change it in place");
+                                   ": its kind, base type, collation or subtype difference "
+                                   "function differs; keel cannot change it in place");
     return;
   }
   if (change.has("comment")) {

@@ -1,0 +1,10 @@
+BEGIN;
+ALTER TABLE "public"."events" RESET (toast.autovacuum_vacuum_scale_factor);
+ALTER TABLE "public"."events" REPLICA IDENTITY DEFAULT;
+ALTER TABLE "public"."events" SET WITHOUT CLUSTER;
+ALTER TABLE "public"."audit" SET (toast.autovacuum_enabled=false);
+ALTER TABLE "public"."audit" REPLICA IDENTITY FULL;
+ALTER TABLE "public"."audit" CLUSTER ON "audit_pkey";
+ALTER TABLE "public"."events" RESET (fillfactor);
+DROP TABLE "public"."feed";
+COMMIT;

@@ -1,0 +1,5 @@
+BEGIN;
+REFRESH MATERIALIZED VIEW "public"."sales_total";
+REFRESH MATERIALIZED VIEW "public"."sales_count" WITH NO DATA;
+DROP MATERIALIZED VIEW "public"."sales_max";
+COMMIT;

@@ -1,0 +1,2 @@
+CREATE SEQUENCE ticket_seq;
+CREATE UNLOGGED SEQUENCE scratch_seq;
