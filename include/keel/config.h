@@ -9,6 +9,7 @@
 //
 //   [baseline]
 //   settings = ["TimeZone", "search_path"]   # server settings in the manifest
+//   column_order = "keep"              # keep | ignore: columns' order in the schema hash
 //
 //   [drift]
 //   strict_server_version = false      # minor version differences are drift
@@ -244,6 +245,9 @@ struct Config {
   // [baseline] settings: the server settings a manifest records. Unset: the
   // dialect's own list (dialects::Driver::default_settings).
   std::optional<std::vector<std::string>> settings;
+  // [baseline] column_order = "ignore": schema hashes leave columns' order
+  // out, and drift reports a different order as info (model::Database).
+  bool ignore_column_order = false;
   bool strict_server_version = false;
   bool include_index_stats = false;
   MigrationsConfig migrations;

@@ -55,6 +55,11 @@ enum class DdlObject {
   kPolicy,
   kView,  // views and materialized views
   kSession,
+  kStatistics,
+  kRule,
+  kPublication,
+  kEventTrigger,
+  kCast,
 };
 
 std::string_view to_string(DdlAction action);  // "create", "alter", "drop", "comment", "setting"

@@ -22,6 +22,7 @@ struct Difference {
 struct DriftOptions {
   bool strict_server_version = false;  // minor server version differences count as drift
   bool include_index_stats = false;    // compare index statistics too
+  bool ignore_column_order = false;    // a different column order is info, not drift
 };
 
 // Manifests of two dialects have nothing in common to compare (every object

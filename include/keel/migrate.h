@@ -452,6 +452,11 @@ struct Roles {
         IntegrityChecks& i, LockObserver& o)
       : session(s), lock(l), history(h), rules(r), recovery(rc), integrity(i), locks(o) {}
   Roles(MigrationTarget& target);  // NOLINT(google-explicit-constructor): every role of it
+
+  // What schema hashes leave out ([baseline] column_order), set by apply and
+  // rollback from RunOptions; schema() reads the session's schema with it.
+  bool ignore_column_order = false;
+  Result<Manifest> schema() const;
 };
 
 // What a dialect opens for apply and rollback: one session with the
@@ -513,6 +518,7 @@ struct RunOptions {
   Progress progress;
   std::chrono::milliseconds lock_wait{60000};
   Clock clock;
+  bool ignore_column_order = false;  // [baseline] column_order = "ignore": in every schema hash
 };
 
 // "user@host" of this process.

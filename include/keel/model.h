@@ -106,6 +106,24 @@ struct Policy {
   bool operator==(const Policy&) const = default;
 };
 
+// CREATE STATISTICS on a table, keyed by its name.
+struct Statistics {
+  std::string definition;  // "CREATE STATISTICS public.s (ndistinct) ON a, b FROM public.t"
+  int64_t target = -1;     // ALTER STATISTICS ... SET STATISTICS; -1: the default
+  std::string comment;
+
+  bool operator==(const Statistics&) const = default;
+};
+
+// A rewrite rule of a table or view (not a view's own SELECT rule), by name.
+struct Rule {
+  std::string definition;  // server-normalised CREATE RULE statement
+  std::string enabled;     // as Trigger::enabled
+  std::string comment;
+
+  bool operator==(const Rule&) const = default;
+};
+
 struct Table {
   std::string kind;         // "table", "partitioned table", "foreign table"
   std::string persistence;  // "permanent", "unlogged"
@@ -127,6 +145,8 @@ struct Table {
   std::map<std::string, Index> indexes;
   std::map<std::string, Trigger> triggers;
   std::map<std::string, Policy> policies;
+  std::map<std::string, Statistics> statistics;
+  std::map<std::string, Rule> rules;
 
   bool operator==(const Table&) const = default;
 };
@@ -141,6 +161,7 @@ struct View {
   std::map<std::string, std::string> column_defaults;  // column -> default (views only)
   std::map<std::string, Index> indexes;                // materialized views only
   std::map<std::string, Trigger> triggers;             // INSTEAD OF triggers
+  std::map<std::string, Rule> rules;
 
   bool operator==(const View&) const = default;
 };
@@ -222,10 +243,50 @@ struct Schema {
   bool operator==(const Schema&) const = default;
 };
 
+// A logical-replication publication, by name.
+struct Publication {
+  bool all_tables = false;           // FOR ALL TABLES
+  std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA, sorted
+  // Published table (quoted, qualified) -> its column list and row filter,
+  // as written after the name: " (a, b) WHERE (...)", or "".
+  std::map<std::string, std::string> tables;
+  std::string publish;    // the operations when not all four: "insert, update"
+  bool via_root = false;  // publish_via_partition_root
+  std::string comment;
+
+  bool operator==(const Publication&) const = default;
+};
+
+struct EventTrigger {
+  std::string event;              // "ddl_command_end", ...
+  std::string function;           // the function it executes, qualified
+  std::vector<std::string> tags;  // WHEN TAG IN (...), sorted
+  std::string enabled;            // as Trigger::enabled
+  std::string comment;
+
+  bool operator==(const EventTrigger&) const = default;
+};
+
+// A user-defined cast, keyed "source AS target" (type names as the server writes them).
+struct Cast {
+  std::string method;   // "function public.f(integer)", "binary" or "inout"
+  std::string context;  // "explicit", "assignment" or "implicit"
+  std::string comment;
+
+  bool operator==(const Cast&) const = default;
+};
+
 // The whole schema of one database. SQLite has one schema, named "main".
 struct Database {
   std::map<std::string, Schema> schemas;
   std::map<std::string, Extension> extensions;
+  std::map<std::string, Publication> publications;
+  std::map<std::string, EventTrigger> event_triggers;
+  std::map<std::string, Cast> casts;
+  // keel.toml's [baseline] column_order = "ignore": the hash leaves columns'
+  // positions out (the canonical JSON keeps them, and says "column_order":
+  // "ignore"), and drift reports a different order as info.
+  bool ignore_column_order = false;
 
   bool operator==(const Database&) const = default;
 };

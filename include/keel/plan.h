@@ -100,6 +100,9 @@ struct PlanRoles {
             PlanObserver& o)
       : session(s), history(h), rules(r), observer(o) {}
   PlanRoles(PlanTarget& target);  // NOLINT(google-explicit-constructor): every role of it
+
+  bool ignore_column_order = false;  // as migrate::Roles
+  Result<Manifest> schema() const;
 };
 
 // What a dialect opens for a dry run: its MigrationTarget plus PlanObserver.
@@ -133,6 +136,7 @@ struct Options {
   // ExpandContract; the CLI sets it where the dialect has expand_contract). Used only when the
   // operation migration is the first pending one; without it such a migration is unproven.
   std::function<Result<expand::DryRun>(const migrate::Migration&)> dry_run_start;
+  bool ignore_column_order = false;  // [baseline] column_order = "ignore"
 };
 
 struct StatementReport {

@@ -26,6 +26,11 @@ enum class ObjectKind {
   kIndex,       // member of a table or a materialized view
   kTrigger,     // member of a table or a view
   kPolicy,      // member of a table
+  kStatistics,  // member of a table
+  kRule,        // member of a table or a view
+  kPublication,
+  kEventTrigger,
+  kCast,
 };
 
 enum class ChangeAction { kCreate, kDrop, kAlter };

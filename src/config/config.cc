@@ -523,8 +523,10 @@ const std::vector<TopLevel>& top_level() {
        [](const toml::node& node, Config& config, const Ctx& ctx) {
          return read_section(
              node, "[baseline]",
-             Section<Config>{{key("settings", &Config::settings, texts("setting names"))}}, config,
-             ctx);
+             Section<Config>{{key("settings", &Config::settings, texts("setting names")),
+                              key("column_order", &Config::ignore_column_order,
+                                  choice<bool>({{"keep", false}, {"ignore", true}}))}},
+             config, ctx);
        }},
       {"drift",
        [](const toml::node& node, Config& config, const Ctx& ctx) {

@@ -212,6 +212,9 @@ rto = "15m"
 [migrations]
 schema_hash = "run"
 
+[baseline]
+column_order = "ignore"
+
 [parity]
 environments = ["dev", "prod"]
 reference = "prod"
@@ -244,6 +247,7 @@ dir = "var/keel-log"
   EXPECT_EQ(config->environments.at("prod").rto, std::chrono::minutes(15));
   EXPECT_FALSE(config->environments.at("dev").rto.has_value());
   EXPECT_EQ(config->migrations.schema_hash, SchemaHashMode::kRun);
+  EXPECT_TRUE(config->ignore_column_order);
   EXPECT_EQ(config->parity.environments, (std::vector<std::string>{"dev", "prod"}));
   EXPECT_EQ(config->parity.reference, "prod");
   EXPECT_EQ(config->parity.baseline_path, "state/{env}.json");
@@ -270,6 +274,7 @@ TEST(ConfigTest, BadPhaseFiveValuesNameTheLineAndTheFix) {
        "'qa', which is not an [environments.qa] section"},
       {"[environments.dev]\nurl = \"sqlite:a.db\"\nrto = \"0s\"\n", "'rto' must be a duration"},
       {"[migrations]\nschema_hash = \"sometimes\"\n", "not one of: each, run, off"},
+      {"[baseline]\ncolumn_order = \"loose\"\n", "not one of: keep, ignore"},
       {"[notify]\nwebhook_url = \"ftp://x\"\n", "must start with http:// or https://"},
       {"[notify]\nattempts = 0\n", "'attempts' must be a whole number from 1 to 10"},
       {"[[integrity.relations]]\nchild = \"user_id\"\nparent = \"users.id\"\n",

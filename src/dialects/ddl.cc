@@ -31,8 +31,9 @@ std::string_view to_string(DdlAction action) {
 
 std::string_view to_string(DdlObject object) {
   static constexpr std::string_view kNames[] = {
-      "schema",     "extension", "type",    "sequence", "function", "table",  "column",
-      "constraint", "index",     "trigger", "policy",   "view",     "session"};
+      "schema",  "extension",  "type",  "sequence",    "function",      "table",
+      "column",  "constraint", "index", "trigger",     "policy",        "view",
+      "session", "statistics", "rule",  "publication", "event trigger", "cast"};
   return kNames[static_cast<size_t>(object)];
 }
 

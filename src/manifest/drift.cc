@@ -7,6 +7,7 @@
 // model is therefore compared without any change here.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "keel/canonical.h"
@@ -21,11 +22,24 @@ using nlohmann::json;
 // Collection key -> the kind of object its members are.
 const std::map<std::string, std::string>& collections() {
   static const std::map<std::string, std::string> kCollections = {
-      {"schemas", "schema"},           {"tables", "table"},  {"columns", "column"},
-      {"constraints", "constraint"},   {"indexes", "index"}, {"triggers", "trigger"},
-      {"policies", "policy"},          {"views", "view"},    {"sequences", "sequence"},
-      {"functions", "function"},       {"types", "type"},    {"extensions", "extension"},
+      {"schemas", "schema"},
+      {"tables", "table"},
+      {"columns", "column"},
+      {"constraints", "constraint"},
+      {"indexes", "index"},
+      {"triggers", "trigger"},
+      {"policies", "policy"},
+      {"views", "view"},
+      {"sequences", "sequence"},
+      {"functions", "function"},
+      {"types", "type"},
+      {"extensions", "extension"},
       {"checks", "domain constraint"},
+      {"statistics_objects", "statistics"},
+      {"rules", "rule"},
+      {"publications", "publication"},
+      {"event_triggers", "event trigger"},
+      {"casts", "cast"},
   };
   return kCollections;
 }
@@ -241,6 +255,47 @@ Result<void> check_same_dialect(const Manifest& expected, const Manifest& actual
                   actual_label, name(actual.dialect), expected_label, name(expected.dialect)));
 }
 
+namespace {
+
+// Columns' positions, named as one difference per table: the order of the
+// columns both sides have, when it differs ("column order": "id, name, email"
+// -> "id, email, name"). A position that moved only because a column is
+// missing or added on one side is that column's difference, not an order one.
+// Info when column order is ignored ([baseline] column_order = "ignore").
+void compare_column_order(const model::Database& e, const model::Database& a, bool ignore,
+                          std::vector<Difference>& out) {
+  std::erase_if(out, [](const Difference& d) {
+    return d.category == "schema" && d.kind == "column" && d.property == "position";
+  });
+  auto order = [](const model::Table& t, const model::Table& other) {
+    std::vector<std::pair<int, std::string>> cols;
+    for (const auto& [name, c] : t.columns) {
+      if (other.columns.contains(name)) cols.emplace_back(c.position, name);
+    }
+    std::sort(cols.begin(), cols.end());
+    std::string text;
+    for (const auto& [position, name] : cols) {
+      text += (text.empty() ? "" : ", ") + display_identifier(name);
+    }
+    return text;
+  };
+  for (const auto& [sname, s] : e.schemas) {
+    auto other = a.schemas.find(sname);
+    if (other == a.schemas.end()) continue;
+    for (const auto& [tname, t] : s.tables) {
+      auto it = other->second.tables.find(tname);
+      if (it == other->second.tables.end()) continue;
+      std::string want = order(t, it->second), have = order(it->second, t);
+      if (want != have) {
+        out.push_back({"schema", display_identifier(sname) + "." + display_identifier(tname),
+                       "table", "column order", want, have, ignore});
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Difference> compare_manifests(const Manifest& expected, const Manifest& actual,
                                           const DriftOptions& options) {
   std::vector<Difference> out;
@@ -250,6 +305,10 @@ std::vector<Difference> compare_manifests(const Manifest& expected, const Manife
   json e = model::to_canonical_json(expected.schema);
   json a = model::to_canonical_json(actual.schema);
   SchemaWalker{out}.object(e["schema"], a["schema"], "", "database", "schema", "");
+  compare_column_order(expected.schema, actual.schema,
+                       options.ignore_column_order || expected.schema.ignore_column_order ||
+                           actual.schema.ignore_column_order,
+                       out);
   if (options.include_index_stats) compare_index_stats(expected, actual, out);
   return out;
 }

@@ -116,3 +116,56 @@ TEST(DriftTest, IndexStatisticsOnlyWhenAsked) {
 
 }  // namespace
 }  // namespace keel
+
+namespace keel {
+namespace {
+
+// users (id, email, name) in the reference; `names` in this order elsewhere.
+Manifest with_columns(const std::vector<std::string>& names) {
+  Manifest m = sample();
+  model::Table& t = m.schema.schemas["public"].tables["users"];
+  t.columns.clear();
+  int position = 0;
+  for (const std::string& n : names)
+    t.columns[n] = model::Column{.position = ++position, .type = "text"};
+  return m;
+}
+
+TEST(DriftColumnOrderTest, AReorderIsOneDifferenceNamingBothOrders) {
+  auto diffs = compare_manifests(with_columns({"id", "email", "name"}),
+                                 with_columns({"id", "name", "email"}), {});
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_EQ(diffs[0].object, "public.users");
+  EXPECT_EQ(diffs[0].property, "column order");
+  EXPECT_EQ(diffs[0].expected, "id, email, name");
+  EXPECT_EQ(diffs[0].actual, "id, name, email");
+  EXPECT_FALSE(diffs[0].info);
+  EXPECT_EQ(drift_count(diffs), 1u);
+}
+
+TEST(DriftColumnOrderTest, IgnoredOrderIsInfoNotDrift) {
+  DriftOptions options;
+  options.ignore_column_order = true;
+  auto diffs = compare_manifests(with_columns({"id", "email", "name"}),
+                                 with_columns({"id", "name", "email"}), options);
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_TRUE(diffs[0].info);
+  EXPECT_EQ(drift_count(diffs), 0u);
+  // A manifest captured with the setting carries it too.
+  Manifest ignoring = with_columns({"id", "name", "email"});
+  ignoring.schema.ignore_column_order = true;
+  EXPECT_EQ(drift_count(compare_manifests(with_columns({"id", "email", "name"}), ignoring, {})),
+            0u);
+}
+
+TEST(DriftColumnOrderTest, AMissingColumnIsNotAlsoAnOrderDifference) {
+  // email missing shifts name from 3 to 2: the missing column is the difference.
+  auto diffs =
+      compare_manifests(with_columns({"id", "email", "name"}), with_columns({"id", "name"}), {});
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_EQ(diffs[0].object, "public.users.email");
+  EXPECT_EQ(diffs[0].property, "presence");
+}
+
+}  // namespace
+}  // namespace keel

@@ -46,7 +46,9 @@ Result<Manifest> capture_manifest(const ConnectionUrl& url, const Config& config
   if (!connection) return std::unexpected(connection.error());
   CaptureOptions options;
   options.settings = config.settings.value_or(url.dialect->default_settings);
-  return (*connection)->capture(options);
+  auto manifest = (*connection)->capture(options);
+  if (manifest) manifest->schema.ignore_column_order = config.ignore_column_order;
+  return manifest;
 }
 
 Result<Manifest> load_reference(const std::string& spec, const Config& config, std::string& label) {

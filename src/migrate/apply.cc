@@ -38,7 +38,7 @@ Result<void> check_pending(const Roles& db, const std::vector<const Migration*>&
   if (options.require_validated && !pending.empty()) {
     std::string before = schema_hash;
     if (before.empty()) {
-      auto manifest = db.session.schema();
+      auto manifest = db.schema();
       if (!manifest) return std::unexpected(manifest.error());
       before = model::schema_hash(manifest->schema);
     }
@@ -115,8 +115,10 @@ Result<bool> run_operations(const Roles& db, const Migration& m, const ApplyOpti
 
 }  // namespace
 
-Result<std::vector<Applied>> apply(const Roles& db, const std::vector<Migration>& files,
+Result<std::vector<Applied>> apply(const Roles& target, const std::vector<Migration>& files,
                                    const ApplyOptions& options) {
+  Roles db = target;
+  db.ignore_column_order = options.run.ignore_column_order;
   if (options.to) {
     bool known = false;
     for (const Migration& m : files) known = known || compare_versions(m.version, *options.to) == 0;

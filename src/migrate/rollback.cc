@@ -259,7 +259,7 @@ Result<bool> run_downs(const Roles& db, const std::vector<DownStep>& steps,
 // differ, what differs from the snapshot kept when that hash was recorded.
 Result<void> compare_restoration(const Roles& db, RollbackReport& report) {
   if (auto ok = db.session.reset_session(); !ok) return std::unexpected(ok.error());
-  auto now = db.session.schema();
+  auto now = db.schema();
   if (!now) return std::unexpected(now.error());
   report.actual_hash = model::schema_hash(now->schema);
   if (report.restored()) return {};
@@ -282,8 +282,10 @@ Result<void> compare_restoration(const Roles& db, RollbackReport& report) {
 
 }  // namespace
 
-Result<RollbackReport> rollback(const Roles& db, const std::vector<Migration>& files,
+Result<RollbackReport> rollback(const Roles& target, const std::vector<Migration>& files,
                                 const RollbackOptions& options) {
+  Roles db = target;
+  db.ignore_column_order = options.run.ignore_column_order;
   if (auto ok = check_arguments(db, files, options); !ok) return std::unexpected(ok.error());
   const auto start = options.run.clock.read();
   RollbackReport report;

@@ -453,8 +453,14 @@ Result<Applied> run_script(const Roles& db, const Migration& migration, Directio
   return run_in_transaction(db, plan, options);
 }
 
+Result<Manifest> Roles::schema() const {
+  auto manifest = session.schema();
+  if (manifest) manifest->schema.ignore_column_order = ignore_column_order;
+  return manifest;
+}
+
 Result<std::string> snapshot_schema(const Roles& db) {
-  auto manifest = db.session.schema();
+  auto manifest = db.schema();
   if (!manifest) return std::unexpected(manifest.error());
   nlohmann::json canonical = model::to_canonical_json(manifest->schema);
   std::string hash = model::hash_canonical_json(canonical);

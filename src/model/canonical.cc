@@ -26,6 +26,8 @@ using nlohmann::json;
 class JsonSink {
  public:
   json take() { return std::move(root_); }
+  // The JSON form always keeps positions (diff needs the order).
+  bool positions() const { return true; }
   void key(std::string_view k) { key_ = k; }
   void string(const std::string& v) { place(v); }
   void boolean(bool v) { place(v); }
@@ -54,7 +56,10 @@ class JsonSink {
 // SHA-256, a buffer at a time.
 class HashSink {
  public:
-  HashSink() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  explicit HashSink(bool positions) : ctx_(EVP_MD_CTX_new()), positions_(positions) {
+    EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
+  }
+  bool positions() const { return positions_; }
   ~HashSink() { EVP_MD_CTX_free(ctx_); }
   HashSink(const HashSink&) = delete;
   HashSink& operator=(const HashSink&) = delete;
@@ -175,6 +180,7 @@ class HashSink {
   }
 
   EVP_MD_CTX* ctx_;
+  bool positions_ = true;
   std::string buffer_;
   std::vector<bool> first_;
 #ifndef NDEBUG
@@ -270,6 +276,51 @@ Policy policy_from(const json& j) {
   return p;
 }
 
+Statistics statistics_from(const json& j) {
+  Statistics x;
+  get(j, "definition", x.definition);
+  get(j, "target", x.target);
+  get(j, "comment", x.comment);
+  return x;
+}
+
+Rule rule_from(const json& j) {
+  Rule r;
+  get(j, "definition", r.definition);
+  get(j, "enabled", r.enabled);
+  get(j, "comment", r.comment);
+  return r;
+}
+
+Publication publication_from(const json& j) {
+  Publication p;
+  get(j, "all_tables", p.all_tables);
+  get(j, "schemas", p.schemas);
+  get(j, "tables", p.tables);
+  get(j, "publish", p.publish);
+  get(j, "via_root", p.via_root);
+  get(j, "comment", p.comment);
+  return p;
+}
+
+EventTrigger event_trigger_from(const json& j) {
+  EventTrigger e;
+  get(j, "event", e.event);
+  get(j, "function", e.function);
+  get(j, "tags", e.tags);
+  get(j, "enabled", e.enabled);
+  get(j, "comment", e.comment);
+  return e;
+}
+
+Cast cast_from(const json& j) {
+  Cast c;
+  get(j, "method", c.method);
+  get(j, "context", c.context);
+  get(j, "comment", c.comment);
+  return c;
+}
+
 Table table_from(const json& j) {
   Table t;
   get(j, "kind", t.kind);
@@ -292,6 +343,8 @@ Table table_from(const json& j) {
   get_map(j, "indexes", t.indexes, index_from);
   get_map(j, "triggers", t.triggers, trigger_from);
   get_map(j, "policies", t.policies, policy_from);
+  get_map(j, "statistics_objects", t.statistics, statistics_from);
+  get_map(j, "rules", t.rules, rule_from);
   return t;
 }
 
@@ -306,6 +359,7 @@ View view_from(const json& j) {
   get(j, "column_defaults", v.column_defaults);
   get_map(j, "indexes", v.indexes, index_from);
   get_map(j, "triggers", v.triggers, trigger_from);
+  get_map(j, "rules", v.rules, rule_from);
   return v;
 }
 
@@ -405,8 +459,12 @@ Result<Database> from_canonical_json(const nlohmann::json& j) {
     }
     const json& schema = j.at("schema");
     Database db;
+    db.ignore_column_order = j.value("column_order", "") == "ignore";
     get_map(schema, "schemas", db.schemas, schema_from);
     get_map(schema, "extensions", db.extensions, extension_from);
+    get_map(schema, "publications", db.publications, publication_from);
+    get_map(schema, "event_triggers", db.event_triggers, event_trigger_from);
+    get_map(schema, "casts", db.casts, cast_from);
     return db;
   } catch (const std::exception& e) {
     return fail(ErrorCode::kConfig, fmt::format("malformed canonical schema: {}", e.what()));
@@ -414,12 +472,34 @@ Result<Database> from_canonical_json(const nlohmann::json& j) {
 }
 
 std::string hash_canonical_json(const nlohmann::json& canonical) {
+  if (canonical.is_object() && canonical.value("column_order", "") == "ignore") {
+    // As the streaming hash: columns without their positions.
+    json copy = canonical;
+    auto child = [](json& j, const char* key) -> json* {
+      auto it = j.is_object() ? j.find(key) : j.end();
+      return it == j.end() || !it->is_object() ? nullptr : &*it;
+    };
+    json none = json::object();
+    json* schemas = child(copy, "schema");
+    if (schemas != nullptr) schemas = child(*schemas, "schemas");
+    for (auto& [sname, s] : (schemas ? *schemas : none).items()) {
+      json* tables = child(s, "tables");
+      for (auto& [tname, t] : (tables ? *tables : none).items()) {
+        json* columns = child(t, "columns");
+        for (auto& [cname, c] : (columns ? *columns : none).items()) {
+          if (c.is_object()) c.erase("position");
+        }
+      }
+    }
+    return "sha256:" +
+           util::sha256_hex(copy.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
   std::string text = canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return "sha256:" + util::sha256_hex(text);
 }
 
 std::string schema_hash(const Database& db) {
-  HashSink sink;
+  HashSink sink(!db.ignore_column_order);
   emit::database(sink, db);
   return sink.finish();
 }

@@ -81,8 +81,10 @@ void column(S& s, const Column& c) {
   text(s, "identity_sequence", c.identity_sequence);
   flag(s, "not_null", c.not_null);
   text(s, "options", c.options);
-  s.key("position");
-  s.number(c.position);
+  if (s.positions()) {
+    s.key("position");
+    s.number(c.position);
+  }
   number(s, "statistics", c.statistics, -1);
   text(s, "storage", c.storage);
   s.key("type");
@@ -147,6 +149,24 @@ void policy(S& s, const Policy& p) {
 }
 
 template <typename S>
+void statistics(S& s, const Statistics& x) {
+  s.begin_object();
+  text(s, "comment", x.comment);
+  text(s, "definition", x.definition);
+  number(s, "target", x.target, -1);
+  s.end_object();
+}
+
+template <typename S>
+void rule(S& s, const Rule& r) {
+  s.begin_object();
+  text(s, "comment", r.comment);
+  text(s, "definition", r.definition);
+  text(s, "enabled", r.enabled);
+  s.end_object();
+}
+
+template <typename S>
 void table(S& s, const Table& t) {
   s.begin_object();
   text(s, "cluster_index", t.cluster_index);
@@ -167,6 +187,8 @@ void table(S& s, const Table& t) {
   text(s, "replica_identity", t.replica_identity);
   flag(s, "rls_enabled", t.rls_enabled);
   flag(s, "rls_forced", t.rls_forced);
+  members(s, "rules", t.rules, rule<S>);
+  members(s, "statistics_objects", t.statistics, statistics<S>);
   text(s, "toast_options", t.toast_options);
   members(s, "triggers", t.triggers, trigger<S>);
   s.end_object();
@@ -182,6 +204,7 @@ void view(S& s, const View& v) {
   members(s, "indexes", v.indexes, index<S>);
   flag(s, "materialized", v.materialized);
   text(s, "options", v.options);
+  members(s, "rules", v.rules, rule<S>);
   members(s, "triggers", v.triggers, trigger<S>);
   flag(s, "with_no_data", v.with_no_data);
   s.end_object();
@@ -274,15 +297,54 @@ void schema(S& s, const Schema& sc) {
   s.end_object();
 }
 
+template <typename S>
+void publication(S& s, const Publication& p) {
+  s.begin_object();
+  flag(s, "all_tables", p.all_tables);
+  text(s, "comment", p.comment);
+  text(s, "publish", p.publish);
+  list(s, "schemas", p.schemas);
+  dictionary(s, "tables", p.tables);
+  flag(s, "via_root", p.via_root);
+  s.end_object();
+}
+
+template <typename S>
+void event_trigger(S& s, const EventTrigger& e) {
+  s.begin_object();
+  text(s, "comment", e.comment);
+  text(s, "enabled", e.enabled);
+  text(s, "event", e.event);
+  text(s, "function", e.function);
+  list(s, "tags", e.tags);
+  s.end_object();
+}
+
+template <typename S>
+void cast(S& s, const Cast& c) {
+  s.begin_object();
+  text(s, "comment", c.comment);
+  text(s, "context", c.context);
+  text(s, "method", c.method);
+  s.end_object();
+}
+
 // {"canonical_version": N, "schema": {"extensions": {...}, "schemas": {...}}}
 template <typename S>
 void database(S& s, const Database& db) {
   s.begin_object();
   s.key("canonical_version");
   s.number(kCanonicalVersion);
+  if (db.ignore_column_order) {
+    s.key("column_order");
+    s.string("ignore");
+  }
   s.key("schema");
   s.begin_object();
+  members(s, "casts", db.casts, cast<S>);
+  members(s, "event_triggers", db.event_triggers, event_trigger<S>);
   members(s, "extensions", db.extensions, extension<S>);
+  members(s, "publications", db.publications, publication<S>);
   members(s, "schemas", db.schemas, schema<S>);
   s.end_object();
   s.end_object();

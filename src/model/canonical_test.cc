@@ -205,3 +205,32 @@ TEST(CanonicalTest, EverythingRoundTrips) {
 
 }  // namespace
 }  // namespace keel::model
+
+namespace keel::model {
+namespace {
+
+TEST(CanonicalColumnOrderTest, IgnoredOrderLeavesPositionsOutOfTheHashOnly) {
+  Database a = everything(), b = everything();
+  Table& t = b.schemas["app \"x\""].tables["t"];
+  t.columns["z"] = Column{.position = 9, .type = "text"};
+  a.schemas["app \"x\""].tables["t"].columns["z"] = Column{.position = 1, .type = "text"};
+  EXPECT_NE(schema_hash(a), schema_hash(b));
+  a.ignore_column_order = b.ignore_column_order = true;
+  EXPECT_EQ(schema_hash(a), schema_hash(b));
+  // Not the hash of the same schema with its order kept: the setting shows.
+  Database kept = a;
+  kept.ignore_column_order = false;
+  EXPECT_NE(schema_hash(a), schema_hash(kept));
+  // The JSON keeps the positions and the setting; its hash is the streaming one.
+  nlohmann::json j = to_canonical_json(a);
+  EXPECT_EQ(j["column_order"], "ignore");
+  EXPECT_EQ(j["schema"]["schemas"]["app \"x\""]["tables"]["t"]["columns"]["z"]["position"], 1);
+  EXPECT_EQ(hash_canonical_json(j), schema_hash(a));
+  auto back = from_canonical_json(j);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_TRUE(back->ignore_column_order);
+  EXPECT_EQ(schema_hash(*back), schema_hash(a));
+}
+
+}  // namespace
+}  // namespace keel::model

@@ -101,6 +101,43 @@ void policy_properties(const Policy& a, const Policy& b, std::vector<std::string
   prop(p, "comment", a.comment, b.comment);
 }
 
+void statistics_properties(const Statistics& a, const Statistics& b, std::vector<std::string>& p) {
+  prop(p, "definition", a.definition, b.definition);
+  prop(p, "target", a.target, b.target);
+  prop(p, "comment", a.comment, b.comment);
+}
+
+void rule_properties(const Rule& a, const Rule& b, std::vector<std::string>& p) {
+  prop(p, "definition", a.definition, b.definition);
+  prop(p, "enabled", a.enabled, b.enabled);
+  prop(p, "comment", a.comment, b.comment);
+}
+
+void publication_properties(const Publication& a, const Publication& b,
+                            std::vector<std::string>& p) {
+  prop(p, "all_tables", a.all_tables, b.all_tables);
+  prop(p, "schemas", a.schemas, b.schemas);
+  prop(p, "tables", a.tables, b.tables);
+  prop(p, "publish", a.publish, b.publish);
+  prop(p, "via_root", a.via_root, b.via_root);
+  prop(p, "comment", a.comment, b.comment);
+}
+
+void event_trigger_properties(const EventTrigger& a, const EventTrigger& b,
+                              std::vector<std::string>& p) {
+  EventTrigger x = a, y = b;
+  x.comment = y.comment = x.enabled = y.enabled = {};
+  if (!(x == y)) p.emplace_back("definition");
+  prop(p, "enabled", a.enabled, b.enabled);
+  prop(p, "comment", a.comment, b.comment);
+}
+
+void cast_properties(const Cast& a, const Cast& b, std::vector<std::string>& p) {
+  prop(p, "method", a.method, b.method);
+  prop(p, "context", a.context, b.context);
+  prop(p, "comment", a.comment, b.comment);
+}
+
 void table_properties(const Table& a, const Table& b, std::vector<std::string>& p) {
   prop(p, "kind", a.kind, b.kind);
   prop(p, "persistence", a.persistence, b.persistence);
@@ -220,6 +257,9 @@ std::vector<Change> diff(const Database& from, const Database& to) {
       d.each(old.indexes, now.indexes, ObjectKind::kIndex, name, table, index_properties);
       d.each(old.triggers, now.triggers, ObjectKind::kTrigger, name, table, trigger_properties);
       d.each(old.policies, now.policies, ObjectKind::kPolicy, name, table, policy_properties);
+      d.each(old.statistics, now.statistics, ObjectKind::kStatistics, name, table,
+             statistics_properties);
+      d.each(old.rules, now.rules, ObjectKind::kRule, name, table, rule_properties);
     }
     for (const auto& [view, old] : a.views) {
       auto it = b.views.find(view);
@@ -227,15 +267,22 @@ std::vector<Change> diff(const Database& from, const Database& to) {
       d.each(old.indexes, it->second.indexes, ObjectKind::kIndex, name, view, index_properties);
       d.each(old.triggers, it->second.triggers, ObjectKind::kTrigger, name, view,
              trigger_properties);
+      d.each(old.rules, it->second.rules, ObjectKind::kRule, name, view, rule_properties);
     }
   }
+  d.each(from.publications, to.publications, ObjectKind::kPublication, {}, {},
+         publication_properties);
+  d.each(from.event_triggers, to.event_triggers, ObjectKind::kEventTrigger, {}, {},
+         event_trigger_properties);
+  d.each(from.casts, to.casts, ObjectKind::kCast, {}, {}, cast_properties);
   return std::move(d.changes);
 }
 
 std::string describe(const Change& change) {
-  static constexpr const char* kNames[] = {"schema",     "extension", "type",    "sequence",
-                                           "function",   "table",     "view",    "column",
-                                           "constraint", "index",     "trigger", "policy"};
+  static constexpr const char* kNames[] = {
+      "schema",     "extension", "type",        "sequence",      "function", "table",
+      "view",       "column",    "constraint",  "index",         "trigger",  "policy",
+      "statistics", "rule",      "publication", "event trigger", "cast"};
   std::string out = kNames[static_cast<int>(change.kind)];
   out += ' ';
   if (!change.schema.empty()) out += change.schema + ".";

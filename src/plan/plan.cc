@@ -36,8 +36,18 @@ void say(const Options& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
+}  // namespace
+
+Result<Manifest> PlanRoles::schema() const {
+  auto manifest = session.schema();
+  if (manifest) manifest->schema.ignore_column_order = ignore_column_order;
+  return manifest;
+}
+
+namespace {
+
 Result<std::string> hash_of(const PlanRoles& db, Manifest* keep = nullptr) {
-  auto manifest = db.session.schema();
+  auto manifest = db.schema();
   if (!manifest) return std::unexpected(manifest.error());
   std::string hash = model::schema_hash(manifest->schema);
   if (keep != nullptr) *keep = std::move(*manifest);
@@ -703,8 +713,10 @@ void plan_operations(const Migration& m, bool first, const Options& options,
 
 }  // namespace
 
-Result<Report> run(const PlanRoles& db, const std::vector<Migration>& files,
+Result<Report> run(const PlanRoles& target, const std::vector<Migration>& files,
                    const Options& options) {
+  PlanRoles db = target;
+  db.ignore_column_order = options.ignore_column_order;
   auto history = db.history.history();
   if (!history) return std::unexpected(history.error());
   Report report;

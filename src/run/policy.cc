@@ -60,6 +60,7 @@ migrate::RunOptions run_options(const Config& config, std::chrono::milliseconds 
   run.applied_by = m.applied_by;
   run.lock_wait = lock_wait;
   run.progress = std::move(progress);
+  run.ignore_column_order = config.ignore_column_order;
   return run;
 }
 
@@ -93,6 +94,7 @@ DriftOptions drift_options(const Config& config, bool strict_server_version,
   DriftOptions options;
   options.strict_server_version = strict_server_version || config.strict_server_version;
   options.include_index_stats = include_index_stats || config.include_index_stats;
+  options.ignore_column_order = config.ignore_column_order;
   return options;
 }
 
@@ -112,6 +114,7 @@ plan::Options plan_options(const Config& config, Tier tier, const migrate::RunOp
   options.gates = tier_gates(config.plan, tier);
   options.progress = run.progress;
   options.verify_queries = config.plan.verify_queries;
+  options.ignore_column_order = config.ignore_column_order;
   return options;
 }
 

@@ -222,7 +222,7 @@ TEST_P(DiffCorpusPg, RoundTrips) {
     // A dropped middle column returns last: positions are all that differ.
     for (const Difference& d : compare_manifests(ma, after_down, {})) {
       if (d.category == "schema") {
-        EXPECT_EQ(d.property, "position") << d.object;
+        EXPECT_EQ(d.property, "column order") << d.object;
       }
     }
   } else {

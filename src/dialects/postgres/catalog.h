@@ -108,6 +108,7 @@ std::vector<std::string> index_queries();
 std::vector<std::string> constraint_queries(const Catalog& cat);
 std::vector<std::string> object_queries();
 std::vector<std::string> type_queries();
+std::vector<std::string> rare_object_queries();
 Result<void> load_stand_in(Catalog& cat);
 
 // Reads each part of the catalog; each runs one or two bulk queries.
@@ -125,6 +126,8 @@ Result<void> load_types(Catalog& cat);
 Result<void> load_extensions(Catalog& cat);
 Result<void> resolve_types(Catalog& cat);
 Result<void> load_collation_versions(Catalog& cat);
+// Extended statistics, rules, publications, event triggers, casts.
+Result<void> load_rare_objects(Catalog& cat);
 
 // Server version, encoding and settings; runs before search_path is pinned.
 Result<void> load_server_and_settings(Snapshot& snap, const CaptureOptions& options,

@@ -466,7 +466,7 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
   // 10,000 tables, while this thread builds the model from finished ones.
   std::vector<std::string> columns = {std::string(kColumns)};
   std::vector<std::string> rest = {std::string(kRelations), std::string(kInherits)};
-  for (auto* part : {type_queries, index_queries}) {
+  for (auto* part : {type_queries, index_queries, rare_object_queries}) {
     for (std::string& sql : part()) rest.push_back(std::move(sql));
   }
   for (std::string& sql : constraint_queries(cat)) rest.push_back(std::move(sql));
@@ -474,10 +474,10 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
   rest.emplace_back(kViews);
   rest.emplace_back(kViewColumns);
   snap.prefetch(kSetup, {columns, rest});
-  for (auto* step :
-       {load_namespaces, load_collations, load_relations, load_types, load_columns, load_indexes,
-        load_constraints, load_triggers_and_policies, load_view_definitions, load_sequences,
-        load_functions, load_extensions, resolve_types, load_collation_versions}) {
+  for (auto* step : {load_namespaces, load_collations, load_relations, load_types, load_columns,
+                     load_indexes, load_constraints, load_triggers_and_policies,
+                     load_view_definitions, load_sequences, load_functions, load_extensions,
+                     load_rare_objects, resolve_types, load_collation_versions}) {
     if (auto r = step(cat); !r) return r;
   }
   return {};

@@ -632,6 +632,21 @@ void render_change(Plan& plan, const model::Change& c) {
     case ObjectKind::kView:
       render_view(plan, c);
       break;
+    case ObjectKind::kStatistics:
+      render_statistics(plan, c);
+      break;
+    case ObjectKind::kRule:
+      render_rule(plan, c);
+      break;
+    case ObjectKind::kPublication:
+      render_publication(plan, c);
+      break;
+    case ObjectKind::kEventTrigger:
+      render_event_trigger(plan, c);
+      break;
+    case ObjectKind::kCast:
+      render_cast(plan, c);
+      break;
     case ObjectKind::kColumn:
       render_column(plan, c);
       break;

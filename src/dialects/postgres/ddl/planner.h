@@ -123,6 +123,11 @@ void render_index(Plan& plan, const model::Change& change);
 void render_trigger(Plan& plan, const model::Change& change);
 void render_policy(Plan& plan, const model::Change& change);
 void render_view(Plan& plan, const model::Change& change);
+void render_statistics(Plan& plan, const model::Change& change);  // render_extra.cc
+void render_rule(Plan& plan, const model::Change& change);
+void render_publication(Plan& plan, const model::Change& change);
+void render_event_trigger(Plan& plan, const model::Change& change);
+void render_cast(Plan& plan, const model::Change& change);
 
 // Full statements for a whole object, shared by create, drop (as its
 // reverse) and recreate.
@@ -137,6 +142,11 @@ bool view_altered_in_place(const model::Change& change);
 std::string drop_view_statement(const std::string& schema, const std::string& name,
                                 const model::View& view);
 std::string identity_clause(const model::Column& column);
+// A rule of `relation` (quoted), with its enabled state and comment.
+std::vector<std::string> create_rule_statements(const std::string& relation,
+                                                const std::string& name, const model::Rule& r);
+// CREATE STATISTICS with its target and comment.
+std::vector<std::string> create_statistics_statements(const model::Statistics& s);
 // `alter` SET (...) of the options `new_text` adds or changes, RESET (...) of
 // those it drops; each key written with `prefix` ("toast.").
 std::vector<std::string> option_statements(const std::string& alter, const std::string& old_text,

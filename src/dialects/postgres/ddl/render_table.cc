@@ -123,6 +123,32 @@ void table_comments(const std::string& schema, const std::string& name, const mo
   }
 }
 
+// What a new table sets after CREATE TABLE and its indexes: its columns'
+// physical properties, row type, TOAST parameters, replica identity, cluster
+// index, extended statistics and rules.
+void table_settings(const std::string& q, const model::Table& t, std::vector<std::string>& out) {
+  std::vector<std::pair<int, std::string>> by_position;  // column name by position
+  for (const auto& [cname, c] : t.columns) by_position.emplace_back(c.position, cname);
+  std::sort(by_position.begin(), by_position.end());
+  for (const auto& [position, cname] : by_position) {
+    for (std::string& sql :
+         column_physical_statements("ALTER TABLE " + q + " ALTER COLUMN " + quote_identifier(cname),
+                                    model::Column{}, t.columns.at(cname))) {
+      out.push_back(std::move(sql));
+    }
+  }
+  if (!t.of_type.empty()) out.push_back("ALTER TABLE " + q + " OF " + t.of_type);
+  for (std::string& sql : table_physical_statements(q, model::Table{}, t)) {
+    out.push_back(std::move(sql));
+  }
+  for (const auto& [sname, stats] : t.statistics) {
+    for (std::string& sql : create_statistics_statements(stats)) out.push_back(std::move(sql));
+  }
+  for (const auto& [rname, rule] : t.rules) {
+    for (std::string& sql : create_rule_statements(q, rname, rule)) out.push_back(std::move(sql));
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> create_table_statements(const model::Database& db,
@@ -181,20 +207,7 @@ std::vector<std::string> create_table_statements(const model::Database& db,
       out.push_back(trigger_enable_statement(q, tname, trigger.enabled));
     }
   }
-  std::vector<std::pair<int, std::string>> by_position;  // column name by position
-  for (const auto& [cname, c] : t.columns) by_position.emplace_back(c.position, cname);
-  std::sort(by_position.begin(), by_position.end());
-  for (const auto& [position, cname] : by_position) {
-    for (std::string& sql :
-         column_physical_statements("ALTER TABLE " + q + " ALTER COLUMN " + quote_identifier(cname),
-                                    model::Column{}, t.columns.at(cname))) {
-      out.push_back(std::move(sql));
-    }
-  }
-  if (!t.of_type.empty()) out.push_back("ALTER TABLE " + q + " OF " + t.of_type);
-  for (std::string& sql : table_physical_statements(q, model::Table{}, t)) {
-    out.push_back(std::move(sql));
-  }
+  table_settings(q, t, out);
   if (t.rls_enabled) out.push_back("ALTER TABLE " + q + " ENABLE ROW LEVEL SECURITY");
   if (t.rls_forced) out.push_back("ALTER TABLE " + q + " FORCE ROW LEVEL SECURITY");
   for (const auto& [pname, policy] : t.policies) {

@@ -84,6 +84,9 @@ std::vector<std::string> create_view_statements(const std::string& schema, const
   for (const auto& [column, expr] : v.column_defaults) {
     out.push_back(column_default(q, column, expr));
   }
+  for (const auto& [rname, rule] : v.rules) {
+    for (std::string& sql : create_rule_statements(q, rname, rule)) out.push_back(std::move(sql));
+  }
   return out;
 }
 
