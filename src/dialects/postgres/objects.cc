@@ -6,6 +6,7 @@
 
 #include "dialects/postgres/catalog.h"
 #include "dialects/postgres/function_config.h"
+#include "util/quote.h"
 
 namespace keel::pg {
 namespace {
@@ -32,7 +33,7 @@ WHERE p.polrelid >= 16384)sql";
 constexpr std::string_view kSequences = R"sql(
 SELECT s.seqrelid, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
        s.seqcycle, dep.deptype, dep.refobjid, dep.refobjsubid, c.relnamespace,
-       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN c.relname END, d.description,
+       c.relname, d.description,
        c.relpersistence
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
@@ -199,6 +200,14 @@ Result<void> load_sequences(Catalog& cat) {
       std::string params = "start " + row.str(2) + " increment " + row.str(3) + " min " +
                            row.str(4) + " max " + row.str(5) + " cache " + row.str(6);
       if (row.boolean(7)) params += " cycle";
+      // The sequence's name, when not the one ADD ... IDENTITY picks
+      // (table_column_seq in the table's schema): last, as it may hold spaces.
+      auto nsp = cat.schemas.find(row.oid(11));
+      std::string seq_schema = nsp == cat.schemas.end() ? owner->schema : nsp->second;
+      if (seq_schema != owner->schema ||
+          row.str(12) != owner->name + "_" + owner->attname(attnum) + "_seq") {
+        params += " name " + quote_identifier(seq_schema) + "." + quote_identifier(row.str(12));
+      }
       it->second.identity_sequence = std::move(params);
       return;
     }

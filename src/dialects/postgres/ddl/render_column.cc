@@ -29,6 +29,8 @@ std::string identity_changes(const std::string& from, const std::string& to) {
     while (in >> key) {
       if (key == "cycle") {
         out["cycle"] = "yes";
+      } else if (key == "name") {
+        break;  // renamed apart: identity_sequence_name()
       } else if (in >> value) {
         out[key] = value;
       }
@@ -49,6 +51,15 @@ std::string identity_changes(const std::string& from, const std::string& to) {
   // Never RESTART: the server refuses a range that excludes the current
   // value, instead of handing out values already used.
   return out;
+}
+
+// The identity sequence's qualified, quoted name: the one the parameters
+// name, or the one ADD ... IDENTITY picks.
+std::string identity_sequence_name(const std::string& params, const std::string& schema,
+                                   const std::string& table, const std::string& column) {
+  size_t at = params.find(" name ");
+  if (at != std::string::npos) return params.substr(at + 6);
+  return quote_identifier(schema) + "." + quote_identifier(table + "_" + column + "_seq");
 }
 
 // "character varying(20)[]" -> "character varying"
@@ -362,14 +373,71 @@ void change_not_null(ColumnChange& x, const model::Column& a, const model::Colum
   }
 }
 
+// "schema"."name" (quoted where needed) split at the dot outside quotes.
+std::pair<std::string, std::string> split_qualified(const std::string& q) {
+  bool quoted = false;
+  for (size_t i = 0; i < q.size(); ++i) {
+    if (q[i] == '"') quoted = !quoted;
+    if (q[i] == '.' && !quoted) return {q.substr(0, i), q.substr(i + 1)};
+  }
+  return {"", q};
+}
+
+// A renamed identity sequence: RENAME in place (PostgreSQL cannot move an
+// owned sequence to another schema).
+void rename_identity_sequence(ColumnChange& x, const model::Column& a, const model::Column& b) {
+  const model::Change& c = x.change;
+  std::string from = identity_sequence_name(a.identity_sequence, c.schema, c.name, c.member);
+  std::string to = identity_sequence_name(b.identity_sequence, c.schema, c.name, c.member);
+  if (from == to) return;
+  auto [from_schema, from_name] = split_qualified(from);
+  auto [to_schema, to_name] = split_qualified(to);
+  if (from_schema != to_schema) {
+    x.plan.out.unsupported.push_back(
+        "column " + x.label + ": its identity sequence moves from " + from + " to " + to +
+        "; PostgreSQL cannot move an owned sequence to another schema");
+    return;
+  }
+  x.up.push_back("ALTER SEQUENCE " + from + " RENAME TO " + to_name);
+  x.undo_first("ALTER SEQUENCE " + to + " RENAME TO " + from_name);
+}
+
+// ADD ... AS IDENTITY going forward. When the name it picks (table_column_seq)
+// is still held by a sequence this plan drops later (a serial column's), the
+// identity's sequence takes a helper name and is renamed once that one is gone.
+void add_identity_forward(ColumnChange& x, const model::Column& b) {
+  const model::Change& c = x.change;
+  std::string name = c.name + "_" + c.member + "_seq";
+  auto has = [&](const model::Database& db) {
+    auto it = db.schemas.find(c.schema);
+    return it != db.schemas.end() && it->second.sequences.contains(name);
+  };
+  if (b.identity_sequence.find(" name ") != std::string::npos || !has(x.plan.from) ||
+      has(x.plan.to)) {
+    for (std::string& sql : add_identity(x, b)) x.up.push_back(std::move(sql));
+    x.undo_first(x.alter + " DROP IDENTITY");
+    return;
+  }
+  std::string helper = helper_name(name, "_keel", [&](const std::string& n) {
+    const model::Schema& s = x.plan.from.schemas.at(c.schema);
+    return s.sequences.contains(n) || s.tables.contains(n) || s.views.contains(n);
+  });
+  model::Column named = b;
+  named.identity_sequence += " name " + qname(c.schema, helper);
+  for (std::string& sql : add_identity(x, named)) x.up.push_back(std::move(sql));
+  x.undo_first(x.alter + " DROP IDENTITY");
+  DdlStep& s = x.add(kDropSequence, DdlAction::kAlter, "name the identity sequence of column ", 1);
+  s.up = {"ALTER SEQUENCE " + qname(c.schema, helper) + " RENAME TO " + quote_identifier(name)};
+  s.down = {"ALTER SEQUENCE " + qname(c.schema, name) + " RENAME TO " + quote_identifier(helper)};
+}
+
 void change_identity(ColumnChange& x, const model::Column& a, const model::Column& b) {
   auto generated = [](const model::Column& c) {
     return std::string(" SET GENERATED ") + (c.identity == "always" ? "ALWAYS" : "BY DEFAULT");
   };
   if (x.change.has("identity") && !b.identity.empty()) {
     if (a.identity.empty()) {
-      for (std::string& sql : add_identity(x, b)) x.up.push_back(std::move(sql));
-      x.undo_first(x.alter + " DROP IDENTITY");
+      add_identity_forward(x, b);
     } else {
       x.up.push_back(x.alter + generated(b));
       x.undo_first(x.alter + generated(a));
@@ -382,6 +450,7 @@ void change_identity(ColumnChange& x, const model::Column& a, const model::Colum
       x.up.push_back(x.alter + forward);
       x.undo_first(x.alter + backward);
     }
+    rename_identity_sequence(x, a, b);
   }
 }
 

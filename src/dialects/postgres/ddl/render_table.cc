@@ -20,6 +20,12 @@ std::string identity_options(const std::string& params) {
       out.emplace_back("CYCLE");
       continue;
     }
+    if (key == "name") {  // the rest: a qualified, quoted name
+      std::string name;
+      std::getline(in >> std::ws, name);
+      out.push_back("SEQUENCE NAME " + name);
+      break;
+    }
     if (!(in >> value)) break;
     if (key == "start") out.push_back("START WITH " + value);
     if (key == "increment") out.push_back("INCREMENT BY " + value);
