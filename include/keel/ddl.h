@@ -60,6 +60,7 @@ enum class DdlObject {
   kPublication,
   kEventTrigger,
   kCast,
+  kCollation,
 };
 
 std::string_view to_string(DdlAction action);  // "create", "alter", "drop", "comment", "setting"

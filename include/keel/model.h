@@ -232,6 +232,16 @@ struct Extension {
   bool operator==(const Extension&) const = default;
 };
 
+// A collation created in a schema (CREATE COLLATION), by name.
+struct Collation {
+  std::string provider;  // "libc" or "icu"
+  std::string locale;    // ICU: the locale; libc: LC_COLLATE, and "/ LC_CTYPE" when it differs
+  bool deterministic = true;
+  std::string comment;
+
+  bool operator==(const Collation&) const = default;
+};
+
 struct Schema {
   std::string comment;
   std::map<std::string, Table> tables;
@@ -239,6 +249,7 @@ struct Schema {
   std::map<std::string, Sequence> sequences;
   std::map<std::string, Function> functions;
   std::map<std::string, Type> types;
+  std::map<std::string, Collation> collations;
 
   bool operator==(const Schema&) const = default;
 };

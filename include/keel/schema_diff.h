@@ -31,6 +31,7 @@ enum class ObjectKind {
   kPublication,
   kEventTrigger,
   kCast,
+  kCollation,
 };
 
 enum class ChangeAction { kCreate, kDrop, kAlter };

@@ -31,9 +31,9 @@ std::string_view to_string(DdlAction action) {
 
 std::string_view to_string(DdlObject object) {
   static constexpr std::string_view kNames[] = {
-      "schema",  "extension",  "type",  "sequence",    "function",      "table",
-      "column",  "constraint", "index", "trigger",     "policy",        "view",
-      "session", "statistics", "rule",  "publication", "event trigger", "cast"};
+      "schema",     "extension",   "type",          "sequence", "function", "table",   "column",
+      "constraint", "index",       "trigger",       "policy",   "view",     "session", "statistics",
+      "rule",       "publication", "event trigger", "cast",     "collation"};
   return kNames[static_cast<size_t>(object)];
 }
 

@@ -40,6 +40,7 @@ const std::map<std::string, std::string>& collections() {
       {"publications", "publication"},
       {"event_triggers", "event trigger"},
       {"casts", "cast"},
+      {"collations", "collation"},
   };
   return kCollections;
 }

@@ -428,9 +428,19 @@ Extension extension_from(const json& j) {
   return e;
 }
 
+Collation collation_from(const json& j) {
+  Collation c;
+  get(j, "provider", c.provider);
+  get(j, "locale", c.locale);
+  get(j, "deterministic", c.deterministic);
+  get(j, "comment", c.comment);
+  return c;
+}
+
 Schema schema_from(const json& j) {
   Schema s;
   get(j, "comment", s.comment);
+  get_map(j, "collations", s.collations, collation_from);
   get_map(j, "tables", s.tables, table_from);
   get_map(j, "views", s.views, view_from);
   get_map(j, "sequences", s.sequences, sequence_from);

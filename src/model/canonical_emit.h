@@ -286,8 +286,19 @@ void extension(S& s, const Extension& e) {
 }
 
 template <typename S>
+void collation(S& s, const Collation& c) {
+  s.begin_object();
+  text(s, "comment", c.comment);
+  flag(s, "deterministic", c.deterministic, true);
+  text(s, "locale", c.locale);
+  text(s, "provider", c.provider);
+  s.end_object();
+}
+
+template <typename S>
 void schema(S& s, const Schema& sc) {
   s.begin_object();
+  members(s, "collations", sc.collations, collation<S>);
   text(s, "comment", sc.comment);
   members(s, "functions", sc.functions, function<S>);
   members(s, "sequences", sc.sequences, sequence<S>);

@@ -138,6 +138,13 @@ void cast_properties(const Cast& a, const Cast& b, std::vector<std::string>& p) 
   prop(p, "comment", a.comment, b.comment);
 }
 
+void collation_properties(const Collation& a, const Collation& b, std::vector<std::string>& p) {
+  prop(p, "provider", a.provider, b.provider);
+  prop(p, "locale", a.locale, b.locale);
+  prop(p, "deterministic", a.deterministic, b.deterministic);
+  prop(p, "comment", a.comment, b.comment);
+}
+
 void table_properties(const Table& a, const Table& b, std::vector<std::string>& p) {
   prop(p, "kind", a.kind, b.kind);
   prop(p, "persistence", a.persistence, b.persistence);
@@ -242,6 +249,7 @@ std::vector<Change> diff(const Database& from, const Database& to) {
     auto t = to.schemas.find(name);
     const Schema& a = f == from.schemas.end() ? kNoSchema : f->second;
     const Schema& b = t == to.schemas.end() ? kNoSchema : t->second;
+    d.each(a.collations, b.collations, ObjectKind::kCollation, name, {}, collation_properties);
     d.each(a.types, b.types, ObjectKind::kType, name, {}, type_properties);
     d.each(a.sequences, b.sequences, ObjectKind::kSequence, name, {}, sequence_properties);
     d.each(a.functions, b.functions, ObjectKind::kFunction, name, {}, function_properties);
@@ -282,7 +290,7 @@ std::string describe(const Change& change) {
   static constexpr const char* kNames[] = {
       "schema",     "extension", "type",        "sequence",      "function", "table",
       "view",       "column",    "constraint",  "index",         "trigger",  "policy",
-      "statistics", "rule",      "publication", "event trigger", "cast"};
+      "statistics", "rule",      "publication", "event trigger", "cast",     "collation"};
   std::string out = kNames[static_cast<int>(change.kind)];
   out += ' ';
   if (!change.schema.empty()) out += change.schema + ".";

@@ -230,7 +230,7 @@ INSTANTIATE_TEST_SUITE_P(
                "main.users.name"},
         Change{"column_added", "age INTEGER", "nick TEXT, age INTEGER", "main.users.nick"},
         Change{"column_order", "email TEXT NOT NULL,\n  name TEXT DEFAULT 'anon',",
-               "name TEXT DEFAULT 'anon',\n  email TEXT NOT NULL,", "main.users.email"},
+               "name TEXT DEFAULT 'anon',\n  email TEXT NOT NULL,", "main.users"},
         Change{"generated", "total NUMERIC NOT NULL DEFAULT 0\n",
                "total NUMERIC NOT NULL DEFAULT 0, doubled AS (total * 2)\n", "main.orders.doubled"},
         Change{"index_columns", "ON users (name)", "ON users (name, email)",

@@ -76,7 +76,7 @@ const Case kCases[] = {
     {"column_collation", "", "CREATE TABLE users (email text)",
      "CREATE TABLE users (email text COLLATE \"C\")", "public.users.email"},
     {"column_order", "", "CREATE TABLE t (a int, b int)", "CREATE TABLE t (b int, a int)",
-     "public.t.a"},
+     "public.t"},  // one "column order" difference for the table
     {"column_comment", kUsers, "", "COMMENT ON COLUMN users.email IS 'mail'", "public.users.email"},
     // Constraints.
     {"primary_key", "CREATE TABLE t (a int NOT NULL, b int NOT NULL)",

@@ -83,7 +83,7 @@ struct Catalog {
   model::Database& db;
 
   std::unordered_map<uint32_t, std::string> schemas;  // kept namespaces
-  std::unordered_set<uint32_t> ext_rels, ext_procs, ext_types;
+  std::unordered_set<uint32_t> ext_rels, ext_procs, ext_types, ext_collations;
   std::unordered_map<uint32_t, Rel> rels;
   std::unordered_map<uint32_t, CollationName> collations;
   std::unordered_map<uint32_t, IndexFacts> index_facts;

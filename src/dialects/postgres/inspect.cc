@@ -30,14 +30,18 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', {keel})
 // Objects that belong to an extension are left out.
 constexpr std::string_view kExtensionMembers = R"sql(
 SELECT CASE e.classid WHEN 'pg_class'::regclass THEN 'c' WHEN 'pg_proc'::regclass THEN 'p'
-                      WHEN 'pg_type'::regclass THEN 't' ELSE 'o' END, e.objid
+                      WHEN 'pg_type'::regclass THEN 't' WHEN 'pg_collation'::regclass THEN 'l'
+                      ELSE 'o' END, e.objid
 FROM pg_depend e
 WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e')sql";
 
 constexpr std::string_view kCollations = R"sql(
 SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.collname), c.collprovider,
-       c.collcollate, c.collctype, c.colliculocale, c.collversion
-FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace)sql";
+       c.collcollate, c.collctype, c.colliculocale, c.collversion, c.collnamespace, c.collname,
+       c.collisdeterministic, d.description
+FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+LEFT JOIN pg_description d
+  ON d.classoid = 'pg_collation'::regclass AND d.objoid = c.oid AND d.objsubid = 0)sql";
 
 // Partition bounds hold no column references, so they are deparsed without
 // opening the table (relid 0).
@@ -238,6 +242,9 @@ Result<void> load_namespaces(Catalog& cat) {
                                      case 't':
                                        cat.ext_types.insert(row.oid(1));
                                        break;
+                                     case 'l':
+                                       cat.ext_collations.insert(row.oid(1));
+                                       break;
                                      default:
                                        break;
                                    }
@@ -256,8 +263,23 @@ Result<void> load_namespaces(Catalog& cat) {
 
 Result<void> load_collations(Catalog& cat) {
   return cat.snap.each_row(kCollations, [&](const Row& row) {
-    cat.collations.emplace(row.oid(0), CollationName{row.str(1), row.ch(2), row.str(3), row.str(4),
-                                                     row.str(5), row.str(6)});
+    uint32_t oid = row.oid(0);
+    cat.collations.emplace(
+        oid, CollationName{row.str(1), row.ch(2), row.str(3), row.str(4), row.str(5), row.str(6)});
+    // Those created after initdb in a kept schema are objects of the model.
+    model::Schema* schema = oid >= 16384 ? cat.schema(row.oid(7)) : nullptr;
+    if (schema == nullptr || cat.ext_collations.contains(oid)) return;
+    model::Collation& c = schema->collations[row.str(8)];
+    char provider = row.ch(2);
+    c.provider = provider == 'i' ? "icu" : provider == 'c' ? "libc" : "default";
+    if (provider == 'i') {
+      c.locale = row.str(5);
+    } else {
+      c.locale = row.str(3);
+      if (row.str(4) != row.str(3)) c.locale += " / " + row.str(4);
+    }
+    c.deterministic = row.boolean(9);
+    c.comment = row.str(10);
   });
 }
 

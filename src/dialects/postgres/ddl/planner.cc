@@ -647,6 +647,9 @@ void render_change(Plan& plan, const model::Change& c) {
     case ObjectKind::kCast:
       render_cast(plan, c);
       break;
+    case ObjectKind::kCollation:
+      render_collation(plan, c);
+      break;
     case ObjectKind::kColumn:
       render_column(plan, c);
       break;

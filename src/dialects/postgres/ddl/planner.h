@@ -128,6 +128,7 @@ void render_rule(Plan& plan, const model::Change& change);
 void render_publication(Plan& plan, const model::Change& change);
 void render_event_trigger(Plan& plan, const model::Change& change);
 void render_cast(Plan& plan, const model::Change& change);
+void render_collation(Plan& plan, const model::Change& change);
 
 // Full statements for a whole object, shared by create, drop (as its
 // reverse) and recreate.

@@ -157,7 +157,89 @@ const model::Rule* rule_of(const model::Database& db, const model::Change& c) {
   return it == v->second.rules.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> create_collation(const std::string& q, const model::Collation& c) {
+  std::string sql = "CREATE COLLATION " + q + " (provider = " + c.provider;
+  if (c.provider == "icu") {
+    sql += ", locale = " + quote_literal(c.locale);
+  } else {
+    size_t slash = c.locale.find(" / ");
+    std::string collate = c.locale.substr(0, slash);
+    std::string ctype = slash == std::string::npos ? collate : c.locale.substr(slash + 3);
+    sql += ", lc_collate = " + quote_literal(collate) + ", lc_ctype = " + quote_literal(ctype);
+  }
+  if (!c.deterministic) sql += ", deterministic = false";
+  std::vector<std::string> out = {sql + ")"};
+  if (!c.comment.empty())
+    out.push_back("COMMENT ON COLLATION " + q + " IS " + comment_literal(c.comment));
+  return out;
+}
+
+// A column of `db` whose collation is schema.name, or "".
+std::string collation_user(const model::Database& db, const std::string& schema,
+                           const std::string& name) {
+  std::string deparsed = deparsed_name(schema, name);
+  for (const auto& [sname, s] : db.schemas) {
+    for (const auto& [tname, t] : s.tables) {
+      for (const auto& [cname, c] : t.columns) {
+        if (c.collation == deparsed) return sname + "." + tname + "." + cname;
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+void render_collation(Plan& plan, const model::Change& change) {
+  std::string q = qname(change.schema, change.name);
+  std::string label = change.schema + "." + change.name;
+  auto find = [&](const model::Database& db) -> const model::Collation* {
+    auto s = db.schemas.find(change.schema);
+    if (s == db.schemas.end()) return nullptr;
+    auto it = s->second.collations.find(change.name);
+    return it == s->second.collations.end() ? nullptr : &it->second;
+  };
+  const model::Collation* a = find(plan.from);
+  const model::Collation* b = find(plan.to);
+  // Before the types and tables that use it; dropped after them.
+  if (a == nullptr) {
+    DdlStep& s = plan.add(kType, DdlAction::kCreate, DdlObject::kCollation, {},
+                          "create collation " + label, -10);
+    s.up = create_collation(q, *b);
+    s.down = {"DROP COLLATION " + q};
+    return;
+  }
+  if (b == nullptr) {
+    DdlStep& s = plan.add(kDropType, DdlAction::kDrop, DdlObject::kCollation, {},
+                          "drop collation " + label, 10);
+    s.up = {"DROP COLLATION " + q};
+    s.down = create_collation(q, *a);
+    return;
+  }
+  if (change.has("provider") || change.has("locale") || change.has("deterministic")) {
+    std::string user = collation_user(plan.from, change.schema, change.name);
+    if (user.empty()) user = collation_user(plan.to, change.schema, change.name);
+    if (!user.empty()) {
+      plan.out.unsupported.push_back("collation " + label + ": its definition differs (" +
+                                     a->provider + " " + a->locale + " -> " + b->provider + " " +
+                                     b->locale + ") while column " + user +
+                                     " uses it; CREATE a new collation and move the columns");
+      return;
+    }
+    DdlStep& s = plan.add(kType, DdlAction::kAlter, DdlObject::kCollation, {},
+                          "create collation " + label + " again", -10);
+    s.up = create_collation(q, *b);
+    s.up.insert(s.up.begin(), "DROP COLLATION " + q);
+    s.down = create_collation(q, *a);
+    s.down.insert(s.down.begin(), "DROP COLLATION " + q);
+    return;
+  }
+  if (!change.has("comment")) return;
+  DdlStep& s = plan.add(kComment, DdlAction::kComment, DdlObject::kCollation, {},
+                        "comment on collation " + label);
+  s.up = {"COMMENT ON COLLATION " + q + " IS " + comment_literal(b->comment)};
+  s.down = {"COMMENT ON COLLATION " + q + " IS " + comment_literal(a->comment)};
+}
 
 std::vector<std::string> create_rule_statements(const std::string& relation,
                                                 const std::string& name, const model::Rule& r) {
