@@ -140,6 +140,8 @@ Result<void> inspect(Snapshot& snap, const CaptureOptions& options, Manifest& ma
 std::vector<int> parse_int_list(std::string_view text);           // "{1,2}" or "1 2"
 std::vector<std::string> split(std::string_view text, char sep);  // "" -> {}
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// A trigger's, rule's or event trigger's enabled state ('O', 'D', 'R', 'A').
+std::string enabled_state(char code);
 // A sorted "k=v, k=v" from a text[] literal's elements joined by \x1f.
 std::string sorted_options(std::string_view joined);
 // The same, with values quoted as in pg_get_indexdef()'s WITH clause.

@@ -70,19 +70,6 @@ WHERE c.oid >= 16384
   AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_cast'::regclass
                     AND x.objid = c.oid AND x.deptype IN ('e', 'i')))sql";
 
-std::string enabled_state(char code) {
-  switch (code) {
-    case 'D':
-      return "disabled";
-    case 'R':
-      return "replica";
-    case 'A':
-      return "always";
-    default:
-      return "origin";
-  }
-}
-
 Result<void> load_publications(Catalog& cat) {
   std::unordered_map<uint32_t, model::Publication*> by_oid;
   if (auto r = cat.snap.each_row(

@@ -113,19 +113,6 @@ std::string command(char code) {
   }
 }
 
-std::string trigger_state(char code) {
-  switch (code) {
-    case 'D':
-      return "disabled";
-    case 'R':
-      return "replica";
-    case 'A':
-      return "always";
-    default:
-      return "origin";
-  }
-}
-
 std::string function_kind(char code) {
   switch (code) {
     case 'p':
@@ -145,6 +132,19 @@ std::string collation_name(const Catalog& cat, uint32_t oid) {
 }
 
 }  // namespace
+
+std::string enabled_state(char code) {
+  switch (code) {
+    case 'D':
+      return "disabled";
+    case 'R':
+      return "replica";
+    case 'A':
+      return "always";
+    default:
+      return "origin";
+  }
+}
 
 std::vector<std::string> object_queries() {
   return {std::string(kTriggers), std::string(kPolicies), std::string(kSequences),
@@ -166,7 +166,7 @@ Result<void> load_triggers_and_policies(Catalog& cat) {
                                                               : nullptr;
                                    if (t == nullptr) return;
                                    t->definition = row.str(2);
-                                   t->enabled = trigger_state(row.ch(3));
+                                   t->enabled = enabled_state(row.ch(3));
                                    t->comment = row.str(4);
                                  });
       !r) {

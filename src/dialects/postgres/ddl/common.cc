@@ -74,6 +74,25 @@ std::string helper_name(const std::string& base, const std::string& suffix,
   }
 }
 
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string strip_semicolon(std::string sql) {
+  while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n')) {
+    sql.pop_back();
+  }
+  return sql;
+}
+
+std::string enable_keyword(const std::string& enabled) {
+  return enabled == "disabled"  ? "DISABLE"
+         : enabled == "replica" ? "ENABLE REPLICA"
+         : enabled == "always"  ? "ENABLE ALWAYS"
+                                : "ENABLE";
+}
+
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -101,6 +101,12 @@ std::string qname(const std::string& schema, const std::string& name);
 std::string qualified_from_dotted(const std::string& dotted);
 std::string comment_literal(const std::string& comment);  // 'text' or NULL
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
+std::string upper(std::string text);
+// A deparsed definition without its trailing ';' and blanks.
+std::string strip_semicolon(std::string sql);
+// "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS" or "ENABLE" for an enabled
+// state of a trigger, rule or event trigger ("origin" is plain ENABLE).
+std::string enable_keyword(const std::string& enabled);
 // "fillfactor=70, autovacuum_enabled=false" (model form) to its entries.
 std::vector<std::string> split_options(const std::string& options);
 // A name for a helper object keel creates for a while: base + suffix, cut
@@ -147,7 +153,7 @@ std::string identity_clause(const model::Column& column);
 std::vector<std::string> create_rule_statements(const std::string& relation,
                                                 const std::string& name, const model::Rule& r);
 // CREATE STATISTICS with its target and comment.
-std::vector<std::string> create_statistics_statements(const model::Statistics& s);
+std::vector<std::string> create_statistics(const model::Statistics& s);
 // `alter` SET (...) of the options `new_text` adds or changes, RESET (...) of
 // those it drops; each key written with `prefix` ("toast.").
 std::vector<std::string> option_statements(const std::string& alter, const std::string& old_text,

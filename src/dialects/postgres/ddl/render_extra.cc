@@ -9,13 +9,6 @@ namespace {
 
 using model::ChangeAction;
 
-std::string strip_semicolon(std::string sql) {
-  while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n')) {
-    sql.pop_back();
-  }
-  return sql;
-}
-
 // The qualified name a deparsed "CREATE STATISTICS name ..." gives: up to the
 // first space outside double quotes.
 std::string statistics_name(const std::string& definition) {
@@ -31,6 +24,8 @@ std::string statistics_name(const std::string& definition) {
   return out;
 }
 
+}  // namespace
+
 std::vector<std::string> create_statistics(const model::Statistics& s) {
   std::string name = statistics_name(s.definition);
   std::vector<std::string> out = {s.definition};
@@ -42,21 +37,15 @@ std::vector<std::string> create_statistics(const model::Statistics& s) {
   return out;
 }
 
+namespace {
+
 std::string rule_enable(const std::string& table, const std::string& name,
                         const std::string& enabled) {
-  std::string how = enabled == "disabled"  ? "DISABLE"
-                    : enabled == "replica" ? "ENABLE REPLICA"
-                    : enabled == "always"  ? "ENABLE ALWAYS"
-                                           : "ENABLE";
-  return "ALTER TABLE " + table + " " + how + " RULE " + quote_identifier(name);
+  return "ALTER TABLE " + table + " " + enable_keyword(enabled) + " RULE " + quote_identifier(name);
 }
 
 std::string event_trigger_enable(const std::string& name, const std::string& enabled) {
-  std::string how = enabled == "disabled"  ? "DISABLE"
-                    : enabled == "replica" ? "ENABLE REPLICA"
-                    : enabled == "always"  ? "ENABLE ALWAYS"
-                                           : "ENABLE";
-  return "ALTER EVENT TRIGGER " + quote_identifier(name) + " " + how;
+  return "ALTER EVENT TRIGGER " + quote_identifier(name) + " " + enable_keyword(enabled);
 }
 
 std::vector<std::string> create_event_trigger(const std::string& name,
@@ -251,10 +240,6 @@ std::vector<std::string> create_rule_statements(const std::string& relation,
                   comment_literal(r.comment));
   }
   return out;
-}
-
-std::vector<std::string> create_statistics_statements(const model::Statistics& s) {
-  return create_statistics(s);
 }
 
 void render_statistics(Plan& plan, const model::Change& change) {

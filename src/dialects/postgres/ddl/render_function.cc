@@ -10,11 +10,6 @@ namespace {
 
 using model::ChangeAction;
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // Variables whose value is a list: each element is quoted on its own, as
 // pg_dump does (search_path = 'public', 'pg_temp').
 bool list_variable(const std::string& name) {

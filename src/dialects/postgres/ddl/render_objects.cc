@@ -94,11 +94,8 @@ std::string create_trigger_statement(const model::Trigger& trigger) { return tri
 
 std::string trigger_enable_statement(const std::string& table, const std::string& name,
                                      const std::string& enabled) {
-  std::string how = enabled == "disabled"  ? " DISABLE TRIGGER "
-                    : enabled == "replica" ? " ENABLE REPLICA TRIGGER "
-                    : enabled == "always"  ? " ENABLE ALWAYS TRIGGER "
-                                           : " ENABLE TRIGGER ";
-  return "ALTER TABLE " + table + how + quote_identifier(name);
+  return "ALTER TABLE " + table + " " + enable_keyword(enabled) + " TRIGGER " +
+         quote_identifier(name);
 }
 
 void render_trigger(Plan& plan, const model::Change& change) {

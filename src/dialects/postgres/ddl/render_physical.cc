@@ -8,14 +8,7 @@
 #include "dialects/postgres/ddl/planner.h"
 
 namespace keel::pg::ddl {
-namespace {
-
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::string> option_statements(const std::string& alter, const std::string& old_text,
                                            const std::string& new_text, const std::string& prefix) {

@@ -148,7 +148,7 @@ void table_settings(const std::string& q, const model::Table& t, std::vector<std
     out.push_back(std::move(sql));
   }
   for (const auto& [sname, stats] : t.statistics) {
-    for (std::string& sql : create_statistics_statements(stats)) out.push_back(std::move(sql));
+    for (std::string& sql : create_statistics(stats)) out.push_back(std::move(sql));
   }
   for (const auto& [rname, rule] : t.rules) {
     for (std::string& sql : create_rule_statements(q, rname, rule)) out.push_back(std::move(sql));

@@ -11,13 +11,6 @@ namespace {
 
 using model::ChangeAction;
 
-std::string strip_semicolon(std::string def) {
-  while (!def.empty() && (def.back() == ';' || def.back() == ' ' || def.back() == '\n')) {
-    def.pop_back();
-  }
-  return def;
-}
-
 std::string kind(const model::View& v) { return v.materialized ? "MATERIALIZED VIEW" : "VIEW"; }
 
 std::string column_comment(const std::string& q, const std::string& column,
