@@ -8,8 +8,6 @@
 #include "dialects/postgres/ddl/planner.h"
 
 namespace keel::pg::ddl {
-namespace {}  // namespace
-
 std::vector<std::string> option_statements(const std::string& alter, const std::string& old_text,
                                            const std::string& new_text, const std::string& prefix) {
   std::vector<std::string> olds = split_options(old_text), news = split_options(new_text);
